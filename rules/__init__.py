@@ -1,0 +1,53 @@
+"""The domain of entity staff links: pure rules with no I/O, clock, textual or tinydb."""
+
+from rules.decisions import Approval, plan_approve, plan_delete, plan_reject
+from rules.entities import plan_admin, plan_entity
+from rules.mail import compose_decision_mail
+from rules.niss import format_niss, is_valid_niss, make_niss, mask_niss, normalize_niss
+from rules.records import Admin, Entity, Link, Mail, MailDraft, Request, person_label
+from rules.requests import EntityState, plan_connect, plan_disconnect
+from rules.violation import RuleViolation
+from rules.vocabulary import (
+    EMPLOYEE_TYPES,
+    ENTITY_KINDS,
+    MANAGER_TYPES,
+    is_manager,
+    kind_label,
+    request_kind_label,
+    status_label,
+    type_label,
+)
+
+__all__ = [
+    "EMPLOYEE_TYPES",
+    "ENTITY_KINDS",
+    "MANAGER_TYPES",
+    "Admin",
+    "Approval",
+    "Entity",
+    "EntityState",
+    "Link",
+    "Mail",
+    "MailDraft",
+    "Request",
+    "RuleViolation",
+    "compose_decision_mail",
+    "format_niss",
+    "is_manager",
+    "is_valid_niss",
+    "kind_label",
+    "make_niss",
+    "mask_niss",
+    "normalize_niss",
+    "person_label",
+    "plan_admin",
+    "plan_approve",
+    "plan_connect",
+    "plan_delete",
+    "plan_disconnect",
+    "plan_entity",
+    "plan_reject",
+    "request_kind_label",
+    "status_label",
+    "type_label",
+]

@@ -1,0 +1,84 @@
+"""Administrators' decisions: approve, reject, delete, and what each one changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from rules.records import Admin, Link, Request, person_label
+from rules.requests import EntityState, check_keeps_someone
+from rules.violation import RuleViolation
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    request: Request
+    add_link: Link | None = None
+    remove_link: Link | None = None
+
+
+def _params(request: Request, state: EntityState | None = None) -> dict[str, object]:
+    return {
+        "request": request.id,
+        "person": person_label(request.first_name, request.last_name, request.niss),
+        "entity": state.entity.name if state else request.entity_id,
+        "status": request.status,
+    }
+
+
+def check_decider(admin: Admin | None, request: Request) -> None:
+    """Rule 7: only an admin, never on their own request, only while it is pending."""
+    if admin is None:
+        raise RuleViolation("not_authorized", message_key="not_authorized.admin")
+    if admin.niss and admin.niss in (request.filed_by, request.niss):
+        raise RuleViolation("not_authorized", _params(request), message_key="not_authorized.own")
+    if request.status != "pending":
+        raise RuleViolation("not_pending", _params(request))
+
+
+def plan_approve(
+    state: EntityState, admin: Admin | None, request: Request, now: datetime
+) -> Approval:
+    """Re-check rules 4 to 6 against the state of this moment, then say what changes."""
+    check_decider(admin, request)
+    assert admin is not None
+    params = _params(request, state)
+    decided = replace(request, status="approved", decided_by=admin.id, decided_at=now)
+    current = state.link_of(request.niss)
+    if request.kind == "connect":
+        others = [r for r in state.pending if r.kind == "connect" and r.niss == request.niss]
+        if any(r.id != request.id for r in others):
+            raise RuleViolation("pending_connect_exists", params)
+        if current is not None:
+            raise RuleViolation("already_linked", params)
+        link = Link(
+            entity_id=request.entity_id,
+            niss=request.niss,
+            last_name=request.last_name,
+            first_name=request.first_name,
+            employee_type=request.employee_type,
+            since=now,
+            supervisor=request.filed_by if request.employee_type == "macg" else None,
+        )
+        return Approval(decided, add_link=link)
+    if current is None:
+        raise RuleViolation("not_linked", params)
+    # Only the real state counts now: other pending disconnections may still be rejected.
+    remaining = [link for link in state.links if link.niss != request.niss]
+    check_keeps_someone(state, [current], remaining)
+    return Approval(decided, remove_link=current)
+
+
+def plan_reject(admin: Admin | None, request: Request, reason: str, now: datetime) -> Request:
+    check_decider(admin, request)
+    assert admin is not None
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise RuleViolation("reason_required", _params(request))
+    return replace(request, status="rejected", decided_by=admin.id, decided_at=now, reason=reason)
+
+
+def plan_delete(admin: Admin | None, request: Request, now: datetime) -> Request:
+    check_decider(admin, request)
+    assert admin is not None
+    return replace(request, status="deleted", decided_by=admin.id, decided_at=now)

@@ -1,0 +1,71 @@
+"""Creating entities and admins: the checks on what an administrator types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rules.fields import (
+    check_employee_type,
+    check_entity_kind,
+    check_entity_language,
+    clean_email,
+    clean_entity_id,
+    clean_entity_name,
+    clean_name,
+)
+from rules.niss import normalize_niss
+from rules.records import Admin, Entity, Link
+from rules.violation import RuleViolation
+from rules.vocabulary import is_manager
+
+
+def plan_admin(admin_id: str, name: str, niss: str | None, exists: bool) -> Admin:
+    admin_id = str(admin_id).strip()
+    name = " ".join(str(name).split())
+    if not admin_id or not admin_id.isprintable() or " " in admin_id or len(admin_id) > 64:
+        raise RuleViolation("invalid_admin", {"value": admin_id})
+    if not name or not name.isprintable() or len(name) > 100:
+        raise RuleViolation("invalid_admin", {"value": name})
+    if exists:
+        raise RuleViolation("admin_exists", {"value": admin_id})
+    return Admin(admin_id, name, normalize_niss(niss) if niss else None)
+
+
+def plan_entity(
+    admin: Admin | None,
+    entity_id: str,
+    name: str,
+    kind: str,
+    email: str,
+    language: str,
+    manager_niss: str,
+    manager_last_name: str,
+    manager_first_name: str,
+    manager_type: str,
+    exists: bool,
+    now: datetime,
+) -> tuple[Entity, Link]:
+    """An entity is born with its first manager, so that it is never without one."""
+    if admin is None:
+        raise RuleViolation("not_authorized", message_key="not_authorized.admin")
+    entity = Entity(
+        id=clean_entity_id(entity_id),
+        name=clean_entity_name(name),
+        kind=check_entity_kind(kind),
+        email=clean_email(email),
+        language=check_entity_language(language),
+    )
+    if exists:
+        raise RuleViolation("entity_exists", {"value": entity.id})
+    manager_type = check_employee_type(manager_type)
+    if not is_manager(manager_type):
+        raise RuleViolation("manager_type_required", {"entity": entity.name, "type": manager_type})
+    link = Link(
+        entity_id=entity.id,
+        niss=normalize_niss(manager_niss),
+        last_name=clean_name(manager_last_name, "last_name"),
+        first_name=clean_name(manager_first_name, "first_name"),
+        employee_type=manager_type,
+        since=now,
+    )
+    return entity, link

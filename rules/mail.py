@@ -1,0 +1,97 @@
+"""The e-mail an entity receives when one of its requests is approved or rejected."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rules.niss import format_niss
+from rules.records import Entity, MailDraft, Request
+from rules.vocabulary import request_kind_label, type_label
+
+_TEXT = {
+    "fr": {
+        "subject": "Vaccinnet : {kind} {decision} – {person}",
+        "approved": "approuvée",
+        "rejected": "rejetée",
+        "greeting": "Madame, Monsieur,",
+        "intro": "La {kind} introduite pour {entity} a été {decision} par un administrateur "
+        "de Vaccinnet.",
+        "entity": "Entité",
+        "person": "Personne",
+        "niss": "Numéro de registre national",
+        "type": "Type d'employé",
+        "request": "Demande",
+        "filed": "Introduite le",
+        "decided": "Décision le",
+        "reason": "Raison du rejet",
+        "approved_connect": "{person} est désormais lié(e) à votre entité dans Vaccinnet.",
+        "approved_disconnect": "{person} n'est plus lié(e) à votre entité dans Vaccinnet.",
+        "rejected_next": "Aucun changement n'a été apporté. Vous pouvez introduire une nouvelle "
+        "demande si nécessaire.",
+        "footer": "Ce message est envoyé automatiquement ; merci de ne pas y répondre.",
+    },
+    "nl": {
+        "subject": "Vaccinnet: {kind} {decision} – {person}",
+        "approved": "goedgekeurd",
+        "rejected": "afgewezen",
+        "greeting": "Geachte mevrouw, geachte heer,",
+        "intro": "De {kind} ingediend voor {entity} werd {decision} door een beheerder van "
+        "Vaccinnet.",
+        "entity": "Entiteit",
+        "person": "Persoon",
+        "niss": "Rijksregisternummer",
+        "type": "Type medewerker",
+        "request": "Aanvraag",
+        "filed": "Ingediend op",
+        "decided": "Beslissing op",
+        "reason": "Reden van afwijzing",
+        "approved_connect": "{person} is nu gekoppeld aan uw entiteit in Vaccinnet.",
+        "approved_disconnect": "{person} is niet langer gekoppeld aan uw entiteit in Vaccinnet.",
+        "rejected_next": "Er werd niets gewijzigd. U kunt zo nodig een nieuwe aanvraag "
+        "indienen.",
+        "footer": "Dit bericht wordt automatisch verstuurd; gelieve er niet op te antwoorden.",
+    },
+}
+
+
+def belgian_datetime(moment: datetime) -> str:
+    """27/11/2026 14:05 — the day-first form Belgian readers expect."""
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def compose_decision_mail(
+    entity: Entity, request: Request, filed_local: datetime, decided_local: datetime
+) -> MailDraft:
+    """Subject and plain-text body in the entity's language; times are already local."""
+    lang = entity.language if entity.language in _TEXT else "fr"
+    t = _TEXT[lang]
+    person = f"{request.first_name} {request.last_name}"
+    decision = t[request.status]
+    kind = request_kind_label(request.kind, lang)
+    lines = [
+        t["greeting"],
+        "",
+        t["intro"].format(kind=kind, entity=entity.name, decision=decision),
+        "",
+        f"{t['request']} : {request.id}" if lang == "fr" else f"{t['request']}: {request.id}",
+    ]
+    fields = [
+        (t["entity"], f"{entity.name} ({entity.id})"),
+        (t["person"], person),
+        (t["niss"], format_niss(request.niss)),
+        (t["type"], type_label(request.employee_type, lang)),
+        (t["filed"], belgian_datetime(filed_local)),
+        (t["decided"], belgian_datetime(decided_local)),
+    ]
+    if request.status == "rejected":
+        fields.append((t["reason"], request.reason or ""))
+    sep = " : " if lang == "fr" else ": "
+    lines += [f"{label}{sep}{value}" for label, value in fields]
+    lines.append("")
+    if request.status == "approved":
+        lines.append(t[f"approved_{request.kind}"].format(person=person))
+    else:
+        lines.append(t["rejected_next"])
+    lines += ["", "--", t["footer"], ""]
+    subject = t["subject"].format(kind=kind, decision=decision, person=person)
+    return MailDraft(to=entity.email, subject=subject, body="\n".join(lines), language=lang)

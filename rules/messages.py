@@ -1,0 +1,244 @@
+"""Every message a rule can give, in French, Dutch and English, in one table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# Why one table rather than gettext catalogs here: rules/ must stay free of I/O,
+# and a single table lets a test prove that every code has all three languages
+# with the same placeholders.
+MESSAGES: dict[str, dict[str, str]] = {
+    "invalid_niss": {
+        "fr": "Le numéro de registre national « {niss} » n'est pas valide : {detail}.",
+        "nl": "Het rijksregisternummer ‘{niss}’ is ongeldig: {detail}.",
+        "en": "The national register number '{niss}' is not valid: {detail}.",
+    },
+    "invalid_name": {
+        "fr": "{field} « {value} » n'est pas valide : de 1 à 100 caractères, lettres, espaces, "
+        "traits d'union et apostrophes uniquement.",
+        "nl": "{field} ‘{value}’ is ongeldig: 1 tot 100 tekens, enkel letters, spaties, "
+        "koppeltekens en apostrofs.",
+        "en": "{field} '{value}' is not valid: 1 to 100 characters, only letters, spaces, "
+        "hyphens and apostrophes.",
+    },
+    "unknown_type": {
+        "fr": "Le type d'employé « {value} » n'existe pas.",
+        "nl": "Het type medewerker ‘{value}’ bestaat niet.",
+        "en": "The employee type '{value}' does not exist.",
+    },
+    "not_authorized": {
+        "fr": "Vous n'êtes pas autorisé à faire cette demande pour cette entité. Seul un médecin "
+        "ou un pharmacien lié à l'entité peut introduire des demandes.",
+        "nl": "U mag deze aanvraag niet indienen voor deze entiteit. Enkel een arts of apotheker "
+        "die aan de entiteit gekoppeld is, kan aanvragen indienen.",
+        "en": "You are not allowed to file this request for this entity. Only a doctor or "
+        "pharmacist linked to the entity can file requests.",
+    },
+    "not_authorized.admin": {
+        "fr": "Vous n'êtes pas autorisé à traiter cette demande.",
+        "nl": "U mag deze aanvraag niet behandelen.",
+        "en": "You are not allowed to decide this request.",
+    },
+    "not_authorized.own": {
+        "fr": "Vous ne pouvez pas traiter la demande {request} : elle vous concerne ou vous "
+        "l'avez introduite vous-même.",
+        "nl": "U kunt aanvraag {request} niet behandelen: ze betreft uzelf of u hebt ze zelf "
+        "ingediend.",
+        "en": "You cannot decide request {request}: it concerns you or you filed it yourself.",
+    },
+    "macg_needs_doctor": {
+        "fr": "{person} ne peut être ajouté(e) comme MACG à {entity} que par son médecin "
+        "responsable ; un pharmacien ne peut pas ajouter de MACG.",
+        "nl": "{person} kan enkel door de verantwoordelijke arts als HAIO aan {entity} worden "
+        "toegevoegd; een apotheker kan geen HAIO toevoegen.",
+        "en": "{person} can only be added to {entity} as a GP trainee by their supervising "
+        "doctor; a pharmacist cannot add a GP trainee.",
+    },
+    "pending_connect_exists": {
+        "fr": "Une demande de connexion pour {person} auprès de {entity} a déjà été introduite. "
+        "Attendez qu'un administrateur la traite ou la supprime avant d'en introduire une "
+        "nouvelle.",
+        "nl": "Er werd al een koppelingsaanvraag ingediend voor {person} bij {entity}. Wacht tot "
+        "een beheerder ze behandelt of verwijdert voor u een nieuwe indient.",
+        "en": "A connection request for {person} at {entity} has already been filed. Wait until "
+        "an administrator processes or deletes it before filing a new one.",
+    },
+    "already_linked": {
+        "fr": "{person} est déjà lié(e) à {entity}.",
+        "nl": "{person} is al gekoppeld aan {entity}.",
+        "en": "{person} is already linked to {entity}.",
+    },
+    "pending_disconnect_exists": {
+        "fr": "Une demande de déconnexion pour {person} auprès de {entity} a déjà été "
+        "introduite. Attendez qu'un administrateur la traite ou la supprime avant d'en "
+        "introduire une nouvelle.",
+        "nl": "Er werd al een ontkoppelingsaanvraag ingediend voor {person} bij {entity}. Wacht "
+        "tot een beheerder ze behandelt of verwijdert voor u een nieuwe indient.",
+        "en": "A disconnection request for {person} at {entity} has already been filed. Wait "
+        "until an administrator processes or deletes it before filing a new one.",
+    },
+    "not_linked": {
+        "fr": "{person} n'est pas lié(e) à {entity}.",
+        "nl": "{person} is niet gekoppeld aan {entity}.",
+        "en": "{person} is not linked to {entity}.",
+    },
+    "last_person": {
+        "fr": "Au moins une personne doit toujours être liée à {entity}. Déconnecter {person} "
+        "ne laisserait plus personne : liez d'abord une nouvelle personne.",
+        "nl": "Er moet altijd minstens één persoon aan {entity} gekoppeld blijven. {person} "
+        "ontkoppelen zou niemand overlaten: koppel eerst een nieuwe persoon.",
+        "en": "At least one person must always stay linked to {entity}. Disconnecting {person} "
+        "would leave nobody: link a new person first.",
+    },
+    "last_manager": {
+        "fr": "{entity} doit garder au moins un médecin ou pharmacien pour pouvoir gérer son "
+        "personnel. Déconnecter {person} n'en laisserait plus aucun.",
+        "nl": "{entity} moet minstens één arts of apotheker behouden om zijn personeel te "
+        "beheren. {person} ontkoppelen zou er geen enkele overlaten.",
+        "en": "{entity} must keep at least one doctor or pharmacist to manage its staff. "
+        "Disconnecting {person} would leave none.",
+    },
+    "disconnect_refused": {
+        "fr": "Aucune demande de déconnexion n'a été introduite pour {entity} ; {count} "
+        "personne(s) posent problème :",
+        "nl": "Er werd geen enkele ontkoppelingsaanvraag ingediend voor {entity}; {count} "
+        "perso(o)n(en) geven een probleem:",
+        "en": "No disconnection request was filed for {entity}; {count} person(s) cannot be "
+        "disconnected:",
+    },
+    "empty_selection": {
+        "fr": "Sélectionnez au moins une personne à déconnecter.",
+        "nl": "Selecteer minstens één persoon om te ontkoppelen.",
+        "en": "Select at least one person to disconnect.",
+    },
+    "reason_required": {
+        "fr": "Indiquez la raison du rejet de la demande {request}.",
+        "nl": "Geef de reden op waarom aanvraag {request} wordt afgewezen.",
+        "en": "Give the reason for rejecting request {request}.",
+    },
+    "not_pending": {
+        "fr": "La demande {request} pour {person} n'est plus en attente (statut : {status}).",
+        "nl": "Aanvraag {request} voor {person} is niet meer in behandeling (status: {status}).",
+        "en": "Request {request} for {person} is no longer pending (status: {status}).",
+    },
+    "unknown_request": {
+        "fr": "La demande « {request} » n'existe pas.",
+        "nl": "Aanvraag ‘{request}’ bestaat niet.",
+        "en": "Request '{request}' does not exist.",
+    },
+    "unknown_entity": {
+        "fr": "L'entité « {value} » n'existe pas.",
+        "nl": "Entiteit ‘{value}’ bestaat niet.",
+        "en": "Entity '{value}' does not exist.",
+    },
+    "entity_exists": {
+        "fr": "Une entité avec l'identifiant « {value} » existe déjà.",
+        "nl": "Er bestaat al een entiteit met id ‘{value}’.",
+        "en": "An entity with id '{value}' already exists.",
+    },
+    "invalid_entity_id": {
+        "fr": "L'identifiant d'entité « {value} » n'est pas valide : 1 à 64 caractères, "
+        "lettres, chiffres, « . », « _ » et « - ».",
+        "nl": "Entiteits-id ‘{value}’ is ongeldig: 1 tot 64 tekens, letters, cijfers, ‘.’, ‘_’ "
+        "en ‘-’.",
+        "en": "Entity id '{value}' is not valid: 1 to 64 characters, letters, digits, '.', '_' "
+        "and '-'.",
+    },
+    "invalid_entity_name": {
+        "fr": "Le nom d'entité « {value} » n'est pas valide : 1 à 200 caractères imprimables.",
+        "nl": "Entiteitsnaam ‘{value}’ is ongeldig: 1 tot 200 afdrukbare tekens.",
+        "en": "Entity name '{value}' is not valid: 1 to 200 printable characters.",
+    },
+    "unknown_kind": {
+        "fr": "Le type d'entité « {value} » n'existe pas.",
+        "nl": "Het type entiteit ‘{value}’ bestaat niet.",
+        "en": "The entity kind '{value}' does not exist.",
+    },
+    "invalid_email": {
+        "fr": "L'adresse électronique « {value} » n'est pas valide.",
+        "nl": "Het e-mailadres ‘{value}’ is ongeldig.",
+        "en": "The e-mail address '{value}' is not valid.",
+    },
+    "invalid_language": {
+        "fr": "La langue « {value} » n'est pas prise en charge (fr ou nl).",
+        "nl": "De taal ‘{value}’ wordt niet ondersteund (fr of nl).",
+        "en": "The language '{value}' is not supported (fr or nl).",
+    },
+    "manager_type_required": {
+        "fr": "Le premier responsable de {entity} doit être médecin ou pharmacien, pas {type}.",
+        "nl": "De eerste verantwoordelijke van {entity} moet arts of apotheker zijn, geen {type}.",
+        "en": "The first manager of {entity} must be a doctor or pharmacist, not {type}.",
+    },
+    "admin_exists": {
+        "fr": "Un administrateur avec l'identifiant « {value} » existe déjà.",
+        "nl": "Er bestaat al een beheerder met id ‘{value}’.",
+        "en": "An administrator with id '{value}' already exists.",
+    },
+    "invalid_admin": {
+        "fr": "L'identifiant ou le nom d'administrateur « {value} » n'est pas valide.",
+        "nl": "De id of naam van de beheerder ‘{value}’ is ongeldig.",
+        "en": "The administrator id or name '{value}' is not valid.",
+    },
+}
+
+# Translated fragments that messages insert through a parameter.
+FRAGMENTS: dict[str, dict[str, str]] = {
+    "niss.length": {
+        "fr": "il faut 11 chiffres",
+        "nl": "er zijn 11 cijfers nodig",
+        "en": "it needs 11 digits",
+    },
+    "niss.characters": {
+        "fr": "seuls les chiffres et les séparateurs « . », « - » et espace sont permis",
+        "nl": "enkel cijfers en de scheidingstekens ‘.’, ‘-’ en spatie zijn toegelaten",
+        "en": "only digits and the separators '.', '-' and space are allowed",
+    },
+    "niss.date": {
+        "fr": "la date de naissance (AA.MM.JJ) n'existe pas",
+        "nl": "de geboortedatum (JJ.MM.DD) bestaat niet",
+        "en": "the date of birth (YY.MM.DD) does not exist",
+    },
+    "niss.checksum": {
+        "fr": "les chiffres de contrôle (les deux derniers) ne correspondent pas",
+        "nl": "de controlecijfers (de laatste twee) kloppen niet",
+        "en": "the check digits (the last two) do not match",
+    },
+    "field.last_name": {"fr": "Le nom", "nl": "De naam", "en": "The last name"},
+    "field.first_name": {"fr": "Le prénom", "nl": "De voornaam", "en": "The first name"},
+    "field.name": {"fr": "Le nom", "nl": "De naam", "en": "The name"},
+}
+
+# Parameters whose value is a fragment key or a vocabulary code, translated at render time.
+_TRANSLATED = {"detail", "field"}
+
+
+def fragment(key: str, lang: str) -> str:
+    texts = FRAGMENTS.get(key)
+    if texts is None:
+        return key
+    return texts.get(lang) or texts["fr"]
+
+
+def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
+    from rules.vocabulary import status_label, type_label
+
+    texts = MESSAGES.get(code)
+    if texts is None:
+        return code
+    template = texts.get(lang) or texts["fr"]
+    values: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in _TRANSLATED:
+            values[key] = fragment(str(value), lang)
+        elif key == "type":
+            values[key] = type_label(str(value), lang)
+        elif key == "status":
+            values[key] = status_label(str(value), lang)
+        else:
+            values[key] = value
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        # A missing parameter must never turn a refusal into a crash.
+        return template

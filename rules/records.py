@@ -1,0 +1,89 @@
+"""The domain's records: immutable dataclasses shared by rules, store and tui."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rules.niss import format_niss
+
+
+@dataclass(frozen=True, slots=True)
+class Admin:
+    id: str
+    name: str
+    niss: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    kind: str
+    email: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    entity_id: str
+    niss: str
+    last_name: str
+    first_name: str
+    employee_type: str
+    since: datetime
+    supervisor: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: str
+    kind: str  # connect | disconnect
+    entity_id: str
+    niss: str
+    last_name: str
+    first_name: str
+    employee_type: str
+    filed_by: str
+    filed_at: datetime
+    status: str = "pending"  # pending | approved | rejected | deleted
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+    status: str = "pending"  # pending | sent | failed
+    id: str = ""
+    message_id: str = ""
+    entity_id: str = ""
+    request_id: str = ""
+    language: str = "fr"
+    created_at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MailDraft:
+    to: str
+    subject: str
+    body: str
+    language: str
+
+
+def person_label(first_name: str, last_name: str, niss: str) -> str:
+    """How a message names a person: ``Marie Dupont (85.07.30-033.28)``."""
+    return f"{first_name} {last_name} ({format_niss(niss)})"

@@ -1,0 +1,174 @@
+"""Filing requests: who may file, and the rules a connect or disconnect request must pass."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rules.fields import check_employee_type, clean_name
+from rules.niss import normalize_niss
+from rules.records import Entity, Link, Request, person_label
+from rules.violation import RuleViolation
+from rules.vocabulary import is_manager
+
+
+@dataclass(frozen=True, slots=True)
+class EntityState:
+    """What the rules need to know of one entity at one moment."""
+
+    entity: Entity
+    links: tuple[Link, ...]
+    pending: tuple[Request, ...]
+
+    def link_of(self, niss: str) -> Link | None:
+        return next((link for link in self.links if link.niss == niss), None)
+
+    def pending_for(self, niss: str, kind: str) -> Request | None:
+        return next((r for r in self.pending if r.niss == niss and r.kind == kind), None)
+
+
+def _actor_niss(raw: str) -> str | None:
+    try:
+        return normalize_niss(raw)
+    except RuleViolation:
+        return None
+
+
+def check_manager(state: EntityState | None, actor_niss: str) -> Link:
+    """The actor's own link if they manage the entity; the same refusal whatever the reason."""
+    niss = _actor_niss(actor_niss)
+    link = state.link_of(niss) if state is not None and niss else None
+    if link is None or not is_manager(link.employee_type):
+        raise RuleViolation("not_authorized")
+    return link
+
+
+def plan_connect(
+    state: EntityState | None,
+    actor_niss: str,
+    niss: str,
+    last_name: str,
+    first_name: str,
+    employee_type: str,
+    now: datetime,
+    request_id: str,
+) -> Request:
+    """The connect request to file, or the first rule that refuses it."""
+    actor = check_manager(state, actor_niss)
+    assert state is not None
+    niss = normalize_niss(niss)
+    last_name = clean_name(last_name, "last_name")
+    first_name = clean_name(first_name, "first_name")
+    employee_type = check_employee_type(employee_type)
+    params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
+    if employee_type == "macg" and actor.employee_type != "medecin":
+        raise RuleViolation("macg_needs_doctor", params)
+    if state.pending_for(niss, "connect"):
+        raise RuleViolation("pending_connect_exists", params)
+    if state.link_of(niss):
+        raise RuleViolation("already_linked", params)
+    return Request(
+        id=request_id,
+        kind="connect",
+        entity_id=state.entity.id,
+        niss=niss,
+        last_name=last_name,
+        first_name=first_name,
+        employee_type=employee_type,
+        filed_by=actor.niss,
+        filed_at=now,
+    )
+
+
+def remaining_after(state: EntityState, leaving: set[str]) -> list[Link]:
+    """Links left once the pending disconnections and ``leaving`` have gone."""
+    pending_out = {r.niss for r in state.pending if r.kind == "disconnect"}
+    return [link for link in state.links if link.niss not in pending_out | leaving]
+
+
+def check_keeps_someone(state: EntityState, leaving: Sequence[Link], remaining: list[Link]) -> None:
+    """Rule 6: somebody, and some manager, must stay linked."""
+    names = ", ".join(person_label(lk.first_name, lk.last_name, lk.niss) for lk in leaving)
+    params = {"person": names, "entity": state.entity.name}
+    if not remaining:
+        raise RuleViolation("last_person", params)
+    if not any(is_manager(link.employee_type) for link in remaining):
+        raise RuleViolation("last_manager", params)
+
+
+def plan_disconnect(
+    state: EntityState | None,
+    actor_niss: str,
+    nisses: Sequence[str],
+    now: datetime,
+    request_ids: Sequence[str],
+) -> list[Request]:
+    """All the disconnect requests to file, or every reason why none may be filed."""
+    actor = check_manager(state, actor_niss)
+    assert state is not None
+    failures: list[RuleViolation] = []
+    leaving: list[Link] = []
+    seen: set[str] = set()
+    for raw in nisses:
+        try:
+            niss = normalize_niss(raw)
+        except RuleViolation as refusal:
+            failures.append(refusal)
+            continue
+        if niss in seen:
+            continue
+        seen.add(niss)
+        link = state.link_of(niss)
+        pending = state.pending_for(niss, "disconnect")
+        if link is None:
+            failures.append(_person_refusal("not_linked", state, niss, pending))
+        elif pending is not None:
+            failures.append(_person_refusal("pending_disconnect_exists", state, niss, pending))
+        else:
+            leaving.append(link)
+    if not failures and not leaving:
+        raise RuleViolation("empty_selection")
+    if leaving:
+        try:
+            check_keeps_someone(state, leaving, remaining_after(state, {lk.niss for lk in leaving}))
+        except RuleViolation as refusal:
+            failures.append(refusal)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise RuleViolation(
+            failures[0].code,
+            {"entity": state.entity.name, "count": len(failures)},
+            failures=tuple(failures),
+            message_key="disconnect_refused",
+        )
+    if len(request_ids) < len(leaving):
+        raise ValueError("one request id is needed per person")
+    return [
+        Request(
+            id=request_id,
+            kind="disconnect",
+            entity_id=state.entity.id,
+            niss=link.niss,
+            last_name=link.last_name,
+            first_name=link.first_name,
+            employee_type=link.employee_type,
+            filed_by=actor.niss,
+            filed_at=now,
+        )
+        for link, request_id in zip(leaving, request_ids, strict=False)
+    ]
+
+
+def _person_refusal(
+    code: str, state: EntityState, niss: str, pending: Request | None
+) -> RuleViolation:
+    link = state.link_of(niss)
+    known = link or pending
+    label = (
+        person_label(known.first_name, known.last_name, niss)
+        if known
+        else person_label("", "", niss).strip()
+    )
+    return RuleViolation(code, {"person": label, "entity": state.entity.name})
