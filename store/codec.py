@@ -1,0 +1,143 @@
+"""Records to TinyDB documents and back: datetimes as ISO 8601 strings in UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rules import Admin, Entity, Link, Mail, Request
+
+Doc = dict[str, Any]
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def request_id(doc_id: int) -> str:
+    return f"R{doc_id:06d}"
+
+
+def request_doc_id(rid: str) -> int | None:
+    text = str(rid).strip().upper()
+    if len(text) < 2 or text[0] != "R" or not text[1:].isdigit():
+        return None
+    return int(text[1:])
+
+
+def mail_id(doc_id: int) -> str:
+    return f"M{doc_id:06d}"
+
+
+def entity_to_doc(e: Entity) -> Doc:
+    return {"id": e.id, "name": e.name, "kind": e.kind, "email": e.email, "language": e.language}
+
+
+def entity_from_doc(d: Doc) -> Entity:
+    return Entity(d["id"], d["name"], d["kind"], d["email"], d["language"])
+
+
+def admin_to_doc(a: Admin) -> Doc:
+    return {"id": a.id, "name": a.name, "niss": a.niss}
+
+
+def admin_from_doc(d: Doc) -> Admin:
+    return Admin(d["id"], d["name"], d.get("niss"))
+
+
+def link_to_doc(k: Link) -> Doc:
+    return {
+        "entity_id": k.entity_id,
+        "niss": k.niss,
+        "last_name": k.last_name,
+        "first_name": k.first_name,
+        "employee_type": k.employee_type,
+        "since": _iso(k.since),
+        "supervisor": k.supervisor,
+    }
+
+
+def link_from_doc(d: Doc) -> Link:
+    return Link(
+        d["entity_id"],
+        d["niss"],
+        d["last_name"],
+        d["first_name"],
+        d["employee_type"],
+        _when(d["since"]),  # type: ignore[arg-type]
+        d.get("supervisor"),
+    )
+
+
+def request_to_doc(r: Request) -> Doc:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "entity_id": r.entity_id,
+        "niss": r.niss,
+        "last_name": r.last_name,
+        "first_name": r.first_name,
+        "employee_type": r.employee_type,
+        "filed_by": r.filed_by,
+        "filed_at": _iso(r.filed_at),
+        "status": r.status,
+        "decided_by": r.decided_by,
+        "decided_at": _iso(r.decided_at),
+        "reason": r.reason,
+    }
+
+
+def request_from_doc(d: Doc) -> Request:
+    return Request(
+        id=d["id"],
+        kind=d["kind"],
+        entity_id=d["entity_id"],
+        niss=d["niss"],
+        last_name=d["last_name"],
+        first_name=d["first_name"],
+        employee_type=d["employee_type"],
+        filed_by=d["filed_by"],
+        filed_at=_when(d["filed_at"]),  # type: ignore[arg-type]
+        status=d["status"],
+        decided_by=d.get("decided_by"),
+        decided_at=_when(d.get("decided_at")),
+        reason=d.get("reason"),
+    )
+
+
+def mail_to_doc(m: Mail) -> Doc:
+    return {
+        "id": m.id,
+        "to": m.to,
+        "subject": m.subject,
+        "body": m.body,
+        "status": m.status,
+        "message_id": m.message_id,
+        "entity_id": m.entity_id,
+        "request_id": m.request_id,
+        "language": m.language,
+        "created_at": _iso(m.created_at),
+        "attempts": m.attempts,
+        "last_error": m.last_error,
+    }
+
+
+def mail_from_doc(d: Doc) -> Mail:
+    return Mail(
+        to=d["to"],
+        subject=d["subject"],
+        body=d["body"],
+        status=d["status"],
+        id=d["id"],
+        message_id=d["message_id"],
+        entity_id=d["entity_id"],
+        request_id=d["request_id"],
+        language=d.get("language", "fr"),
+        created_at=_when(d.get("created_at")),
+        attempts=d.get("attempts", 0),
+        last_error=d.get("last_error"),
+    )

@@ -1,0 +1,338 @@
+"""TinyDB-format JSON files split into segments, committed atomically through one manifest."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.errors import StoreError
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+# Small enough that a write rewrites a few hundred kilobytes, large enough to keep
+# the number of files low (50,000 requests are 49 files).
+SEGMENT_SIZE = 1024
+_SEGMENT_FILE = re.compile(r"(?P<table>[a-z_]+)\.(?P<seg>\d{5})\.(?P<gen>\d+)\.json")
+_DELETED = None
+
+Doc = dict[str, Any]
+KeyFn = Callable[[Doc], Hashable | None]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_file(path: Path, data: bytes, mode: int) -> None:
+    """Write a new file completely and durably before anybody can rely on it."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Segment:
+    filename: str
+    docs: dict[int, Doc]
+    # Partial indexes of this segment's documents, built on first use.
+    indexes: dict[str, dict[Hashable, list[int]]] = field(default_factory=dict)
+
+    def index(self, name: str, key: KeyFn) -> dict[Hashable, list[int]]:
+        built = self.indexes.get(name)
+        if built is None:
+            built = {}
+            for doc_id, doc in self.docs.items():
+                k = key(doc)
+                if k is not None:
+                    built.setdefault(k, []).append(doc_id)
+            self.indexes[name] = built
+        return built
+
+
+def empty_manifest() -> dict[str, Any]:
+    return {"format": "vaccinnet-store", "schema": SCHEMA_VERSION, "generation": 0, "tables": {}}
+
+
+class SegmentFiles:
+    """The committed files of one data directory, cached per process, plus one open transaction.
+
+    The caller holds the cross-process lock around ``refresh``, reads and ``commit``.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.manifest_path = root / MANIFEST
+        self.manifest: dict[str, Any] = empty_manifest()
+        self._stamp: tuple[int, int, int] | None = None
+        self._segments: dict[tuple[str, int], Segment] = {}
+        self._tx: dict[str, dict[int, Doc | None]] | None = None
+        self._meta: dict[str, Any] = {}
+        self.mode = 0o600
+
+    # ----- reading the committed state -------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.manifest_path.exists()
+
+    def refresh(self) -> bool:
+        """Re-read the manifest if another process committed; True when something changed."""
+        try:
+            st = os.stat(self.manifest_path)
+        except FileNotFoundError:
+            raise StoreError(self.manifest_path, "the store's manifest is missing") from None
+        except OSError as exc:
+            raise StoreError(self.manifest_path, f"cannot be read ({exc.strerror})") from None
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if stamp == self._stamp:
+            return False
+        manifest = self._load_manifest()
+        self.mode = st.st_mode & 0o7777
+        self._adopt(manifest)
+        self._stamp = stamp
+        return True
+
+    def _load_manifest(self) -> dict[str, Any]:
+        try:
+            raw = self.manifest_path.read_bytes()
+        except OSError as exc:
+            raise StoreError(self.manifest_path, f"cannot be read ({exc.strerror})") from None
+        try:
+            manifest = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise StoreError(self.manifest_path, "is not valid JSON (truncated or damaged)") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != "vaccinnet-store":
+            raise StoreError(self.manifest_path, "is not a vaccinnet store manifest")
+        schema = manifest.get("schema")
+        if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+            raise StoreError(
+                self.manifest_path,
+                f"was written by a newer version (schema {schema}, this program reads up to "
+                f"{SCHEMA_VERSION}); upgrade the program",
+            )
+        tables = manifest.get("tables")
+        if not isinstance(tables, dict) or not isinstance(manifest.get("generation"), int):
+            raise StoreError(self.manifest_path, "is damaged (tables or generation missing)")
+        return manifest
+
+    def _adopt(self, manifest: dict[str, Any]) -> None:
+        # Keep every cached segment whose file is still the current one.
+        current = {
+            (table, int(seg)): name
+            for table, info in manifest["tables"].items()
+            for seg, name in info.get("segments", {}).items()
+        }
+        self._segments = {
+            key: segment
+            for key, segment in self._segments.items()
+            if current.get(key) == segment.filename
+        }
+        self.manifest = manifest
+
+    def _segment_names(self, table: str) -> dict[int, str]:
+        info = self.manifest["tables"].get(table)
+        if not info:
+            return {}
+        return {int(seg): name for seg, name in info.get("segments", {}).items()}
+
+    def segment(self, table: str, seg: int) -> Segment | None:
+        cached = self._segments.get((table, seg))
+        if cached is not None:
+            return cached
+        name = self._segment_names(table).get(seg)
+        if name is None:
+            return None
+        path = self.root / name
+        try:
+            raw = orjson.loads(path.read_bytes())
+            docs = {int(k): v for k, v in raw[table].items()}
+        except FileNotFoundError:
+            raise StoreError(path, "is listed in the manifest but missing") from None
+        except OSError as exc:
+            raise StoreError(path, f"cannot be read ({exc.strerror})") from None
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            raise StoreError(path, "is not valid store data (truncated or damaged)") from None
+        segment = Segment(name, docs)
+        self._segments[(table, seg)] = segment
+        return segment
+
+    def segments(self, table: str) -> Iterator[Segment]:
+        for seg in sorted(self._segment_names(table)):
+            segment = self.segment(table, seg)
+            if segment is not None:
+                yield segment
+
+    def get(self, table: str, doc_id: int) -> Doc | None:
+        if self._tx is not None and doc_id in self._tx.get(table, {}):
+            return self._tx[table][doc_id]
+        segment = self.segment(table, (doc_id - 1) // SEGMENT_SIZE)
+        return segment.docs.get(doc_id) if segment else None
+
+    def items(self, table: str) -> Iterator[tuple[int, Doc]]:
+        """Every document in id order, this transaction's changes included."""
+        changes = self._tx.get(table, {}) if self._tx is not None else {}
+        seen: set[int] = set()
+        for segment in self.segments(table):
+            for doc_id, doc in segment.docs.items():
+                if doc_id in changes:
+                    seen.add(doc_id)
+                    doc = changes[doc_id]
+                    if doc is None:
+                        continue
+                yield doc_id, doc
+        for doc_id in sorted(set(changes) - seen):
+            if changes[doc_id] is not None:
+                yield doc_id, changes[doc_id]
+
+    def lookup(self, table: str, index: str, key: KeyFn, value: Hashable) -> list[int]:
+        """Ids of committed documents whose ``key(doc) == value``, in id order."""
+        if self._tx and self._tx.get(table):
+            raise RuntimeError(f"index read on {table} after writing it in this transaction")
+        found: list[int] = []
+        for segment in self.segments(table):
+            found.extend(segment.index(index, key).get(value, ()))
+        return found
+
+    def keys_of(self, table: str, index: str, key: KeyFn) -> set[Hashable]:
+        out: set[Hashable] = set()
+        for segment in self.segments(table):
+            out.update(segment.index(index, key))
+        return out
+
+    def count(self, table: str) -> int:
+        return sum(len(segment.docs) for segment in self.segments(table))
+
+    def next_id(self, table: str) -> int:
+        info = self.manifest["tables"].get(table, {})
+        committed = int(info.get("next_id", 1))
+        pending = self._tx.get(table, {}) if self._tx is not None else {}
+        return max([committed, *(doc_id + 1 for doc_id in pending)])
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return {**self.manifest.get("meta", {}), **self._meta}
+
+    # ----- one transaction -----------------------------------------------------------------
+
+    def begin(self) -> None:
+        if self._tx is not None:
+            raise RuntimeError("a transaction is already open")
+        self._tx = {}
+        self._meta = {}
+
+    def in_transaction(self) -> bool:
+        return self._tx is not None
+
+    def put(self, table: str, doc_id: int, doc: Doc) -> None:
+        if self._tx is None:
+            raise RuntimeError("write outside a transaction")
+        self._tx.setdefault(table, {})[doc_id] = doc
+
+    def delete(self, table: str, doc_id: int) -> None:
+        self.put(table, doc_id, _DELETED)  # type: ignore[arg-type]
+
+    def set_meta(self, key: str, value: Any) -> None:
+        if self._tx is None:
+            raise RuntimeError("write outside a transaction")
+        self._meta[key] = value
+
+    def abort(self) -> None:
+        self._tx = None
+        self._meta = {}
+
+    def commit(self) -> None:
+        """Write changed segments, then switch to them with one atomic manifest replace."""
+        tx, meta = self._tx, self._meta
+        self._tx, self._meta = None, {}
+        if not tx and not meta:
+            return
+        assert tx is not None
+        generation = int(self.manifest["generation"]) + 1
+        manifest = {**self.manifest, "generation": generation}
+        manifest["tables"] = {name: dict(info) for name, info in self.manifest["tables"].items()}
+        manifest["meta"] = {**self.manifest.get("meta", {}), **meta}
+        new_segments: dict[tuple[str, int], Segment] = {}
+        superseded: list[str] = []
+        for table, changes in tx.items():
+            if not changes:
+                continue
+            info = manifest["tables"].setdefault(table, {"next_id": 1, "segments": {}})
+            info["segments"] = dict(info.get("segments", {}))
+            by_segment: dict[int, list[int]] = {}
+            for doc_id in changes:
+                by_segment.setdefault((doc_id - 1) // SEGMENT_SIZE, []).append(doc_id)
+            for seg, doc_ids in by_segment.items():
+                old = self.segment(table, seg)
+                docs = dict(old.docs) if old else {}
+                for doc_id in doc_ids:
+                    doc = changes[doc_id]
+                    if doc is None:
+                        docs.pop(doc_id, None)
+                    else:
+                        docs[doc_id] = doc
+                if old:
+                    superseded.append(old.filename)
+                if not docs:
+                    info["segments"].pop(str(seg), None)
+                    continue
+                name = f"{table}.{seg:05d}.{generation}.json"
+                ordered = dict(sorted(docs.items()))
+                payload = orjson.dumps({table: ordered}, option=orjson.OPT_NON_STR_KEYS)
+                write_file(self.root / name, payload, self.mode)
+                info["segments"][str(seg)] = name
+                new_segments[(table, seg)] = Segment(name, ordered)
+            info["next_id"] = max(int(info.get("next_id", 1)), max(changes) + 1)
+        self._write_manifest(manifest)
+        # Only now is the new state committed; the old files are garbage.
+        for key, segment in new_segments.items():
+            self._segments[key] = segment
+        for name in superseded:
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / name).unlink()
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        tmp = self.root / f"{MANIFEST}.tmp.{os.getpid()}"
+        write_file(tmp, orjson.dumps(manifest, option=orjson.OPT_INDENT_2), self.mode)
+        os.replace(tmp, self.manifest_path)
+        _fsync_dir(self.root)
+        st = os.stat(self.manifest_path)
+        self.manifest = manifest
+        self._stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def create(self, mode: int = 0o600) -> None:
+        """Write the first, empty manifest of a new store."""
+        self.mode = mode
+        self._write_manifest(empty_manifest())
+
+    def collect_garbage(self) -> list[str]:
+        """Remove segment files that no manifest refers to (left by a killed writer)."""
+        referenced = {
+            name for info in self.manifest["tables"].values() for name in info["segments"].values()
+        }
+        removed = []
+        for path in self.root.iterdir():
+            orphan_tmp = path.name.startswith(f"{MANIFEST}.tmp.")
+            orphan_segment = _SEGMENT_FILE.fullmatch(path.name) and path.name not in referenced
+            if orphan_tmp or orphan_segment:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                removed.append(path.name)
+        return removed

@@ -1,0 +1,556 @@
+"""The Store: every read and write of entities, links, requests, mails and the audit trail."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import filelock
+from tinydb.table import Document
+
+import rules
+from rules import (
+    Admin,
+    Entity,
+    EntityState,
+    Link,
+    Mail,
+    Request,
+    RuleViolation,
+    compose_decision_mail,
+    is_manager,
+)
+from store import codec
+from store.audit import GENESIS, AuditEntry, seal, verify_chain
+from store.errors import StoreBusy, StoreError
+from store.segments import SegmentFiles
+from store.tables import SegmentDB, SegmentTable
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+LOCK_FILE = ".lock"
+TABLES = ("admins", "entities", "links", "requests", "outbox", "audit")
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _lenient_niss(raw: str) -> str | None:
+    try:
+        return rules.normalize_niss(raw)
+    except RuleViolation:
+        return None
+
+
+# Partial-index keys, one per (table, index name); see Segment.index.
+def _by_id(doc: dict[str, Any]) -> Any:
+    return doc["id"]
+
+
+def _by_entity(doc: dict[str, Any]) -> Any:
+    return doc["entity_id"]
+
+
+def _by_niss(doc: dict[str, Any]) -> Any:
+    return doc["niss"]
+
+
+def _by_status_entity(doc: dict[str, Any]) -> Any:
+    return (doc["status"], doc["entity_id"])
+
+
+def _by_status(doc: dict[str, Any]) -> Any:
+    return doc["status"]
+
+
+class Store:
+    """One data directory shared by many processes: every write is one locked transaction."""
+
+    def __init__(self, root: Path, clock: Clock | None = None, lock_timeout: float = 30.0) -> None:
+        self.root = root
+        self._clock = clock or _utc_now
+        self._lock_timeout = lock_timeout
+        self._mutex = threading.RLock()
+        self._flock = filelock.FileLock(root / LOCK_FILE, timeout=lock_timeout)
+        self._files = SegmentFiles(root)
+        self._db = SegmentDB(self._files)
+        self._tables: dict[str, SegmentTable] = {
+            name: self._db.table(name) for name in TABLES  # type: ignore[misc]
+        }
+
+    # ----- locking and transactions --------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._mutex:
+            try:
+                self._flock.acquire()
+            except filelock.Timeout:
+                raise StoreBusy(
+                    self.root / LOCK_FILE,
+                    f"the store stayed locked by another session for {self._lock_timeout:.0f} s",
+                ) from None
+            try:
+                if self._files.refresh():
+                    for table in self._tables.values():
+                        table.forget()
+                yield
+            finally:
+                self._flock.release()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """A consistent view: no other process commits while the block runs."""
+        with self._locked():
+            yield
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self._locked():
+            if self._files.in_transaction():
+                raise RuntimeError("nested write transactions are not supported")
+            self._files.begin()
+            try:
+                yield
+                self._files.commit()
+            except BaseException:
+                self._files.abort()
+                for table in self._tables.values():
+                    table.forget()
+                raise
+
+    def open_or_create(self) -> None:
+        with self._mutex, self._flock:
+            if not self._files.exists():
+                stray = [p.name for p in self.root.iterdir() if p.suffix == ".json"]
+                if stray:
+                    # Never start afresh over data that lost its manifest.
+                    raise StoreError(
+                        self._files.manifest_path,
+                        f"is missing but {len(stray)} data file(s) are present; restore it "
+                        "from a backup",
+                    )
+                self._files.create()
+            self._files.refresh()
+            self._files.collect_garbage()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # ----- small helpers ---------------------------------------------------------------------
+
+    def _docs(self, table: str, index: str, key: Callable[[dict[str, Any]], Any], value: Any):
+        files = self._files
+        return [
+            (doc_id, files.get(table, doc_id))
+            for doc_id in files.lookup(table, index, key, value)
+        ]
+
+    def _entity_doc(self, entity_id: str) -> tuple[int, dict[str, Any]] | None:
+        found = self._docs("entities", "id", _by_id, entity_id)
+        return found[0] if found else None  # type: ignore[return-value]
+
+    def _admin(self, admin_id: str) -> Admin | None:
+        found = self._docs("admins", "id", _by_id, str(admin_id).strip())
+        return codec.admin_from_doc(found[0][1]) if found else None  # type: ignore[arg-type]
+
+    def _state(self, entity_id: str) -> EntityState | None:
+        found = self._entity_doc(str(entity_id).strip())
+        if found is None:
+            return None
+        entity = codec.entity_from_doc(found[1])
+        return EntityState(entity, tuple(self._staff(entity.id)), tuple(self._pending(entity.id)))
+
+    def _staff(self, entity_id: str) -> list[Link]:
+        return [
+            codec.link_from_doc(doc)
+            for _, doc in self._docs("links", "entity", _by_entity, entity_id)
+        ]
+
+    def _pending(self, entity_id: str) -> list[Request]:
+        return [
+            codec.request_from_doc(doc)
+            for _, doc in self._docs(
+                "requests", "status_entity", _by_status_entity, ("pending", entity_id)
+            )
+        ]
+
+    def _request_doc(self, rid: str) -> tuple[int, dict[str, Any]] | None:
+        doc_id = codec.request_doc_id(rid)
+        doc = self._files.get("requests", doc_id) if doc_id else None
+        return (doc_id, doc) if doc_id and doc else None
+
+    def _audit(
+        self,
+        actor: str,
+        action: str,
+        entity_id: str | None = None,
+        niss: str | None = None,
+        request_id: str | None = None,
+        **detail: Any,
+    ) -> None:
+        head = self._files.meta.get("audit_head") or {"count": 0, "hash": GENESIS}
+        seq = int(head["count"]) + 1
+        entry = {
+            "seq": seq,
+            "at": self._clock().isoformat(),
+            "actor": actor,
+            "action": action,
+            "entity_id": entity_id,
+            "niss": niss,
+            "request_id": request_id,
+            "detail": detail,
+            "prev": head["hash"],
+        }
+        entry["hash"] = seal(entry)
+        self._tables["audit"].insert(Document(entry, doc_id=seq))
+        self._files.set_meta("audit_head", {"count": seq, "hash": entry["hash"]})
+
+    def _insert(self, table: str, doc: dict[str, Any], doc_id: int | None = None) -> int:
+        doc_id = doc_id or self._files.next_id(table)
+        self._tables[table].insert(Document(doc, doc_id=doc_id))
+        return doc_id
+
+    def _queue_mail(self, entity: Entity, request: Request) -> None:
+        assert request.decided_at is not None
+        draft = compose_decision_mail(
+            entity,
+            request,
+            request.filed_at.astimezone(BRUSSELS),
+            request.decided_at.astimezone(BRUSSELS),
+        )
+        doc_id = self._files.next_id("outbox")
+        mail = Mail(
+            to=draft.to,
+            subject=draft.subject,
+            body=draft.body,
+            status="pending",
+            id=codec.mail_id(doc_id),
+            # Stable across retries so a receiver can recognise a mail sent twice.
+            message_id=f"<{request.id}.{request.status}.{doc_id}@vaccinnet-staff>",
+            entity_id=entity.id,
+            request_id=request.id,
+            language=draft.language,
+            created_at=request.decided_at,
+        )
+        self._insert("outbox", codec.mail_to_doc(mail), doc_id)
+
+    # ----- admins and entities ---------------------------------------------------------------
+
+    def add_admin(self, admin_id: str, name: str, niss: str | None = None) -> Admin:
+        with self._writing():
+            exists = self._admin(admin_id) is not None
+            admin = rules.plan_admin(admin_id, name, niss, exists)
+            self._insert("admins", codec.admin_to_doc(admin))
+            self._audit(admin.id, "admin_added", niss=admin.niss, name=admin.name)
+        return admin
+
+    def create_entity(
+        self,
+        admin_id: str,
+        entity_id: str,
+        name: str,
+        kind: str,
+        email: str,
+        language: str,
+        manager_niss: str,
+        manager_last_name: str,
+        manager_first_name: str,
+        manager_type: str,
+    ) -> Entity:
+        with self._writing():
+            now = self._clock()
+            admin = self._admin(admin_id)
+            exists = self._entity_doc(str(entity_id).strip()) is not None
+            entity, link = rules.plan_entity(
+                admin, entity_id, name, kind, email, language, manager_niss,
+                manager_last_name, manager_first_name, manager_type, exists, now,
+            )  # fmt: skip
+            self._insert("entities", codec.entity_to_doc(entity))
+            self._insert("links", codec.link_to_doc(link))
+            self._audit(
+                admin.id,  # type: ignore[union-attr]
+                "entity_created",
+                entity.id,
+                link.niss,
+                name=entity.name,
+                kind=entity.kind,
+                email=entity.email,
+                language=entity.language,
+                manager_type=link.employee_type,
+            )
+        return entity
+
+    # ----- filing requests -------------------------------------------------------------------
+
+    def file_connect(
+        self,
+        actor_niss: str,
+        entity_id: str,
+        niss: str,
+        last_name: str,
+        first_name: str,
+        employee_type: str,
+    ) -> Request:
+        with self._writing():
+            doc_id = self._files.next_id("requests")
+            request = rules.plan_connect(
+                self._state(entity_id), actor_niss, niss, last_name, first_name,
+                employee_type, self._clock(), codec.request_id(doc_id),
+            )  # fmt: skip
+            self._insert("requests", codec.request_to_doc(request), doc_id)
+            self._audit(
+                request.filed_by, "request_filed", request.entity_id, request.niss, request.id,
+                kind="connect", employee_type=request.employee_type,
+            )  # fmt: skip
+        return request
+
+    def file_disconnect(
+        self, actor_niss: str, entity_id: str, nisses: Sequence[str]
+    ) -> list[Request]:
+        with self._writing():
+            first = self._files.next_id("requests")
+            ids = [codec.request_id(first + i) for i in range(len(nisses))]
+            filed = rules.plan_disconnect(
+                self._state(entity_id), actor_niss, list(nisses), self._clock(), ids
+            )
+            for request in filed:
+                self._insert(
+                    "requests", codec.request_to_doc(request), codec.request_doc_id(request.id)
+                )
+                self._audit(
+                    request.filed_by, "request_filed", request.entity_id, request.niss,
+                    request.id, kind="disconnect", employee_type=request.employee_type,
+                )  # fmt: skip
+        return filed
+
+    def preview_disconnect(
+        self, actor_niss: str, entity_id: str, nisses: Sequence[str]
+    ) -> RuleViolation | None:
+        """What filing would say, without filing: None when it would be accepted."""
+        with self.reading():
+            try:
+                rules.plan_disconnect(
+                    self._state(entity_id), actor_niss, list(nisses), self._clock(),
+                    [f"preview-{i}" for i in range(len(nisses))],
+                )  # fmt: skip
+            except RuleViolation as refusal:
+                return refusal
+        return None
+
+    # ----- decisions ---------------------------------------------------------------------------
+
+    def _pending_request(self, request_id: str) -> tuple[int, Request]:
+        found = self._request_doc(request_id)
+        if found is None:
+            raise RuleViolation("unknown_request", {"request": str(request_id).strip()})
+        return found[0], codec.request_from_doc(found[1])
+
+    def _save_decision(self, doc_id: int, request: Request) -> None:
+        self._tables["requests"].update(
+            {
+                "status": request.status,
+                "decided_by": request.decided_by,
+                "decided_at": request.decided_at.isoformat() if request.decided_at else None,
+                "reason": request.reason,
+            },
+            doc_ids=[doc_id],
+        )
+
+    def approve(self, admin_id: str, request_id: str) -> Request:
+        with self._writing():
+            doc_id, request = self._pending_request(request_id)
+            state = self._state(request.entity_id)
+            assert state is not None
+            approval = rules.plan_approve(state, self._admin(admin_id), request, self._clock())
+            decided = approval.request
+            if approval.add_link is not None:
+                self._insert("links", codec.link_to_doc(approval.add_link))
+            if approval.remove_link is not None:
+                gone = [
+                    link_id
+                    for link_id, doc in self._docs("links", "entity", _by_entity, state.entity.id)
+                    if doc["niss"] == decided.niss
+                ]
+                self._tables["links"].remove(doc_ids=gone)
+            self._save_decision(doc_id, decided)
+            self._queue_mail(state.entity, decided)
+            self._audit(
+                decided.decided_by, "request_approved", decided.entity_id, decided.niss,
+                decided.id, kind=decided.kind,
+            )  # fmt: skip
+        return decided
+
+    def reject(self, admin_id: str, request_id: str, reason: str) -> Request:
+        with self._writing():
+            doc_id, request = self._pending_request(request_id)
+            decided = rules.plan_reject(self._admin(admin_id), request, reason, self._clock())
+            found = self._entity_doc(decided.entity_id)
+            assert found is not None
+            self._save_decision(doc_id, decided)
+            self._queue_mail(codec.entity_from_doc(found[1]), decided)
+            self._audit(
+                decided.decided_by, "request_rejected", decided.entity_id, decided.niss,
+                decided.id, kind=decided.kind, reason=decided.reason,
+            )  # fmt: skip
+        return decided
+
+    def delete(self, admin_id: str, request_id: str) -> None:
+        with self._writing():
+            doc_id, request = self._pending_request(request_id)
+            decided = rules.plan_delete(self._admin(admin_id), request, self._clock())
+            self._save_decision(doc_id, decided)
+            self._audit(
+                decided.decided_by, "request_deleted", decided.entity_id, decided.niss,
+                decided.id, kind=decided.kind,
+            )  # fmt: skip
+
+    # ----- reading -----------------------------------------------------------------------------
+
+    def staff(self, entity_id: str) -> list[Link]:
+        with self.reading():
+            return self._staff(str(entity_id).strip())
+
+    def entity(self, entity_id: str) -> Entity | None:
+        with self.reading():
+            found = self._entity_doc(str(entity_id).strip())
+            return codec.entity_from_doc(found[1]) if found else None
+
+    def entities(self) -> list[Entity]:
+        with self.reading():
+            return [codec.entity_from_doc(doc) for _, doc in self._files.items("entities")]
+
+    def entity_state(self, entity_id: str) -> EntityState | None:
+        with self.reading():
+            return self._state(entity_id)
+
+    def admin(self, admin_id: str) -> Admin | None:
+        with self.reading():
+            return self._admin(admin_id)
+
+    def admins(self) -> list[Admin]:
+        with self.reading():
+            return [codec.admin_from_doc(doc) for _, doc in self._files.items("admins")]
+
+    def request(self, request_id: str) -> Request | None:
+        with self.reading():
+            found = self._request_doc(request_id)
+            return codec.request_from_doc(found[1]) if found else None
+
+    def requests(self, entity_id: str | None = None, status: str | None = "pending") -> list[Request]:
+        """Oldest first; ``status=None`` gives every status."""
+        with self.reading():
+            if entity_id is not None and status is not None:
+                found = self._docs(
+                    "requests", "status_entity", _by_status_entity, (status, entity_id)
+                )
+            elif status is not None:
+                found = self._docs("requests", "status", _by_status, status)
+            elif entity_id is not None:
+                found = self._docs("requests", "entity", _by_entity, entity_id)
+            else:
+                found = list(self._files.items("requests"))
+            return [codec.request_from_doc(doc) for _, doc in found]
+
+    def entities_of(self, niss: str) -> list[Entity]:
+        normalised = _lenient_niss(niss)
+        if normalised is None:
+            return []
+        with self.reading():
+            ids = [doc["entity_id"] for _, doc in self._docs("links", "niss", _by_niss, normalised)]
+            entities = [self._entity_doc(entity_id) for entity_id in dict.fromkeys(ids)]
+            return [codec.entity_from_doc(found[1]) for found in entities if found]
+
+    def links_of(self, niss: str) -> list[Link]:
+        normalised = _lenient_niss(niss)
+        if normalised is None:
+            return []
+        with self.reading():
+            return [
+                codec.link_from_doc(doc)
+                for _, doc in self._docs("links", "niss", _by_niss, normalised)
+            ]
+
+    def outbox(self, status: str | None = "pending") -> list[Mail]:
+        with self.reading():
+            if status is None:
+                found = list(self._files.items("outbox"))
+            else:
+                found = self._docs("outbox", "status", _by_status, status)
+            return [codec.mail_from_doc(doc) for _, doc in found]
+
+    def audit_entries(self) -> list[AuditEntry]:
+        with self.reading():
+            return [AuditEntry(**doc) for _, doc in self._files.items("audit")]
+
+    def counts(self) -> dict[str, int]:
+        with self.reading():
+            return {name: self._files.count(name) for name in TABLES}
+
+    # ----- verification ------------------------------------------------------------------------
+
+    def verify(self) -> list[str]:
+        """Everything wrong with the store: damaged files, a broken audit chain, broken rules."""
+        with self.reading():
+            files = self._files
+            problems = verify_chain(files.items("audit"), files.meta.get("audit_head"))
+            for table in TABLES:
+                last = max((doc_id for doc_id, _ in files.items(table)), default=0)
+                if last >= files.next_id(table):
+                    problems.append(f"table {table}: document {last} is beyond the next id")
+            entities = {doc["id"] for _, doc in files.items("entities")}
+            links: dict[str, list[dict[str, Any]]] = {}
+            seen_links: set[tuple[str, str]] = set()
+            for _, doc in files.items("links"):
+                key = (doc["entity_id"], doc["niss"])
+                if key in seen_links:
+                    problems.append(f"{doc['niss']} is linked twice to {doc['entity_id']}")
+                seen_links.add(key)
+                links.setdefault(doc["entity_id"], []).append(doc)
+                if doc["entity_id"] not in entities:
+                    problems.append(f"a link refers to unknown entity {doc['entity_id']}")
+                if doc["employee_type"] == "macg" and not doc.get("supervisor"):
+                    problems.append(f"MACG {doc['niss']} at {doc['entity_id']} has no supervisor")
+            for entity_id in sorted(entities):
+                staff = links.get(entity_id, [])
+                if not staff:
+                    problems.append(f"entity {entity_id} has nobody linked")
+                elif not any(is_manager(doc["employee_type"]) for doc in staff):
+                    problems.append(f"entity {entity_id} has no doctor or pharmacist linked")
+            pending: set[tuple[str, str, str]] = set()
+            for _, doc in files.items("requests"):
+                if doc["status"] != "pending":
+                    continue
+                key = (doc["entity_id"], doc["niss"], doc["kind"])
+                if key in pending:
+                    problems.append(
+                        f"two pending {doc['kind']} requests for {doc['niss']} at "
+                        f"{doc['entity_id']}"
+                    )
+                pending.add(key)
+            return problems
+
+
+def open_store(data_dir: str | os.PathLike[str], clock: Clock | None = None) -> Store:
+    """Open the store in ``data_dir``, creating an empty one there if there is none."""
+    root = Path(data_dir)
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(root, f"cannot create the data directory ({exc.strerror})") from None
+    if not root.is_dir():
+        raise StoreError(root, "is not a directory")
+    store = Store(root, clock=clock)
+    store.open_or_create()
+    return store
+
+
