@@ -1,0 +1,123 @@
+"""A realistic demo store: entities of every kind, a few dozen people, requests in every state."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rules import make_niss
+from store.store import Store, open_store
+
+DEMO_DOCTOR = make_niss("760412", 137)  # Dr Jean Dupont, linked to two entities
+DEMO_PHARMACIST = make_niss("820925", 244)
+DEMO_NURSE = make_niss("930303", 62)
+DEMO_NEWCOMER = make_niss("880808", 311)  # a doctor with no link yet
+DEMO_ADMINS = (("admin", "Anne Lambert"), ("admin2", "Koen Peeters"))
+
+_FIRST = ["Marie", "Lucas", "Emma", "Noah", "Louise", "Arthur", "Olivia", "Jules", "Elise",
+          "Victor", "Lotte", "Wout", "Fien", "Mathis", "Chloé", "Hélène", "Sofie", "Bram",
+          "Inès", "Thibault", "Zoë", "Rania", "Jan", "Anaïs", "Pieter", "Nora", "Youssef"]  # fmt: skip
+_LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Willems", "Dubois", "Lambert", "Dupont",
+         "Claes", "Goossens", "Wouters", "De Smet", "Lemaire", "Mertens", "Van den Broeck",
+         "Leclercq", "D'Hondt", "El Amrani", "Vandenberghe", "Renard", "Hermans", "Desmet",
+         "Michel", "Fontaine", "Verhoeven", "Simon", "Martin"]  # fmt: skip
+
+# id, name, kind, e-mail, language, manager (niss, last, first, type), other people by type
+_ENTITIES = [
+    ("cab-dupont", "Cabinet médical Dupont", "cabinet_medical", "secretariat@cabinet-dupont.be",
+     "fr", (DEMO_DOCTOR, "Dupont", "Jean", "medecin"),
+     ["medecin", "macg", "macg", "infirmier", "administratif", "administratif"]),
+    ("wzc-zonneweide", "WZC Zonneweide", "maison_de_repos", "directie@zonneweide.be", "nl",
+     (make_niss("690130", 55), "Janssens", "Pieter", "medecin"),
+     ["infirmier", "infirmier", "infirmier", "administratif", "medecin"]),
+    ("pharma-lelievre", "Pharmacie Lelièvre", "pharmacie", "officine@pharmacie-lelievre.be", "fr",
+     (DEMO_PHARMACIST, "Lelièvre", "Sophie", "pharmacien"),
+     ["pharmacien", "assistant_pharma", "assistant_pharma", "administratif"]),
+    ("az-sint-jan", "AZ Sint-Jan Brugge", "hopital", "vaccinatie@azsintjan.be", "nl",
+     (make_niss("710511", 81), "Vermeulen", "Katrien", "medecin"),
+     ["medecin", "infirmier", "infirmier", "infirmier", "sage_femme", "sage_femme",
+      "pharmacien", "administratif"]),
+    ("cv-namur", "Centre de vaccination de Namur", "centre_de_vaccination", "cv@namur.be", "fr",
+     (make_niss("800229", 17), "Lemoine", "Claire", "medecin"),
+     ["infirmier", "infirmier", "administratif", "pharmacien"]),
+    ("mdt-antwerpen", "Arbeidsgeneeskundige dienst Antwerpen", "medecine_du_travail",
+     "info@adg-antwerpen.be", "nl", (make_niss("650718", 93), "De Vos", "Marc", "medecin"),
+     ["infirmier", "administratif"]),
+]  # fmt: skip
+
+
+@dataclass
+class DemoClock:
+    """Demo history spread over the last weeks, a few hours between events."""
+
+    moment: datetime
+    rng: random.Random
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(minutes=self.rng.randint(20, 600))
+        return self.moment
+
+
+def _people(rng: random.Random) -> Iterator[tuple[str, str, str]]:
+    serial = 400
+    while True:
+        serial += rng.randint(1, 9)
+        birth = datetime(1955, 1, 1) + timedelta(days=rng.randint(0, 16000))
+        niss = make_niss(birth.strftime("%y%m%d"), serial % 997 + 1)
+        yield niss, rng.choice(_LAST), rng.choice(_FIRST)
+
+
+def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
+    """Fill an empty store through the real API, so the audit trail tells the whole story."""
+    rng = random.Random(seed)
+    clock = DemoClock(now - timedelta(days=45), rng)
+    store = open_store(data_dir, clock=clock)
+    if store.counts()["audit"]:
+        raise ValueError(f"{data_dir} already holds a store; choose an empty directory")
+    for admin_id, name in DEMO_ADMINS:
+        store.add_admin(admin_id, name)
+    people = _people(rng)
+    for entity_id, name, kind, email, lang, manager, types in _ENTITIES:
+        store.create_entity("admin", entity_id, name, kind, email, lang, *manager)
+        for employee_type in types:
+            niss, last, first = next(people)
+            filer = manager[0]
+            request = store.file_connect(filer, entity_id, niss, last, first, employee_type)
+            store.approve(rng.choice(DEMO_ADMINS)[0], request.id)
+    # The demo doctor also coordinates the nursing home: two entities to choose from.
+    zonneweide_manager = _ENTITIES[1][5][0]
+    linked = store.file_connect(
+        zonneweide_manager, "wzc-zonneweide", DEMO_DOCTOR, "Dupont", "Jean", "medecin"
+    )
+    store.approve("admin2", linked.id)
+    nurse = store.file_connect(
+        DEMO_DOCTOR, "cab-dupont", DEMO_NURSE, "Mertens", "Sofie", "infirmier"
+    )
+    store.approve("admin", nurse.id)
+    # History: a rejection and a deletion, then work still waiting for an administrator.
+    niss, last, first = next(people)
+    wrong = store.file_connect(DEMO_DOCTOR, "cab-dupont", niss, last, first, "sage_femme")
+    store.reject("admin", wrong.id, "Cette personne ne travaille pas au cabinet.")
+    niss, last, first = next(people)
+    twice = store.file_connect(DEMO_PHARMACIST, "pharma-lelievre", niss, last, first,
+                               "assistant_pharma")  # fmt: skip
+    store.delete("admin2", twice.id)
+    for entity_id, _, _, _, _, manager, _ in _ENTITIES:
+        niss, last, first = next(people)
+        store.file_connect(manager[0], entity_id, niss, last, first, "infirmier")
+    leaving = [lk for lk in store.staff("az-sint-jan") if lk.employee_type == "sage_femme"]
+    store.file_disconnect(_ENTITIES[3][5][0], "az-sint-jan", [leaving[0].niss])
+    macg = [lk.niss for lk in store.staff("cab-dupont") if lk.employee_type == "macg"]
+    store.file_disconnect(DEMO_DOCTOR, "cab-dupont", macg[:1])
+    return store
+
+
+DEMO_LOGINS = [
+    ("Dr Jean Dupont (médecin, 2 entités)", DEMO_DOCTOR),
+    ("Sophie Lelièvre (pharmacienne)", DEMO_PHARMACIST),
+    ("Sofie Mertens (infirmière, lecture seule)", DEMO_NURSE),
+    ("Nouveau médecin sans accès", DEMO_NEWCOMER),
+]

@@ -1,0 +1,1 @@
+"""The people's side: the command line and the Textual consoles."""
