@@ -47,8 +47,7 @@ _TEXT = {
         "reason": "Reden van afwijzing",
         "approved_connect": "{person} is nu gekoppeld aan uw entiteit in Vaccinnet.",
         "approved_disconnect": "{person} is niet langer gekoppeld aan uw entiteit in Vaccinnet.",
-        "rejected_next": "Er werd niets gewijzigd. U kunt zo nodig een nieuwe aanvraag "
-        "indienen.",
+        "rejected_next": "Er werd niets gewijzigd. U kunt zo nodig een nieuwe aanvraag indienen.",
         "footer": "Dit bericht wordt automatisch verstuurd; gelieve er niet op te antwoorden.",
     },
 }

@@ -25,7 +25,7 @@ def normalize_niss(raw: str) -> str:
     if not isinstance(raw, str):
         raise _refuse(str(raw), "characters")
     digits = "".join(ch for ch in raw.strip() if ch not in _SEPARATORS)
-    if not digits.isascii() or not digits.isdigit():
+    if not all(ch.isascii() and ch.isdigit() for ch in digits):
         raise _refuse(raw, "characters")
     if len(digits) != 11:
         raise _refuse(raw, "length")

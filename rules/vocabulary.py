@@ -44,7 +44,11 @@ ENTITY_KINDS: dict[str, dict[str, str]] = {
 }
 
 REQUEST_KINDS: dict[str, dict[str, str]] = {
-    "connect": {"fr": "demande de connexion", "nl": "koppelingsaanvraag", "en": "connection request"},
+    "connect": {
+        "fr": "demande de connexion",
+        "nl": "koppelingsaanvraag",
+        "en": "connection request",
+    },
     "disconnect": {
         "fr": "demande de déconnexion",
         "nl": "ontkoppelingsaanvraag",

@@ -40,8 +40,10 @@ def verify_chain(
     expected_seq, prev = 1, GENESIS
     for doc_id, doc in docs:
         if doc_id != expected_seq:
-            missing = f"{expected_seq}" if doc_id == expected_seq + 1 else (
-                f"{expected_seq}–{doc_id - 1}"
+            missing = (
+                f"{expected_seq}"
+                if doc_id == expected_seq + 1
+                else (f"{expected_seq}–{doc_id - 1}")
             )
             problems.append(f"audit entry {missing} is missing (removed)")
         if doc.get("seq") != doc_id:

@@ -118,7 +118,9 @@ class SegmentFiles:
         try:
             manifest = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            raise StoreError(self.manifest_path, "is not valid JSON (truncated or damaged)") from None
+            raise StoreError(
+                self.manifest_path, "is not valid JSON (truncated or damaged)"
+            ) from None
         if not isinstance(manifest, dict) or manifest.get("format") != "vaccinnet-store":
             raise StoreError(self.manifest_path, "is not a vaccinnet store manifest")
         schema = manifest.get("schema")

@@ -6,7 +6,6 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -84,7 +83,8 @@ class Store:
         self._files = SegmentFiles(root)
         self._db = SegmentDB(self._files)
         self._tables: dict[str, SegmentTable] = {
-            name: self._db.table(name) for name in TABLES  # type: ignore[misc]
+            name: self._db.table(name)
+            for name in TABLES  # type: ignore[misc]
         }
 
     # ----- locking and transactions --------------------------------------------------------
@@ -151,8 +151,7 @@ class Store:
     def _docs(self, table: str, index: str, key: Callable[[dict[str, Any]], Any], value: Any):
         files = self._files
         return [
-            (doc_id, files.get(table, doc_id))
-            for doc_id in files.lookup(table, index, key, value)
+            (doc_id, files.get(table, doc_id)) for doc_id in files.lookup(table, index, key, value)
         ]
 
     def _entity_doc(self, entity_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -446,7 +445,9 @@ class Store:
             found = self._request_doc(request_id)
             return codec.request_from_doc(found[1]) if found else None
 
-    def requests(self, entity_id: str | None = None, status: str | None = "pending") -> list[Request]:
+    def requests(
+        self, entity_id: str | None = None, status: str | None = "pending"
+    ) -> list[Request]:
         """Oldest first; ``status=None`` gives every status."""
         with self.reading():
             if entity_id is not None and status is not None:
@@ -552,5 +553,3 @@ def open_store(data_dir: str | os.PathLike[str], clock: Clock | None = None) -> 
     store = Store(root, clock=clock)
     store.open_or_create()
     return store
-
-

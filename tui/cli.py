@@ -28,10 +28,15 @@ def _default_lang() -> str:
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS lets "--data" sit before or after the command without one hiding the other.
-    common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
-                        help="data directory (default: $VACCINNET_DATA, else the user data dir)")
-    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
-                        help="language of messages (fr, nl, en)")
+    common.add_argument(
+        "--data",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data directory (default: $VACCINNET_DATA, else the user data dir)",
+    )
+    common.add_argument(
+        "--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages (fr, nl, en)"
+    )
     parser = argparse.ArgumentParser(
         prog="vaccinnet", parents=[common],
         description="Link and unlink the staff of health-care entities in Vaccinnet.",
@@ -45,15 +50,22 @@ def _parser() -> argparse.ArgumentParser:
 
     entity = commands.add_parser("entity", parents=[common], help="manage entities")
     entity_commands = entity.add_subparsers(dest="entity_command", metavar="ACTION", required=True)
-    add = entity_commands.add_parser("add", parents=[common],
-                                     help="create an entity with its first manager")
+    add = entity_commands.add_parser(
+        "add", parents=[common], help="create an entity with its first manager"
+    )
     add.add_argument("--admin", required=True, metavar="ID")
     add.add_argument("--id", required=True, dest="entity_id")
     add.add_argument("--name", required=True)
     add.add_argument("--kind", required=True, choices=sorted(ENTITY_KINDS))
     add.add_argument("--email", required=True)
-    add.add_argument("--entity-lang", "--language", dest="entity_lang", required=True,
-                     choices=("fr", "nl"), help="language of the entity's e-mails")
+    add.add_argument(
+        "--entity-lang",
+        "--language",
+        dest="entity_lang",
+        required=True,
+        choices=("fr", "nl"),
+        help="language of the entity's e-mails",
+    )
     add.add_argument("--manager-niss", required=True)
     add.add_argument("--manager-last", required=True)
     add.add_argument("--manager-first", required=True)
@@ -160,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         status = 130
-    except Exception as exc:  # noqa: BLE001 - one line for people, details on demand
+    except Exception as exc:  # one line for people; VACCINNET_DEBUG=1 for details
         if os.environ.get("VACCINNET_DEBUG"):
             raise
         print(f"vaccinnet: unexpected error: {exc!r} (VACCINNET_DEBUG=1 shows details)",

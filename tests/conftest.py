@@ -1,0 +1,64 @@
+"""Shared fixtures: a fixed clock, a store in tmp_path, and a few well-known people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rules import make_niss
+from store import Store, open_store
+
+DOCTOR = make_niss("850730", 33)
+DOCTOR_2 = make_niss("780214", 101)
+PHARMACIST = make_niss("820925", 244)
+NURSE = make_niss("900115", 12)
+NURSE_2 = make_niss("910520", 88)
+TRAINEE = make_niss("960606", 140)
+STRANGER = make_niss("700101", 5)
+ADMIN_NISS = make_niss("750505", 55)
+
+
+class TickingClock:
+    """A clock that moves one minute per reading, so every event has its own time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(minutes=1)
+        return self.moment
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path, monkeypatch):
+    # No test may ever touch a real user's data directory.
+    monkeypatch.setenv("VACCINNET_DATA", str(tmp_path / "default-data"))
+    monkeypatch.delenv("VACCINNET_LANG", raising=False)
+
+
+@pytest.fixture
+def clock() -> TickingClock:
+    return TickingClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def data(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data, clock) -> Store:
+    """A store with one admin and a GP practice run by DOCTOR."""
+    s = open_store(data, clock=clock)
+    s.add_admin("adm", "Anne Admin", ADMIN_NISS)
+    s.add_admin("adm2", "Koen Peeters")
+    s.create_entity("adm", "cab", "Cabinet Dupont", "cabinet_medical", "cab@example.be", "fr",
+                    DOCTOR, "Dupont", "Jean", "medecin")  # fmt: skip
+    return s
+
+
+def link(s: Store, entity: str, niss: str, last: str, first: str, kind: str, actor=DOCTOR):
+    """File and approve a connect request: the only way a link comes to exist."""
+    request = s.file_connect(actor, entity, niss, last, first, kind)
+    return s.approve("adm2", request.id)

@@ -1,0 +1,155 @@
+"""Filing requests through the store API: every rule of the manual, and the state afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules import RuleViolation, format_niss
+from tests.conftest import (
+    DOCTOR,
+    DOCTOR_2,
+    NURSE,
+    NURSE_2,
+    PHARMACIST,
+    STRANGER,
+    TRAINEE,
+    link,
+)
+
+
+def _refused(code, call, *args):
+    with pytest.raises(RuleViolation) as caught:
+        call(*args)
+    assert caught.value.code == code, caught.value.message("en")
+    return caught.value
+
+
+def test_connect_files_a_pending_request_and_changes_no_link(store):
+    request = store.file_connect(DOCTOR, "cab", "90.01.15-012.77", " Martin ", "Claire",
+                                 "infirmier")  # fmt: skip
+    assert (request.kind, request.status, request.niss) == ("connect", "pending", NURSE)
+    assert request.last_name == "Martin" and request.filed_by == DOCTOR
+    assert [r.id for r in store.requests("cab")] == [request.id]
+    assert [lk.niss for lk in store.staff("cab")] == [DOCTOR]  # only an approval links
+
+
+def test_second_pending_connect_for_the_same_person_is_refused(store):
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    refusal = _refused("pending_connect_exists", store.file_connect, DOCTOR, "cab", NURSE,
+                       "Martin", "Claire", "infirmier")  # fmt: skip
+    assert "Claire Martin" in refusal.message("fr") and "Cabinet Dupont" in refusal.message("fr")
+    assert len(store.requests("cab")) == 1
+
+
+def test_connect_of_a_linked_person_is_refused(store):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    _refused("already_linked", store.file_connect, DOCTOR, "cab", NURSE, "Martin", "Claire",
+             "infirmier")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("niss", "last", "first", "kind", "code"),
+    [
+        ("123", "Martin", "Claire", "infirmier", "invalid_niss"),
+        (NURSE, "M4rtin", "Claire", "infirmier", "invalid_name"),
+        (NURSE, "Martin", "", "infirmier", "invalid_name"),
+        (NURSE, "Martin", "Claire", "plombier", "unknown_type"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_filed(store, niss, last, first, kind, code):
+    _refused(code, store.file_connect, DOCTOR, "cab", niss, last, first, kind)
+    assert store.requests("cab") == []
+
+
+@pytest.mark.parametrize("actor", [STRANGER, "garbage", NURSE])
+def test_only_a_linked_manager_may_file(store, actor):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    _refused("not_authorized", store.file_connect, actor, "cab", NURSE_2, "Peeters", "Lotte",
+             "infirmier")  # fmt: skip
+    _refused("not_authorized", store.file_disconnect, actor, "cab", [NURSE])
+
+
+def test_unknown_entity_and_other_entity_get_the_same_refusal(store):
+    store.create_entity("adm", "pharma", "Pharmacie", "pharmacie", "ph@example.be", "fr",
+                        PHARMACIST, "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
+    other = _refused("not_authorized", store.file_connect, DOCTOR, "pharma", NURSE, "M", "C",
+                     "infirmier")  # fmt: skip
+    unknown = _refused("not_authorized", store.file_connect, DOCTOR, "nope", NURSE, "M", "C",
+                       "infirmier")  # fmt: skip
+    assert other.message("fr") == unknown.message("fr")  # says nothing about other entities
+    assert "Pharmacie" not in other.message("fr")
+
+
+def test_macg_needs_a_doctor_who_becomes_supervisor(store):
+    store.create_entity("adm", "pharma", "Pharmacie", "pharmacie", "ph@example.be", "fr",
+                        PHARMACIST, "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
+    _refused("macg_needs_doctor", store.file_connect, PHARMACIST, "pharma", TRAINEE, "Claes",
+             "Wout", "macg")  # fmt: skip
+    assert store.requests("pharma") == []
+    approved = link(store, "cab", TRAINEE, "Claes", "Wout", "macg")
+    assert approved.status == "approved"
+    (trainee,) = [lk for lk in store.staff("cab") if lk.niss == TRAINEE]
+    assert trainee.supervisor == DOCTOR
+
+
+def test_disconnect_of_several_people_files_one_request_each(store):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    link(store, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    filed = store.file_disconnect(DOCTOR, "cab", [NURSE, format_niss(NURSE_2), NURSE])
+    assert [r.niss for r in filed] == [NURSE, NURSE_2]  # duplicates collapse
+    assert {r.kind for r in filed} == {"disconnect"}
+    assert len(store.staff("cab")) == 3
+
+
+def test_disconnect_is_all_or_nothing_and_lists_every_failure(store):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.file_disconnect(DOCTOR, "cab", [NURSE])
+    refusal = _refused("pending_disconnect_exists", store.file_disconnect, DOCTOR, "cab",
+                       [NURSE, STRANGER, "12"])  # fmt: skip
+    assert len(refusal.failures) == 3
+    assert [f.code for f in refusal.failures] == ["pending_disconnect_exists", "not_linked",
+                                                  "invalid_niss"]  # fmt: skip
+    text = refusal.message("fr")
+    assert "Claire Martin" in text and "70.01.01-005" in text
+    assert len(store.requests("cab")) == 1  # only the first, earlier one
+
+
+def test_not_linked_alone(store):
+    _refused("not_linked", store.file_disconnect, DOCTOR, "cab", [NURSE])
+
+
+def test_last_person_counts_pending_disconnections(store):
+    _refused("last_person", store.file_disconnect, DOCTOR, "cab", [DOCTOR])
+    link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
+    store.file_disconnect(DOCTOR, "cab", [DOCTOR_2])
+    refusal = _refused("last_person", store.file_disconnect, DOCTOR, "cab", [DOCTOR])
+    assert "Jean Dupont" in refusal.message("nl")
+    assert len(store.requests("cab")) == 1
+
+
+def test_last_manager(store):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    refusal = _refused("last_manager", store.file_disconnect, DOCTOR, "cab", [DOCTOR])
+    assert "Cabinet Dupont" in refusal.message("en")
+
+
+def test_last_person_wins_over_last_manager(store):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    _refused("last_person", store.file_disconnect, DOCTOR, "cab", [DOCTOR, NURSE])
+
+
+def test_empty_selection(store):
+    _refused("empty_selection", store.file_disconnect, DOCTOR, "cab", [])
+
+
+def test_preview_says_what_filing_would_say_without_filing(store):
+    assert store.preview_disconnect(DOCTOR, "cab", [DOCTOR]).code == "last_person"
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    assert store.preview_disconnect(DOCTOR, "cab", [NURSE]) is None
+    assert store.requests("cab") == []
+
+
+def test_entities_of_and_normalised_niss(store):
+    assert [e.id for e in store.entities_of("85.07.30-033.28")] == ["cab"]
+    assert store.entities_of(STRANGER) == []
+    assert store.entities_of("not a number") == []
