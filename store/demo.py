@@ -17,10 +17,35 @@ DEMO_NURSE = make_niss("930303", 62)
 DEMO_NEWCOMER = make_niss("880808", 311)  # a doctor with no link yet
 DEMO_ADMINS = (("admin", "Anne Lambert"), ("admin2", "Koen Peeters"))
 
-_FIRST = (
-    "Marie Lucas Emma Noah Louise Arthur Olivia Jules Elise Victor Lotte Wout Fien Mathis Chloé "
-    "Hélène Sofie Bram Inès Thibault Zoë Rania Jan Anaïs Pieter Nora Youssef"
-).split()
+_FIRST = [
+    "Marie",
+    "Lucas",
+    "Emma",
+    "Noah",
+    "Louise",
+    "Arthur",
+    "Olivia",
+    "Jules",
+    "Elise",
+    "Victor",
+    "Lotte",
+    "Wout",
+    "Fien",
+    "Mathis",
+    "Chloé",
+    "Hélène",
+    "Sofie",
+    "Bram",
+    "Inès",
+    "Thibault",
+    "Zoë",
+    "Rania",
+    "Jan",
+    "Anaïs",
+    "Pieter",
+    "Nora",
+    "Youssef",
+]
 _LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Willems", "Dubois", "Lambert", "Dupont",
          "Claes", "Goossens", "Wouters", "De Smet", "Lemaire", "Mertens", "Van den Broeck",
          "Leclercq", "D'Hondt", "El Amrani", "Vandenberghe", "Renard", "Hermans", "Desmet",
