@@ -267,6 +267,8 @@ class SegmentFiles:
         if not tx and not meta:
             return
         assert tx is not None
+        # The mode is read now, not cached: an operator's chmod changes no stamp field.
+        self.mode = os.stat(self.manifest_path).st_mode & 0o7777
         generation = int(self.manifest["generation"]) + 1
         manifest = {**self.manifest, "generation": generation}
         manifest["tables"] = {name: dict(info) for name, info in self.manifest["tables"].items()}

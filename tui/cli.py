@@ -77,9 +77,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _entity_lang_alias(argv: list[str]) -> list[str]:
-    # The spelling is "entity add ... --lang fr|nl": there --lang is the entity's.
-    if len(argv) >= 2 and "entity" in argv and "add" in argv:
-        return ["--entity-lang" if a == "--lang" else a for a in argv]
+    # "entity add ... --lang fr|nl" sets the entity's language; before the command,
+    # --lang still chooses the language of messages.
+    if "entity" in argv and "add" in argv[argv.index("entity") :]:
+        start = argv.index("add", argv.index("entity"))
+        return argv[:start] + ["--entity-lang" if a == "--lang" else a for a in argv[start:]]
     return argv
 
 

@@ -1,0 +1,106 @@
+"""The vaccinnet command line, run as a person runs it: a separate process, exit codes, stderr."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import orjson
+
+from rules import format_niss
+from store import open_store
+from tests.conftest import DOCTOR, PHARMACIST
+
+
+def vaccinnet(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "tui.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+
+
+ENTITY = ["entity", "add", "--admin", "boss", "--id", "ph-1", "--name", "Pharmacie Centrale",
+          "--kind", "pharmacie", "--email", "ph@example.be", "--lang", "nl", "--manager-niss",
+          format_niss(PHARMACIST), "--manager-last", "Lelièvre", "--manager-first", "Sophie",
+          "--manager-type", "pharmacien"]  # fmt: skip
+
+
+def test_init_then_entity_add(data):
+    result = vaccinnet("--data", data, "init", "--admin", "boss", "--admin-name", "Big Boss")
+    assert result.returncode == 0, result.stderr
+    result = vaccinnet(*ENTITY, "--data", data)
+    assert result.returncode == 0, result.stderr
+    store = open_store(data)
+    (entity,) = store.entities()
+    assert (entity.id, entity.language, entity.kind) == ("ph-1", "nl", "pharmacie")
+    (manager,) = store.staff("ph-1")
+    assert (manager.niss, manager.employee_type) == (PHARMACIST, "pharmacien")
+    assert [e.action for e in store.audit_entries()] == ["admin_added", "entity_created"]
+
+
+def test_init_twice_is_refused(data):
+    assert vaccinnet("init", "--admin", "a", "--admin-name", "A", "--data", data).returncode == 0
+    again = vaccinnet("init", "--admin", "b", "--admin-name", "B", "--data", data)
+    assert again.returncode == 1 and "already" in again.stderr
+    assert [a.id for a in open_store(data).admins()] == ["a"]
+
+
+def test_rule_refusal_is_one_line_in_the_chosen_language(data):
+    vaccinnet("init", "--admin", "boss", "--admin-name", "Big Boss", "--data", data)
+    vaccinnet(*ENTITY, "--data", data)
+    again = vaccinnet("--lang", "nl", *ENTITY, "--data", data)
+    assert again.returncode == 1
+    assert again.stderr.strip() == "vaccinnet: Er bestaat al een entiteit met id ‘ph-1’."
+    wrong = vaccinnet(*[("doctor" if a == "pharmacien" else a) for a in ENTITY], "--data", data)
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr  # argparse usage error
+    nobody = vaccinnet(*[("ghost" if a == "boss" else a) for a in ENTITY], "--data", data)
+    assert nobody.returncode == 1 and "Traceback" not in nobody.stderr
+    assert "autorisé" in nobody.stderr
+    assert len(open_store(data).entities()) == 1
+
+
+def test_data_dir_from_environment(tmp_path):
+    env_dir = tmp_path / "from-env"
+    env = {"VACCINNET_DATA": str(env_dir), "PATH": "/usr/bin:/bin"}
+    result = vaccinnet("init", "--admin", "a", "--admin-name", "A", env=env)
+    assert result.returncode == 0, result.stderr
+    assert (env_dir / "manifest.json").exists()
+
+
+def test_demo_then_check(data):
+    result = vaccinnet("demo", "--data", data)
+    assert result.returncode == 0, result.stderr
+    assert format_niss(DOCTOR) not in result.stdout  # the demo has its own people
+    store = open_store(data)
+    entities = store.entities()
+    assert {e.kind for e in entities} >= {"cabinet_medical", "pharmacie", "hopital",
+                                          "maison_de_repos"}  # fmt: skip
+    assert {e.language for e in entities} == {"fr", "nl"}
+    types = {lk.employee_type for e in entities for lk in store.staff(e.id)}
+    assert types == {"medecin", "pharmacien", "macg", "infirmier", "sage_femme", "administratif",
+                     "assistant_pharma"}  # fmt: skip
+    statuses = {r.status for r in store.requests(status=None)}
+    assert statuses == {"pending", "approved", "rejected", "deleted"}
+    from store.demo import DEMO_DOCTOR
+
+    assert len(store.entities_of(DEMO_DOCTOR)) == 2
+    assert format_niss(DEMO_DOCTOR) in result.stdout
+    check = vaccinnet("check", "--data", data)
+    assert check.returncode == 0 and check.stdout.startswith("OK")
+    again = vaccinnet("demo", "--data", data)
+    assert again.returncode == 1 and "already" in again.stderr
+
+
+def test_check_finds_a_broken_rule_in_the_data(data):
+    vaccinnet("demo", "--data", data)
+    (segment,) = data.glob("links.00000.*.json")
+    raw = orjson.loads(segment.read_bytes())
+    raw["links"] = {k: v for k, v in raw["links"].items() if v["entity_id"] != "mdt-antwerpen"}
+    segment.write_bytes(orjson.dumps(raw))
+    result = vaccinnet("check", "--data", data)
+    assert result.returncode == 1
+    assert "entity mdt-antwerpen has nobody linked" in result.stdout
+
+
+def test_check_without_a_store(tmp_path):
+    result = vaccinnet("check", "--data", tmp_path / "nothing")
+    assert result.returncode == 1 and "no store" in result.stderr
+    assert not (tmp_path / "nothing").exists()  # checking creates nothing

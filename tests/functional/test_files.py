@@ -1,0 +1,138 @@
+"""The files on disk: atomic commits, kept modes, and damaged files that are never reset."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from store import StoreError, open_store
+from store.segments import MANIFEST, SEGMENT_SIZE
+from tests.conftest import DOCTOR, NURSE
+
+
+def _snapshot(data):
+    return {p.name: p.read_bytes() for p in sorted(data.iterdir()) if p.is_file()}
+
+
+def _cli(*args, data=None):
+    cmd = [sys.executable, "-m", "tui.cli", *args]
+    if data is not None:
+        cmd += ["--data", str(data)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+
+
+def test_a_new_store_is_private(data):
+    open_store(data)
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(data / MANIFEST).st_mode) == 0o600
+
+
+def test_a_commit_keeps_the_files_mode(store, data):
+    os.chmod(data / MANIFEST, 0o640)
+    before = {p.name for p in data.glob("*.json")}
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    written = {p.name for p in data.glob("*.json")} - before
+    assert len(written) == 2  # the requests and audit segments
+    for name in [*written, MANIFEST]:
+        assert stat.S_IMODE(os.stat(data / name).st_mode) == 0o640, name
+
+
+def test_superseded_segments_are_removed_and_files_are_tinydb_json(store, data):
+    before = {p.name for p in data.glob("requests.*.json")}
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    after = {p.name for p in data.glob("requests.*.json")}
+    assert len(after) == 1 and after != before
+    (segment,) = after
+    raw = orjson.loads((data / segment).read_bytes())
+    assert list(raw) == ["requests"] and raw["requests"]["1"]["niss"] == NURSE
+
+
+def test_many_documents_spread_over_segments(store, data):
+    admin_docs = store.counts()["admins"]
+    for i in range(SEGMENT_SIZE + 5 - admin_docs):
+        store.add_admin(f"a{i}", f"Admin {i}")
+    assert len(list(data.glob("admins.*.json"))) == 2
+    assert store.admin(f"a{SEGMENT_SIZE}") is not None
+    assert store.verify() == []
+
+
+def test_leftovers_of_a_killed_writer_are_cleaned_up(store, data):
+    (data / "requests.00000.999.json").write_bytes(b'{"requests": {')  # torn, unreferenced
+    (data / f"{MANIFEST}.tmp.4242").write_bytes(b"{")
+    reopened = open_store(data)
+    assert not (data / "requests.00000.999.json").exists()
+    assert not (data / f"{MANIFEST}.tmp.4242").exists()
+    assert reopened.verify() == []
+
+
+@pytest.mark.parametrize(
+    ("damage", "needle"),
+    [
+        (lambda raw: raw[: len(raw) // 2], "not valid JSON"),
+        (lambda raw: b"\x00\xff garbage \x13", "not valid JSON"),
+        (lambda raw: raw.replace(b'"schema": 1', b'"schema": 7'), "newer version"),
+        (lambda raw: b"[]", "not a vaccinnet store manifest"),
+    ],
+)
+def test_damaged_manifest_stops_with_exit_2_and_is_left_alone(store, data, damage, needle):
+    path = data / MANIFEST
+    path.write_bytes(damage(path.read_bytes()))
+    before = _snapshot(data)
+    with pytest.raises(StoreError) as caught:
+        open_store(data)
+    assert needle in str(caught.value) and str(path) in str(caught.value)
+    for command in (["check"], ["entity", "add", "--admin", "adm", "--id", "x", "--name", "X",
+                    "--kind", "pharmacie", "--email", "x@y.be", "--lang", "fr", "--manager-niss",
+                    DOCTOR, "--manager-last", "A", "--manager-first", "B", "--manager-type",
+                    "pharmacien"]):  # fmt: skip
+        result = _cli(*command, data=data)
+        assert result.returncode == 2, result.stderr
+        assert needle in result.stderr and MANIFEST in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert _snapshot(data) == before  # byte for byte
+
+
+def test_damaged_segment_is_named(store, data):
+    (segment,) = data.glob("links.*.json")
+    segment.write_bytes(segment.read_bytes()[:10])
+    before = _snapshot(data)
+    with pytest.raises(StoreError) as caught:
+        open_store(data).staff("cab")
+    assert segment.name in str(caught.value)
+    result = _cli("check", data=data)
+    assert result.returncode == 2 and segment.name in result.stderr
+    assert _snapshot(data) == before
+
+
+def test_missing_manifest_with_data_is_not_reset(store, data):
+    (data / MANIFEST).unlink()
+    before = _snapshot(data)
+    with pytest.raises(StoreError) as caught:
+        open_store(data)
+    assert "missing" in str(caught.value)
+    assert _snapshot(data) == before
+
+
+def test_unreadable_manifest(store, data):
+    # A directory in the manifest's place cannot be read, even by root (CI runs as root).
+    (data / MANIFEST).unlink()
+    (data / MANIFEST).mkdir()
+    with pytest.raises(StoreError) as caught:
+        open_store(data)
+    assert "cannot be read" in str(caught.value)
+
+
+def test_a_second_process_sees_a_commit(store, data):
+    store.staff("cab")  # warm this process's cache
+    code = (
+        "import sys; from store import open_store; "
+        f"s = open_store({str(data)!r}); "
+        f"s.file_connect({DOCTOR!r}, 'cab', {NURSE!r}, 'Martin', 'Claire', 'infirmier')"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    assert [r.niss for r in store.requests("cab")] == [NURSE]
