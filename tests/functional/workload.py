@@ -1,0 +1,97 @@
+"""Worker processes for the concurrency and crash tests (run with python -m)."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+
+from rules import RuleViolation, make_niss
+from store import open_store
+
+ENTITIES = ("e1", "e2", "e3")
+MANAGERS = {e: [make_niss(f"7{i}0{j}1{j}", 10 + i) for j in (1, 2)] for i, e in enumerate(ENTITIES)}
+POOL = [make_niss(f"8{k % 10}0{k % 9 + 1}15", 100 + k) for k in range(24)]
+TYPES = ("infirmier", "administratif", "medecin", "sage_femme")
+
+
+def setup(data: str) -> None:
+    store = open_store(data)
+    store.add_admin("adm", "Admin")
+    for entity, (first, second) in MANAGERS.items():
+        store.create_entity("adm", entity, f"Entity {entity}", "hopital", f"{entity}@x.be", "fr",
+                            first, "Boss", "First", "medecin")  # fmt: skip
+        request = store.file_connect(first, entity, second, "Boss", "Second", "medecin")
+        store.approve("adm", request.id)
+
+
+def concurrency(data: str, seed: int, seconds: float, out: str) -> None:
+    """Random filings and decisions; every acknowledged one is written to ``out``."""
+    rng = random.Random(seed)
+    store = open_store(data)
+    acked = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        entity = rng.choice(ENTITIES)
+        actor = rng.choice(MANAGERS[entity])
+        roll = rng.random()
+        try:
+            if roll < 0.35:
+                niss = rng.choice(POOL)
+                r = store.file_connect(actor, entity, niss, "Pers", "On", rng.choice(TYPES))
+                acked.append(["filed", r.id, r.kind, r.entity_id, r.niss])
+            elif roll < 0.55:
+                linked = [lk.niss for lk in store.staff(entity)]
+                chosen = rng.sample(linked, k=min(len(linked), rng.choice((1, 1, 2, 3))))
+                for r in store.file_disconnect(actor, entity, chosen):
+                    acked.append(["filed", r.id, r.kind, r.entity_id, r.niss])
+            else:
+                pending = store.requests(entity)
+                if not pending:
+                    continue
+                target = rng.choice(pending).id
+                if roll < 0.85:
+                    store.approve("adm", target)
+                    acked.append(["approved", target])
+                elif roll < 0.95:
+                    store.reject("adm", target, "no")
+                    acked.append(["rejected", target])
+                else:
+                    store.delete("adm", target)
+                    acked.append(["deleted", target])
+        except RuleViolation:
+            acked.append(["refused"])
+    with open(out, "w") as fh:
+        json.dump(acked, fh)
+
+
+def crash_writer(data: str, seed: int) -> None:
+    """Commit as fast as possible, printing each acknowledged write; the test kills us."""
+    rng = random.Random(seed)
+    store = open_store(data)
+    entity = "e1"
+    actor = MANAGERS[entity][0]
+    serial = 0
+    while True:
+        serial += 1
+        niss = make_niss(f"{rng.randint(50, 99)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}",
+                         rng.randint(1, 997))  # fmt: skip
+        try:
+            r = store.file_connect(actor, entity, niss, "Crash", "Test", "infirmier")
+        except RuleViolation:
+            continue
+        print(f"filed {r.id}", flush=True)
+        if serial % 2:
+            store.approve("adm", r.id)
+            print(f"approved {r.id}", flush=True)
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "setup":
+        setup(args[0])
+    elif command == "concurrency":
+        concurrency(args[0], int(args[1]), float(args[2]), args[3])
+    elif command == "crash":
+        crash_writer(args[0], int(args[1]))
