@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -148,11 +149,17 @@ class Store:
 
     # ----- small helpers ---------------------------------------------------------------------
 
-    def _docs(self, table: str, index: str, key: Callable[[dict[str, Any]], Any], value: Any):
+    def _docs(
+        self,
+        table: str,
+        index: str,
+        key: Callable[[dict[str, Any]], Any],
+        value: Any,
+        limit: int | None = None,
+    ) -> list[tuple[int, dict[str, Any]]]:
         files = self._files
-        return [
-            (doc_id, files.get(table, doc_id)) for doc_id in files.lookup(table, index, key, value)
-        ]
+        ids = files.lookup(table, index, key, value)
+        return [(doc_id, files.get(table, doc_id)) for doc_id in ids[:limit]]  # type: ignore[misc]
 
     def _entity_doc(self, entity_id: str) -> tuple[int, dict[str, Any]] | None:
         found = self._docs("entities", "id", _by_id, entity_id)
@@ -446,20 +453,23 @@ class Store:
             return codec.request_from_doc(found[1]) if found else None
 
     def requests(
-        self, entity_id: str | None = None, status: str | None = "pending"
+        self,
+        entity_id: str | None = None,
+        status: str | None = "pending",
+        limit: int | None = None,
     ) -> list[Request]:
-        """Oldest first; ``status=None`` gives every status."""
+        """Oldest first, at most ``limit``; ``status=None`` gives every status."""
         with self.reading():
             if entity_id is not None and status is not None:
                 found = self._docs(
-                    "requests", "status_entity", _by_status_entity, (status, entity_id)
+                    "requests", "status_entity", _by_status_entity, (status, entity_id), limit
                 )
             elif status is not None:
-                found = self._docs("requests", "status", _by_status, status)
+                found = self._docs("requests", "status", _by_status, status, limit)
             elif entity_id is not None:
-                found = self._docs("requests", "entity", _by_entity, entity_id)
+                found = self._docs("requests", "entity", _by_entity, entity_id, limit)
             else:
-                found = list(self._files.items("requests"))
+                found = list(itertools.islice(self._files.items("requests"), limit))
             return [codec.request_from_doc(doc) for _, doc in found]
 
     def entities_of(self, niss: str) -> list[Entity]:

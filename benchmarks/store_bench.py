@@ -1,0 +1,264 @@
+"""Store benchmark: our segmented store against plain TinyDB on the same data, in one run.
+
+    python benchmarks/store_bench.py --scale regional|flanders [--repeat N] [--plain-repeat N]
+
+Prints p50/p95 per operation and the plain/ours ratio of the medians. Not a test: the
+machines are shared and noisy, so compare the ratios measured side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tinydb import Query, TinyDB  # noqa: E402
+from tinydb.table import Document  # noqa: E402
+
+from rules import Entity, Link, Request, make_niss  # noqa: E402
+from store import open_store  # noqa: E402
+from store import codec  # noqa: E402
+from store.audit import GENESIS, seal  # noqa: E402
+
+SCALES = {
+    "regional": (1_000, 10_000, 50_000),
+    "flanders": (12_000, 70_000, 150_000),
+}
+PENDING_SHARE = 0.05
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _niss(i: int) -> str:
+    day = START.date() - timedelta(days=7_000 + (i * 7919) % 18_000)
+    return make_niss(day.strftime("%y%m%d"), i % 997 + 1)
+
+
+def generate(entities: int, links: int, requests: int, seed: int = 1):
+    """Documents for every table, shaped exactly like the store's own."""
+    rng = random.Random(seed)
+    ents = [
+        Entity(f"ent-{i:05d}", f"Entité {i}", rng.choice(["cabinet_medical", "pharmacie",
+               "hopital", "maison_de_repos"]), f"e{i}@example.be", rng.choice(["fr", "nl"]))
+        for i in range(entities)
+    ]  # fmt: skip
+    link_docs = []
+    managers = {}
+    for i in range(links):
+        entity = ents[i % entities]
+        first = i < entities
+        kind = "medecin" if first else rng.choice(["infirmier", "administratif", "medecin"])
+        niss = _niss(i)
+        if first:
+            managers[entity.id] = niss
+        link_docs.append(codec.link_to_doc(Link(entity.id, niss, "Nom", "Prénom", kind,
+                                                START + timedelta(minutes=i))))  # fmt: skip
+    request_docs, outbox_docs = [], []
+    pending_keys = set()
+    for i in range(requests):
+        entity = ents[rng.randrange(entities)]
+        niss = _niss(links + i)
+        pending = rng.random() < PENDING_SHARE and (entity.id, niss) not in pending_keys
+        filed = START + timedelta(minutes=5 * i)
+        status = "pending" if pending else rng.choice(["approved", "approved", "rejected"])
+        if pending:
+            pending_keys.add((entity.id, niss))
+        r = Request(codec.request_id(i + 1), "connect", entity.id, niss, "Nom", "Prénom",
+                    "infirmier", managers[entity.id], filed, status,
+                    None if pending else "adm", None if pending else filed + timedelta(hours=3),
+                    "raison" if status == "rejected" else None)  # fmt: skip
+        request_docs.append(codec.request_to_doc(r))
+        if not pending:
+            outbox_docs.append({"id": codec.mail_id(len(outbox_docs) + 1), "to": entity.email,
+                                "subject": f"Vaccinnet : demande {status}", "body": "x" * 600,
+                                "status": "sent", "message_id": f"<{r.id}@bench>",
+                                "entity_id": entity.id, "request_id": r.id, "language": "fr",
+                                "created_at": filed.isoformat(), "attempts": 1,
+                                "last_error": None})  # fmt: skip
+    audit_docs, prev = [], GENESIS
+    for seq, doc in enumerate(request_docs, start=1):
+        entry = {"seq": seq, "at": doc["filed_at"], "actor": doc["filed_by"],
+                 "action": "request_filed", "entity_id": doc["entity_id"], "niss": doc["niss"],
+                 "request_id": doc["id"], "detail": {"kind": "connect"}, "prev": prev}  # fmt: skip
+        entry["hash"] = prev = seal(entry)
+        audit_docs.append(entry)
+    return {
+        "admins": [{"id": "adm", "name": "Bench Admin", "niss": None}],
+        "entities": [codec.entity_to_doc(e) for e in ents],
+        "links": link_docs,
+        "requests": request_docs,
+        "outbox": outbox_docs,
+        "audit": audit_docs,
+    }, managers
+
+
+def build_ours(root: Path, tables) -> None:
+    store = open_store(root)
+    # One bulk transaction through the store's own write path (private on purpose:
+    # people never import 200,000 records at once).
+    with store._writing():
+        for name, docs in tables.items():
+            for doc_id, doc in enumerate(docs, start=1):
+                store._tables[name].insert(Document(doc, doc_id=doc_id))
+        last = tables["audit"][-1]
+        store._files.set_meta("audit_head", {"count": last["seq"], "hash": last["hash"]})
+
+
+def build_plain(path: Path, tables) -> None:
+    db = TinyDB(path)
+    for name, docs in tables.items():
+        db.table(name).insert_multiple(docs)
+    db.close()
+
+
+def measure(fn: Callable[[int], object], repeat: int) -> list[float]:
+    times = []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def pct(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="regional")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--plain-repeat", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the generated stores")
+    args = parser.parse_args()
+    n_ent, n_links, n_req = SCALES[args.scale]
+    work = Path(tempfile.mkdtemp(prefix="vaccinnet-bench-"))
+    rng = random.Random(3)
+    t0 = time.perf_counter()
+    tables, managers = generate(n_ent, n_links, n_req)
+    ours_dir, plain_path = work / "ours", work / "plain.json"
+    build_ours(ours_dir, tables)
+    build_plain(plain_path, tables)
+    size_ours = sum(p.stat().st_size for p in ours_dir.iterdir())
+    print(f"# {args.scale}: {n_ent:,} entities, {n_links:,} links, {n_req:,} requests, "
+          f"{len(tables['audit']):,} audit entries, {len(tables['outbox']):,} mails "
+          f"(built in {time.perf_counter() - t0:.1f} s; ours {size_ours / 1e6:.0f} MB in "
+          f"{len(list(ours_dir.iterdir()))} files, plain {plain_path.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
+    entity_ids = [e["id"] for e in tables["entities"]]
+    fresh = iter(range(10_000_000, 20_000_000))
+
+    # ---- ours
+    store = open_store(ours_dir)
+    store.staff(entity_ids[0])
+    store.requests(limit=100)
+    ours: dict[str, list[float]] = {}
+    ours["open the store"] = measure(lambda i: open_store(ours_dir), args.repeat)
+    ours["open + first staff list (cold)"] = measure(
+        lambda i: open_store(ours_dir).staff(rng.choice(entity_ids)), max(5, args.repeat // 20)
+    )
+    ours["staff list of one entity"] = measure(
+        lambda i: store.staff(rng.choice(entity_ids)), args.repeat
+    )
+    ours["100 oldest pending requests"] = measure(lambda i: store.requests(limit=100), args.repeat)
+
+    filed: list[str] = []
+
+    def file_one(i: int) -> None:
+        entity = rng.choice(entity_ids)
+        r = store.file_connect(managers[entity], entity, _niss(next(fresh)), "Nom", "Prénom",
+                               "infirmier")  # fmt: skip
+        filed.append(r.id)
+
+    ours["file a connect request"] = measure(file_one, args.repeat)
+    ours["approve a request"] = measure(lambda i: store.approve("adm", filed[i]), args.repeat)
+    other = open_store(ours_dir)
+    other.staff(entity_ids[0])
+
+    def after_commit(i: int) -> None:
+        store.file_connect(managers[entity_ids[i]], entity_ids[i], _niss(next(fresh)), "N", "P",
+                           "infirmier")  # fmt: skip
+        t0 = time.perf_counter()
+        other.staff(entity_ids[i])
+        timings.append(time.perf_counter() - t0)
+
+    timings: list[float] = []
+    measure(after_commit, min(args.repeat, 50))
+    ours["staff list right after another session's write"] = timings
+
+    # ---- plain TinyDB: JSONStorage, no caching middleware, no query cache
+    q = Query()
+
+    def plain_db() -> TinyDB:
+        return TinyDB(plain_path)
+
+    plain: dict[str, list[float]] = {}
+    db = plain_db()
+    plain["open the store"] = measure(lambda i: plain_db().table("links", cache_size=0).get(doc_id=1), args.plain_repeat)  # fmt: skip
+    plain["open + first staff list (cold)"] = measure(
+        lambda i: plain_db().table("links", cache_size=0).search(q.entity_id == rng.choice(entity_ids)),
+        args.plain_repeat,
+    )  # fmt: skip
+    links_t = db.table("links", cache_size=0)
+    req_t = db.table("requests", cache_size=0)
+    plain["staff list of one entity"] = measure(
+        lambda i: links_t.search(q.entity_id == rng.choice(entity_ids)), args.plain_repeat
+    )
+    plain["100 oldest pending requests"] = measure(
+        lambda i: sorted(req_t.search(q.status == "pending"), key=lambda d: d.doc_id)[:100],
+        args.plain_repeat,
+    )
+    plain_filed: list[int] = []
+
+    def plain_file(i: int) -> None:
+        entity = rng.choice(entity_ids)
+        niss = _niss(next(fresh))
+        links_t.search((q.entity_id == entity) & (q.niss == niss))
+        req_t.search((q.entity_id == entity) & (q.niss == niss) & (q.status == "pending"))
+        plain_filed.append(req_t.insert({"kind": "connect", "entity_id": entity, "niss": niss,
+                                         "status": "pending"}))  # fmt: skip
+        db.table("audit", cache_size=0).insert({"action": "request_filed", "niss": niss})
+
+    plain["file a connect request"] = measure(plain_file, args.plain_repeat)
+
+    def plain_approve(i: int) -> None:
+        doc = req_t.get(doc_id=plain_filed[i])
+        links_t.search((q.entity_id == doc["entity_id"]) & (q.niss == doc["niss"]))
+        req_t.update({"status": "approved"}, doc_ids=[plain_filed[i]])
+        links_t.insert({"entity_id": doc["entity_id"], "niss": doc["niss"]})
+        db.table("outbox", cache_size=0).insert({"to": "x", "status": "pending"})
+        db.table("audit", cache_size=0).insert({"action": "request_approved"})
+
+    plain["approve a request"] = measure(plain_approve, args.plain_repeat)
+
+    print()
+    print(f"| operation ({args.scale}) | ours p50 | ours p95 | plain TinyDB p50 | plain p95 | "
+          "ratio (p50) |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, times in ours.items():
+        p = plain.get(name)
+        row = f"| {name} | {pct(times, .5) * 1e3:.2f} ms | {pct(times, .95) * 1e3:.2f} ms | "
+        if p:
+            ratio = statistics.median(p) / statistics.median(times)
+            row += f"{pct(p, .5) * 1e3:.0f} ms | {pct(p, .95) * 1e3:.0f} ms | {ratio:,.0f}× |"
+        else:
+            row += "– | – | – |"
+        print(row)
+    print(f"\nours: {args.repeat} runs per operation; plain TinyDB: {args.plain_repeat} runs. "
+          f"Python {sys.version.split()[0]}.")  # fmt: skip
+    if args.keep:
+        print(f"stores kept in {work}")
+    else:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
