@@ -19,15 +19,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tinydb import Query, TinyDB
+from tinydb.table import Document
 
-from tinydb import Query, TinyDB  # noqa: E402
-from tinydb.table import Document  # noqa: E402
-
-from rules import Entity, Link, Request, make_niss  # noqa: E402
-from store import open_store  # noqa: E402
-from store import codec  # noqa: E402
-from store.audit import GENESIS, seal  # noqa: E402
+from rules import Entity, Link, Request, make_niss
+from store import codec, open_store
+from store.audit import GENESIS, seal
 
 SCALES = {
     "regional": (1_000, 10_000, 50_000),
@@ -130,7 +127,7 @@ def measure(fn: Callable[[int], object], repeat: int) -> list[float]:
 
 def pct(times: list[float], q: float) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -152,7 +149,8 @@ def main() -> None:
     print(f"# {args.scale}: {n_ent:,} entities, {n_links:,} links, {n_req:,} requests, "
           f"{len(tables['audit']):,} audit entries, {len(tables['outbox']):,} mails "
           f"(built in {time.perf_counter() - t0:.1f} s; ours {size_ours / 1e6:.0f} MB in "
-          f"{len(list(ours_dir.iterdir()))} files, plain {plain_path.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
+          f"{len(list(ours_dir.iterdir()))} files, "
+          f"plain {plain_path.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
     entity_ids = [e["id"] for e in tables["entities"]]
     fresh = iter(range(10_000_000, 20_000_000))
 
@@ -202,11 +200,15 @@ def main() -> None:
 
     plain: dict[str, list[float]] = {}
     db = plain_db()
-    plain["open the store"] = measure(lambda i: plain_db().table("links", cache_size=0).get(doc_id=1), args.plain_repeat)  # fmt: skip
+    plain["open the store"] = measure(
+        lambda i: plain_db().table("links", cache_size=0).get(doc_id=1), args.plain_repeat
+    )
     plain["open + first staff list (cold)"] = measure(
-        lambda i: plain_db().table("links", cache_size=0).search(q.entity_id == rng.choice(entity_ids)),
+        lambda i: (
+            plain_db().table("links", cache_size=0).search(q.entity_id == rng.choice(entity_ids))
+        ),
         args.plain_repeat,
-    )  # fmt: skip
+    )
     links_t = db.table("links", cache_size=0)
     req_t = db.table("requests", cache_size=0)
     plain["staff list of one entity"] = measure(
@@ -245,10 +247,10 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for name, times in ours.items():
         p = plain.get(name)
-        row = f"| {name} | {pct(times, .5) * 1e3:.2f} ms | {pct(times, .95) * 1e3:.2f} ms | "
+        row = f"| {name} | {pct(times, 0.5) * 1e3:.2f} ms | {pct(times, 0.95) * 1e3:.2f} ms | "
         if p:
             ratio = statistics.median(p) / statistics.median(times)
-            row += f"{pct(p, .5) * 1e3:.0f} ms | {pct(p, .95) * 1e3:.0f} ms | {ratio:,.0f}× |"
+            row += f"{pct(p, 0.5) * 1e3:.0f} ms | {pct(p, 0.95) * 1e3:.0f} ms | {ratio:,.0f}× |"
         else:
             row += "– | – | – |"
         print(row)
