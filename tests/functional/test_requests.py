@@ -153,3 +153,17 @@ def test_entities_of_and_normalised_niss(store):
     assert [e.id for e in store.entities_of("85.07.30-033.28")] == ["cab"]
     assert store.entities_of(STRANGER) == []
     assert store.entities_of("not a number") == []
+
+
+def test_requests_are_oldest_first_and_limited(store):
+    from tests.conftest import TRAINEE
+
+    ids = [
+        store.file_connect(DOCTOR, "cab", niss, "Martin", "Claire", "infirmier").id
+        for niss in (NURSE, NURSE_2, TRAINEE)
+    ]
+    assert [r.id for r in store.requests()] == ids
+    assert [r.id for r in store.requests("cab", limit=2)] == ids[:2]
+    store.delete("adm", ids[0])
+    assert [r.id for r in store.requests(limit=1)] == ids[1:2]
+    assert [r.id for r in store.requests(status=None)] == ids
