@@ -4,8 +4,9 @@ from rules.decisions import Approval, plan_approve, plan_delete, plan_reject
 from rules.entities import plan_admin, plan_entity
 from rules.mail import compose_decision_mail
 from rules.niss import format_niss, is_valid_niss, make_niss, mask_niss, normalize_niss
+from rules.notices import Notice, disconnect_notices, managers, requestable_types
 from rules.records import Admin, Entity, Link, Mail, MailDraft, Request, person_label
-from rules.requests import EntityState, plan_connect, plan_disconnect
+from rules.requests import EntityState, plan_access_request, plan_connect, plan_disconnect
 from rules.violation import RuleViolation
 from rules.vocabulary import (
     EMPLOYEE_TYPES,
@@ -29,17 +30,21 @@ __all__ = [
     "Link",
     "Mail",
     "MailDraft",
+    "Notice",
     "Request",
     "RuleViolation",
     "compose_decision_mail",
+    "disconnect_notices",
     "format_niss",
     "is_manager",
     "is_valid_niss",
     "kind_label",
     "make_niss",
+    "managers",
     "mask_niss",
     "normalize_niss",
     "person_label",
+    "plan_access_request",
     "plan_admin",
     "plan_approve",
     "plan_connect",
@@ -48,6 +53,7 @@ __all__ = [
     "plan_entity",
     "plan_reject",
     "request_kind_label",
+    "requestable_types",
     "status_label",
     "type_label",
 ]

@@ -170,6 +170,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "De eerste verantwoordelijke van {entity} moet arts of apotheker zijn, geen {type}.",
         "en": "The first manager of {entity} must be a doctor or pharmacist, not {type}.",
     },
+    "supervises_macg": {
+        "fr": "{person} est le médecin responsable de MACG qui restent liés à {entity} : "
+        "{trainees}. Ils n'auront plus de médecin responsable dans l'entité.",
+        "nl": "{person} is de verantwoordelijke arts van HAIO's die aan {entity} gekoppeld "
+        "blijven: {trainees}. Zij hebben dan geen verantwoordelijke arts meer in de entiteit.",
+        "en": "{person} supervises GP trainees who stay linked to {entity}: {trainees}. They "
+        "will no longer have a supervising doctor at the entity.",
+    },
+    "access_type_not_allowed": {
+        "fr": "Seul un médecin ou un pharmacien peut demander l'accès à une entité, pas {type}.",
+        "nl": "Enkel een arts of apotheker kan toegang tot een entiteit aanvragen, geen {type}.",
+        "en": "Only a doctor or pharmacist can request access to an entity, not {type}.",
+    },
     "admin_exists": {
         "fr": "Un administrateur avec l'identifiant « {value} » existe déjà.",
         "nl": "Er bestaat al een beheerder met id ‘{value}’.",

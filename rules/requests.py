@@ -172,3 +172,40 @@ def _person_refusal(
         else person_label("", "", niss).strip()
     )
     return RuleViolation(code, {"person": label, "entity": state.entity.name})
+
+
+def plan_access_request(
+    state: EntityState | None,
+    entity_id: str,
+    actor_niss: str,
+    last_name: str,
+    first_name: str,
+    employee_type: str,
+    now: datetime,
+    request_id: str,
+) -> Request:
+    """A doctor or pharmacist with no link asks to be connected to an entity themselves."""
+    niss = normalize_niss(actor_niss)
+    if state is None:
+        raise RuleViolation("unknown_entity", {"value": entity_id})
+    last_name = clean_name(last_name, "last_name")
+    first_name = clean_name(first_name, "first_name")
+    employee_type = check_employee_type(employee_type)
+    if not is_manager(employee_type):
+        raise RuleViolation("access_type_not_allowed", {"type": employee_type})
+    params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
+    if state.pending_for(niss, "connect"):
+        raise RuleViolation("pending_connect_exists", params)
+    if state.link_of(niss):
+        raise RuleViolation("already_linked", params)
+    return Request(
+        id=request_id,
+        kind="connect",
+        entity_id=state.entity.id,
+        niss=niss,
+        last_name=last_name,
+        first_name=first_name,
+        employee_type=employee_type,
+        filed_by=niss,
+        filed_at=now,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -70,6 +71,15 @@ def _by_status_entity(doc: dict[str, Any]) -> Any:
 
 def _by_status(doc: dict[str, Any]) -> Any:
     return doc["status"]
+
+
+def _by_filed_by(doc: dict[str, Any]) -> Any:
+    return doc["filed_by"]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
 
 
 class Store:
@@ -339,6 +349,28 @@ class Store:
                 )  # fmt: skip
         return filed
 
+    def file_access_request(
+        self,
+        actor_niss: str,
+        entity_id: str,
+        last_name: str,
+        first_name: str,
+        employee_type: str,
+    ) -> Request:
+        """A doctor or pharmacist without access asks to be connected to an entity."""
+        with self._writing():
+            doc_id = self._files.next_id("requests")
+            request = rules.plan_access_request(
+                self._state(entity_id), str(entity_id).strip(), actor_niss, last_name,
+                first_name, employee_type, self._clock(), codec.request_id(doc_id),
+            )  # fmt: skip
+            self._insert("requests", codec.request_to_doc(request), doc_id)
+            self._audit(
+                request.filed_by, "request_filed", request.entity_id, request.niss, request.id,
+                kind="connect", employee_type=request.employee_type, access=True,
+            )  # fmt: skip
+        return request
+
     def preview_disconnect(
         self, actor_niss: str, entity_id: str, nisses: Sequence[str]
     ) -> RuleViolation | None:
@@ -471,6 +503,47 @@ class Store:
             else:
                 found = list(itertools.islice(self._files.items("requests"), limit))
             return [codec.request_from_doc(doc) for _, doc in found]
+
+    def recent_decisions(self, entity_id: str, limit: int = 5) -> list[Request]:
+        """The entity's latest decided requests, newest decision first."""
+        with self.reading():
+            decided = [
+                codec.request_from_doc(doc)
+                for _, doc in self._docs("requests", "entity", _by_entity, str(entity_id))
+                if doc["status"] != "pending"
+            ]
+        decided.sort(key=lambda r: r.decided_at or r.filed_at, reverse=True)
+        return decided[:limit]
+
+    def filed_by(self, niss: str) -> list[Request]:
+        """Requests a person filed, oldest first (an applicant follows their access request)."""
+        normalised = _lenient_niss(niss)
+        if normalised is None:
+            return []
+        with self.reading():
+            return [
+                codec.request_from_doc(doc)
+                for _, doc in self._docs("requests", "filed_by", _by_filed_by, normalised)
+            ]
+
+    def find_entities(self, text: str, limit: int = 20) -> list[Entity]:
+        """Entities whose id or name contains ``text``, ignoring case and accents."""
+        needle = _fold(text)
+        if not needle:
+            return []
+        with self.reading():
+            found = []
+            for _, doc in self._files.items("entities"):
+                if needle in _fold(doc["id"]) or needle in _fold(doc["name"]):
+                    found.append(codec.entity_from_doc(doc))
+                    if len(found) >= limit:
+                        break
+            return found
+
+    def version(self) -> int:
+        """A number that changes whenever any session commits; cheap enough to poll."""
+        with self.reading():
+            return int(self._files.manifest["generation"])
 
     def entities_of(self, niss: str) -> list[Entity]:
         normalised = _lenient_niss(niss)

@@ -167,3 +167,45 @@ def test_requests_are_oldest_first_and_limited(store):
     store.delete("adm", ids[0])
     assert [r.id for r in store.requests(limit=1)] == ids[1:2]
     assert [r.id for r in store.requests(status=None)] == ids
+
+
+def test_access_request_for_oneself(store):
+    from tests.conftest import DOCTOR_2
+
+    request = store.file_access_request(DOCTOR_2, "cab", "Jacobs", "Emma", "medecin")
+    assert (request.niss, request.filed_by, request.kind) == (DOCTOR_2, DOCTOR_2, "connect")
+    assert [r.id for r in store.filed_by(DOCTOR_2)] == [request.id]
+    _refused("pending_connect_exists", store.file_access_request, DOCTOR_2, "cab", "Jacobs",
+             "Emma", "medecin")  # fmt: skip
+    _refused("access_type_not_allowed", store.file_access_request, NURSE, "cab", "Martin",
+             "Claire", "infirmier")  # fmt: skip
+    refusal = _refused("unknown_entity", store.file_access_request, NURSE, "nope", "Martin",
+                       "Claire", "medecin")  # fmt: skip
+    assert "nope" in refusal.message("fr")
+    _refused("already_linked", store.file_access_request, DOCTOR, "cab", "Dupont", "Jean",
+             "medecin")  # fmt: skip
+    store.approve("adm", request.id)
+    assert [e.id for e in store.entities_of(DOCTOR_2)] == ["cab"]
+
+
+def test_find_entities_ignores_case_and_accents(store):
+    store.create_entity("adm", "ph-1", "Pharmacie Lelièvre", "pharmacie", "p@example.be", "fr",
+                        PHARMACIST, "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
+    assert [e.id for e in store.find_entities("LELIEVRE")] == ["ph-1"]
+    assert [e.id for e in store.find_entities("cab")] == ["cab"]
+    assert store.find_entities("  ") == []
+
+
+def test_recent_decisions_newest_first(store):
+    first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    second = store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    store.reject("adm", second.id, "non")
+    store.approve("adm", first.id)
+    assert [r.id for r in store.recent_decisions("cab")] == [first.id, second.id]
+    assert store.recent_decisions("cab", limit=1)[0].status == "approved"
+
+
+def test_version_changes_with_every_commit(store):
+    before = store.version()
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    assert store.version() == before + 1
