@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-data
 
-.PHONY: run test demo check bench clean
+.PHONY: run test demo check bench clean i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,9 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
+
+# Re-extract messages, merge them into the catalogs, and compile (translators edit the .po files).
+i18n: $(VENV)/.installed-test
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ --no-location --omit-header -o tui/locale/vaccinnet.pot .
+	$(BIN)/pybabel -q update -i tui/locale/vaccinnet.pot -d tui/locale -D vaccinnet --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel -q compile -d tui/locale -D vaccinnet

@@ -39,8 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="vaccinnet", parents=[common],
-        description="Link and unlink the staff of health-care entities in Vaccinnet.",
+        description="Link and unlink the staff of health-care entities in Vaccinnet. "
+        "With --niss and no command: open the staff console as that person.",
     )  # fmt: skip
+    parser.add_argument(
+        "--niss",
+        metavar="NISS",
+        help="open the staff console as this person (from the SSH forced command)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = commands.add_parser("init", parents=[common], help="create a store with its first admin")
@@ -91,6 +97,8 @@ def run(argv: Sequence[str]) -> int:
     root = data_dir(getattr(args, "data", None))
     try:
         if args.command is None:
+            if args.niss:
+                return _staff_console(root, args.niss, getattr(args, "lang", None))
             _parser().print_help()
             return 0
         if args.command == "init":
@@ -110,6 +118,17 @@ def run(argv: Sequence[str]) -> int:
     except CommandError as exc:
         print(f"vaccinnet: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _staff_console(root, niss: str, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+    from rules import normalize_niss
+    from tui.staff_app import StaffApp
+
+    niss = normalize_niss(niss)
+    if not (root / "manifest.json").exists():
+        raise CommandError(f"{root} holds no store (no manifest.json); run 'vaccinnet init'")
+    StaffApp(open_store(root), niss, lang).run()
     return 0
 
 

@@ -1,0 +1,41 @@
+"""« ? »: every key of the screen underneath, in the console's language."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.i18n import N_, _
+
+HELP_TEXT = N_(
+    "Every request waits for an administrator: only an approval changes the staff list, and "
+    "the entity receives an e-mail when its request is approved or rejected. At least one "
+    "person always stays linked to the entity. GP trainees (MACG) are added by their "
+    "supervising doctor."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", N_("Close"), id="close")]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        width = max((len(k) for k, _d in self.keys), default=1)
+        with Vertical(id="dialog", classes="dialog help"):
+            yield Static(_("Help"), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(
+                    "\n".join(f"{key:>{width}}  {_(text)}" for key, text in self.keys),
+                    id="help-keys",
+                )
+                yield Static(_(HELP_TEXT), classes="info")
+            yield Static(_("Press Escape to close."), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

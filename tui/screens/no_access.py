@@ -1,0 +1,190 @@
+"""No link to any entity: why, and an access request for a doctor or pharmacist."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from rules import (
+    MANAGER_TYPES,
+    Entity,
+    Request,
+    RuleViolation,
+    format_niss,
+    status_label,
+    type_label,
+)
+from store import Store
+from tui.i18n import N_, _, fmt_datetime, language
+from tui.screens.staff import REGISTERED, REGISTERED_MORE
+from tui.widgets.footer import TranslatedFooter
+
+
+class NoAccessScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the access request")),
+    ]
+
+    def __init__(self, store: Store, niss: str, poll_interval: float) -> None:
+        super().__init__()
+        self.store, self.niss, self.poll_interval = store, niss, poll_interval
+        self.entity: Entity | None = None
+        self.found: list[Entity] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with VerticalScroll(id="no-access-body"):
+            yield Static(id="why", classes="info")
+            with Vertical(classes="form"):
+                yield Label(id="entity-label", classes="field-label")
+                with Vertical(classes="field"):
+                    yield Input(id="entity-search")
+                    yield OptionList(id="matches")
+                    yield Static(id="entity-chosen", classes="hint")
+                yield Label(id="last-label", classes="field-label")
+                yield Input(id="last-name", max_length=100)
+                yield Label(id="first-label", classes="field-label")
+                yield Input(id="first-name", max_length=100)
+                yield Label(id="type-label", classes="field-label")
+                yield Select([], id="type")
+            yield Static("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(id="save", variant="primary")
+            yield Static(id="mine", classes="info")
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.apply_language()
+        self.query_one("#entity-search", Input).focus()
+        self.query_one("#matches", OptionList).display = False
+        self.refresh_mine()
+        self.set_interval(self.poll_interval, self.refresh_mine)
+
+    def apply_language(self) -> None:
+        lang = language()
+        self.title = _("No access")
+        self.sub_title = format_niss(self.niss)
+        self.query_one("#why", Static).update(
+            _(
+                "You are not linked to any entity in Vaccinnet, so there is no staff list to show "
+                "you. To connect or disconnect people you must have access as an accredited doctor "
+                "or pharmacist. If you are one, request access to your entity below: an "
+                "administrator will approve it."
+            )
+        )
+        self.query_one("#entity-label", Label).update(_("Entity (id or name)"))
+        self.query_one("#last-label", Label).update(_("Last name"))
+        self.query_one("#first-label", Label).update(_("First name"))
+        self.query_one("#type-label", Label).update(_("You are"))
+        self.query_one("#save", Button).label = _("Save")
+        kinds = self.query_one("#type", Select)
+        value = kinds.value
+        kinds.set_options([(type_label(code, lang), code) for code in sorted(MANAGER_TYPES)])
+        kinds.prompt = _("Doctor or pharmacist")
+        if value != Select.NULL:
+            kinds.value = value
+        self._show_chosen()
+        self.refresh_mine()
+
+    def _show_chosen(self) -> None:
+        chosen = self.query_one("#entity-chosen", Static)
+        if self.entity is None:
+            chosen.update(_("Type at least 2 characters, then choose in the list."))
+        else:
+            chosen.update(_("Chosen: {name} ({id})").format(name=self.entity.name,
+                                                             id=self.entity.id))  # fmt: skip
+
+    @on(Input.Changed, "#entity-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def search(self, text: str) -> list[Entity]:
+        return self.store.find_entities(text, limit=8) if len(text.strip()) >= 2 else []
+
+    @on(OptionList.OptionSelected, "#matches")
+    def _pick(self, event: OptionList.OptionSelected) -> None:
+        self.entity = next((e for e in self.found if e.id == event.option.id), None)
+        self._show_chosen()
+        self.query_one("#last-name", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "entity-search" and self.found:
+            self.query_one("#matches", OptionList).focus()
+        else:
+            self.focus_next()
+
+    @work(thread=True, exclusive=True, group="mine")
+    def refresh_mine(self) -> tuple[list[Request], bool]:
+        return self.store.filed_by(self.niss), bool(self.store.links_of(self.niss))
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+        kind = self.query_one("#type", Select).value
+        if self.entity is None:
+            error.update(_("Choose the entity in the list first."))
+            return
+        if kind == Select.NULL:
+            error.update(_("Say whether you are a doctor or a pharmacist."))
+            return
+        error.update("")
+        self.query_one("#save", Button).disabled = True
+        self.file(self.entity.id, self.query_one("#last-name", Input).value,
+                  self.query_one("#first-name", Input).value, str(kind))  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="save")
+    def file(self, entity_id: str, last: str, first: str, kind: str) -> Request:
+        return self.store.file_access_request(self.niss, entity_id, last, first, kind)
+
+    @on(Worker.StateChanged)
+    def _done(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            self.query_one("#save", Button).disabled = False
+            if isinstance(worker.error, RuleViolation):
+                self.query_one("#form-error", Static).update(worker.error.message(language()))
+            else:
+                self.app.show_error(worker.error)  # type: ignore[attr-defined]
+            return
+        if event.state != WorkerState.SUCCESS:
+            return
+        if worker.group == "search":
+            self.found = worker.result
+            matches = self.query_one("#matches", OptionList)
+            matches.clear_options()
+            matches.add_options(Option(f"{e.name} ({e.id})", id=e.id) for e in self.found)
+            matches.display = bool(self.found)
+            if self.found:
+                matches.highlighted = 0
+        elif worker.group == "save":
+            self.query_one("#save", Button).disabled = False
+            self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
+            self.refresh_mine()
+        elif worker.group == "mine":
+            mine, linked = worker.result
+            if linked:
+                self.app.start()  # type: ignore[attr-defined]
+                return
+            self._show_mine(mine)
+
+    def _show_mine(self, mine: list[Request]) -> None:
+        lang = language()
+        if not mine:
+            self.query_one("#mine", Static).update("")
+            return
+        lines = [_("Your access requests:")]
+        for r in mine:
+            line = f"• {r.id} · {r.entity_id} · {status_label(r.status, lang)} · "
+            line += _("filed on {date}").format(date=fmt_datetime(r.filed_at))
+            if r.reason:
+                line += f" · {r.reason}"
+            lines.append(line)
+        self.query_one("#mine", Static).update("\n".join(lines))

@@ -1,0 +1,357 @@
+"""« Mes employés »: the entity's people, its pending requests and latest decisions."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Input, Static
+from textual.worker import Worker, WorkerState
+
+from rules import (
+    EntityState,
+    Link,
+    Request,
+    managers,
+    mask_niss,
+    request_kind_label,
+    status_label,
+    type_label,
+)
+from store import Store
+from tui.i18n import N_, _, fmt_date, fmt_datetime, language
+from tui.view import EntityView, load_entity_view
+from tui.widgets.footer import TranslatedFooter
+
+REGISTERED = N_("The request is now registered and must be approved by an administrator.")
+REGISTERED_MORE = N_(
+    "Only once an administrator has approved the request will you see the result here. This "
+    "may take some time."
+)
+
+KIND_SHORT = {"connect": N_("Connection"), "disconnect": N_("Disconnection")}
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def matches(link: Link, needle: str, lang: str) -> bool:
+    """Filter on what the row shows: name, birth-date part of the NISS, type."""
+    if not needle:
+        return True
+    haystack = " ".join(
+        (link.first_name, link.last_name, mask_niss(link.niss), type_label(link.employee_type,
+         lang), link.employee_type)
+    ).casefold()  # fmt: skip
+    return all(word in haystack for word in needle.casefold().split())
+
+
+class StaffScreen(Screen[None]):
+    AUTO_FOCUS = "#staff"
+    BINDINGS = [
+        Binding("n", "new_request", N_("New request"), id="new-request",
+                tooltip=N_("Connect a person to this entity")),
+        Binding("d", "disconnect", N_("Disconnect"), id="disconnect",
+                tooltip=N_("Request the disconnection of the selected people")),
+        Binding("space", "toggle_select", N_("Select"), id="select", key_display="␣",
+                tooltip=N_("Select or unselect the person under the cursor")),
+        Binding("slash", "filter", N_("Filter"), id="filter",
+                tooltip=N_("Type to filter the list")),
+        Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
+    ]  # fmt: skip
+
+    def __init__(self, store: Store, niss: str, entity_id: str, poll_interval: float) -> None:
+        super().__init__()
+        self.store = store
+        self.niss = niss
+        self.entity_id = entity_id
+        self.poll_interval = poll_interval
+        self.view: EntityView | None = None
+        self.selected: set[str] = set()
+        self.filter_text = ""
+        self.message = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with Vertical(id="staff-body"):
+            yield Static(id="whoami", classes="info")
+            yield Input(id="filter", classes="hidden")
+            yield Static(id="staff-title", classes="section")
+            yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
+            yield Static(id="requests-title", classes="section")
+            yield DataTable(id="requests", cursor_type="row")
+            yield Static(id="detail", classes="info")
+            yield Static(id="status", classes="status")
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.apply_language()
+        self.load(force=True)
+        self.set_interval(self.poll_interval, self.load)
+
+    # ----- loading --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, force: bool = False) -> EntityView | None:
+        """Read the entity again if any session committed since the last read."""
+        if not force and self.view is not None and self.store.version() == self.view.version:
+            return None
+        return load_entity_view(self.store, self.entity_id, self.niss)
+
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "load":
+            return
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            self.show(worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.app.show_error(worker.error)  # type: ignore[attr-defined]
+
+    def show(self, view: EntityView) -> None:
+        lost_access = self.view is not None and view.me is None
+        self.view = view
+        self.selected &= {link.niss for link in view.staff}
+        self.refresh_texts()
+        self.fill_staff()
+        self.fill_requests()
+        self.refresh_bindings()
+        if lost_access:
+            self.app.entity_lost(self.entity_id)  # type: ignore[attr-defined]
+
+    # ----- drawing ----------------------------------------------------------------------------
+
+    def apply_language(self) -> None:
+        self.title = _("My staff")
+        staff = self.query_one("#staff", DataTable)
+        staff.clear(columns=True)
+        staff.add_column(" ", width=1, key="sel")
+        staff.add_column(_("Name"), width=22, key="name")
+        staff.add_column(_("NISS"), width=15, key="niss")
+        staff.add_column(_("Type"), width=18, key="type")
+        staff.add_column(_("Since"), width=10, key="since")
+        requests = self.query_one("#requests", DataTable)
+        requests.clear(columns=True)
+        requests.add_column(_("Request"), width=13, key="kind")
+        requests.add_column(_("Person"), width=20, key="person")
+        requests.add_column(_("Filed by · on"), width=21, key="filed")
+        requests.add_column(_("Status"), width=12, key="status")
+        self.query_one("#filter", Input).placeholder = _("Filter: name, birth date, type…")
+        if self.view is not None:
+            self.show(self.view)
+        self.refresh_bindings()
+
+    def refresh_texts(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        lang = language()
+        self.sub_title = f"{view.entity.name} ({view.entity.id})"
+        who = self.query_one("#whoami", Static)
+        if view.me is None:
+            who.update(_("You are no longer linked to this entity."))
+        elif view.can_file:
+            who.update(_("Logged in as {name} ({type}).").format(
+                name=view.me.full_name, type=type_label(view.me.employee_type, lang)))  # fmt: skip
+        else:
+            state = EntityState(view.entity, view.staff, view.pending)
+            names = ", ".join(link.full_name for link in managers(state))
+            who.update(_("Read only: only the doctors and pharmacists linked to the entity can "
+                         "file requests ({names}).").format(names=names))  # fmt: skip
+        shown = sum(1 for link in view.staff if matches(link, self.filter_text, lang))
+        title = _("My staff: {count} people").format(count=len(view.staff))
+        if shown != len(view.staff):
+            title += " · " + _("{shown} shown").format(shown=shown)
+        if self.selected:
+            title += " · " + _("{count} selected").format(count=len(self.selected))
+        self.query_one("#staff-title", Static).update(title)
+        if view.pending or view.recent:
+            heading = _("Pending requests: {count} · latest decisions").format(
+                count=len(view.pending))  # fmt: skip
+        else:
+            heading = _("No pending request and no decision yet.")
+        self.query_one("#requests-title", Static).update(heading)
+        self.query_one("#status", Static).update(self.message)
+
+    def fill_staff(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        lang = language()
+        table = self.query_one("#staff", DataTable)
+        cursor = self._cursor_key(table)
+        table.clear()
+        for link in view.staff:
+            if matches(link, self.filter_text, lang):
+                table.add_row(*self._staff_row(view, link, lang), key=link.niss)
+        self._restore_cursor(table, cursor)
+
+    def _staff_row(self, view: EntityView, link: Link, lang: str):  # type: ignore[no-untyped-def]
+        kind = type_label(link.employee_type, lang)
+        leaving = any(r.kind == "disconnect" and r.niss == link.niss for r in view.pending)
+        if link.supervisor:
+            kind += " · " + view.name_of(link.supervisor).split(" ")[-1]
+        row = (
+            "✓" if link.niss in self.selected else " ",
+            _cut(("↓ " if leaving else "") + f"{link.last_name.upper()} {link.first_name}", 22),
+            mask_niss(link.niss),
+            _cut(kind, 18),
+            fmt_date(link.since),
+        )
+        return row
+
+    def fill_requests(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        lang = language()
+        table = self.query_one("#requests", DataTable)
+        cursor = self._cursor_key(table)
+        table.clear()
+        for request in (*view.pending, *view.recent):
+            table.add_row(
+                _cut(_(KIND_SHORT[request.kind]), 13),
+                _cut(request.full_name, 20),
+                _cut(
+                    f"{view.name_of(request.filed_by).split(' ')[-1]} · "
+                    f"{fmt_date(request.filed_at)}",
+                    21,
+                ),
+                _cut(self._status(request, lang), 40),
+                key=request.id,
+            )
+        self._restore_cursor(table, cursor)
+
+    def _status(self, request: Request, lang: str) -> str:
+        text = status_label(request.status, lang)
+        if request.status == "rejected" and request.reason:
+            text += f": {request.reason}"
+        return text
+
+    @staticmethod
+    def _cursor_key(table: DataTable) -> str | None:
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @staticmethod
+    def _restore_cursor(table: DataTable, key: str | None) -> None:
+        if key is not None and key in table.rows:
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+
+    # ----- the detail line follows the cursor -----------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail(event.data_table, event.row_key.value)
+
+    def show_detail(self, table: DataTable, key: str | None) -> None:
+        view, lang = self.view, language()
+        detail = self.query_one("#detail", Static)
+        if view is None or key is None:
+            detail.update("")
+            return
+        if table.id == "staff":
+            link = next((k for k in view.staff if k.niss == key), None)
+            if link is None:
+                return
+            text = _("{name}, {type}, linked since {date}.").format(
+                name=link.full_name, type=type_label(link.employee_type, lang),
+                date=fmt_date(link.since))  # fmt: skip
+            if link.supervisor:
+                text += " " + _("Supervising doctor: {name}.").format(
+                    name=view.name_of(link.supervisor))  # fmt: skip
+            leaving = [r for r in view.pending if r.kind == "disconnect" and r.niss == link.niss]
+            if leaving:
+                text += " " + _("↓ Disconnection requested ({id}).").format(id=leaving[0].id)
+        else:
+            request = next((r for r in (*view.pending, *view.recent) if r.id == key), None)
+            if request is None:
+                return
+            text = _("{id} · {kind} · {person} ({type}) · filed by {by} on {on} · {status}").format(
+                id=request.id, kind=request_kind_label(request.kind, lang),
+                person=request.full_name, type=type_label(request.employee_type, lang),
+                by=view.name_of(request.filed_by), on=fmt_datetime(request.filed_at),
+                status=self._status(request, lang))  # fmt: skip
+            if request.decided_at:
+                text += " (" + fmt_datetime(request.decided_at) + ")"
+        detail.update(text)
+
+    # ----- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_request", "disconnect", "toggle_select"):
+            return self.view is not None and self.view.can_file
+        return True
+
+    def action_toggle_select(self) -> None:
+        table = self.query_one("#staff", DataTable)
+        key = self._cursor_key(table)
+        if key is None:
+            return
+        self.selected ^= {key}
+        table.update_cell(key, "sel", "✓" if key in self.selected else " ")
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self.refresh_texts()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.fill_staff()
+        self.refresh_texts()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#staff", DataTable).focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value or box.has_focus:
+            box.value = ""
+            box.add_class("hidden")
+            self.query_one("#staff", DataTable).focus()
+        elif self.selected:
+            self.selected.clear()
+            self.fill_staff()
+            self.refresh_texts()
+
+    def action_new_request(self) -> None:
+        from tui.screens.new_request import NewRequestScreen
+
+        if self.view is None or self.view.me is None:
+            return
+        self.app.push_screen(
+            NewRequestScreen(self.store, self.view.me, self.view.entity), self._filed
+        )
+
+    def action_disconnect(self) -> None:
+        from tui.screens.disconnect import DisconnectScreen
+
+        if self.view is None or self.view.me is None:
+            return
+        chosen = [link for link in self.view.staff if link.niss in self.selected]
+        if not chosen:
+            key = self._cursor_key(self.query_one("#staff", DataTable))
+            chosen = [link for link in self.view.staff if link.niss == key]
+        if not chosen:
+            return
+        self.app.push_screen(
+            DisconnectScreen(self.store, self.view.me, self.view.entity, chosen), self._filed
+        )
+
+    def _filed(self, filed: Request | list[Request] | None) -> None:
+        if not filed:
+            return
+        self.selected.clear()
+        self.message = _(REGISTERED)
+        self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
+        self.load(force=True)

@@ -1,0 +1,163 @@
+"""The staff console: what a doctor or pharmacist sees when they log in over SSH."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
+
+from rules import RuleViolation
+from store import Store, StoreError
+from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
+
+
+class StaffApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Vaccinnet"
+    BINDINGS = [
+        Binding("e", "switch_entity", N_("Entity"), id="entity",
+                tooltip=N_("Work for another of your entities")),
+        Binding("l", "switch_language", N_("Language"), id="language",
+                tooltip=N_("Français → Nederlands → English")),
+        Binding("question_mark", "help", N_("Help"), id="help", key_display="?",
+                tooltip=N_("Every key of this screen")),
+        Binding("q", "quit", N_("Quit"), id="quit", tooltip=N_("Leave Vaccinnet")),
+        # While a text field has the focus, letters are typed, so quitting needs ctrl+q.
+        Binding("ctrl+q", "quit_anywhere", N_("Quit"), id="quit-anywhere",
+                tooltip=N_("Leave Vaccinnet")),
+    ]  # fmt: skip
+
+    def __init__(
+        self, store: Store, niss: str, lang: str | None = None, poll_interval: float = 1.0
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.niss = niss
+        # --lang wins; otherwise the entity's language decides, until the person switches.
+        self.explicit_lang = lang
+        self.poll_interval = poll_interval
+        self.entity_id: str | None = None
+        set_language(lang or "fr")
+
+    def on_mount(self) -> None:
+        self.start()
+
+    # ----- where the person lands -------------------------------------------------------------
+
+    def start(self) -> None:
+        from tui.screens.entity_choice import EntityChoiceScreen
+        from tui.screens.no_access import NoAccessScreen
+
+        links = self.store.links_of(self.niss)
+        entities = {e.id: e for e in self.store.entities_of(self.niss)}
+        choices = [(entities[link.entity_id], link) for link in links if link.entity_id in entities]
+        if not choices:
+            self.entity_id = None
+            self._show(NoAccessScreen(self.store, self.niss, self.poll_interval))
+        elif len(choices) == 1:
+            self.open_entity(choices[0][0].id)
+        else:
+            languages = {entity.language for entity, _link in choices}
+            if not self.explicit_lang and len(languages) == 1:
+                set_language(languages.pop())
+            self._show(EntityChoiceScreen(choices), self._chosen)
+
+    def _show(self, screen: Screen, callback=None) -> None:  # type: ignore[no-untyped-def]
+        # The first real screen is pushed; later ones replace it, so escape never lands on
+        # an empty default screen.
+        if len(self.screen_stack) > 1:
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.switch_screen(screen) if callback is None else self._switch_with(screen, callback)
+        else:
+            self.push_screen(screen, callback)
+
+    def _switch_with(self, screen: Screen, callback) -> None:  # type: ignore[no-untyped-def]
+        self.pop_screen()
+        self.push_screen(screen, callback)
+
+    def _chosen(self, entity_id: str | None) -> None:
+        if entity_id is not None:
+            self.open_entity(entity_id)
+
+    def open_entity(self, entity_id: str) -> None:
+        from tui.screens.staff import StaffScreen
+
+        entity = self.store.entity(entity_id)
+        if entity is None:
+            self.start()
+            return
+        if not self.explicit_lang:
+            set_language(entity.language)
+        self.entity_id = entity_id
+        self._show(StaffScreen(self.store, self.niss, entity_id, self.poll_interval))
+
+    def entity_lost(self, entity_id: str) -> None:
+        self.notify(_("You are no longer linked to this entity."), severity="warning")
+        self.start()
+
+    # ----- app-wide actions -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_entity":
+            return self.entity_id is not None and len(self.store.links_of(self.niss)) > 1
+        if action == "switch_language" and isinstance(self.screen, ModalScreen):
+            return None  # a dialog keeps its language until it closes
+        if action == "quit_anywhere":
+            # Shown only where "q" would be typed into a field instead of quitting.
+            return isinstance(self.focused, Input)
+        return True
+
+    async def action_quit_anywhere(self) -> None:
+        await self.action_quit()
+
+    def action_switch_entity(self) -> None:
+        from tui.screens.entity_choice import EntityChoiceScreen
+
+        links = self.store.links_of(self.niss)
+        entities = {e.id: e for e in self.store.entities_of(self.niss)}
+        choices = [(entities[link.entity_id], link) for link in links if link.entity_id in entities]
+        self.push_screen(EntityChoiceScreen(choices, current=self.entity_id), self._chosen)
+
+    def action_switch_language(self, lang: str | None = None) -> None:
+        lang = lang if lang in LANGUAGES else next_language(language())
+        set_language(lang)
+        self.explicit_lang = lang
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_language", None)
+            if apply is not None:
+                apply()
+        self.refresh_bindings()
+        self.notify(_("Language: English"), timeout=2)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        keys = [
+            (self.get_key_display(binding), binding.description)
+            for _key, (_node, binding, _enabled, _tip) in self.screen.active_bindings.items()
+            if binding.description
+        ]
+        self.push_screen(HelpScreen(keys))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
+            if enabled and binding.description and binding.action != "command_palette":
+                yield SystemCommand(
+                    f"{_(binding.description)} ({self.get_key_display(binding)})",
+                    _(tooltip or binding.tooltip or binding.description),
+                    lambda node=node, action=binding.action: self.run_action(action, node),
+                )
+
+    def show_error(self, problem: BaseException | None) -> None:
+        """The one place where an unexpected failure becomes a message, never a traceback."""
+        if isinstance(problem, RuleViolation):
+            text = problem.message(language())
+        elif isinstance(problem, StoreError):
+            text = _("The store cannot be used: {problem}").format(problem=problem)
+        else:
+            text = _("Something went wrong: {problem}").format(problem=repr(problem))
+        self.notify(text, severity="error", timeout=10)
