@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-data
+# The demo's Dr Jean Dupont, linked to a GP practice and a nursing home.
+DEMO_NISS ?= 76.04.12-137.60
 
 .PHONY: run test demo check bench clean i18n
 
@@ -24,14 +26,15 @@ $(DEMO)/manifest.json: | $(VENV)/.installed
 demo: $(DEMO)/manifest.json
 
 run: $(VENV)/.installed $(DEMO)/manifest.json
-	$(BIN)/vaccinnet --data $(DEMO) check
+	$(BIN)/vaccinnet --data $(DEMO) --niss $(DEMO_NISS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/store_bench.py --scale regional
+	$(BIN)/python -m benchmarks.store_bench --scale regional
+	$(BIN)/python -m benchmarks.tui_bench
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

@@ -13,6 +13,14 @@ from rules import RuleViolation
 from store import Store, StoreError
 from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
 
+NAVIGATION_KEYS = [
+    ("↑ ↓", N_("Move in the list")),
+    ("tab", N_("Go to the next area")),
+    ("esc", N_("Clear the filter or the selection, or close a dialog")),
+    ("^p", N_("Every command, searchable (command palette)")),
+    ("^q", N_("Quit, even while typing in a field")),
+]
+
 
 class StaffApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -40,6 +48,7 @@ class StaffApp(App[None]):
         self.explicit_lang = lang
         self.poll_interval = poll_interval
         self.entity_id: str | None = None
+        self.entity_count = 0  # read in start(), so that no binding check reads the store
         set_language(lang or "fr")
 
     def on_mount(self) -> None:
@@ -54,6 +63,7 @@ class StaffApp(App[None]):
         links = self.store.links_of(self.niss)
         entities = {e.id: e for e in self.store.entities_of(self.niss)}
         choices = [(entities[link.entity_id], link) for link in links if link.entity_id in entities]
+        self.entity_count = len(choices)
         if not choices:
             self.entity_id = None
             self._show(NoAccessScreen(self.store, self.niss, self.poll_interval))
@@ -103,7 +113,7 @@ class StaffApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_entity":
-            return self.entity_id is not None and len(self.store.links_of(self.niss)) > 1
+            return self.entity_id is not None and self.entity_count > 1
         if action == "switch_language" and isinstance(self.screen, ModalScreen):
             return None  # a dialog keeps its language until it closes
         if action == "quit_anywhere":
@@ -137,11 +147,11 @@ class StaffApp(App[None]):
         from tui.screens.help import HelpScreen
 
         keys = [
-            (self.get_key_display(binding), binding.description)
-            for _key, (_node, binding, _enabled, _tip) in self.screen.active_bindings.items()
-            if binding.description
+            (self.get_key_display(binding), binding.tooltip or binding.description)
+            for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
+            if binding.show and binding.description and enabled
         ]
-        self.push_screen(HelpScreen(keys))
+        self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():

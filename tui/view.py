@@ -16,6 +16,8 @@ class EntityView:
     staff: tuple[Link, ...]
     pending: tuple[Request, ...]
     recent: tuple[Request, ...]
+    # False while only the staff list is loaded (the first paint does not wait for requests).
+    complete: bool = True
 
     @property
     def can_file(self) -> bool:
@@ -34,17 +36,20 @@ class EntityView:
         return niss
 
 
-def load_entity_view(store: Store, entity_id: str, niss: str) -> EntityView | None:
+def load_entity_view(
+    store: Store, entity_id: str, niss: str, with_requests: bool = True
+) -> EntityView | None:
     version = store.version()
-    state = store.entity_state(entity_id)
-    if state is None:
+    entity = store.entity(entity_id)
+    if entity is None:
         return None
-    me = state.link_of(niss)
+    staff = store.staff(entity_id)
     return EntityView(
         version=version,
-        entity=state.entity,
-        me=me,
-        staff=tuple(sorted(state.links, key=lambda k: (k.last_name.casefold(), k.first_name))),
-        pending=state.pending,
-        recent=tuple(store.recent_decisions(entity_id, limit=5)),
+        entity=entity,
+        me=next((link for link in staff if link.niss == niss), None),
+        staff=tuple(sorted(staff, key=lambda k: (k.last_name.casefold(), k.first_name))),
+        pending=tuple(store.requests(entity_id)) if with_requests else (),
+        recent=tuple(store.recent_decisions(entity_id, limit=5)) if with_requests else (),
+        complete=with_requests,
     )

@@ -58,14 +58,14 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
     def on_mount(self) -> None:
         self.preview()
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def preview(self) -> tuple[RuleViolation | None, list[Notice]]:
         nisses = [link.niss for link in self.people]
         refusal = self.store.preview_disconnect(self.me.niss, self.entity.id, nisses)
         state = self.store.entity_state(self.entity.id)
         return refusal, disconnect_notices(state, nisses) if state else []
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def file(self) -> list[Request]:
         nisses = [link.niss for link in self.people]
         return self.store.file_disconnect(self.me.niss, self.entity.id, nisses)

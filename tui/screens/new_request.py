@@ -77,7 +77,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
             str(kind),
         )
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def file(self, niss: str, last_name: str, first_name: str, kind: str) -> Request:
         return self.store.file_connect(self.me.niss, self.entity.id, niss, last_name, first_name,
                                        kind)  # fmt: skip

@@ -104,7 +104,7 @@ class NoAccessScreen(Screen[None]):
     def _search(self, event: Input.Changed) -> None:
         self.search(event.value)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search(self, text: str) -> list[Entity]:
         return self.store.find_entities(text, limit=8) if len(text.strip()) >= 2 else []
 
@@ -121,7 +121,7 @@ class NoAccessScreen(Screen[None]):
         else:
             self.focus_next()
 
-    @work(thread=True, exclusive=True, group="mine")
+    @work(thread=True, exclusive=True, group="mine", exit_on_error=False)
     def refresh_mine(self) -> tuple[list[Request], bool]:
         return self.store.filed_by(self.niss), bool(self.store.links_of(self.niss))
 
@@ -140,7 +140,7 @@ class NoAccessScreen(Screen[None]):
         self.file(self.entity.id, self.query_one("#last-name", Input).value,
                   self.query_one("#first-name", Input).value, str(kind))  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def file(self, entity_id: str, last: str, first: str, kind: str) -> Request:
         return self.store.file_access_request(self.niss, entity_id, last, first, kind)
 

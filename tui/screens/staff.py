@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from rules import (
@@ -24,6 +24,7 @@ from store import Store
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
+from tui.widgets.record_table import Column, RecordTable
 
 REGISTERED = N_("The request is now registered and must be approved by an administrator.")
 REGISTERED_MORE = N_(
@@ -34,19 +35,12 @@ REGISTERED_MORE = N_(
 KIND_SHORT = {"connect": N_("Connection"), "disconnect": N_("Disconnection")}
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def matches(link: Link, needle: str, lang: str) -> bool:
-    """Filter on what the row shows: name, birth-date part of the NISS, type."""
-    if not needle:
-        return True
-    haystack = " ".join(
+def haystack(link: Link, lang: str) -> str:
+    """What the filter searches: what the row shows (name, birth date, type)."""
+    return " ".join(
         (link.first_name, link.last_name, mask_niss(link.niss), type_label(link.employee_type,
          lang), link.employee_type)
     ).casefold()  # fmt: skip
-    return all(word in haystack for word in needle.casefold().split())
 
 
 class StaffScreen(Screen[None]):
@@ -73,6 +67,8 @@ class StaffScreen(Screen[None]):
         self.selected: set[str] = set()
         self.filter_text = ""
         self.message = ""
+        # Rows are formatted once per load or language; a filter keystroke only picks.
+        self._rows: list[tuple[str, tuple[str, ...], str]] = []
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -80,9 +76,9 @@ class StaffScreen(Screen[None]):
             yield Static(id="whoami", classes="info")
             yield Input(id="filter", classes="hidden")
             yield Static(id="staff-title", classes="section")
-            yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
+            yield RecordTable(id="staff")
             yield Static(id="requests-title", classes="section")
-            yield DataTable(id="requests", cursor_type="row")
+            yield RecordTable(id="requests")
             yield Static(id="detail", classes="info")
             yield Static(id="status", classes="status")
         yield TranslatedFooter(compact=True, show_command_palette=False)
@@ -94,11 +90,16 @@ class StaffScreen(Screen[None]):
 
     # ----- loading --------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, force: bool = False) -> EntityView | None:
         """Read the entity again if any session committed since the last read."""
         if not force and self.view is not None and self.store.version() == self.view.version:
             return None
+        if self.view is None:
+            # First paint: the people first; the requests follow a moment later.
+            first = load_entity_view(self.store, self.entity_id, self.niss, with_requests=False)
+            if first is not None:
+                self.app.call_from_thread(self.show, first)
         return load_entity_view(self.store, self.entity_id, self.niss)
 
     @on(Worker.StateChanged)
@@ -115,6 +116,7 @@ class StaffScreen(Screen[None]):
         lost_access = self.view is not None and view.me is None
         self.view = view
         self.selected &= {link.niss for link in view.staff}
+        self.build_rows()
         self.refresh_texts()
         self.fill_staff()
         self.fill_requests()
@@ -126,19 +128,19 @@ class StaffScreen(Screen[None]):
 
     def apply_language(self) -> None:
         self.title = _("My staff")
-        staff = self.query_one("#staff", DataTable)
-        staff.clear(columns=True)
-        staff.add_column(" ", width=1, key="sel")
-        staff.add_column(_("Name"), width=22, key="name")
-        staff.add_column(_("NISS"), width=15, key="niss")
-        staff.add_column(_("Type"), width=18, key="type")
-        staff.add_column(_("Since"), width=10, key="since")
-        requests = self.query_one("#requests", DataTable)
-        requests.clear(columns=True)
-        requests.add_column(_("Request"), width=13, key="kind")
-        requests.add_column(_("Person"), width=20, key="person")
-        requests.add_column(_("Filed by · on"), width=21, key="filed")
-        requests.add_column(_("Status"), width=12, key="status")
+        self.query_one("#staff", RecordTable).set_columns([
+            Column("sel", " ", 1),
+            Column("name", _("Name"), 24),
+            Column("niss", _("NISS"), 15),
+            Column("type", _("Type"), 20),
+            Column("since", _("Since"), 10),
+        ])  # fmt: skip
+        self.query_one("#requests", RecordTable).set_columns([
+            Column("kind", _("Request"), 13),
+            Column("person", _("Person"), 20),
+            Column("filed", _("Filed by · on"), 21),
+            Column("status", _("Status"), 17),
+        ])  # fmt: skip
         self.query_one("#filter", Input).placeholder = _("Filter: name, birth date, type…")
         if self.view is not None:
             self.show(self.view)
@@ -161,14 +163,16 @@ class StaffScreen(Screen[None]):
             names = ", ".join(link.full_name for link in managers(state))
             who.update(_("Read only: only the doctors and pharmacists linked to the entity can "
                          "file requests ({names}).").format(names=names))  # fmt: skip
-        shown = sum(1 for link in view.staff if matches(link, self.filter_text, lang))
+        shown = len(self.shown_rows()) if self.filter_text else len(view.staff)
         title = _("My staff: {count} people").format(count=len(view.staff))
         if shown != len(view.staff):
             title += " · " + _("{shown} shown").format(shown=shown)
         if self.selected:
             title += " · " + _("{count} selected").format(count=len(self.selected))
         self.query_one("#staff-title", Static).update(title)
-        if view.pending or view.recent:
+        if not view.complete:
+            heading = _("Loading the requests…")
+        elif view.pending or view.recent:
             heading = _("Pending requests: {count} · latest decisions").format(
                 count=len(view.pending))  # fmt: skip
         else:
@@ -176,54 +180,51 @@ class StaffScreen(Screen[None]):
         self.query_one("#requests-title", Static).update(heading)
         self.query_one("#status", Static).update(self.message)
 
-    def fill_staff(self) -> None:
-        view = self.view
+    def build_rows(self) -> None:
+        view, lang = self.view, language()
         if view is None:
             return
-        lang = language()
-        table = self.query_one("#staff", DataTable)
-        cursor = self._cursor_key(table)
-        table.clear()
-        for link in view.staff:
-            if matches(link, self.filter_text, lang):
-                table.add_row(*self._staff_row(view, link, lang), key=link.niss)
-        self._restore_cursor(table, cursor)
+        leaving = {r.niss for r in view.pending if r.kind == "disconnect"}
+        self._rows = [
+            (link.niss, self._staff_row(view, link, lang, link.niss in leaving),
+             haystack(link, lang))
+            for link in view.staff
+        ]  # fmt: skip
 
-    def _staff_row(self, view: EntityView, link: Link, lang: str):  # type: ignore[no-untyped-def]
+    def shown_rows(self) -> list[tuple[str, tuple[str, ...]]]:
+        words = self.filter_text.casefold().split()
+        return [(key, cells) for key, cells, hay in self._rows if all(w in hay for w in words)]
+
+    def fill_staff(self) -> None:
+        self.query_one("#staff", RecordTable).set_rows(self.shown_rows())
+
+    def _staff_row(self, view: EntityView, link: Link, lang: str, leaving: bool) -> tuple[str, ...]:
         kind = type_label(link.employee_type, lang)
-        leaving = any(r.kind == "disconnect" and r.niss == link.niss for r in view.pending)
         if link.supervisor:
             kind += " · " + view.name_of(link.supervisor).split(" ")[-1]
-        row = (
-            "✓" if link.niss in self.selected else " ",
-            _cut(("↓ " if leaving else "") + f"{link.last_name.upper()} {link.first_name}", 22),
+        return (
+            "*" if link.niss in self.selected else " ",
+            ("↓ " if leaving else "") + f"{link.last_name.upper()} {link.first_name}",
             mask_niss(link.niss),
-            _cut(kind, 18),
+            kind,
             fmt_date(link.since),
         )
-        return row
 
     def fill_requests(self) -> None:
         view = self.view
         if view is None:
             return
         lang = language()
-        table = self.query_one("#requests", DataTable)
-        cursor = self._cursor_key(table)
-        table.clear()
-        for request in (*view.pending, *view.recent):
-            table.add_row(
-                _cut(_(KIND_SHORT[request.kind]), 13),
-                _cut(request.full_name, 20),
-                _cut(
-                    f"{view.name_of(request.filed_by).split(' ')[-1]} · "
-                    f"{fmt_date(request.filed_at)}",
-                    21,
-                ),
-                _cut(self._status(request, lang), 40),
-                key=request.id,
-            )
-        self._restore_cursor(table, cursor)
+        self.query_one("#requests", RecordTable).set_rows([
+            (request.id, (
+                _(KIND_SHORT[request.kind]),
+                request.full_name,
+                f"{view.name_of(request.filed_by).split(' ')[-1]} · "
+                f"{fmt_date(request.filed_at)}",
+                self._status(request, lang),
+            ))
+            for request in (*view.pending, *view.recent)
+        ])  # fmt: skip
 
     def _status(self, request: Request, lang: str) -> str:
         text = status_label(request.status, lang)
@@ -231,24 +232,13 @@ class StaffScreen(Screen[None]):
             text += f": {request.reason}"
         return text
 
-    @staticmethod
-    def _cursor_key(table: DataTable) -> str | None:
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-    @staticmethod
-    def _restore_cursor(table: DataTable, key: str | None) -> None:
-        if key is not None and key in table.rows:
-            table.move_cursor(row=table.get_row_index(key), animate=False)
-
     # ----- the detail line follows the cursor -----------------------------------------------
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_detail(event.data_table, event.row_key.value)
+    @on(RecordTable.Highlighted)
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self.show_detail(event.table, event.key)
 
-    def show_detail(self, table: DataTable, key: str | None) -> None:
+    def show_detail(self, table: RecordTable, key: str | None) -> None:
         view, lang = self.view, language()
         detail = self.query_one("#detail", Static)
         if view is None or key is None:
@@ -288,14 +278,15 @@ class StaffScreen(Screen[None]):
         return True
 
     def action_toggle_select(self) -> None:
-        table = self.query_one("#staff", DataTable)
-        key = self._cursor_key(table)
-        if key is None:
+        table = self.query_one("#staff", RecordTable)
+        key = table.cursor_key
+        if key is None or self.view is None:
             return
         self.selected ^= {key}
-        table.update_cell(key, "sel", "✓" if key in self.selected else " ")
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+        cells = ("*" if key in self.selected else " ", *table.row(key)[1:])
+        table.update_row(key, cells)
+        self._rows = [(k, cells if k == key else c, hay) for k, c, hay in self._rows]
+        table.cursor += 1
         self.refresh_texts()
 
     def action_filter(self) -> None:
@@ -311,16 +302,17 @@ class StaffScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one("#staff", DataTable).focus()
+        self.query_one("#staff", RecordTable).focus()
 
     def action_clear(self) -> None:
         box = self.query_one("#filter", Input)
         if box.value or box.has_focus:
             box.value = ""
             box.add_class("hidden")
-            self.query_one("#staff", DataTable).focus()
+            self.query_one("#staff", RecordTable).focus()
         elif self.selected:
             self.selected.clear()
+            self.build_rows()
             self.fill_staff()
             self.refresh_texts()
 
@@ -340,7 +332,7 @@ class StaffScreen(Screen[None]):
             return
         chosen = [link for link in self.view.staff if link.niss in self.selected]
         if not chosen:
-            key = self._cursor_key(self.query_one("#staff", DataTable))
+            key = self.query_one("#staff", RecordTable).cursor_key
             chosen = [link for link in self.view.staff if link.niss == key]
         if not chosen:
             return

@@ -1,0 +1,348 @@
+"""The staff console driven by its keys, with the store checked after every flow."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from textual.widgets import Input, Select, Static
+
+from rules import format_niss, make_niss
+from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE
+from tests.functional.tui.conftest import SIZE, make_app, settle, type_text
+from tui.screens.disconnect import DisconnectScreen
+from tui.screens.entity_choice import EntityChoiceScreen
+from tui.screens.new_request import NewRequestScreen
+from tui.screens.no_access import NoAccessScreen
+from tui.screens.staff import StaffScreen
+from tui.widgets.record_table import RecordTable
+
+NEWCOMER = make_niss("900101", 401)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def open_cab(pilot):
+    """The doctor is linked to two entities: choose the GP practice."""
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, EntityChoiceScreen)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StaffScreen)
+    return pilot.app.screen
+
+
+async def fill_request(pilot, niss: str, last: str, first: str, type_steps: int) -> None:
+    await type_text(pilot, niss)
+    await pilot.press("tab")
+    await type_text(pilot, last)
+    await pilot.press("tab")
+    await type_text(pilot, first)
+    await pilot.press("tab", "enter", *["down"] * type_steps, "enter")
+
+
+async def test_connect_a_person(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewRequestScreen)
+        await fill_request(pilot, "60010100172", "Durand", "Paul", 4)  # 4th type: infirmier
+        assert form.query_one("#niss-input", Input).value == "60.01.01-001.72"  # formatted
+        assert form.query_one("#type", Select).value == "infirmier"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "doit être approuvée par un administrateur" in text_of(screen, "#status")
+        (filed,) = [r for r in screen.view.pending if r.niss == "60010100172"]
+        assert filed.id in screen.query_one("#requests", RecordTable).keys
+    (request,) = [r for r in practice.requests("cab") if r.niss == "60010100172"]
+    assert (request.last_name, request.first_name, request.employee_type, request.filed_by) == (
+        "Durand",
+        "Paul",
+        "infirmier",
+        DOCTOR,
+    )
+    assert "60010100172" not in {lk.niss for lk in practice.staff("cab")}  # awaits an admin
+
+
+async def test_niss_is_checked_as_typed(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cab(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "8502300012")
+        assert "10/11" in text_of(app.screen, "#niss-hint")
+        await type_text(pilot, "5")
+        assert "date de naissance" in text_of(app.screen, "#niss-hint")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+    assert len(practice.requests("cab")) == 1  # nothing filed
+
+
+async def test_duplicate_pending_request_keeps_the_form_filled(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cab(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await fill_request(pilot, NURSE_2, "Peeters", "Lotte", 4)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewRequestScreen)
+        assert "a déjà été introduite" in text_of(form, "#form-error")
+        assert form.query_one("#niss-input", Input).value == format_niss(NURSE_2)
+        assert form.query_one("#last-name", Input).value == "Peeters"
+        assert form.query_one("#first-name", Input).value == "Lotte"
+        assert form.query_one("#type", Select).value == "infirmier"
+    assert len([r for r in practice.requests("cab") if r.niss == NURSE_2]) == 1
+
+
+async def test_disconnect_two_people_with_accord(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        table = screen.query_one("#staff", RecordTable)
+        for niss in (NURSE, TRAINEE):
+            table.move_to(niss)
+            await pilot.press("space")
+        assert screen.selected == {NURSE, TRAINEE}
+        assert "2 sélectionnée(s)" in text_of(screen, "#staff-title")
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DisconnectScreen)
+        people = " ".join(str(w.render()) for w in dialog.query(".person"))
+        assert "Claire MARTIN" in people and "Wout CLAES" in people
+        assert "permettent" in text_of(dialog, "#preview")
+        await pilot.click("#agree")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.selected == set()
+    filed = [r for r in practice.requests("cab") if r.kind == "disconnect"]
+    assert {r.niss for r in filed} == {NURSE, TRAINEE}
+    assert {lk.niss for lk in practice.staff("cab")} >= {NURSE, TRAINEE}  # until approved
+
+
+async def test_escape_goes_back_without_filing(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cab(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DisconnectScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+    assert [r for r in practice.requests("cab") if r.kind == "disconnect"] == []
+
+
+async def test_last_person_is_previewed_and_refused(store):
+    app = make_app(store, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StaffScreen)  # one entity: straight to the list
+        await pilot.press("space", "d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DisconnectScreen)
+        assert "Au moins une personne" in text_of(dialog, "#preview")
+        assert dialog.query_one("#agree").disabled
+        await pilot.click("#agree")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert store.requests("cab") == []
+
+
+async def test_doctor_leaving_trainees_is_warned(practice):
+    app = make_app(practice, DOCTOR_2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # DOCTOR_2 manages the nursing home, where DOCTOR is a doctor without trainees…
+        assert isinstance(app.screen, StaffScreen)
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        table = screen.query_one("#staff", RecordTable)
+        link_doctor_2 = practice.file_connect(DOCTOR, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
+        practice.approve("adm", link_doctor_2.id)
+        await settle(pilot)
+        table.move_to(DOCTOR)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "⚠" in text_of(app.screen, "#preview") and "Wout Claes" in text_of(
+            app.screen, "#preview"
+        )
+
+
+async def test_macg_is_not_offered_to_a_pharmacist(practice):
+    app = make_app(practice, PHARMACIST)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        offered = [value for _label, value in app.screen.query_one("#type", Select)._options]
+        assert "pharmacien" in offered and "macg" not in offered
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cab(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        offered = [value for _label, value in app.screen.query_one("#type", Select)._options]
+        assert "macg" in offered
+
+
+async def test_switch_entity(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        assert "Cabinet Dupont" in screen.sub_title
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EntityChoiceScreen)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StaffScreen) and screen.entity_id == "wzc"
+        assert "WZC Zonneweide" in screen.sub_title
+        assert screen.title == "Mijn medewerkers"  # the entity's language
+        assert set(screen.query_one("#staff", RecordTable).keys) == {DOCTOR, DOCTOR_2}
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("escape")  # keep the current entity
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_switch_language(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        assert screen.title == "Mes employés"
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen.title == "Mijn medewerkers"
+        assert "Lopende aanvragen" in text_of(screen, "#requests-title")
+        assert "verpleegkundige" in screen.query_one("#staff", RecordTable).row(NURSE)
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen.title == "My staff"
+        assert "nurse" in screen.query_one("#staff", RecordTable).row(NURSE)
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen.title == "Mes employés"
+
+
+async def test_read_only_view(practice):
+    app = make_app(practice, NURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StaffScreen)
+        assert "Lecture seule" in text_of(screen, "#whoami")
+        assert "Jean Dupont" in text_of(screen, "#whoami")
+        shown = {b.action for _k, (_n, b, enabled, _t) in screen.active_bindings.items() if enabled}
+        assert not {"new_request", "disconnect", "toggle_select"} & shown
+        await pilot.press("n", "space", "d")
+        await settle(pilot)
+        assert app.screen is screen
+    assert len(practice.requests("cab")) == 1
+
+
+async def test_access_request(practice):
+    app = make_app(practice, NEWCOMER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NoAccessScreen)
+        assert "Martin" not in str(screen.query_one("#why", Static).render())
+        await type_text(pilot, "lelie")
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # to the matches, pick the first
+        await settle(pilot)
+        assert "Pharmacie Lelièvre" in text_of(screen, "#entity-chosen")
+        await type_text(pilot, "Nouveau")
+        await pilot.press("tab")
+        await type_text(pilot, "Pierre")
+        await pilot.press("tab", "enter", "down", "down", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "en attente" in text_of(screen, "#mine")
+    (request,) = practice.filed_by(NEWCOMER)
+    assert (request.entity_id, request.niss, request.employee_type) == ("ph", NEWCOMER,
+                                                                        "pharmacien")  # fmt: skip
+
+
+async def test_access_approved_meanwhile_opens_the_list(practice):
+    request = practice.file_access_request(NEWCOMER, "ph", "Nouveau", "Pierre", "pharmacien")
+    app = make_app(practice, NEWCOMER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NoAccessScreen)
+        practice.approve("adm", request.id)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen) and app.screen.entity_id == "ph"
+
+
+async def test_filter(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "claes")
+        await settle(pilot)
+        assert screen.query_one("#staff", RecordTable).keys == [TRAINEE]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(screen.query_one("#staff", RecordTable).keys) == 3
+
+
+async def test_live_refresh_after_another_process_approves(practice, data):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        table = screen.query_one("#staff", RecordTable)
+        table.move_to(NURSE)
+        await pilot.press("space")
+        first = practice.file_connect(DOCTOR, "cab", NEWCOMER, "Abel", "Anna", "administratif")
+        ids = [r.id for r in practice.requests("cab") if r.niss in (NURSE_2, NEWCOMER)]
+        assert first.id in ids and len(ids) == 2
+        code = (f"from store import open_store; s = open_store({str(data)!r}); "
+                f"[s.approve('adm', rid) for rid in {ids!r}]")  # fmt: skip
+        subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+        for _ in range(20):  # within 2 seconds
+            await pilot.pause(0.1)
+            if NURSE_2 in table.keys:
+                break
+        await settle(pilot)
+        assert NURSE_2 in table.keys
+        assert screen.selected == {NURSE}  # the selection survived the refresh
+        # A row came in above the cursor: it still sits on the same person.
+        assert table.keys[0] == NEWCOMER
+        assert table.cursor_key == NURSE
+        assert all(r.niss != NURSE_2 for r in screen.view.pending)
+
+
+async def test_a_damaged_store_is_a_message_not_a_crash(practice, data):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        manifest = data / "manifest.json"
+        original = manifest.read_bytes()
+        manifest.write_bytes(original[:40])
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        # Textual has no public list of notifications; the toasts are drawn from this one.
+        toasts = " ".join(n.message for n in app._notifications)
+        assert "ne sont pas utilisables" in toasts and "manifest.json" in toasts
+        assert manifest.read_bytes() == original[:40]  # left as it was

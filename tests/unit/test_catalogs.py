@@ -1,0 +1,68 @@
+"""The console's gettext catalogs: complete in fr, nl and en, compiled, same placeholders."""
+
+from __future__ import annotations
+
+import gettext
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tui.i18n import DOMAIN, LOCALE_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """Extract the messages from the code now, so a new string cannot hide."""
+    out = tmp_path_factory.mktemp("pot") / "vaccinnet.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_",
+         "-k", "N_", "--no-location", "-o", str(out), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    with out.open("rb") as fh:
+        return [m.id for m in read_po(fh) if m.id]
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_every_message_is_translated(template, lang):
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as fh:
+        catalog = read_po(fh)
+    assert len(template) > 50
+    for msgid in template:
+        message = catalog.get(msgid)
+        assert message is not None and message.string, f"{lang}: {msgid!r} is not translated"
+        assert _placeholders(message.string) == _placeholders(msgid), f"{lang}: {msgid!r}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_compiled_catalog_matches_its_source(lang):
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    with (folder / f"{DOMAIN}.po").open("rb") as fh:
+        catalog = read_po(fh)
+    with (folder / f"{DOMAIN}.mo").open("rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    for message in catalog:
+        if message.id:
+            assert compiled.gettext(message.id) == message.string, "run `make i18n`"
+
+
+def test_the_french_screen_names_of_the_manual():
+    fr = gettext.translation(DOMAIN, LOCALE_DIR, languages=["fr"])
+    for msgid, name in [("My staff", "Mes employés"), ("New request", "Nouvelle demande"),
+                        ("Disconnection request", "Demande de déconnexion"),
+                        ("Save", "Sauvegarder"), ("Agree", "Accord")]:  # fmt: skip
+        assert fr.gettext(msgid) == name
+    assert (
+        fr.gettext("The request is now registered and must be approved by an administrator.")
+        == "La demande est maintenant enregistrée et doit être approuvée par un administrateur."
+    )
