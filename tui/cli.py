@@ -162,10 +162,10 @@ def _demo(root) -> int:  # type: ignore[no-untyped-def]
     counts = store.counts()
     print(f"Demo store written to {root}: {counts['entities']} entities, {counts['links']} "
           f"links, {len(store.requests())} pending requests.")  # fmt: skip
-    print("Demo people (NISS):")
+    print("Log in as:")
     for label, niss in DEMO_LOGINS:
-        print(f"  {format_niss(niss)}  {label}")
-    print("Demo administrators:")
+        print(f"  vaccinnet --data {root} --niss {format_niss(niss)}   # {label}")
+    print("Demo administrators (their console comes with the admin issue):")
     for admin_id, name in DEMO_ADMINS:
         print(f"  {admin_id:<15} {name}")
     return 0
