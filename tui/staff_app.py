@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
@@ -49,6 +50,7 @@ class StaffApp(App[None]):
         self.poll_interval = poll_interval
         self.entity_id: str | None = None
         self.entity_count = 0  # read in start(), so that no binding check reads the store
+        self._last_error: tuple[str, float] = ("", 0.0)
         set_language(lang or "fr")
 
     def on_mount(self) -> None:
@@ -170,4 +172,9 @@ class StaffApp(App[None]):
             text = _("The store cannot be used: {problem}").format(problem=problem)
         else:
             text = _("Something went wrong: {problem}").format(problem=repr(problem))
+        # The list polls every second: one message per problem, not one per second.
+        now = time.monotonic()
+        if text == self._last_error[0] and now - self._last_error[1] < 60:
+            return
+        self._last_error = (text, now)
         self.notify(text, severity="error", timeout=10)

@@ -69,6 +69,7 @@ class StaffScreen(Screen[None]):
         self.message = ""
         # Rows are formatted once per load or language; a filter keystroke only picks.
         self._rows: list[tuple[str, tuple[str, ...], str]] = []
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -85,17 +86,26 @@ class StaffScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.apply_language()
+        self._loading = True
         self.load(force=True)
-        self.set_interval(self.poll_interval, self.load)
+        self.set_interval(self.poll_interval, self.poll)
+
+    def poll(self) -> None:
+        # A slow read (a very large store) must finish rather than be replaced every tick.
+        if not self._loading:
+            self._loading = True
+            self.load()
 
     # ----- loading --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, force: bool = False) -> EntityView | None:
         """Read the entity again if any session committed since the last read."""
-        if not force and self.view is not None and self.store.version() == self.view.version:
+        view = self.view
+        unchanged = view is not None and view.complete and self.store.version() == view.version
+        if unchanged and not force:
             return None
-        if self.view is None:
+        if view is None:
             # First paint: the people first; the requests follow a moment later.
             first = load_entity_view(self.store, self.entity_id, self.niss, with_requests=False)
             if first is not None:
@@ -107,6 +117,8 @@ class StaffScreen(Screen[None]):
         worker = event.worker
         if worker.group != "load":
             return
+        if worker.is_finished:
+            self._loading = False
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             self.show(worker.result)
         elif event.state == WorkerState.ERROR:
@@ -346,4 +358,5 @@ class StaffScreen(Screen[None]):
         self.selected.clear()
         self.message = _(REGISTERED)
         self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
+        self._loading = True
         self.load(force=True)

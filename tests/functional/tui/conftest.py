@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import pytest
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from rules import make_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE, link
@@ -44,10 +48,33 @@ def make_app(store, niss, lang=None, poll=0.2) -> StaffApp:
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results reach the screen."""
+    """Let workers finish and their results reach the screen, however loaded the machine."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        await _workers_done(pilot)
         await pilot.pause()
+    await until(pilot, lambda: _screen_ready(pilot.app.screen))
+
+
+def _screen_ready(screen) -> bool:
+    view = getattr(screen, "view", False)
+    return view is False or (view is not None and view.complete)
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    """Wait for what a person would wait for; fail loudly rather than hang."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"still waiting after {timeout} s")
+        await pilot.pause(0.05)
+        await _workers_done(pilot)
+
+
+async def _workers_done(pilot) -> None:
+    # A worker replaced by a newer one (exclusive) is cancelled: that is not a failure.
+    with contextlib.suppress(WorkerCancelled):
+        await pilot.app.workers.wait_for_complete()
 
 
 async def type_text(pilot, text: str) -> None:

@@ -346,3 +346,12 @@ async def test_a_damaged_store_is_a_message_not_a_crash(practice, data):
         toasts = " ".join(n.message for n in app._notifications)
         assert "ne sont pas utilisables" in toasts and "manifest.json" in toasts
         assert manifest.read_bytes() == original[:40]  # left as it was
+
+
+async def test_fast_polling_never_leaves_the_requests_unloaded(practice):
+    # Poll ticks that land during the first read must not replace it with a no-op.
+    app = make_app(practice, DOCTOR, poll=0.03)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        assert screen.view.complete
+        assert "Demandes en cours : 1" in text_of(screen, "#requests-title")
