@@ -74,6 +74,8 @@ class Mail:
     created_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -24,6 +25,13 @@ class AuditEntry:
     detail: dict[str, Any]
     prev: str
     hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+    @property
+    def moment(self) -> datetime:
+        return datetime.fromisoformat(self.at)
 
 
 def seal(entry: dict[str, Any]) -> str:

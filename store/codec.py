@@ -123,6 +123,8 @@ def mail_to_doc(m: Mail) -> Doc:
         "created_at": _iso(m.created_at),
         "attempts": m.attempts,
         "last_error": m.last_error,
+        "next_attempt_at": _iso(m.next_attempt_at),
+        "sent_at": _iso(m.sent_at),
     }
 
 
@@ -140,4 +142,6 @@ def mail_from_doc(d: Doc) -> Mail:
         created_at=_when(d.get("created_at")),
         attempts=d.get("attempts", 0),
         last_error=d.get("last_error"),
+        next_attempt_at=_when(d.get("next_attempt_at")),
+        sent_at=_when(d.get("sent_at")),
     )

@@ -8,7 +8,8 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -452,6 +453,67 @@ class Store:
                 decided.id, kind=decided.kind,
             )  # fmt: skip
 
+    # ----- the outbox's delivery ----------------------------------------------------------------
+
+    def _mail(self, mail_id: str) -> tuple[int, Mail]:
+        text = str(mail_id).strip().upper()
+        doc_id = int(text[1:]) if text[:1] == "M" and text[1:].isdigit() else 0
+        doc = self._files.get("outbox", doc_id) if doc_id else None
+        if doc is None:
+            raise KeyError(mail_id)
+        return doc_id, codec.mail_from_doc(doc)
+
+    def _save_mail(self, doc_id: int, mail: Mail) -> Mail:
+        self._tables["outbox"].update(codec.mail_to_doc(mail), doc_ids=[doc_id])
+        return mail
+
+    def due_mails(self, limit: int = 100) -> list[Mail]:
+        """Pending mails whose next attempt is due now, oldest first."""
+        now = self._clock()
+        with self.reading():
+            due = []
+            for _, doc in self._docs("outbox", "status", _by_status, "pending"):
+                mail = codec.mail_from_doc(doc)
+                if mail.next_attempt_at is None or mail.next_attempt_at <= now:
+                    due.append(mail)
+                    if len(due) >= limit:
+                        break
+            return due
+
+    def mark_sent(self, mail_id: str) -> Mail:
+        with self._writing():
+            doc_id, mail = self._mail(mail_id)
+            return self._save_mail(doc_id, replace(
+                mail, status="sent", attempts=mail.attempts + 1, sent_at=self._clock(),
+                last_error=None, next_attempt_at=None))  # fmt: skip
+
+    def mark_deferred(self, mail_id: str, error: str, retry_in: timedelta) -> Mail:
+        """The server is down or answered 4xx: the mail stays in the outbox for later."""
+        with self._writing():
+            doc_id, mail = self._mail(mail_id)
+            return self._save_mail(doc_id, replace(
+                mail, attempts=mail.attempts + 1, last_error=error,
+                next_attempt_at=self._clock() + retry_in))  # fmt: skip
+
+    def mark_failed(self, mail_id: str, error: str) -> Mail:
+        """The server refused for good (5xx): kept, shown to admins, retried only on request."""
+        with self._writing():
+            doc_id, mail = self._mail(mail_id)
+            return self._save_mail(doc_id, replace(
+                mail, status="failed", attempts=mail.attempts + 1, last_error=error,
+                next_attempt_at=None))  # fmt: skip
+
+    def retry_mail(self, admin_id: str, mail_id: str) -> Mail:
+        with self._writing():
+            if self._admin(admin_id) is None:
+                raise RuleViolation("not_authorized", message_key="not_authorized.admin")
+            doc_id, mail = self._mail(mail_id)
+            retried = self._save_mail(doc_id, replace(mail, status="pending",
+                                                      next_attempt_at=None))  # fmt: skip
+            self._audit(admin_id, "mail_retried", mail.entity_id, None, mail.request_id,
+                        mail=mail.id, to=mail.to, previous_error=mail.last_error)  # fmt: skip
+        return retried
+
     # ----- reading -----------------------------------------------------------------------------
 
     def staff(self, entity_id: str) -> list[Link]:
@@ -572,9 +634,36 @@ class Store:
                 found = self._docs("outbox", "status", _by_status, status)
             return [codec.mail_from_doc(doc) for _, doc in found]
 
-    def audit_entries(self) -> list[AuditEntry]:
+    def audit_entries(
+        self,
+        entity_id: str | None = None,
+        niss: str | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """The trail, oldest first unless asked; filters combine (all must match)."""
+        since_iso = since.isoformat() if since else None
         with self.reading():
-            return [AuditEntry(**doc) for _, doc in self._files.items("audit")]
+            docs = [doc for _, doc in self._files.items("audit")]
+        if newest_first:
+            docs.reverse()
+        found = []
+        for doc in docs:
+            if entity_id is not None and doc.get("entity_id") != entity_id:
+                continue
+            if niss is not None and doc.get("niss") != niss and doc.get("actor") != niss:
+                continue
+            if actor is not None and doc.get("actor") != actor:
+                continue
+            # Entries are stored in UTC; a day boundary a few hours off is acceptable here.
+            if since_iso is not None and doc["at"][:10] < since_iso:
+                continue
+            found.append(AuditEntry(**doc))
+            if limit is not None and len(found) >= limit:
+                break
+        return found
 
     def counts(self) -> dict[str, int]:
         with self.reading():

@@ -24,9 +24,10 @@ class TickingClock:
 
     def __init__(self, start: datetime) -> None:
         self.moment = start
+        self.step = timedelta(minutes=1)
 
     def __call__(self) -> datetime:
-        self.moment += timedelta(minutes=1)
+        self.moment += self.step
         return self.moment
 
 

@@ -78,6 +78,22 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--manager-type", required=True, choices=sorted(MANAGER_TYPES))
 
     commands.add_parser("demo", parents=[common], help="fill an empty store with demo data")
+
+    notify = commands.add_parser(
+        "notify",
+        parents=[common],
+        help="deliver the outbox (SMTP per DATA/mail.toml, else Maildir)",
+    )
+    mode = notify.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="deliver what is due, then exit")
+    mode.add_argument("--watch", action="store_true", help="keep delivering (a service)")
+    notify.add_argument("--interval", type=float, default=5.0, metavar="SECONDS")
+
+    audit = commands.add_parser("audit", parents=[common], help="read the audit trail")
+    audit.add_argument("--entity", metavar="ID")
+    audit.add_argument("--niss", metavar="NISS")
+    audit.add_argument("--since", metavar="DATE", help="YYYY-MM-DD or DD/MM/YYYY")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
     commands.add_parser("check", parents=[common], help="verify the store and its audit trail")
     return parser
 
@@ -109,6 +125,10 @@ def run(argv: Sequence[str]) -> int:
             return _demo(root)
         if args.command == "check":
             return _check(root)
+        if args.command == "notify":
+            return _notify(root, args)
+        if args.command == "audit":
+            return _audit(root, args)
     except RuleViolation as refusal:
         print(f"vaccinnet: {refusal.message(lang)}", file=sys.stderr)
         return 1
@@ -185,6 +205,69 @@ def _check(root) -> int:  # type: ignore[no-untyped-def]
     print(f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
           f"{counts['requests']} requests, {counts['outbox']} mails, audit trail of "
           f"{counts['audit']} entries intact.")  # fmt: skip
+    return 0
+
+
+def _existing_store(root):  # type: ignore[no-untyped-def]
+    if not (root / "manifest.json").exists():
+        raise CommandError(f"{root} holds no store (no manifest.json)")
+    return open_store(root)
+
+
+def _notify(root, args) -> int:  # type: ignore[no-untyped-def]
+    import signal
+    import time
+
+    from store.mailer import ConfigError, deliver_due, sender_for, transport_for
+
+    store = _existing_store(root)
+    try:
+        transport, sender = transport_for(root), sender_for(root)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    while True:
+        report = deliver_due(store, transport, sender)
+        if report.sent or report.deferred or report.failed or not args.watch:
+            print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
+                  f"failed {len(report.failed)}", flush=True)  # fmt: skip
+        if not args.watch or stop:
+            return 0
+        deadline = time.monotonic() + args.interval
+        while time.monotonic() < deadline and not stop:
+            time.sleep(0.2)
+        if stop:
+            return 0
+
+
+def _parse_day(text: str):  # type: ignore[no-untyped-def]
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise CommandError(f"--since {text!r}: use YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _audit(root, args) -> int:  # type: ignore[no-untyped-def]
+    import json
+
+    from rules import normalize_niss
+    from tui.i18n import BRUSSELS
+
+    store = _existing_store(root)
+    niss = normalize_niss(args.niss) if args.niss else None
+    since = _parse_day(args.since) if args.since else None
+    for entry in store.audit_entries(entity_id=args.entity, niss=niss, since=since):
+        if args.json:
+            print(json.dumps(entry.as_dict(), ensure_ascii=False))
+            continue
+        when = datetime.fromisoformat(entry.at).astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
+        detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
+        print(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
+              f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} {entry.request_id or '-':<7} "
+              f"{detail}".rstrip())  # fmt: skip
     return 0
 
 

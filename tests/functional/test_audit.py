@@ -79,3 +79,29 @@ def test_reordered_entries_are_found(trail, data):
 def test_intact_trail_checks_ok(trail, data):
     result = _check(data)
     assert result.returncode == 0 and "OK" in result.stdout and "7 entries" in result.stdout
+
+
+def _audit(data, *args):
+    return subprocess.run([sys.executable, "-m", "tui.cli", "audit", "--data", str(data), *args],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+
+
+def test_audit_command_filters_and_json(trail, data, store):
+    import json
+
+    from rules import format_niss
+
+    store.create_entity("adm", "ph", "Pharmacie", "pharmacie", "ph@example.be", "fr",
+                        "82.09.25-244.15", "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
+    everything = _audit(data)
+    assert everything.returncode == 0 and len(everything.stdout.splitlines()) == 8
+    cab = _audit(data, "--entity", "cab", "--json")
+    entries = [json.loads(line) for line in cab.stdout.splitlines()]
+    assert {e["entity_id"] for e in entries} == {"cab"} and len(entries) == 5
+    assert all(len(e["hash"]) == 64 for e in entries)
+    nurse = _audit(data, "--niss", format_niss(NURSE), "--json")
+    assert {json.loads(line)["request_id"] for line in nurse.stdout.splitlines()} == {"R000001"}
+    assert _audit(data, "--since", "2030-01-01").stdout == ""
+    assert len(_audit(data, "--since", "01/03/2026").stdout.splitlines()) == 8
+    wrong = _audit(data, "--since", "yesterday")
+    assert wrong.returncode == 1 and "YYYY-MM-DD" in wrong.stderr
