@@ -1,10 +1,16 @@
 """The domain of entity staff links: pure rules with no I/O, clock, textual or tinydb."""
 
 from rules.decisions import Approval, plan_approve, plan_delete, plan_reject
-from rules.entities import plan_admin, plan_entity
+from rules.entities import plan_admin, plan_entity, plan_entity_update
 from rules.mail import compose_decision_mail
 from rules.niss import format_niss, is_valid_niss, make_niss, mask_niss, normalize_niss
-from rules.notices import Notice, disconnect_notices, managers, requestable_types
+from rules.notices import (
+    Notice,
+    disconnect_notices,
+    managers,
+    requestable_types,
+    review_notices,
+)
 from rules.records import Admin, Entity, Link, Mail, MailDraft, Request, person_label
 from rules.requests import EntityState, plan_access_request, plan_connect, plan_disconnect
 from rules.violation import RuleViolation
@@ -18,11 +24,13 @@ from rules.vocabulary import (
     status_label,
     type_label,
 )
+from rules.workdays import OVERDUE_WORKING_DAYS, is_overdue, working_days_between
 
 __all__ = [
     "EMPLOYEE_TYPES",
     "ENTITY_KINDS",
     "MANAGER_TYPES",
+    "OVERDUE_WORKING_DAYS",
     "Admin",
     "Approval",
     "Entity",
@@ -37,6 +45,7 @@ __all__ = [
     "disconnect_notices",
     "format_niss",
     "is_manager",
+    "is_overdue",
     "is_valid_niss",
     "kind_label",
     "make_niss",
@@ -51,9 +60,12 @@ __all__ = [
     "plan_delete",
     "plan_disconnect",
     "plan_entity",
+    "plan_entity_update",
     "plan_reject",
     "request_kind_label",
     "requestable_types",
+    "review_notices",
     "status_label",
     "type_label",
+    "working_days_between",
 ]

@@ -69,3 +69,24 @@ def plan_entity(
         since=now,
     )
     return entity, link
+
+
+def plan_entity_update(
+    admin: Admin | None,
+    entity: Entity | None,
+    entity_id: str,
+    email: str | None,
+    language: str | None,
+) -> Entity:
+    """An administrator changes where an entity's mails go, or their language."""
+    if admin is None:
+        raise RuleViolation("not_authorized", message_key="not_authorized.admin")
+    if entity is None:
+        raise RuleViolation("unknown_entity", {"value": entity_id})
+    return Entity(
+        id=entity.id,
+        name=entity.name,
+        kind=entity.kind,
+        email=clean_email(email) if email is not None else entity.email,
+        language=check_entity_language(language) if language is not None else entity.language,
+    )

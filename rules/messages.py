@@ -178,6 +178,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{person} supervises GP trainees who stay linked to {entity}: {trainees}. They "
         "will no longer have a supervising doctor at the entity.",
     },
+    "approval_would_fail": {
+        "fr": "L'approbation serait refusée maintenant : {reason}",
+        "nl": "Goedkeuring zou nu geweigerd worden: {reason}",
+        "en": "Approval would be refused now: {reason}",
+    },
+    "niss_other_name": {
+        "fr": "Ce numéro de registre national est déjà connu sous un autre nom : {other} "
+        "(demande : {person}).",
+        "nl": "Dit rijksregisternummer is al gekend onder een andere naam: {other} "
+        "(aanvraag: {person}).",
+        "en": "This national register number is already known under another name: {other} "
+        "(request: {person}).",
+    },
+    "linked_elsewhere": {
+        "fr": "{person} est aussi lié(e) à : {entities}.",
+        "nl": "{person} is ook gekoppeld aan: {entities}.",
+        "en": "{person} is also linked to: {entities}.",
+    },
+    "pending_elsewhere": {
+        "fr": "{person} a aussi une demande en attente auprès de : {entities}.",
+        "nl": "{person} heeft ook een lopende aanvraag bij: {entities}.",
+        "en": "{person} also has a pending request at: {entities}.",
+    },
+    "macg_supervisor": {
+        "fr": "{person} sera MACG sous la responsabilité de {supervisor}.",
+        "nl": "{person} wordt HAIO onder verantwoordelijkheid van {supervisor}.",
+        "en": "{person} will be a GP trainee supervised by {supervisor}.",
+    },
     "access_type_not_allowed": {
         "fr": "Seul un médecin ou un pharmacien peut demander l'accès à une entité, pas {type}.",
         "nl": "Enkel een arts of apotheker kan toegang tot een entiteit aanvragen, geen {type}.",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from rules.messages import render
-from rules.records import Link, person_label
+from rules.records import Admin, Link, Request, person_label
 from rules.requests import EntityState
 from rules.vocabulary import EMPLOYEE_TYPES, is_manager
 
@@ -18,7 +19,11 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "fr") -> str:
-        return render(self.code, lang, self.params)
+        params = dict(self.params)
+        refusal = params.pop("refusal", None)
+        if refusal is not None:  # a rule that would refuse: its own words, same language
+            params["reason"] = refusal.message(lang)
+        return render(self.code, lang, params)
 
 
 def requestable_types(actor_type: str) -> list[str]:
@@ -56,4 +61,55 @@ def disconnect_notices(state: EntityState, nisses: Sequence[str]) -> list[Notice
                     },
                 )
             )
+    return notices
+
+
+def review_notices(
+    state: EntityState,
+    request: Request,
+    links_elsewhere: Sequence[Link],
+    requests_elsewhere: Sequence[Request],
+    admin: Admin,
+    now: datetime,
+) -> list[Notice]:
+    """What an administrator should know before deciding ``request``."""
+    from rules.decisions import plan_approve
+    from rules.violation import RuleViolation
+
+    notices: list[Notice] = []
+    person = person_label(request.first_name, request.last_name, request.niss)
+    try:
+        plan_approve(state, admin, request, now)
+    except RuleViolation as refusal:
+        if refusal.code not in ("not_authorized", "not_pending"):
+            notices.append(Notice("approval_would_fail", {"refusal": refusal}))
+    names = {(k.last_name.casefold(), k.first_name.casefold()) for k in links_elsewhere}
+    names |= {(r.last_name.casefold(), r.first_name.casefold()) for r in requests_elsewhere}
+    names.discard((request.last_name.casefold(), request.first_name.casefold()))
+    if names:
+        known = next(iter(k for k in links_elsewhere if (k.last_name.casefold(),
+                                                            k.first_name.casefold()) in names),
+                     None)  # fmt: skip
+        other = known.full_name if known else next(
+            r.full_name for r in requests_elsewhere
+            if (r.last_name.casefold(), r.first_name.casefold()) in names)  # fmt: skip
+        notices.append(Notice("niss_other_name", {"person": person, "other": other}))
+    if links_elsewhere:
+        notices.append(Notice("linked_elsewhere", {
+            "person": person,
+            "entities": ", ".join(sorted({k.entity_id for k in links_elsewhere})),
+        }))  # fmt: skip
+    pending = [r for r in requests_elsewhere if r.status == "pending"]
+    if pending:
+        notices.append(Notice("pending_elsewhere", {
+            "person": person, "entities": ", ".join(sorted({r.entity_id for r in pending})),
+        }))  # fmt: skip
+    if request.kind == "connect" and request.employee_type == "macg":
+        supervisor = state.link_of(request.filed_by)
+        notices.append(Notice("macg_supervisor", {
+            "person": person,
+            "supervisor": supervisor.full_name if supervisor else request.filed_by,
+        }))  # fmt: skip
+    if request.kind == "disconnect":
+        notices += disconnect_notices(state, [request.niss])
     return notices

@@ -8,7 +8,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,20 @@ def _by_filed_by(doc: dict[str, Any]) -> Any:
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+@dataclass(frozen=True)
+class Review:
+    request: Request
+    state: EntityState
+    notices: tuple[rules.Notice, ...]
+
+
+@dataclass(frozen=True)
+class Activity:
+    first_day: date
+    filed: tuple[int, ...]
+    decided: tuple[int, ...]
 
 
 class Store:
@@ -452,6 +466,76 @@ class Store:
                 decided.decided_by, "request_deleted", decided.entity_id, decided.niss,
                 decided.id, kind=decided.kind,
             )  # fmt: skip
+
+    # ----- what an administrator needs --------------------------------------------------------
+
+    def review(self, admin_id: str, request_id: str) -> Review | None:
+        """A request with its entity and the warnings to read before deciding it."""
+        with self.reading():
+            found = self._request_doc(request_id)
+            admin = self._admin(admin_id)
+            if found is None or admin is None:
+                return None
+            request = codec.request_from_doc(found[1])
+            state = self._state(request.entity_id)
+            if state is None:
+                return None
+            elsewhere = [
+                codec.link_from_doc(doc)
+                for _, doc in self._docs("links", "niss", _by_niss, request.niss)
+                if doc["entity_id"] != request.entity_id
+            ]
+            others = [
+                codec.request_from_doc(doc)
+                for _, doc in self._docs("requests", "niss", _by_niss, request.niss)
+                if doc["entity_id"] != request.entity_id
+            ]
+            notices = rules.review_notices(state, request, elsewhere, others, admin, self._clock())
+            return Review(request, state, tuple(notices))
+
+    def update_entity(
+        self, admin_id: str, entity_id: str, email: str | None = None, language: str | None = None
+    ) -> Entity:
+        with self._writing():
+            found = self._entity_doc(str(entity_id).strip())
+            before = codec.entity_from_doc(found[1]) if found else None
+            entity = rules.plan_entity_update(self._admin(admin_id), before, str(entity_id),
+                                              email, language)  # fmt: skip
+            assert found is not None and before is not None
+            self._tables["entities"].update(codec.entity_to_doc(entity), doc_ids=[found[0]])
+            changes = {k: [getattr(before, k), getattr(entity, k)] for k in ("email", "language")
+                       if getattr(before, k) != getattr(entity, k)}  # fmt: skip
+            self._audit(admin_id, "entity_updated", entity.id, None, None, **changes)
+        return entity
+
+    def history(self, limit: int | None = None) -> list[Request]:
+        """Decided and deleted requests, the latest decision first."""
+        with self.reading():
+            decided = [
+                codec.request_from_doc(doc)
+                for status in ("approved", "rejected", "deleted")
+                for _, doc in self._docs("requests", "status", _by_status, status)
+            ]
+        decided.sort(key=lambda r: r.decided_at or r.filed_at, reverse=True)
+        return decided[:limit]
+
+    def activity(self, days: int = 30) -> Activity:
+        """Requests filed and decided per day over the last ``days`` days."""
+        today = self._clock().astimezone(BRUSSELS).date()
+        first = today - timedelta(days=days - 1)
+        filed = [0] * days
+        decided = [0] * days
+        since = first.isoformat()
+        with self.reading():
+            for _, doc in self._files.items("requests"):
+                for moment, counts in ((doc["filed_at"], filed), (doc.get("decided_at"), decided)):
+                    # Day of the UTC timestamp: a string compare keeps 50,000 requests cheap;
+                    # an event just after midnight in Brussels may count for the day before.
+                    if moment and moment[:10] >= since:
+                        index = (date.fromisoformat(moment[:10]) - first).days
+                        if 0 <= index < days:
+                            counts[index] += 1
+        return Activity(first, tuple(filed), tuple(decided))
 
     # ----- the outbox's delivery ----------------------------------------------------------------
 

@@ -30,3 +30,30 @@ def test_a_doctor_leaving_their_trainees_behind_is_warned():
     assert "Wout Claes" in notice.message("fr") and "HAIO" in notice.message("nl")
     assert disconnect_notices(state, [DOCTOR, TRAINEE]) == []  # the trainee leaves too
     assert disconnect_notices(state, [DOCTOR_2]) == []
+
+
+def test_review_says_an_approval_would_now_be_refused():
+    from rules import Admin, Request, review_notices
+
+    links = (Link("cab", DOCTOR, "Dupont", "Jean", "medecin", NOW),
+             Link("cab", NURSE, "Martin", "Claire", "infirmier", NOW))  # fmt: skip
+    leaving = Request("R000007", "disconnect", "cab", DOCTOR, "Dupont", "Jean", "medecin",
+                      DOCTOR, NOW)  # fmt: skip
+    state = EntityState(ENTITY, links, (leaving,))
+    (notice,) = review_notices(state, leaving, [], [], Admin("adm", "Anne"), NOW)
+    assert notice.code == "approval_would_fail"
+    assert "doit garder au moins un médecin" in notice.message("fr")
+    assert "moet minstens één arts" in notice.message("nl")
+
+
+def test_working_days():
+    from datetime import date
+
+    from rules import is_overdue, working_days_between
+
+    friday = date(2026, 11, 20)
+    assert working_days_between(friday, date(2026, 11, 23)) == 1  # the weekend does not count
+    assert working_days_between(friday, date(2026, 11, 27)) == 5
+    assert not is_overdue(friday, date(2026, 11, 27))
+    assert is_overdue(friday, date(2026, 11, 30))
+    assert working_days_between(friday, friday) == 0

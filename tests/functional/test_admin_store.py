@@ -1,0 +1,72 @@
+"""What the admin console asks of the store: reviews with warnings, entity changes, history."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules import RuleViolation
+from tests.conftest import ADMIN_NISS, DOCTOR, DOCTOR_2, NURSE, TRAINEE, link
+
+
+def _codes(review):
+    return [notice.code for notice in review.notices]
+
+
+def test_review_of_a_plain_request_has_no_warning(store):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    (nurse_out,) = store.file_disconnect(DOCTOR, "cab", [NURSE])
+    review = store.review("adm", nurse_out.id)
+    assert review.request.id == nurse_out.id and _codes(review) == []
+    assert [k.niss for k in review.state.links] == [DOCTOR, NURSE]
+
+
+def test_review_sees_the_person_elsewhere(store):
+    store.create_entity("adm", "wzc", "WZC", "maison_de_repos", "wzc@example.be", "nl",
+                        DOCTOR_2, "Jacobs", "Emma", "medecin")  # fmt: skip
+    link(store, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2)
+    request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    review = store.review("adm", request.id)
+    assert "niss_other_name" in _codes(review) and "linked_elsewhere" in _codes(review)
+    messages = " ".join(n.message("fr") for n in review.notices)
+    assert "Klara Martijn" in messages and "wzc" in messages
+    store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg")
+    trainee = store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
+    codes = _codes(store.review("adm", trainee.id))
+    assert "pending_elsewhere" in codes and "macg_supervisor" in codes
+
+
+def test_review_says_when_approval_would_be_refused(store):
+    request = store.file_connect(DOCTOR, "cab", ADMIN_NISS, "Admin", "Anne", "administratif")
+    # adm may not decide about themselves; adm2 may, and nothing blocks it.
+    assert _codes(store.review("adm2", request.id)) == []
+    assert store.review("nobody", request.id) is None
+
+
+def test_update_entity_is_audited(store):
+    entity = store.update_entity("adm", "cab", email=" new@example.be ", language="nl")
+    assert (entity.email, entity.language) == ("new@example.be", "nl")
+    assert store.entity("cab").email == "new@example.be"
+    entry = store.audit_entries()[-1]
+    assert entry.action == "entity_updated" and entry.detail["email"] == [
+        "cab@example.be",
+        "new@example.be",
+    ]
+    for kwargs, code in [({"email": "nope"}, "invalid_email"), ({"language": "de"},
+                         "invalid_language")]:  # fmt: skip
+        with pytest.raises(RuleViolation) as caught:
+            store.update_entity("adm", "cab", **kwargs)
+        assert caught.value.code == code
+    with pytest.raises(RuleViolation):
+        store.update_entity("ghost", "cab", email="x@y.be")
+    assert store.entity("cab").email == "new@example.be"
+
+
+def test_history_and_activity(store, clock):
+    first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    second = store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
+    store.approve("adm", first.id)
+    store.delete("adm", second.id)
+    assert [r.id for r in store.history()] == [second.id, first.id]
+    activity = store.activity(days=30)
+    assert sum(activity.filed) == 2 and sum(activity.decided) == 2
+    assert activity.filed[-1] == 2  # today
