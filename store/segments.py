@@ -149,6 +149,10 @@ class SegmentFiles:
         }
         self.manifest = manifest
 
+    def forget_cache(self) -> None:
+        """Read every segment from disk again (a verification must see what is on disk)."""
+        self._segments.clear()
+
     def _segment_names(self, table: str) -> dict[int, str]:
         info = self.manifest["tables"].get(table)
         if not info:

@@ -759,6 +759,10 @@ class Store:
         """Everything wrong with the store: damaged files, a broken audit chain, broken rules."""
         with self.reading():
             files = self._files
+            # A file changed behind the store's back leaves the manifest alone: re-read it all.
+            files.forget_cache()
+            for table in self._tables.values():
+                table.forget()
             problems = verify_chain(files.items("audit"), files.meta.get("audit_head"))
             for table in TABLES:
                 last = max((doc_id for doc_id, _ in files.items(table)), default=0)

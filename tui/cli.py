@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", parents=[common], help="fill an empty store with demo data")
 
+    admin = commands.add_parser("admin", parents=[common], help="open the administrators' console")
+    admin.add_argument("--admin", required=True, metavar="ID", dest="admin_id")
+
     notify = commands.add_parser(
         "notify",
         parents=[common],
@@ -125,6 +128,8 @@ def run(argv: Sequence[str]) -> int:
             return _demo(root)
         if args.command == "check":
             return _check(root)
+        if args.command == "admin":
+            return _admin_console(root, args.admin_id, getattr(args, "lang", None))
         if args.command == "notify":
             return _notify(root, args)
         if args.command == "audit":
@@ -149,6 +154,16 @@ def _staff_console(root, niss: str, lang: str | None) -> int:  # type: ignore[no
     if not (root / "manifest.json").exists():
         raise CommandError(f"{root} holds no store (no manifest.json); run 'vaccinnet init'")
     StaffApp(open_store(root), niss, lang).run()
+    return 0
+
+
+def _admin_console(root, admin_id: str, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+    from tui.admin_app import AdminApp
+
+    store = _existing_store(root)
+    if store.admin(admin_id) is None:
+        raise CommandError(f"{admin_id!r} is not an administrator of {root}")
+    AdminApp(store, admin_id, lang).run()
     return 0
 
 
@@ -185,9 +200,8 @@ def _demo(root) -> int:  # type: ignore[no-untyped-def]
     print("Log in as:")
     for label, niss in DEMO_LOGINS:
         print(f"  vaccinnet --data {root} --niss {format_niss(niss)}   # {label}")
-    print("Demo administrators (their console comes with the admin issue):")
     for admin_id, name in DEMO_ADMINS:
-        print(f"  {admin_id:<15} {name}")
+        print(f"  vaccinnet --data {root} admin --admin {admin_id}   # {name}, administrator")
     return 0
 
 

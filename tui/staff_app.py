@@ -23,12 +23,12 @@ NAVIGATION_KEYS = [
 ]
 
 
-class StaffApp(App[None]):
+class ConsoleApp(App[None]):
+    """What both consoles share: language, help, command palette, errors shown as messages."""
+
     CSS_PATH = "app.tcss"
     TITLE = "Vaccinnet"
     BINDINGS = [
-        Binding("e", "switch_entity", N_("Entity"), id="entity",
-                tooltip=N_("Work for another of your entities")),
         Binding("l", "switch_language", N_("Language"), id="language",
                 tooltip=N_("Français → Nederlands → English")),
         Binding("question_mark", "help", N_("Help"), id="help", key_display="?",
@@ -39,19 +39,92 @@ class StaffApp(App[None]):
                 tooltip=N_("Leave Vaccinnet")),
     ]  # fmt: skip
 
+    def __init__(self, store: Store, lang: str, poll_interval: float = 1.0) -> None:
+        super().__init__()
+        self.store = store
+        self.poll_interval = poll_interval
+        self._last_error: tuple[str, float] = ("", 0.0)
+        set_language(lang)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_language" and isinstance(self.screen, ModalScreen):
+            return None  # a dialog keeps its language until it closes
+        if action == "quit_anywhere":
+            # Shown only where "q" would be typed into a field instead of quitting.
+            return isinstance(self.focused, Input)
+        return True
+
+    async def action_quit_anywhere(self) -> None:
+        await self.action_quit()
+
+    def action_switch_language(self, lang: str | None = None) -> None:
+        lang = lang if lang in LANGUAGES else next_language(language())
+        set_language(lang)
+        self.language_chosen(lang)
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_language", None)
+            if apply is not None:
+                apply()
+        self.refresh_bindings()
+        self.notify(_("Language: English"), timeout=2)
+
+    def language_chosen(self, lang: str) -> None:
+        """The person chose a language: it now wins over any entity's."""
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        keys = [
+            (self.get_key_display(binding), binding.tooltip or binding.description)
+            for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
+            if binding.show and binding.description and enabled
+        ]
+        self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS]))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
+            if enabled and binding.description and binding.action != "command_palette":
+                yield SystemCommand(
+                    f"{_(binding.description)} ({self.get_key_display(binding)})",
+                    _(tooltip or binding.tooltip or binding.description),
+                    lambda node=node, action=binding.action: self.run_action(action, node),
+                )
+
+    def show_error(self, problem: BaseException | None) -> None:
+        """The one place where an unexpected failure becomes a message, never a traceback."""
+        if isinstance(problem, RuleViolation):
+            text = problem.message(language())
+        elif isinstance(problem, StoreError):
+            text = _("The store cannot be used: {problem}").format(problem=problem)
+        else:
+            text = _("Something went wrong: {problem}").format(problem=repr(problem))
+        # Lists poll every second: one message per problem, not one per second.
+        now = time.monotonic()
+        if text == self._last_error[0] and now - self._last_error[1] < 60:
+            return
+        self._last_error = (text, now)
+        self.notify(text, severity="error", timeout=10)
+
+
+class StaffApp(ConsoleApp):
+    BINDINGS = [
+        Binding("e", "switch_entity", N_("Entity"), id="entity",
+                tooltip=N_("Work for another of your entities")),
+        *ConsoleApp.BINDINGS,
+    ]  # fmt: skip
+
     def __init__(
         self, store: Store, niss: str, lang: str | None = None, poll_interval: float = 1.0
     ) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store, lang or "fr", poll_interval)
         self.niss = niss
         # --lang wins; otherwise the entity's language decides, until the person switches.
         self.explicit_lang = lang
-        self.poll_interval = poll_interval
         self.entity_id: str | None = None
         self.entity_count = 0  # read in start(), so that no binding check reads the store
-        self._last_error: tuple[str, float] = ("", 0.0)
-        set_language(lang or "fr")
+
+    def language_chosen(self, lang: str) -> None:
+        self.explicit_lang = lang
 
     def on_mount(self) -> None:
         self.start()
@@ -116,15 +189,7 @@ class StaffApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_entity":
             return self.entity_id is not None and self.entity_count > 1
-        if action == "switch_language" and isinstance(self.screen, ModalScreen):
-            return None  # a dialog keeps its language until it closes
-        if action == "quit_anywhere":
-            # Shown only where "q" would be typed into a field instead of quitting.
-            return isinstance(self.focused, Input)
-        return True
-
-    async def action_quit_anywhere(self) -> None:
-        await self.action_quit()
+        return super().check_action(action, parameters)
 
     def action_switch_entity(self) -> None:
         from tui.screens.entity_choice import EntityChoiceScreen
@@ -133,48 +198,3 @@ class StaffApp(App[None]):
         entities = {e.id: e for e in self.store.entities_of(self.niss)}
         choices = [(entities[link.entity_id], link) for link in links if link.entity_id in entities]
         self.push_screen(EntityChoiceScreen(choices, current=self.entity_id), self._chosen)
-
-    def action_switch_language(self, lang: str | None = None) -> None:
-        lang = lang if lang in LANGUAGES else next_language(language())
-        set_language(lang)
-        self.explicit_lang = lang
-        for screen in self.screen_stack:
-            apply = getattr(screen, "apply_language", None)
-            if apply is not None:
-                apply()
-        self.refresh_bindings()
-        self.notify(_("Language: English"), timeout=2)
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        keys = [
-            (self.get_key_display(binding), binding.tooltip or binding.description)
-            for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
-            if binding.show and binding.description and enabled
-        ]
-        self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS]))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
-            if enabled and binding.description and binding.action != "command_palette":
-                yield SystemCommand(
-                    f"{_(binding.description)} ({self.get_key_display(binding)})",
-                    _(tooltip or binding.tooltip or binding.description),
-                    lambda node=node, action=binding.action: self.run_action(action, node),
-                )
-
-    def show_error(self, problem: BaseException | None) -> None:
-        """The one place where an unexpected failure becomes a message, never a traceback."""
-        if isinstance(problem, RuleViolation):
-            text = problem.message(language())
-        elif isinstance(problem, StoreError):
-            text = _("The store cannot be used: {problem}").format(problem=problem)
-        else:
-            text = _("Something went wrong: {problem}").format(problem=repr(problem))
-        # The list polls every second: one message per problem, not one per second.
-        now = time.monotonic()
-        if text == self._last_error[0] and now - self._last_error[1] < 60:
-            return
-        self._last_error = (text, now)
-        self.notify(text, severity="error", timeout=10)

@@ -39,7 +39,7 @@ class RecordTable(ScrollView, can_focus=True):
     on each filter keystroke took over 100 ms. Here a refill is a list swap.
     """
 
-    COMPONENT_CLASSES = {"record-table--header", "record-table--cursor"}
+    COMPONENT_CLASSES = {"record-table--header", "record-table--cursor", "record-table--marked"}
     DEFAULT_CSS = """
     RecordTable {
         background: $surface;
@@ -53,6 +53,10 @@ class RecordTable(ScrollView, can_focus=True):
     RecordTable > .record-table--cursor {
         background: $block-cursor-blurred-background;
         color: $block-cursor-blurred-foreground;
+    }
+    RecordTable > .record-table--marked {
+        color: $warning;
+        text-style: bold;
     }
     RecordTable:focus > .record-table--cursor {
         background: $block-cursor-background;
@@ -88,6 +92,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self._position: dict[str, int] = {}
         self._announced: str | None = None
+        # Rows that must stand out (overdue requests, failed mails); their text says why too.
+        self.marked: set[str] = set()
 
     # ----- content ------------------------------------------------------------------------
 
@@ -182,6 +188,8 @@ class RecordTable(ScrollView, can_focus=True):
         if index >= len(self.rows):
             return Strip([Segment(" " * width, self.rich_style)], width)
         style = self.rich_style
+        if self.rows[index][0] in self.marked:
+            style += self.get_component_rich_style("record-table--marked")
         if index == self.cursor:
             style += self.get_component_rich_style("record-table--cursor")
         return Strip([Segment(self._line(self.rows[index][1]), style)], width)

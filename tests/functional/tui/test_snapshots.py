@@ -71,3 +71,61 @@ def test_help(snap_compare, practice):
         await settle(pilot)
 
     assert snap_compare(make_app(practice, DOCTOR), terminal_size=SIZE, run_before=run_before)
+
+
+# ----- the administrators' console ------------------------------------------------------------
+
+
+def _admin(store, lang=None):
+    from tui.admin_app import AdminApp
+
+    return AdminApp(store, "adm", lang, poll_interval=0.2)
+
+
+async def _queue_ready(pilot):
+    from tests.functional.tui.conftest import until
+
+    await settle(pilot)
+    await until(pilot, lambda: getattr(pilot.app.screen, "review", None) is not None)
+
+
+def _section(key):
+    async def run_before(pilot):
+        await _queue_ready(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_admin_queue(snap_compare, practice):
+    assert snap_compare(_admin(practice), terminal_size=SIZE, run_before=_queue_ready)
+
+
+def test_admin_queue_in_dutch(snap_compare, practice):
+    assert snap_compare(_admin(practice, "nl"), terminal_size=SIZE, run_before=_queue_ready)
+
+
+def test_admin_reject_dialog(snap_compare, practice):
+    async def run_before(pilot):
+        await _queue_ready(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+
+    assert snap_compare(_admin(practice), terminal_size=SIZE, run_before=run_before)
+
+
+def test_admin_history(snap_compare, practice):
+    assert snap_compare(_admin(practice), terminal_size=SIZE, run_before=_section("2"))
+
+
+def test_admin_entities(snap_compare, practice):
+    assert snap_compare(_admin(practice), terminal_size=SIZE, run_before=_section("3"))
+
+
+def test_admin_audit(snap_compare, practice):
+    assert snap_compare(_admin(practice), terminal_size=SIZE, run_before=_section("4"))
+
+
+def test_admin_outbox(snap_compare, practice):
+    assert snap_compare(_admin(practice), terminal_size=SIZE, run_before=_section("5"))

@@ -1,0 +1,306 @@
+"""The administrators' console driven by its keys, with the store checked after every flow."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import orjson
+from textual.widgets import Input, Select, Static
+
+from rules import format_niss, make_niss
+from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
+from tests.functional.tui.conftest import SIZE, settle, type_text, until
+from tui.admin_app import AdminApp
+from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen
+from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
+from tui.screens.admin_lists import AuditScreen, HistoryScreen, OutboxScreen
+from tui.screens.admin_queue import QueueScreen
+from tui.widgets.record_table import RecordTable
+
+ANNA = make_niss("890303", 77)
+
+
+def make_admin(store, lang=None, poll=0.2) -> AdminApp:
+    return AdminApp(store, "adm", lang, poll_interval=poll)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def queue_of(pilot) -> QueueScreen:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, QueueScreen)
+    await until(pilot, lambda: screen.data is not None and screen.review is not None)
+    return screen
+
+
+async def notes(pilot) -> str:
+    # Textual keeps no public list of notifications; the toasts are drawn from this one.
+    return " ".join(n.message for n in pilot.app._notifications)
+
+
+async def test_queue_shows_every_pending_request_with_its_review(practice):
+    other = practice.file_connect(PHARMACIST, "ph", ANNA, "Roux", "Anna", "assistant_pharma")
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        table = screen.query_one("#records", RecordTable)
+        assert len(table.keys) == 2 and table.keys[-1] == other.id
+        assert "2 en attente" in text_of(screen, "#summary")
+        assert format_niss(NURSE_2) in table.row(table.keys[0])
+        detail = text_of(screen, "#detail")
+        assert "Cabinet Dupont" in detail and "Lotte Peeters" in detail
+        assert "Jean Dupont" in detail  # the entity's managers
+
+
+async def test_approve_links_the_person_and_queues_the_mail(practice):
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        target = screen.query_one("#records", RecordTable).cursor_key
+        await pilot.press("a")
+        await settle(pilot)
+        await until(pilot, lambda: target not in screen.query_one("#records", RecordTable).keys)
+        assert "approuvée" in await notes(pilot)
+    assert practice.request(target).status == "approved"
+    assert NURSE_2 in {k.niss for k in practice.staff("cab")}
+    assert any(m.request_id == target for m in practice.outbox())
+
+
+async def test_reject_needs_a_reason(practice):
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        target = screen.query_one("#records", RecordTable).cursor_key
+        await pilot.press("r")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonScreen)
+        await pilot.press("enter")
+        assert "obligatoire" in text_of(dialog, "#reason-error")
+        assert practice.request(target).status == "pending"
+        await type_text(pilot, "Pas de contrat")
+        await pilot.press("enter")
+        await settle(pilot)
+        await until(pilot, lambda: not screen.query_one("#records", RecordTable).keys)
+    decided = practice.request(target)
+    assert (decided.status, decided.reason) == ("rejected", "Pas de contrat")
+    (mail,) = [m for m in practice.outbox() if m.request_id == target]
+    assert "Pas de contrat" in mail.body
+
+
+async def test_delete_asks_first_and_sends_nothing(practice):
+    app = make_admin(practice)
+    mails = len(practice.outbox())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        target = screen.query_one("#records", RecordTable).cursor_key
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # changed my mind
+        await settle(pilot)
+        assert practice.request(target).status == "pending"
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.click("#yes")
+        await settle(pilot)
+        await until(pilot, lambda: not screen.query_one("#records", RecordTable).keys)
+    assert practice.request(target).status == "deleted"
+    assert len(practice.outbox()) == mails
+
+
+async def test_bulk_approval_reports_each_request(practice):
+    second = practice.file_connect(DOCTOR, "cab", ANNA, "Roux", "Anna", "administratif")
+    third = practice.file_connect(PHARMACIST, "ph", NURSE, "Martin", "Claire", "infirmier")
+    first = practice.requests("cab")[0]
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        for _ in range(3):
+            await pilot.press("space")
+        assert len(screen.selected) == 3
+        # Another administrator decides one of them first.
+        practice.reject("adm2", second.id, "doublon")
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BulkScreen)
+        await until(pilot, lambda: len(dialog.results) == 3)
+        assert dialog.results[first.id][0] and dialog.results[third.id][0]
+        ok, why = dialog.results[second.id]
+        assert not ok and "n'est plus en attente" in why
+        assert "2 faite(s), 1 refusée(s)" in text_of(dialog, "#bulk-summary")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and not screen.selected
+    assert practice.request(first.id).status == "approved"
+    assert practice.request(third.id).status == "approved"
+    assert practice.request(second.id).status == "rejected"
+
+
+async def test_a_decision_taken_elsewhere_meanwhile_is_shown_plainly(practice):
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        target = screen.query_one("#records", RecordTable).cursor_key
+        practice.approve("adm2", target)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "n'est plus en attente" in await notes(pilot)
+        await until(pilot, lambda: target not in screen.query_one("#records", RecordTable).keys)
+    assert practice.request(target).decided_by == "adm2"
+
+
+async def test_filters_by_text_kind_and_entity(practice):
+    out = practice.file_disconnect(DOCTOR, "cab", [NURSE])[0]
+    other = practice.file_connect(PHARMACIST, "ph", ANNA, "Roux", "Anna", "assistant_pharma")
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        table = screen.query_one("#records", RecordTable)
+        assert len(table.keys) == 3
+        await pilot.press("k")
+        assert set(table.keys) == {other.id, practice.requests("cab")[0].id}
+        await pilot.press("k")
+        assert table.keys == [out.id]
+        await pilot.press("k", "slash")
+        await type_text(pilot, "lelièvre")
+        assert table.keys == [other.id]
+        await pilot.press("escape")
+        assert len(table.keys) == 3
+        table.move_to(out.id)
+        await until(pilot, lambda: screen.review and screen.review.request.id == out.id)
+        await pilot.press("f")
+        assert set(table.keys) == {out.id, practice.requests("cab")[0].id}
+        await pilot.press("f")
+        assert len(table.keys) == 3
+
+
+async def test_queue_follows_other_sessions(practice, data):
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        table = screen.query_one("#records", RecordTable)
+        code = (f"from store import open_store; open_store({str(data)!r}).file_connect("
+                f"{PHARMACIST!r}, 'ph', {ANNA!r}, 'Roux', 'Anna', 'administratif')")  # fmt: skip
+        subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+        await until(pilot, lambda: len(table.keys) == 2, timeout=2.5)
+
+
+async def test_sections_history_entities_audit_outbox(practice):
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        for key, kind in (("2", HistoryScreen), ("3", EntitiesScreen), ("4", AuditScreen),
+                          ("5", OutboxScreen), ("1", QueueScreen)):  # fmt: skip
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, kind)
+            await until(pilot, lambda: app.screen.data is not None)
+        await pilot.press("2")
+        await settle(pilot)
+        history = app.screen
+        rows = history.query_one("#records", RecordTable)
+        assert any("rejetée" in " ".join(rows.row(k)) for k in rows.keys)
+        await pilot.press("slash")
+        await type_text(pilot, "inconnue")
+        assert len(rows.keys) == 1  # the reason is searchable
+        assert "Inconnue au cabinet" in text_of(history, "#detail")
+
+
+async def test_create_and_change_an_entity(practice):
+    app = make_admin(practice)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await queue_of(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntityFormScreen)
+        for selector, text in (("#entity-id", "mr-zonnebloem"), ("#name", "MR De Zonnebloem"),
+                               ("#email", "info@zonnebloem.be"), ("#manager-last", "Maes"),
+                               ("#manager-first", "Anna")):  # fmt: skip
+            form.query_one(selector, Input).value = text
+        form.query_one("#manager-niss").input.value = ANNA
+        form.query_one("#kind", Select).value = "maison_de_repos"
+        form.query_one("#language", Select).value = "nl"
+        form.query_one("#manager-type", Select).value = "pharmacien"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, EntityFormScreen)
+        entities = app.screen
+        table = entities.query_one("#records", RecordTable)
+        await until(pilot, lambda: "mr-zonnebloem" in table.keys)
+        table.move_to("mr-zonnebloem")
+        await pilot.press("m")
+        await settle(pilot)
+        edit = app.screen
+        assert isinstance(edit, EntityEditScreen)
+        edit.query_one("#email", Input).value = "not an address"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "n'est pas valide" in text_of(edit, "#form-error")
+        edit.query_one("#email", Input).value = "directie@zonnebloem.be"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is entities
+    entity = practice.entity("mr-zonnebloem")
+    assert (entity.kind, entity.language, entity.email) == ("maison_de_repos", "nl",
+                                                            "directie@zonnebloem.be")  # fmt: skip
+    assert [(k.niss, k.employee_type) for k in practice.staff("mr-zonnebloem")] == [
+        (ANNA, "pharmacien")
+    ]
+    assert [e.action for e in practice.audit_entries()][-2:] == ["entity_created",
+                                                                 "entity_updated"]  # fmt: skip
+
+
+async def test_audit_verification_locates_a_broken_entry(practice, data):
+    (segment,) = data.glob("audit.*.json")
+    raw = orjson.loads(segment.read_bytes())
+    raw["audit"]["4"]["actor"] = "mallory"
+    segment.write_bytes(orjson.dumps(raw))
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert "audit entry 4 does not match its hash" in await notes(pilot)
+
+
+async def test_failed_mail_can_be_retried(practice):
+    mail = practice.outbox()[0]
+    practice.mark_failed(mail.id, "550 5.1.1 No such mailbox")
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        outbox = app.screen
+        table = outbox.query_one("#records", RecordTable)
+        await until(pilot, lambda: mail.id in table.keys)
+        assert table.keys[0] == mail.id and mail.id in table.marked  # failed ones first
+        assert "550 5.1.1" in text_of(outbox, "#detail")
+        await pilot.press("R")
+        await settle(pilot)
+    assert [m.status for m in practice.outbox(None) if m.id == mail.id] == ["pending"]
+    assert practice.audit_entries()[-1].action == "mail_retried"
+
+
+async def test_language_switch_reaches_every_section(practice):
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        assert screen.title == "File d'attente"
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen.title == "Wachtrij"
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.title == "Geschiedenis"

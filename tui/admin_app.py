@@ -1,0 +1,40 @@
+"""The administrators' console: queue, history, entities, audit trail and e-mails."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from store import Store
+from tui.i18n import N_
+from tui.staff_app import ConsoleApp
+
+
+class AdminApp(ConsoleApp):
+    BINDINGS = [
+        *(Binding(key, f"section('{mode}')", label, show=False, id=f"section-{mode}")
+          for mode, key, label in (("queue", "1", N_("Queue")), ("history", "2", N_("History")),
+                                   ("entities", "3", N_("Entities")), ("audit", "4", N_("Audit")),
+                                   ("outbox", "5", N_("E-mails")))),
+        *ConsoleApp.BINDINGS,
+    ]  # fmt: skip
+
+    def __init__(
+        self, store: Store, admin_id: str, lang: str | None = None, poll_interval: float = 1.0
+    ) -> None:
+        super().__init__(store, lang or "fr", poll_interval)
+        self.admin_id = admin_id
+
+    def on_mount(self) -> None:
+        from tui.screens.admin_entities import EntitiesScreen
+        from tui.screens.admin_lists import AuditScreen, HistoryScreen, OutboxScreen
+        from tui.screens.admin_queue import QueueScreen
+
+        for mode, screen in (("queue", QueueScreen), ("history", HistoryScreen),
+                             ("entities", EntitiesScreen), ("audit", AuditScreen),
+                             ("outbox", OutboxScreen)):  # fmt: skip
+            self.add_mode(mode, lambda s=screen: s(self.store, self.admin_id,
+                                                   self.poll_interval))  # fmt: skip
+        self.switch_mode("queue")
+
+    def action_section(self, mode: str) -> None:
+        self.switch_mode(mode)

@@ -1,0 +1,193 @@
+"""What every admin screen shares: the navigation bar, a filtered record list, polling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Header, Input, Static
+from textual.worker import Worker, WorkerState
+
+from store import Store
+from tui.i18n import N_, _, language
+from tui.widgets.footer import TranslatedFooter
+from tui.widgets.record_table import Column, RecordTable, Row
+
+SECTIONS = [
+    ("queue", "1", N_("Queue")),
+    ("history", "2", N_("History")),
+    ("entities", "3", N_("Entities")),
+    ("audit", "4", N_("Audit")),
+    ("outbox", "5", N_("E-mails")),
+]
+
+
+class NavBar(Static):
+    """The five sections and their keys; the current one stands out (also without colour)."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(classes="nav")
+        self.current = current
+
+    def refresh_labels(self) -> None:
+        parts = []
+        for mode, key, label in SECTIONS:
+            text = f"{key} {_(label)}"
+            parts.append(f"[reverse] {text} [/]" if mode == self.current else f" {text} ")
+        self.update("".join(parts))
+
+
+class AdminListScreen(Screen[None]):
+    """A list of records that follows the store, with a text filter and a detail area."""
+
+    AUTO_FOCUS = "#records"
+    SECTION = "queue"
+    TITLE_TEXT = ""
+    BINDINGS = [
+        Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter")),
+        Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
+    ]
+
+    def __init__(self, store: Store, admin_id: str, poll_interval: float) -> None:
+        super().__init__()
+        self.store, self.admin_id, self.poll_interval = store, admin_id, poll_interval
+        self.version = -1
+        self.data: Any = None
+        self.filter_text = ""
+        self._loading = False
+        self._lang = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with Vertical(classes="admin-body"):
+            yield NavBar(self.SECTION)
+            yield from self.compose_top()
+            yield Input(id="filter", classes="hidden")
+            yield RecordTable(id="records")
+            yield Static(id="detail", classes="detail")
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    def compose_top(self) -> ComposeResult:
+        yield Static(id="summary", classes="info")
+
+    def on_mount(self) -> None:
+        self.apply_language()
+        self._loading = True
+        self.load(force=True)
+        self.set_interval(self.poll_interval, self.poll)
+
+    # ----- data -----------------------------------------------------------------------------
+
+    def fetch(self) -> Any:
+        """Read what the screen shows (runs in a worker thread)."""
+        raise NotImplementedError
+
+    def poll(self) -> None:
+        if not self._loading:
+            self._loading = True
+            self.load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, force: bool = False) -> tuple[int, Any] | None:
+        version = self.store.version()
+        if version == self.version and not force:
+            return None
+        return version, self.fetch()
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "load" and worker.is_finished:
+            self._loading = False
+        if event.state == WorkerState.ERROR:
+            self.app.show_error(worker.error)  # type: ignore[attr-defined]
+            self.worker_failed(worker)
+            return
+        if event.state != WorkerState.SUCCESS:
+            return
+        if worker.group == "load" and worker.result is not None:
+            self.version, self.data = worker.result
+            self.redraw()
+        else:
+            self.worker_done(worker)
+
+    def worker_done(self, worker: Worker) -> None:
+        """Other workers' results (decisions, reviews) for subclasses."""
+
+    def worker_failed(self, worker: Worker) -> None:
+        """After the error was shown: a subclass may refresh what it shows."""
+
+    # ----- drawing --------------------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def all_rows(self) -> list[tuple[Row, str]]:
+        """Every row with the text the filter searches."""
+        raise NotImplementedError
+
+    def visible_rows(self) -> list[Row]:
+        words = self.filter_text.casefold().split()
+        return [row for row, hay in self.all_rows() if all(w in hay for w in words)]
+
+    def redraw(self) -> None:
+        if self.data is None:
+            return
+        self.table.set_rows(self.visible_rows())
+        self.refresh_summary()
+        self.show_detail(self.table.cursor_key)
+        self.refresh_bindings()
+
+    def refresh_summary(self) -> None:
+        pass
+
+    def show_detail(self, key: str | None) -> None:
+        pass
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#records", RecordTable)
+
+    def on_screen_resume(self) -> None:
+        # The language may have changed while another section was on screen.
+        if self._lang != language():
+            self.apply_language()
+
+    def apply_language(self) -> None:
+        self._lang = language()
+        self.title = _(self.TITLE_TEXT)
+        self.sub_title = _("administrator {id}").format(id=self.admin_id)
+        self.query_one(NavBar).refresh_labels()
+        self.query_one("#filter", Input).placeholder = _("Filter…")
+        self.table.set_columns(self.columns())
+        self.redraw()
+
+    @on(RecordTable.Highlighted, "#records")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self.show_detail(event.key)
+
+    # ----- filter ---------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.redraw()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.add_class("hidden")
+        self.table.focus()

@@ -1,0 +1,205 @@
+"""Entities: search them, create one with its first manager, change its e-mail or language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from rules import ENTITY_KINDS, MANAGER_TYPES, Entity, RuleViolation, kind_label, type_label
+from store import Store
+from tui.i18n import N_, _, language
+from tui.screens.admin_base import AdminListScreen
+from tui.widgets.footer import TranslatedFooter
+from tui.widgets.niss_field import NissField
+from tui.widgets.record_table import Column, Row
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    entity: Entity
+    staff: int
+
+
+class EntitiesScreen(AdminListScreen):
+    SECTION = "entities"
+    TITLE_TEXT = N_("Entities")
+    BINDINGS = [
+        *AdminListScreen.BINDINGS,
+        Binding("n", "new_entity", N_("New entity"), id="new-entity",
+                tooltip=N_("Create an entity with its first doctor or pharmacist")),
+        Binding("m", "edit_entity", N_("Change"), id="edit-entity",
+                tooltip=N_("Change the entity's e-mail address or language")),
+    ]  # fmt: skip
+
+    def fetch(self) -> list[EntityRow]:
+        return [EntityRow(e, len(self.store.staff(e.id))) for e in self.store.entities()]
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("id", _("Id"), 16),
+            Column("name", _("Name"), 26),
+            Column("lang", _("Lang."), 5),
+            Column("staff", _("People"), 6),
+            Column("email", _("E-mail"), 20),
+        ]
+
+    def all_rows(self) -> list[tuple[Row, str]]:
+        rows = []
+        for item in self.data or []:
+            e = item.entity
+            cells = (e.id, e.name, e.language, str(item.staff), e.email)
+            rows.append(((e.id, cells), " ".join((e.id, e.name, e.email, e.kind)).casefold()))
+        return rows
+
+    def refresh_summary(self) -> None:
+        self.query_one("#summary", Static).update(
+            _("{count} entities. n creates one, m changes the one under the cursor.").format(
+                count=len(self.data or [])))  # fmt: skip
+
+    def show_detail(self, key: str | None) -> None:
+        item = next((i for i in self.data or [] if i.entity.id == key), None)
+        text = "" if item is None else (
+            f"{item.entity.name} ({item.entity.id}) · {kind_label(item.entity.kind, language())}"
+            f" · {item.entity.email} · {item.entity.language}")  # fmt: skip
+        self.query_one("#detail", Static).update(text)
+
+    def action_new_entity(self) -> None:
+        self.app.push_screen(EntityFormScreen(self.store, self.admin_id), self._saved)
+
+    def action_edit_entity(self) -> None:
+        item = next((i for i in self.data or [] if i.entity.id == self.table.cursor_key), None)
+        if item is not None:
+            self.app.push_screen(EntityEditScreen(self.store, self.admin_id, item.entity),
+                                 self._saved)  # fmt: skip
+
+    def _saved(self, entity: Entity | None) -> None:
+        if entity is not None:
+            self.notify(_("{name} ({id}) saved.").format(name=entity.name, id=entity.id))
+            self._loading = True
+            self.load(force=True)
+
+
+class _EntityDialog(ModalScreen[Entity | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("Save the entity")),
+        Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do not save")),
+    ]
+
+    def __init__(self, store: Store, admin_id: str) -> None:
+        super().__init__()
+        self.store, self.admin_id = store, admin_id
+
+    def buttons(self) -> ComposeResult:
+        yield Static("", id="form-error", classes="error")
+        with Horizontal(classes="buttons"):
+            yield Button(_("Save"), id="save", variant="primary")
+            yield Button(_("Back"), id="cancel")
+
+    @on(Input.Submitted)
+    def _next(self) -> None:
+        self.focus_next()
+
+    def value(self, selector: str) -> str:
+        widget = self.query_one(selector)
+        if isinstance(widget, Select):
+            return "" if widget.value == Select.NULL else str(widget.value)
+        if isinstance(widget, NissField):
+            return widget.input.value
+        return widget.value  # type: ignore[attr-defined,no-any-return]
+
+    FIELDS: tuple[str, ...] = ()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.query_one("#save", Button).disabled = True
+        # Widgets are read here, on the UI thread; only the store call runs in the worker.
+        self.save({name: self.value(f"#{name}") for name in self.FIELDS})
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, values: dict[str, str]) -> Entity:
+        raise NotImplementedError
+
+    @on(Worker.StateChanged)
+    def _done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "save" or not event.worker.is_finished:
+            return
+        self.query_one("#save", Button).disabled = False
+        if event.state == WorkerState.SUCCESS:
+            self.dismiss(event.worker.result)
+        elif isinstance(event.worker.error, RuleViolation):
+            self.query_one("#form-error", Static).update(event.worker.error.message(language()))
+        else:
+            self.app.show_error(event.worker.error)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EntityFormScreen(_EntityDialog):
+    """A new entity is born with its first manager (the same rule as `vaccinnet entity add`)."""
+
+    def compose(self) -> ComposeResult:
+        lang = language()
+        with Vertical(classes="dialog entity-form"):
+            yield Static(_("New entity"), classes="dialog-title")
+            with Vertical(classes="form"):
+                for field_id, label in [("entity-id", _("Id")), ("name", _("Name")),
+                                        ("email", _("E-mail"))]:  # fmt: skip
+                    yield Label(label, classes="field-label")
+                    yield Input(id=field_id)
+                yield Label(_("Kind"), classes="field-label")
+                yield Select([(kind_label(k, lang), k) for k in ENTITY_KINDS], id="kind",
+                             prompt=_("Choose"))  # fmt: skip
+                yield Label(_("Language"), classes="field-label")
+                yield Select([("Français", "fr"), ("Nederlands", "nl")], id="language",
+                             prompt=_("Choose"))  # fmt: skip
+                yield Label(_("Manager's NISS"), classes="field-label")
+                yield NissField(id="manager-niss")
+                yield Label(_("Last name"), classes="field-label")
+                yield Input(id="manager-last")
+                yield Label(_("First name"), classes="field-label")
+                yield Input(id="manager-first")
+                yield Label(_("Manager is"), classes="field-label")
+                yield Select([(type_label(t, lang), t) for t in sorted(MANAGER_TYPES)],
+                             id="manager-type", prompt=_("Choose"))  # fmt: skip
+            yield from self.buttons()
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    FIELDS = ("entity-id", "name", "kind", "email", "language", "manager-niss", "manager-last",
+              "manager-first", "manager-type")  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, values: dict[str, str]) -> Entity:
+        return self.store.create_entity(self.admin_id, *(values[name] for name in self.FIELDS))
+
+
+class EntityEditScreen(_EntityDialog):
+    def __init__(self, store: Store, admin_id: str, entity: Entity) -> None:
+        super().__init__(store, admin_id)
+        self.entity = entity
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Change {name}").format(name=self.entity.name), classes="dialog-title")
+            with Vertical(classes="form"):
+                yield Label(_("E-mail"), classes="field-label")
+                yield Input(self.entity.email, id="email")
+                yield Label(_("Language"), classes="field-label")
+                yield Select([("Français", "fr"), ("Nederlands", "nl")], id="language",
+                             value=self.entity.language, allow_blank=False)  # fmt: skip
+            yield from self.buttons()
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    FIELDS = ("email", "language")
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, values: dict[str, str]) -> Entity:
+        return self.store.update_entity(self.admin_id, self.entity.id, **values)

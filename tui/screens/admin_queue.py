@@ -1,0 +1,329 @@
+"""The administrators' queue: every pending request, its warnings, and the decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Label, Sparkline, Static
+from textual.worker import Worker
+
+from rules import (
+    Entity,
+    Request,
+    RuleViolation,
+    format_niss,
+    is_overdue,
+    request_kind_label,
+    type_label,
+)
+from store import Store
+from store.store import Activity, Review
+from tui.i18n import N_, _, fmt_datetime, language, local
+from tui.screens.admin_base import AdminListScreen
+from tui.screens.staff import KIND_SHORT
+from tui.widgets.record_table import Column, Row
+
+KINDS = (None, "connect", "disconnect")
+
+
+@dataclass(frozen=True)
+class QueueData:
+    pending: tuple[Request, ...]
+    entities: dict[str, Entity]
+    activity: Activity
+    now: datetime
+
+
+def age_text(filed: datetime, now: datetime) -> str:
+    hours = int((now - filed).total_seconds() // 3600)
+    if hours < 1:
+        return _("<1 h")
+    if hours < 24:
+        return _("{n} h").format(n=hours)
+    return _("{n} d").format(n=hours // 24)
+
+
+class QueueScreen(AdminListScreen):
+    SECTION = "queue"
+    TITLE_TEXT = N_("Queue")
+    BINDINGS = [
+        Binding("a", "approve", N_("Approve"), id="approve",
+                tooltip=N_("Approve the request, or the selected ones")),
+        Binding("r", "reject", N_("Reject"), id="reject",
+                tooltip=N_("Reject with a reason, the request or the selected ones")),
+        Binding("x", "delete", N_("Delete"), id="delete",
+                tooltip=N_("Delete the request so that a new one can be filed")),
+        Binding("space", "toggle_select", N_("Select"), id="select", key_display="␣",
+                tooltip=N_("Select or unselect the request under the cursor")),
+        *AdminListScreen.BINDINGS,
+        Binding("k", "cycle_kind", N_("Kind"), id="kind",
+                tooltip=N_("Show every kind, only connections, only disconnections")),
+        Binding("f", "entity_filter", N_("Entity"), id="entity-filter",
+                tooltip=N_("Only this entity's requests, or all entities again")),
+    ]  # fmt: skip
+
+    def __init__(self, store: Store, admin_id: str, poll_interval: float) -> None:
+        super().__init__(store, admin_id, poll_interval)
+        self.selected: set[str] = set()
+        self.kind: str | None = None
+        self.entity_filter: str | None = None
+        self.review: Review | None = None
+
+    def compose_top(self) -> ComposeResult:
+        yield Static(id="summary", classes="info")
+        with Horizontal(id="stats"):
+            yield Label(id="filed-label", classes="stat-label")
+            yield Sparkline([0], id="filed-chart", classes="chart")
+            yield Label(id="decided-label", classes="stat-label")
+            yield Sparkline([0], id="decided-chart", classes="chart")
+        yield Static(id="ages", classes="info")
+
+    def fetch(self) -> QueueData:
+        pending = tuple(self.store.requests(status="pending"))
+        entities = {e.id: e for e in self.store.entities()}
+        return QueueData(pending, entities, self.store.activity(30), self.store.now())
+
+    # ----- drawing --------------------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("sel", " ", 1),
+            Column("age", _("Age"), 6),
+            Column("entity", _("Entity"), 14),
+            Column("kind", _("Request"), 11),
+            Column("niss", _("NISS"), 15),
+            Column("person", _("Person"), 20),
+            Column("type", _("Type"), 16),
+            Column("filed", _("Filed by"), 15),
+        ]
+
+    def all_rows(self) -> list[tuple[Row, str]]:
+        data: QueueData | None = self.data
+        if data is None:
+            return []
+        lang, rows = language(), []
+        today = local(data.now).date()
+        self.table.marked = set()
+        for r in data.pending:
+            if self.kind and r.kind != self.kind:
+                continue
+            if self.entity_filter and r.entity_id != self.entity_filter:
+                continue
+            entity = data.entities.get(r.entity_id)
+            overdue = is_overdue(local(r.filed_at).date(), today)
+            if overdue:
+                self.table.marked.add(r.id)
+            cells = (
+                "*" if r.id in self.selected else " ",
+                ("!" if overdue else "") + age_text(r.filed_at, data.now),
+                r.entity_id,
+                _(KIND_SHORT[r.kind]),
+                format_niss(r.niss),
+                f"{r.last_name.upper()} {r.first_name}",
+                type_label(r.employee_type, lang),
+                format_niss(r.filed_by),
+            )
+            hay = " ".join((r.niss, format_niss(r.niss), r.first_name, r.last_name, r.entity_id,
+                            entity.name if entity else "", r.id)).casefold()  # fmt: skip
+            rows.append(((r.id, cells), hay))
+        return rows
+
+    def refresh_summary(self) -> None:
+        data: QueueData | None = self.data
+        if data is None:
+            return
+        today = local(data.now).date()
+        ages = [(data.now - r.filed_at).total_seconds() / 86400 for r in data.pending]
+        overdue = sum(1 for r in data.pending if is_overdue(local(r.filed_at).date(), today))
+        oldest = age_text(min(r.filed_at for r in data.pending), data.now) if ages else "–"
+        text = _("{count} pending · oldest: {oldest} · {overdue} over 5 working days").format(
+            count=len(data.pending), oldest=oldest, overdue=overdue)  # fmt: skip
+        filters = []
+        if self.kind:
+            filters.append(request_kind_label(self.kind, language()))
+        if self.entity_filter:
+            filters.append(self.entity_filter)
+        if self.selected:
+            filters.append(_("{count} selected").format(count=len(self.selected)))
+        self.sub_title = _("{count} pending · oldest: {oldest}").format(
+            count=len(data.pending), oldest=oldest)  # fmt: skip
+        self.query_one("#summary", Static).update(" · ".join([text, *filters]))
+        self.query_one("#filed-label", Label).update(_("Filed/day"))
+        self.query_one("#decided-label", Label).update(_("Decided/day"))
+        self.query_one("#filed-chart", Sparkline).data = list(data.activity.filed)
+        self.query_one("#decided-chart", Sparkline).data = list(data.activity.decided)
+        buckets = [sum(1 for a in ages if a < 1), sum(1 for a in ages if 1 <= a < 7),
+                   sum(1 for a in ages if a >= 7)]  # fmt: skip
+        self.query_one("#ages", Static).update(
+            _(
+                "Ages: <1 d {a} · 1-7 d {b} · >7 d {c} · 30 days: {filed} filed, {decided} decided"
+            ).format(
+                a=buckets[0],
+                b=buckets[1],
+                c=buckets[2],
+                filed=sum(data.activity.filed),
+                decided=sum(data.activity.decided),
+            )
+        )
+
+    def apply_language(self) -> None:
+        super().apply_language()
+        self.sub_title = ""
+        self.refresh_summary()
+
+    # ----- detail: the review, read in a worker as the cursor moves ------------------------------
+
+    def show_detail(self, key: str | None) -> None:
+        if key is None:
+            self.review = None
+            self.query_one("#detail", Static).update(_("No pending request."))
+            return
+        self.fetch_review(key)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def fetch_review(self, key: str) -> Review | None:
+        return self.store.review(self.admin_id, key)
+
+    def worker_done(self, worker: Worker) -> None:
+        if worker.group == "review":
+            self.review = worker.result
+            self.draw_review()
+        elif worker.group == "decide":
+            verb, request = worker.result
+            self.notify(_(verb).format(id=request.id, person=request.full_name), timeout=4)
+            self._loading = True
+            self.load(force=True)
+
+    def draw_review(self) -> None:
+        review, lang = self.review, language()
+        detail = self.query_one("#detail", Static)
+        if review is None:
+            detail.update("")
+            return
+        r, state = review.request, review.state
+        filer = state.link_of(r.filed_by)
+        managers = [
+            k.full_name for k in state.links if k.employee_type in ("medecin", "pharmacien")
+        ]
+        lines = [
+            f"{r.id} · {request_kind_label(r.kind, lang)} · {state.entity.name} "
+            f"({state.entity.id}, {state.entity.email})",
+            _("Person: {name} · {niss} · {type}").format(
+                name=r.full_name, niss=format_niss(r.niss), type=type_label(r.employee_type,
+                                                                            lang)),
+            _("Filed by {name} ({niss}) on {date}").format(
+                name=filer.full_name if filer else "?", niss=format_niss(r.filed_by),
+                date=fmt_datetime(r.filed_at)),
+            _("Staff: {count} people; doctors and pharmacists: {names}").format(
+                count=len(state.links), names=", ".join(managers) or "–"),
+        ]  # fmt: skip
+        lines += [f"⚠ {notice.message(lang)}" for notice in review.notices]
+        detail.update("\n".join(lines))
+
+    # ----- actions ----------------------------------------------------------------------------
+
+    def targets(self) -> list[str]:
+        if self.selected:
+            return [key for key in self.table.keys if key in self.selected] or sorted(self.selected)
+        key = self.table.cursor_key
+        return [key] if key else []
+
+    def action_toggle_select(self) -> None:
+        key = self.table.cursor_key
+        if key is None:
+            return
+        self.selected ^= {key}
+        self.table.update_row(key, ("*" if key in self.selected else " ",
+                                    *self.table.row(key)[1:]))  # fmt: skip
+        self.table.cursor += 1
+        self.refresh_summary()
+
+    def action_clear(self) -> None:
+        if self.filter_text or self.query_one("#filter").has_focus:
+            super().action_clear()
+        elif self.selected:
+            self.selected.clear()
+            self.redraw()
+
+    def action_cycle_kind(self) -> None:
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.redraw()
+
+    def action_entity_filter(self) -> None:
+        if self.entity_filter:
+            self.entity_filter = None
+        elif self.review is not None:
+            self.entity_filter = self.review.request.entity_id
+        self.redraw()
+
+    def action_approve(self) -> None:
+        targets = self.targets()
+        if len(targets) > 1:
+            self.bulk("approve", targets, None)
+        elif targets:
+            self.decide("approve", targets[0], None)
+
+    def action_reject(self) -> None:
+        from tui.screens.admin_dialogs import ReasonScreen
+
+        targets = self.targets()
+        if not targets:
+            return
+
+        def rejected(reason: str | None) -> None:
+            if reason is None:
+                return
+            if len(targets) > 1:
+                self.bulk("reject", targets, reason)
+            else:
+                self.decide("reject", targets[0], reason)
+
+        self.app.push_screen(ReasonScreen(targets), rejected)
+
+    def action_delete(self) -> None:
+        from tui.screens.admin_dialogs import ConfirmScreen
+
+        key = self.table.cursor_key
+        if key is None:
+            return
+        question = _("Delete request {id}? Nothing changes and no e-mail is sent; the entity "
+                     "can then file a new request.").format(id=key)  # fmt: skip
+        self.app.push_screen(ConfirmScreen(question),
+                             lambda yes: yes and self.decide("delete", key, None))  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="decide", exit_on_error=False)
+    def decide(self, verb: str, request_id: str, reason: str | None) -> tuple[str, Request]:
+        if verb == "approve":
+            return N_("Request {id} approved: {person}."), self.store.approve(
+                self.admin_id, request_id
+            )
+        if verb == "reject":
+            return N_("Request {id} rejected: {person}."), self.store.reject(
+                self.admin_id, request_id, reason or ""
+            )
+        request = self.store.request(request_id)
+        self.store.delete(self.admin_id, request_id)
+        assert request is not None
+        return N_("Request {id} deleted: {person}."), request  # fmt: skip
+
+    def bulk(self, verb: str, targets: list[str], reason: str | None) -> None:
+        from tui.screens.admin_dialogs import BulkScreen
+
+        def finished(_result: None) -> None:
+            self.selected.clear()
+            self._loading = True
+            self.load(force=True)
+
+        self.app.push_screen(BulkScreen(self.store, self.admin_id, verb, targets, reason),
+                             finished)  # fmt: skip
+
+    def worker_failed(self, worker: Worker) -> None:
+        # Another admin may have decided first: show the queue as it is now.
+        if worker.group == "decide" and isinstance(worker.error, RuleViolation):
+            self._loading = True
+            self.load(force=True)
