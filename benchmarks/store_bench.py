@@ -39,7 +39,8 @@ def _niss(i: int) -> str:
     return make_niss(day.strftime("%y%m%d"), i % 997 + 1)
 
 
-def generate(entities: int, links: int, requests: int, seed: int = 1):
+def generate(entities: int, links: int, requests: int, seed: int = 1,
+             pending_share: float = PENDING_SHARE):  # fmt: skip
     """Documents for every table, shaped exactly like the store's own."""
     rng = random.Random(seed)
     ents = [
@@ -63,7 +64,7 @@ def generate(entities: int, links: int, requests: int, seed: int = 1):
     for i in range(requests):
         entity = ents[rng.randrange(entities)]
         niss = _niss(links + i)
-        pending = rng.random() < PENDING_SHARE and (entity.id, niss) not in pending_keys
+        pending = rng.random() < pending_share and (entity.id, niss) not in pending_keys
         filed = START + timedelta(minutes=5 * i)
         status = "pending" if pending else rng.choice(["approved", "approved", "rejected"])
         if pending:

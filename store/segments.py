@@ -208,6 +208,13 @@ class SegmentFiles:
             if changes[doc_id] is not None:
                 yield doc_id, changes[doc_id]
 
+    def newest_first(self, table: str) -> Iterator[tuple[int, Doc]]:
+        """Committed documents, highest id first, loading segments only as far as read."""
+        for seg in sorted(self._segment_names(table), reverse=True):
+            segment = self.segment(table, seg)
+            if segment is not None:
+                yield from sorted(segment.docs.items(), reverse=True)
+
     def lookup(self, table: str, index: str, key: KeyFn, value: Hashable) -> list[int]:
         """Ids of committed documents whose ``key(doc) == value``, in id order."""
         if self._tx and self._tx.get(table):

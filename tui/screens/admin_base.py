@@ -60,6 +60,8 @@ class AdminListScreen(Screen[None]):
         self.filter_text = ""
         self._loading = False
         self._lang = ""
+        self._rows: list[tuple[Row, str]] = []
+        self._rows_key: tuple[int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -87,7 +89,8 @@ class AdminListScreen(Screen[None]):
         raise NotImplementedError
 
     def poll(self) -> None:
-        if not self._loading:
+        # Only the screen on top follows the store; the others catch up when shown again.
+        if not self._loading and self.app.screen is self:
             self._loading = True
             self.load()
 
@@ -130,9 +133,22 @@ class AdminListScreen(Screen[None]):
         """Every row with the text the filter searches."""
         raise NotImplementedError
 
+    def rows(self) -> list[tuple[Row, str]]:
+        """all_rows(), formatted once per load and language: a keystroke only filters."""
+        key = (self.version, language())
+        if self._rows_key != key:
+            self._rows = self.all_rows()
+            self._rows_key = key
+        return self._rows
+
+    def keep(self, key: str) -> bool:
+        """Filters other than the text one (subclasses)."""
+        return True
+
     def visible_rows(self) -> list[Row]:
         words = self.filter_text.casefold().split()
-        return [row for row, hay in self.all_rows() if all(w in hay for w in words)]
+        return [row for row, hay in self.rows()
+                if all(w in hay for w in words) and self.keep(row[0])]  # fmt: skip
 
     def redraw(self) -> None:
         if self.data is None:
@@ -156,6 +172,7 @@ class AdminListScreen(Screen[None]):
         # The language may have changed while another section was on screen.
         if self._lang != language():
             self.apply_language()
+        self.poll()
 
     def apply_language(self) -> None:
         self._lang = language()

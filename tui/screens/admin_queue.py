@@ -39,6 +39,13 @@ class QueueData:
     now: datetime
 
 
+def queue_haystack(request: Request, entity: Entity | None) -> str:
+    """What the queue's filter searches: NISS, name, entity id or name, request id."""
+    return " ".join((request.niss, format_niss(request.niss), request.first_name,
+                     request.last_name, request.entity_id, entity.name if entity else "",
+                     request.id)).casefold()  # fmt: skip
+
+
 def age_text(filed: datetime, now: datetime) -> str:
     hours = int((now - filed).total_seconds() // 3600)
     if hours < 1:
@@ -73,6 +80,7 @@ class QueueScreen(AdminListScreen):
         self.kind: str | None = None
         self.entity_filter: str | None = None
         self.review: Review | None = None
+        self._requests: dict[str, Request] = {}
 
     def compose_top(self) -> ComposeResult:
         yield Static(id="summary", classes="info")
@@ -109,11 +117,8 @@ class QueueScreen(AdminListScreen):
         lang, rows = language(), []
         today = local(data.now).date()
         self.table.marked = set()
+        self._requests = {r.id: r for r in data.pending}
         for r in data.pending:
-            if self.kind and r.kind != self.kind:
-                continue
-            if self.entity_filter and r.entity_id != self.entity_filter:
-                continue
             entity = data.entities.get(r.entity_id)
             overdue = is_overdue(local(r.filed_at).date(), today)
             if overdue:
@@ -128,22 +133,29 @@ class QueueScreen(AdminListScreen):
                 type_label(r.employee_type, lang),
                 format_niss(r.filed_by),
             )
-            hay = " ".join((r.niss, format_niss(r.niss), r.first_name, r.last_name, r.entity_id,
-                            entity.name if entity else "", r.id)).casefold()  # fmt: skip
-            rows.append(((r.id, cells), hay))
+            rows.append(((r.id, cells), queue_haystack(r, entity)))
         return rows
+
+    def keep(self, key: str) -> bool:
+        request = self._requests.get(key)
+        if request is None:
+            return False
+        if self.kind and request.kind != self.kind:
+            return False
+        return not self.entity_filter or request.entity_id == self.entity_filter
 
     def refresh_summary(self) -> None:
         data: QueueData | None = self.data
         if data is None:
             return
-        today = local(data.now).date()
         ages = [(data.now - r.filed_at).total_seconds() / 86400 for r in data.pending]
-        overdue = sum(1 for r in data.pending if is_overdue(local(r.filed_at).date(), today))
+        overdue = len(self.table.marked)  # the rows were marked when formatted, once per load
         oldest = age_text(min(r.filed_at for r in data.pending), data.now) if ages else "–"
         text = _("{count} pending · oldest: {oldest} · {overdue} over 5 working days").format(
             count=len(data.pending), oldest=oldest, overdue=overdue)  # fmt: skip
         filters = []
+        if self.kind or self.entity_filter or self.filter_text:
+            filters.append(_("{shown} shown").format(shown=len(self.table.keys)))
         if self.kind:
             filters.append(request_kind_label(self.kind, language()))
         if self.entity_filter:
@@ -238,8 +250,9 @@ class QueueScreen(AdminListScreen):
         if key is None:
             return
         self.selected ^= {key}
-        self.table.update_row(key, ("*" if key in self.selected else " ",
-                                    *self.table.row(key)[1:]))  # fmt: skip
+        cells = ("*" if key in self.selected else " ", *self.table.row(key)[1:])
+        self.table.update_row(key, cells)
+        self._rows = [((k, cells if k == key else c), hay) for (k, c), hay in self._rows]
         self.table.cursor += 1
         self.refresh_summary()
 
@@ -248,6 +261,7 @@ class QueueScreen(AdminListScreen):
             super().action_clear()
         elif self.selected:
             self.selected.clear()
+            self._rows_key = None  # the marks are in the formatted rows
             self.redraw()
 
     def action_cycle_kind(self) -> None:
