@@ -229,8 +229,10 @@ class QueueScreen(AdminListScreen):
                 name=r.full_name, niss=format_niss(r.niss), type=type_label(r.employee_type,
                                                                             lang)),
             _("Filed by {name} ({niss}) on {date}").format(
-                name=filer.full_name if filer else "?", niss=format_niss(r.filed_by),
-                date=fmt_datetime(r.filed_at)),
+                name=filer.full_name if filer else (
+                    _("{name}, access request").format(name=r.full_name)
+                    if r.filed_by == r.niss else "?"),
+                niss=format_niss(r.filed_by), date=fmt_datetime(r.filed_at)),
             _("Staff: {count} people; doctors and pharmacists: {names}").format(
                 count=len(state.links), names=", ".join(managers) or "–"),
         ]  # fmt: skip
