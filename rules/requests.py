@@ -61,9 +61,26 @@ def plan_connect(
     last_name = clean_name(last_name, "last_name")
     first_name = clean_name(first_name, "first_name")
     employee_type = check_employee_type(employee_type)
-    params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
     if employee_type == "macg" and actor.employee_type != "medecin":
+        params = {"person": person_label(first_name, last_name, niss),
+                  "entity": state.entity.name}  # fmt: skip
         raise RuleViolation("macg_needs_doctor", params)
+    return _connect(state, niss, last_name, first_name, employee_type, actor.niss, now,
+                    request_id)  # fmt: skip
+
+
+def _connect(
+    state: EntityState,
+    niss: str,
+    last_name: str,
+    first_name: str,
+    employee_type: str,
+    filed_by: str,
+    now: datetime,
+    request_id: str,
+) -> Request:
+    """Rule 4, shared by a manager's request and a person's own access request."""
+    params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
     if state.pending_for(niss, "connect"):
         raise RuleViolation("pending_connect_exists", params)
     if state.link_of(niss):
@@ -76,7 +93,7 @@ def plan_connect(
         last_name=last_name,
         first_name=first_name,
         employee_type=employee_type,
-        filed_by=actor.niss,
+        filed_by=filed_by,
         filed_at=now,
     )
 
@@ -193,19 +210,4 @@ def plan_access_request(
     employee_type = check_employee_type(employee_type)
     if not is_manager(employee_type):
         raise RuleViolation("access_type_not_allowed", {"type": employee_type})
-    params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
-    if state.pending_for(niss, "connect"):
-        raise RuleViolation("pending_connect_exists", params)
-    if state.link_of(niss):
-        raise RuleViolation("already_linked", params)
-    return Request(
-        id=request_id,
-        kind="connect",
-        entity_id=state.entity.id,
-        niss=niss,
-        last_name=last_name,
-        first_name=first_name,
-        employee_type=employee_type,
-        filed_by=niss,
-        filed_at=now,
-    )
+    return _connect(state, niss, last_name, first_name, employee_type, niss, now, request_id)
