@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -551,6 +552,31 @@ class Store:
                     if 0 <= index < days:
                         (filed if counts == "filed" else decided)[index] += 1
         return Activity(first, tuple(filed), tuple(decided))
+
+    def note_ssh_key(self, operator: str, action: str, identity: str, fingerprint: str) -> None:
+        """Key changes live in authorized_keys; the trail says who changed which, and when."""
+        kind, _, value = identity.partition(":")
+        with self._writing():
+            self._audit(operator, action, niss=value if kind == "niss" else None,
+                        identity=identity, fingerprint=fingerprint)  # fmt: skip
+
+    def backup(self, dest: Path) -> list[str]:
+        """A consistent copy while sessions run: the lock holds writers back for the copy."""
+        dest = Path(dest)
+        if dest.exists() and any(dest.iterdir()):
+            raise StoreError(dest, "is not empty; back up into a new directory")
+        dest.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self.reading():
+            names = [
+                name
+                for info in self._files.manifest["tables"].values()
+                for name in info["segments"].values()
+            ]
+            for name in [*names, "manifest.json"]:
+                shutil.copy2(self.root / name, dest / name)
+                with open(dest / name, "rb") as fh:
+                    os.fsync(fh.fileno())
+        return names
 
     # ----- the outbox's delivery ----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation
 from store import StoreError, data_dir, open_store
@@ -92,6 +93,45 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--watch", action="store_true", help="keep delivering (a service)")
     notify.add_argument("--interval", type=float, default=5.0, metavar="SECONDS")
 
+    backup = commands.add_parser(
+        "backup", parents=[common], help="copy the store consistently, even while sessions run"
+    )
+    backup.add_argument("dest", metavar="DEST_DIR")
+
+    ssh = commands.add_parser("ssh", parents=[common], help="manage the SSH keys of the service")
+    ssh_commands = ssh.add_subparsers(dest="ssh_command", metavar="ACTION", required=True)
+    keys_file = argparse.ArgumentParser(add_help=False)
+    keys_file.add_argument(
+        "--authorized-keys",
+        metavar="FILE",
+        default=str(Path.home() / ".ssh" / "authorized_keys"),
+        help="default: ~/.ssh/authorized_keys of the service account",
+    )
+    auth = ssh_commands.add_parser(
+        "authorize",
+        parents=[common, keys_file],
+        help="let a key log in as one person or administrator",
+    )
+    who = auth.add_mutually_exclusive_group(required=True)
+    who.add_argument("--niss", dest="key_niss", metavar="NISS")
+    who.add_argument("--admin", dest="key_admin", metavar="ID")
+    auth.add_argument("--key-file", required=True, metavar="FILE", help="the public key (.pub)")
+    auth.add_argument(
+        "--applicant",
+        action="store_true",
+        help="the person is in no entity yet and will request access",
+    )
+    auth.add_argument(
+        "--program",
+        metavar="PATH",
+        help="the vaccinnet executable for the forced command (default: this one)",
+    )
+    rev = ssh_commands.add_parser("revoke", parents=[common, keys_file], help="remove a key")
+    which = rev.add_mutually_exclusive_group(required=True)
+    which.add_argument("--key-file", metavar="FILE")
+    which.add_argument("--fingerprint", metavar="SHA256:…")
+    ssh_commands.add_parser("list", parents=[common, keys_file], help="list the managed keys")
+
     audit = commands.add_parser("audit", parents=[common], help="read the audit trail")
     audit.add_argument("--entity", metavar="ID")
     audit.add_argument("--niss", metavar="NISS")
@@ -130,6 +170,13 @@ def run(argv: Sequence[str]) -> int:
             return _check(root)
         if args.command == "admin":
             return _admin_console(root, args.admin_id, getattr(args, "lang", None))
+        if args.command == "ssh":
+            return _ssh(root, args)
+        if args.command == "backup":
+            names = _existing_store(root).backup(Path(args.dest))
+            print(f"{len(names) + 1} files copied to {args.dest}; check it with "
+                  f"'vaccinnet --data {args.dest} check'.")  # fmt: skip
+            return 0
         if args.command == "notify":
             return _notify(root, args)
         if args.command == "audit":
@@ -153,8 +200,86 @@ def _staff_console(root, niss: str, lang: str | None) -> int:  # type: ignore[no
     niss = normalize_niss(niss)
     if not (root / "manifest.json").exists():
         raise CommandError(f"{root} holds no store (no manifest.json); run 'vaccinnet init'")
-    StaffApp(open_store(root), niss, lang).run()
-    return 0
+    return _run_console(StaffApp(open_store(root), niss, lang))
+
+
+def _run_console(app) -> int:  # type: ignore[no-untyped-def]
+    """Run a console in the terminal of an SSH session, and leave it cleanly when it drops."""
+    import signal
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CommandError("this console needs a terminal: connect with ssh -t")
+    if os.environ.get("SSH_ORIGINAL_COMMAND"):
+        # The key's forced command decides what runs; what the client asked for is ignored.
+        print("vaccinnet: the command you asked for is ignored; this key opens the console",
+              file=sys.stderr)  # fmt: skip
+
+    def hang_up(_signum, _frame) -> None:  # type: ignore[no-untyped-def]
+        # The connection dropped: stop now. A write in progress is one transaction, so it is
+        # complete or absent; the alarm ends a shutdown that the dead terminal would block.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(5)
+        app.exit(return_code=129)
+
+    signal.signal(signal.SIGHUP, hang_up)
+    app.run()
+    return app.return_code or 0
+
+
+def _program(explicit: str | None) -> str:
+    import shutil
+
+    candidates = [explicit, str(Path(sys.executable).with_name("vaccinnet")),
+                  shutil.which("vaccinnet")]  # fmt: skip
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return str(Path(candidate).resolve())
+    raise CommandError("cannot find the vaccinnet executable; give --program")
+
+
+def _ssh(root, args) -> int:  # type: ignore[no-untyped-def]
+    import getpass
+
+    from rules import normalize_niss
+    from tui import ssh_keys
+
+    keys = Path(args.authorized_keys)
+    try:
+        if args.ssh_command == "list":
+            _lines, grants = ssh_keys.read_grants(keys)
+            for grant in grants:
+                print(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
+            return 0
+        store = _existing_store(root)
+        operator = getpass.getuser()
+        if args.ssh_command == "revoke":
+            fingerprint = (
+                args.fingerprint or ssh_keys.read_public_key(Path(args.key_file)).fingerprint
+            )
+            for grant in ssh_keys.revoke(keys, fingerprint):
+                store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
+                print(f"revoked {grant.identity} {fingerprint}")
+            return 0
+        key = ssh_keys.read_public_key(Path(args.key_file))
+        if args.key_niss:
+            niss = normalize_niss(args.key_niss)
+            if not store.links_of(niss) and not args.applicant:
+                raise CommandError(f"{niss} is linked to no entity; add --applicant if this "
+                                   "person will request access")  # fmt: skip
+            identity = f"niss:{niss}"
+        else:
+            if store.admin(args.key_admin) is None:
+                raise CommandError(f"{args.key_admin!r} is not an administrator")
+            identity = f"admin:{args.key_admin}"
+        data = root.resolve()
+        if ssh_keys.authorize(keys, _program(args.program), data, identity, key):
+            store.note_ssh_key(operator, "ssh_key_authorized", identity, key.fingerprint)
+            print(f"authorized {identity} {key.fingerprint} in {keys}")
+        else:
+            print(f"{identity} {key.fingerprint} was already authorized")
+        return 0
+    except ssh_keys.KeyProblem as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _admin_console(root, admin_id: str, lang: str | None) -> int:  # type: ignore[no-untyped-def]
@@ -163,8 +288,7 @@ def _admin_console(root, admin_id: str, lang: str | None) -> int:  # type: ignor
     store = _existing_store(root)
     if store.admin(admin_id) is None:
         raise CommandError(f"{admin_id!r} is not an administrator of {root}")
-    AdminApp(store, admin_id, lang).run()
-    return 0
+    return _run_console(AdminApp(store, admin_id, lang))
 
 
 def _init(root, args) -> int:  # type: ignore[no-untyped-def]

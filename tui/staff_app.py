@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
@@ -45,6 +47,21 @@ class ConsoleApp(App[None]):
         self.poll_interval = poll_interval
         self._last_error: tuple[str, float] = ("", 0.0)
         set_language(lang)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size)
+
+    def check_size(self, size: Size | None = None) -> None:
+        """Below 80×24 a message replaces the layout; it goes away when the window grows."""
+        from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+        size = size or self.size
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif showing and not small:
+            self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_language" and isinstance(self.screen, ModalScreen):
@@ -151,6 +168,12 @@ class StaffApp(ConsoleApp):
             self._show(EntityChoiceScreen(choices), self._chosen)
 
     def _show(self, screen: Screen, callback=None) -> None:  # type: ignore[no-untyped-def]
+        from tui.screens.too_small import TooSmallScreen
+
+        # The size warning sits on top of whatever is shown: take it off, show, re-check.
+        if isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+        self.call_after_refresh(self.check_size)
         # The first real screen is pushed; later ones replace it, so escape never lands on
         # an empty default screen.
         if len(self.screen_stack) > 1:

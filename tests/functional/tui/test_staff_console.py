@@ -355,3 +355,22 @@ async def test_fast_polling_never_leaves_the_requests_unloaded(practice):
         screen = await open_cab(pilot)
         assert screen.view.complete
         assert "Demandes en cours : 1" in text_of(screen, "#requests-title")
+
+
+async def test_a_window_below_80_by_24_gets_a_message_not_a_broken_layout(practice):
+    from tui.screens.too_small import TooSmallScreen
+
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "70×20" in text_of(app.screen, "#too-small")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.3)
+        screen = await open_cab(pilot)
+        await pilot.resize_terminal(79, 30)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.3)
+        assert app.screen is screen
