@@ -222,6 +222,9 @@ def _run_console(app) -> int:  # type: ignore[no-untyped-def]
         app.exit(return_code=129)
 
     signal.signal(signal.SIGHUP, hang_up)
+    # Inherited COLUMNS/LINES would pin the size and make every resize go unnoticed.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
     app.run()
     return app.return_code or 0
 

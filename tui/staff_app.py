@@ -46,16 +46,19 @@ class ConsoleApp(App[None]):
         self.store = store
         self.poll_interval = poll_interval
         self._last_error: tuple[str, float] = ("", 0.0)
+        self._terminal_size: Size | None = None
         set_language(lang)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.check_size(event.size)
+        self._terminal_size = event.size
+        self.check_size()
 
-    def check_size(self, size: Size | None = None) -> None:
+    def check_size(self) -> None:
         """Below 80×24 a message replaces the layout; it goes away when the window grows."""
         from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
-        size = size or self.size
+        # The size of the last Resize event: App.size can lag behind it.
+        size = self._terminal_size or self.size
         small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         showing = isinstance(self.screen, TooSmallScreen)
         if small and not showing:

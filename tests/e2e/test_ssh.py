@@ -1,0 +1,139 @@
+"""Over SSH for real: forced commands, two sessions at once, keys that cannot escape."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import pytest
+
+from rules import format_niss
+from tests.conftest import DOCTOR
+from tests.e2e.conftest import NURSE_E2E
+
+pytestmark = pytest.mark.e2e
+
+
+def _run_as_service(service, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", service.user, "--", str(service.program), "--data",
+                           str(service.data), *args], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+
+
+def _consoles_gone(service, timeout: float) -> bool:
+    """True once no console of the service account runs (a hang-up ends one within 5 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = subprocess.run(["pgrep", "-u", service.user, "-f", "bin/vaccinnet"],
+                               capture_output=True, text=True).stdout.split()  # fmt: skip
+        if not found:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
+    doctor = terminals("doctor", service.ssh_command("doctor"))
+    doctor.wait_for("Mes employés : 1 personne")
+    doctor.keys("n")
+    doctor.wait_for("Nouvelle demande")
+    doctor.type(format_niss(NURSE_E2E))
+    doctor.keys("Tab")
+    doctor.type("Martin")
+    doctor.keys("Tab")
+    doctor.type("Claire")
+    doctor.keys("Tab", "Enter", "Down", "Down", "Down", "Down", "Enter", "C-s")
+    doctor.wait_for("Demandes en cours : 1")
+    (request,) = service.store().requests("cab")
+    assert (request.niss, request.employee_type) == (NURSE_E2E, "infirmier")
+
+    admin = terminals("admin", service.ssh_command("admin"))
+    admin.wait_for("1 en attente")
+    admin.wait_for("Claire Martin")  # the review under the queue
+    admin.keys("a")
+    admin.wait_for("approuvée")
+    seen = doctor.wait_for("MARTIN Claire", timeout=5)
+    assert seen < 2.5  # polled every second; allow one tick of slack on a loaded machine
+    assert service.store().request(request.id).status == "approved"
+    (mail,) = service.store().outbox()
+    assert mail.to == "cab@example.be" and "Claire Martin" in mail.subject
+
+    delivered = _run_as_service(service, "notify", "--once")
+    assert delivered.returncode == 0 and "sent 1" in delivered.stdout, delivered.stderr
+    assert len(list((service.data / "maildir" / "new").iterdir())) == 1
+    assert service.store().outbox() == []
+
+
+def test_a_second_doctor_sees_only_their_entity(service, terminals):
+    other = terminals("doctor2", service.ssh_command("doctor2"))
+    other.wait_for("Mijn medewerkers")  # their entity speaks Dutch
+    screen = other.screen()
+    assert "WZC Zonneweide" in screen
+    assert "Cabinet Dupont" not in screen and "DUPONT" not in screen
+    other.keys("e")  # no other entity to switch to
+    time.sleep(0.5)
+    assert "Cabinet Dupont" not in other.screen()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["bash"], ["cat", "data/manifest.json"], ["sh", "-c", "echo ESCAPED"]],
+)
+def test_a_key_runs_the_console_and_nothing_else(service, command):
+    result = subprocess.run(service.ssh_command("doctor", *command, tty=False),
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode != 0
+    assert "needs a terminal" in result.stderr
+    assert "ESCAPED" not in result.stdout and "vaccinnet-store" not in result.stdout
+
+
+def test_forwarding_is_refused(service):
+    result = subprocess.run(
+        service.ssh_command("doctor", "-W", f"127.0.0.1:{service.port}", tty=False),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "forwarding failed" in result.stderr
+    assert "refused local port forward" in service.log()  # the key's "restrict" said no
+
+
+def test_a_connection_killed_mid_request_leaves_a_valid_store(service, terminals):
+    assert _consoles_gone(service, timeout=8)  # sessions of earlier tests have ended
+    before = len(service.store().requests(status=None))
+    for attempt in range(3):
+        doctor = terminals(f"killed{attempt}", service.ssh_command("doctor"))
+        doctor.wait_for("Mes employés")
+        doctor.keys("n")
+        doctor.wait_for("Nouvelle demande")
+        doctor.type(format_niss(DOCTOR)[:-1] + str(attempt))  # likely invalid: no matter
+        doctor.keys("Tab")
+        doctor.type("Kill")
+        doctor.keys("Tab")
+        doctor.type("Test")
+        doctor.keys("C-s", pause=0)
+        # The client dies at once: sshd hangs up on the session's process.
+        subprocess.run(["pkill", "-KILL", "-f", f"id_doctor.*{service.user}@127.0.0.1"])
+        time.sleep(1.0)
+    assert _consoles_gone(service, timeout=8), "a console outlived its connection"
+    check = _run_as_service(service, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert len(service.store().requests(status=None)) >= before
+
+
+def test_ssh_original_command_is_ignored_with_a_note(service, terminals):
+    shell = terminals("asked", service.ssh_command("doctor", "bash"))
+    shell.wait_for("Mes employés")  # the console, not bash
+
+
+def test_sighup_is_a_clean_exit(service, terminals):
+    doctor = terminals("hup", service.ssh_command("doctor"))
+    doctor.wait_for("Mes employés")
+    found = subprocess.run(["pgrep", "-u", service.user, "-f", "vaccinnet.*--niss"],
+                           capture_output=True, text=True).stdout.split()  # fmt: skip
+    assert found
+    started = time.monotonic()
+    for pid in found:
+        subprocess.run(["kill", f"-{signal.SIGHUP.value}", pid])
+    assert _consoles_gone(service, timeout=8)
+    print(f"exited {time.monotonic() - started:.2f} s after SIGHUP")

@@ -1,0 +1,54 @@
+"""The staff console in a real terminal (tmux, no SSH): every TERM we promise, and resizing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DOCTOR, NURSE, link
+from tests.e2e.conftest import Terminal
+
+pytestmark = pytest.mark.e2e
+
+PROGRAM = str(Path(sys.executable).with_name("vaccinnet"))
+
+
+@pytest.fixture
+def console(store, data, terminals):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+
+    def open_console(term: str, **env: str) -> Terminal:
+        prefix = [f"{k}={v}" for k, v in env.items()]
+        command = ["env", *prefix, PROGRAM, "--data", str(data), "--niss", DOCTOR]
+        return terminals(f"term-{term}", command, term=term)
+
+    return open_console
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "xterm", "screen", "linux", "vt100"])
+def test_staff_console_in_each_terminal(console, term):
+    screen = console(term)
+    screen.wait_for("Mes employés : 2 personne(s)")
+    text = screen.screen()
+    assert "MARTIN Claire" in text and "Nouvelle demande" in text and "q Quitter" in text
+    screen.keys("l")
+    screen.wait_for("Mijn medewerkers")
+    screen.keys("q")
+
+
+def test_no_color(console):
+    screen = console("xterm-256color", NO_COLOR="1")
+    screen.wait_for("Mes employés : 2 personne(s)")
+    assert "MARTIN Claire" in screen.screen()
+
+
+def test_resize_below_the_minimum_and_back(console):
+    screen = console("xterm-256color")
+    screen.wait_for("Mes employés : 2 personne(s)")
+    screen.resize(60, 20)
+    screen.wait_for("trop petite : 60×20")
+    screen.resize(100, 30)
+    screen.wait_for("Mes employés : 2 personne(s)")
+    assert "trop petite" not in screen.screen()
