@@ -62,8 +62,9 @@ def _account() -> pwd.struct_passwd:
         pwd.getpwnam(ACCOUNT)
     except KeyError:
         home = Path(f"/var/lib/{ACCOUNT}")
-        subprocess.run(["useradd", "--system", "--home-dir", str(home), "--create-home",
-                        "--shell", "/bin/sh", ACCOUNT], check=True, capture_output=True)  # fmt: skip
+        command = ["useradd", "--system", "--home-dir", str(home), "--create-home", "--shell",
+                   "/bin/sh", ACCOUNT]  # fmt: skip
+        subprocess.run(command, check=True, capture_output=True)
     # No password, but not locked: sshd (without PAM) refuses locked accounts even for keys.
     subprocess.run(["usermod", "-p", "*", ACCOUNT], check=True, capture_output=True)
     return pwd.getpwnam(ACCOUNT)
