@@ -136,3 +136,38 @@ def test_a_second_process_sees_a_commit(store, data):
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
     assert [r.niss for r in store.requests("cab")] == [NURSE]
+
+
+def test_backup_is_consistent_while_another_process_writes(store, data, tmp_path):
+    script = (
+        "from store import open_store; from rules import make_niss\n"
+        f"s = open_store({str(data)!r})\n"
+        "for i in range(1, 990):\n"
+        f"    s.file_connect({DOCTOR!r}, 'cab', make_niss('900101', i), 'B', 'C', 'infirmier')\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        copies = []
+        for i in range(5):
+            dest = tmp_path / f"backup-{i}"
+            result = subprocess.run([sys.executable, "-m", "tui.cli", "backup", str(dest),
+                                     "--data", str(data)], capture_output=True, text=True,
+                                    timeout=60)  # fmt: skip
+            assert result.returncode == 0, result.stderr
+            copies.append(dest)
+    finally:
+        writer.kill()
+        writer.wait()
+    for dest in copies:
+        assert open_store(dest).verify() == [], dest
+    sizes = {len(open_store(dest).requests()) for dest in copies}
+    assert len(sizes) > 1 or max(sizes) > 0  # the writer was really writing meanwhile
+
+
+def test_backup_refuses_a_non_empty_destination(store, data, tmp_path):
+    dest = tmp_path / "full"
+    dest.mkdir()
+    (dest / "something").write_text("x")
+    result = _cli("backup", str(dest), data=data)
+    assert result.returncode == 2 and "not empty" in result.stderr
+    assert (dest / "something").read_text() == "x"
