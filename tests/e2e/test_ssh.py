@@ -67,7 +67,7 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
 
 def test_a_second_doctor_sees_only_their_entity(service, terminals):
     other = terminals("doctor2", service.ssh_command("doctor2"))
-    other.wait_for("Mijn medewerkers")  # their entity speaks Dutch
+    other.wait_for("Mijn medewerkers: 1")  # their entity speaks Dutch
     screen = other.screen()
     assert "WZC Zonneweide" in screen
     assert "Cabinet Dupont" not in screen and "DUPONT" not in screen
@@ -103,7 +103,7 @@ def test_a_connection_killed_mid_request_leaves_a_valid_store(service, terminals
     before = len(service.store().requests(status=None))
     for attempt in range(3):
         doctor = terminals(f"killed{attempt}", service.ssh_command("doctor"))
-        doctor.wait_for("Mes employés")
+        doctor.wait_for("Mes employés :")
         doctor.keys("n")
         doctor.wait_for("Nouvelle demande")
         doctor.type(format_niss(DOCTOR)[:-1] + str(attempt))  # likely invalid: no matter
@@ -123,12 +123,12 @@ def test_a_connection_killed_mid_request_leaves_a_valid_store(service, terminals
 
 def test_ssh_original_command_is_ignored_with_a_note(service, terminals):
     shell = terminals("asked", service.ssh_command("doctor", "bash"))
-    shell.wait_for("Mes employés")  # the console, not bash
+    shell.wait_for("Mes employés :")  # the console, not bash
 
 
 def test_sighup_is_a_clean_exit(service, terminals):
     doctor = terminals("hup", service.ssh_command("doctor"))
-    doctor.wait_for("Mes employés")
+    doctor.wait_for("Mes employés :")
     found = subprocess.run(["pgrep", "-u", service.user, "-f", "vaccinnet.*--niss"],
                            capture_output=True, text=True).stdout.split()  # fmt: skip
     assert found
