@@ -54,7 +54,8 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
     admin.keys("a")
     admin.wait_for("approuvée")
     seen = doctor.wait_for("MARTIN Claire", timeout=5)
-    assert seen < 2.5  # polled every second; allow one tick of slack on a loaded machine
+    print(f"the doctor saw the approval {seen:.2f} s after the admin did")
+    assert seen <= 2.0  # the list is polled every second
     assert service.store().request(request.id).status == "approved"
     (mail,) = service.store().outbox()
     assert mail.to == "cab@example.be" and "Claire Martin" in mail.subject
