@@ -1,4 +1,4 @@
-"""The ``vaccinnet`` command line: init, entity add, demo, check."""
+"""The ``vaccinnet`` command line: the two consoles, and the commands that look after a store."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation
-from store import StoreError, data_dir, open_store
+from store import Store, StoreError, data_dir, open_store
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 LANGS = ("fr", "nl", "en")
 
@@ -193,17 +197,15 @@ def run(argv: Sequence[str]) -> int:
     return 0
 
 
-def _staff_console(root, niss: str, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+def _staff_console(root: Path, niss: str, lang: str | None) -> int:
     from rules import normalize_niss
     from tui.staff_app import StaffApp
 
     niss = normalize_niss(niss)
-    if not (root / "manifest.json").exists():
-        raise CommandError(f"{root} holds no store (no manifest.json); run 'vaccinnet init'")
-    return _run_console(StaffApp(open_store(root), niss, lang))
+    return _run_console(StaffApp(_existing_store(root), niss, lang))
 
 
-def _run_console(app) -> int:  # type: ignore[no-untyped-def]
+def _run_console(app: App[None]) -> int:
     """Run a console in the terminal of an SSH session, and leave it cleanly when it drops."""
     import signal
 
@@ -214,7 +216,7 @@ def _run_console(app) -> int:  # type: ignore[no-untyped-def]
         print("vaccinnet: the command you asked for is ignored; this key opens the console",
               file=sys.stderr)  # fmt: skip
 
-    def hang_up(_signum, _frame) -> None:  # type: ignore[no-untyped-def]
+    def hang_up(_signum: int, _frame: object) -> None:
         # The connection dropped: stop now. A write in progress is one transaction, so it is
         # complete or absent; the alarm ends a shutdown that the dead terminal would block.
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
@@ -240,7 +242,7 @@ def _program(explicit: str | None) -> str:
     raise CommandError("cannot find the vaccinnet executable; give --program")
 
 
-def _ssh(root, args) -> int:  # type: ignore[no-untyped-def]
+def _ssh(root: Path, args: argparse.Namespace) -> int:
     import getpass
 
     from rules import normalize_niss
@@ -285,7 +287,7 @@ def _ssh(root, args) -> int:  # type: ignore[no-untyped-def]
         raise CommandError(str(exc)) from None
 
 
-def _admin_console(root, admin_id: str, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
     from tui.admin_app import AdminApp
 
     store = _existing_store(root)
@@ -294,7 +296,7 @@ def _admin_console(root, admin_id: str, lang: str | None) -> int:  # type: ignor
     return _run_console(AdminApp(store, admin_id, lang))
 
 
-def _init(root, args) -> int:  # type: ignore[no-untyped-def]
+def _init(root: Path, args: argparse.Namespace) -> int:
     store = open_store(root)
     if store.admins():
         raise CommandError(f"{root} already holds a store with administrators")
@@ -303,7 +305,7 @@ def _init(root, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _entity_add(root, args) -> int:  # type: ignore[no-untyped-def]
+def _entity_add(root: Path, args: argparse.Namespace) -> int:
     store = open_store(root)
     entity = store.create_entity(
         args.admin, args.entity_id, args.name, args.kind, args.email, args.entity_lang,
@@ -313,7 +315,7 @@ def _entity_add(root, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _demo(root) -> int:  # type: ignore[no-untyped-def]
+def _demo(root: Path) -> int:
     from rules import format_niss
     from store.demo import DEMO_ADMINS, DEMO_LOGINS, build_demo
 
@@ -332,10 +334,8 @@ def _demo(root) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _check(root) -> int:  # type: ignore[no-untyped-def]
-    if not (root / "manifest.json").exists():
-        raise CommandError(f"{root} holds no store (no manifest.json)")
-    store = open_store(root)
+def _check(root: Path) -> int:
+    store = _existing_store(root)
     problems = store.verify()
     counts = store.counts()
     if problems:
@@ -349,13 +349,14 @@ def _check(root) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _existing_store(root):  # type: ignore[no-untyped-def]
+def _existing_store(root: Path) -> Store:
+    """Commands other than init and demo never create a store where none is."""
     if not (root / "manifest.json").exists():
-        raise CommandError(f"{root} holds no store (no manifest.json)")
+        raise CommandError(f"{root} holds no store (no manifest.json); run 'vaccinnet init'")
     return open_store(root)
 
 
-def _notify(root, args) -> int:  # type: ignore[no-untyped-def]
+def _notify(root: Path, args: argparse.Namespace) -> int:
     import signal
     import time
 
@@ -382,7 +383,7 @@ def _notify(root, args) -> int:  # type: ignore[no-untyped-def]
             return 0
 
 
-def _parse_day(text: str):  # type: ignore[no-untyped-def]
+def _parse_day(text: str) -> date:
     for form in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(text, form).date()
@@ -391,7 +392,7 @@ def _parse_day(text: str):  # type: ignore[no-untyped-def]
     raise CommandError(f"--since {text!r}: use YYYY-MM-DD or DD/MM/YYYY")
 
 
-def _audit(root, args) -> int:  # type: ignore[no-untyped-def]
+def _audit(root: Path, args: argparse.Namespace) -> int:
     import json
 
     from rules import normalize_niss
