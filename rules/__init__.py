@@ -1,6 +1,6 @@
 """The domain of entity staff links: pure rules with no I/O, clock, textual or tinydb."""
 
-from rules.decisions import Approval, plan_approve, plan_delete, plan_reject
+from rules.decisions import Approval, clean_reason, plan_approve, plan_delete, plan_reject
 from rules.entities import plan_admin, plan_entity, plan_entity_update
 from rules.mail import compose_decision_mail
 from rules.niss import format_niss, is_valid_niss, make_niss, mask_niss, normalize_niss
@@ -41,6 +41,7 @@ __all__ = [
     "Notice",
     "Request",
     "RuleViolation",
+    "clean_reason",
     "compose_decision_mail",
     "disconnect_notices",
     "format_niss",

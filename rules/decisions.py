@@ -69,12 +69,18 @@ def plan_approve(
     return Approval(decided, remove_link=current)
 
 
+def clean_reason(reason: str | None, request_id: str = "") -> str:
+    """A rejection carries a reason, sent to the entity: whitespace alone is no reason."""
+    text = " ".join(str(reason or "").split())
+    if not text:
+        raise RuleViolation("reason_required", {"request": request_id})
+    return text
+
+
 def plan_reject(admin: Admin | None, request: Request, reason: str, now: datetime) -> Request:
     check_decider(admin, request)
     assert admin is not None
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise RuleViolation("reason_required", _params(request))
+    reason = clean_reason(reason, request.id)
     return replace(request, status="rejected", decided_by=admin.id, decided_at=now, reason=reason)
 
 

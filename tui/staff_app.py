@@ -5,16 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from textual import events
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
-from rules import RuleViolation
+from rules import Entity, Link, RuleViolation
 from store import Store, StoreError
 from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
+from tui.screens.entity_choice import EntityChoiceScreen
+from tui.screens.no_access import NoAccessScreen
+from tui.screens.staff import StaffScreen
 
 NAVIGATION_KEYS = [
     ("↑ ↓", N_("Move in the list")),
@@ -142,6 +146,7 @@ class StaffApp(ConsoleApp):
         self.explicit_lang = lang
         self.entity_id: str | None = None
         self.entity_count = 0  # read in start(), so that no binding check reads the store
+        self.choices: dict[str, Entity] = {}
 
     def language_chosen(self, lang: str) -> None:
         self.explicit_lang = lang
@@ -152,13 +157,32 @@ class StaffApp(ConsoleApp):
     # ----- where the person lands -------------------------------------------------------------
 
     def start(self) -> None:
-        from tui.screens.entity_choice import EntityChoiceScreen
-        from tui.screens.no_access import NoAccessScreen
+        self.read_choices(switching=False)
 
+    @work(thread=True, exclusive=True, group="choices", exit_on_error=False)
+    def read_choices(self, switching: bool) -> tuple[bool, list[tuple[Entity, Link]]]:
+        """The entities this person is linked to, read away from the UI thread."""
         links = self.store.links_of(self.niss)
         entities = {e.id: e for e in self.store.entities_of(self.niss)}
-        choices = [(entities[link.entity_id], link) for link in links if link.entity_id in entities]
-        self.entity_count = len(choices)
+        return switching, [(entities[k.entity_id], k) for k in links if k.entity_id in entities]
+
+    @on(Worker.StateChanged)
+    def _choices_read(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "choices":
+            return
+        if event.state == WorkerState.ERROR:
+            self.show_error(event.worker.error)
+        elif event.state == WorkerState.SUCCESS:
+            switching, choices = event.worker.result
+            self.choices = {entity.id: entity for entity, _link in choices}
+            self.entity_count = len(choices)
+            if switching:
+                self.push_screen(EntityChoiceScreen(choices, current=self.entity_id),
+                                 self._chosen)  # fmt: skip
+            else:
+                self._land(choices)
+
+    def _land(self, choices: list[tuple[Entity, Link]]) -> None:
         if not choices:
             self.entity_id = None
             self._show(NoAccessScreen(self.store, self.niss, self.poll_interval))
@@ -195,9 +219,7 @@ class StaffApp(ConsoleApp):
             self.open_entity(entity_id)
 
     def open_entity(self, entity_id: str) -> None:
-        from tui.screens.staff import StaffScreen
-
-        entity = self.store.entity(entity_id)
+        entity = self.choices.get(entity_id)
         if entity is None:
             self.start()
             return
@@ -218,9 +240,4 @@ class StaffApp(ConsoleApp):
         return super().check_action(action, parameters)
 
     def action_switch_entity(self) -> None:
-        from tui.screens.entity_choice import EntityChoiceScreen
-
-        links = self.store.links_of(self.niss)
-        entities = {e.id: e for e in self.store.entities_of(self.niss)}
-        choices = [(entities[link.entity_id], link) for link in links if link.entity_id in entities]
-        self.push_screen(EntityChoiceScreen(choices, current=self.entity_id), self._chosen)
+        self.read_choices(switching=True)

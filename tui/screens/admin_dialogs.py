@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar, Static
 
-from rules import RuleViolation
+from rules import RuleViolation, clean_reason
 from store import Store
 from tui.i18n import N_, _, language
 from tui.widgets.footer import TranslatedFooter
@@ -42,9 +42,11 @@ class ReasonScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#reason")
     @on(Button.Pressed, "#reject")
     def _reject(self) -> None:
-        reason = " ".join(self.query_one("#reason", Input).value.split())
-        if not reason:
-            self.query_one("#reason-error", Static).update(_("A reason is required."))
+        try:
+            reason = clean_reason(self.query_one("#reason", Input).value,
+                                  ", ".join(self.request_ids))  # fmt: skip
+        except RuleViolation as refusal:
+            self.query_one("#reason-error", Static).update(refusal.message(language()))
             return
         self.dismiss(reason)
 

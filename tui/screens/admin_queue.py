@@ -18,6 +18,7 @@ from rules import (
     RuleViolation,
     format_niss,
     is_overdue,
+    managers,
     request_kind_label,
     type_label,
 )
@@ -219,9 +220,7 @@ class QueueScreen(AdminListScreen):
             return
         r, state = review.request, review.state
         filer = state.link_of(r.filed_by)
-        managers = [
-            k.full_name for k in state.links if k.employee_type in ("medecin", "pharmacien")
-        ]
+        names = [link.full_name for link in managers(state)]
         lines = [
             f"{r.id} · {request_kind_label(r.kind, lang)} · {state.entity.name} "
             f"({state.entity.id}, {state.entity.email})",
@@ -234,7 +233,7 @@ class QueueScreen(AdminListScreen):
                     if r.filed_by == r.niss else "?"),
                 niss=format_niss(r.filed_by), date=fmt_datetime(r.filed_at)),
             _("Staff: {count} people; doctors and pharmacists: {names}").format(
-                count=len(state.links), names=", ".join(managers) or "–"),
+                count=len(state.links), names=", ".join(names) or "–"),
         ]  # fmt: skip
         lines += [f"⚠ {notice.message(lang)}" for notice in review.notices]
         detail.update("\n".join(lines))

@@ -80,7 +80,7 @@ async def test_reject_needs_a_reason(practice):
         dialog = app.screen
         assert isinstance(dialog, ReasonScreen)
         await pilot.press("enter")
-        assert "obligatoire" in text_of(dialog, "#reason-error")
+        assert "Indiquez la raison du rejet" in text_of(dialog, "#reason-error")
         assert practice.request(target).status == "pending"
         await type_text(pilot, "Pas de contrat")
         await pilot.press("enter")
@@ -208,8 +208,8 @@ async def test_sections_history_entities_audit_outbox(practice):
         assert any("rejetée" in " ".join(rows.row(k)) for k in rows.keys)
         await pilot.press("slash")
         await type_text(pilot, "inconnue")
-        assert len(rows.keys) == 1  # the reason is searchable
-        assert "Inconnue au cabinet" in text_of(history, "#detail")
+        await until(pilot, lambda: len(rows.keys) == 1)  # the reason is searchable
+        await until(pilot, lambda: "Inconnue au cabinet" in text_of(history, "#detail"))
 
 
 async def test_create_and_change_an_entity(practice):
@@ -286,7 +286,7 @@ async def test_failed_mail_can_be_retried(practice):
         table = outbox.query_one("#records", RecordTable)
         await until(pilot, lambda: mail.id in table.keys)
         assert table.keys[0] == mail.id and mail.id in table.marked  # failed ones first
-        assert "550 5.1.1" in text_of(outbox, "#detail")
+        await until(pilot, lambda: "550 5.1.1" in text_of(outbox, "#detail"))
         await pilot.press("R")
         await settle(pilot)
     assert [m.status for m in practice.outbox(None) if m.id == mail.id] == ["pending"]
