@@ -224,12 +224,6 @@ class SegmentFiles:
             found.extend(segment.index(index, key).get(value, ()))
         return found
 
-    def keys_of(self, table: str, index: str, key: KeyFn) -> set[Hashable]:
-        out: set[Hashable] = set()
-        for segment in self.segments(table):
-            out.update(segment.index(index, key))
-        return out
-
     def count(self, table: str) -> int:
         return sum(len(segment.docs) for segment in self.segments(table))
 

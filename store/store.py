@@ -195,6 +195,16 @@ class Store:
         ids = files.lookup(table, index, key, value)
         return [(doc_id, files.get(table, doc_id)) for doc_id in ids[:limit]]  # type: ignore[misc]
 
+    def _person_docs(
+        self, table: str, index: str, key: Callable[[dict[str, Any]], Any], niss: str
+    ) -> list[dict[str, Any]]:
+        """A person's documents by NISS; a malformed number simply matches nobody."""
+        normalised = _lenient_niss(niss)
+        if normalised is None:
+            return []
+        with self.reading():
+            return [doc for _, doc in self._docs(table, index, key, normalised)]
+
     def _entity_doc(self, entity_id: str) -> tuple[int, dict[str, Any]] | None:
         found = self._docs("entities", "id", _by_id, entity_id)
         return found[0] if found else None  # type: ignore[return-value]
@@ -704,14 +714,10 @@ class Store:
 
     def filed_by(self, niss: str) -> list[Request]:
         """Requests a person filed, oldest first (an applicant follows their access request)."""
-        normalised = _lenient_niss(niss)
-        if normalised is None:
-            return []
-        with self.reading():
-            return [
-                codec.request_from_doc(doc)
-                for _, doc in self._docs("requests", "filed_by", _by_filed_by, normalised)
-            ]
+        return [
+            codec.request_from_doc(doc)
+            for doc in self._person_docs("requests", "filed_by", _by_filed_by, niss)
+        ]
 
     def find_entities(self, text: str, limit: int = 20) -> list[Entity]:
         """Entities whose id or name contains ``text``, ignoring case and accents."""
@@ -733,23 +739,15 @@ class Store:
             return int(self._files.manifest["generation"])
 
     def entities_of(self, niss: str) -> list[Entity]:
-        normalised = _lenient_niss(niss)
-        if normalised is None:
-            return []
         with self.reading():
-            ids = [doc["entity_id"] for _, doc in self._docs("links", "niss", _by_niss, normalised)]
+            ids = [doc["entity_id"] for doc in self._person_docs("links", "niss", _by_niss, niss)]
             entities = [self._entity_doc(entity_id) for entity_id in dict.fromkeys(ids)]
             return [codec.entity_from_doc(found[1]) for found in entities if found]
 
     def links_of(self, niss: str) -> list[Link]:
-        normalised = _lenient_niss(niss)
-        if normalised is None:
-            return []
-        with self.reading():
-            return [
-                codec.link_from_doc(doc)
-                for _, doc in self._docs("links", "niss", _by_niss, normalised)
-            ]
+        return [
+            codec.link_from_doc(doc) for doc in self._person_docs("links", "niss", _by_niss, niss)
+        ]
 
     def outbox(self, status: str | None = "pending") -> list[Mail]:
         with self.reading():

@@ -162,8 +162,9 @@ class StaffApp(ConsoleApp):
     @work(thread=True, exclusive=True, group="choices", exit_on_error=False)
     def read_choices(self, switching: bool) -> tuple[bool, list[tuple[Entity, Link]]]:
         """The entities this person is linked to, read away from the UI thread."""
-        links = self.store.links_of(self.niss)
-        entities = {e.id: e for e in self.store.entities_of(self.niss)}
+        with self.store.reading():
+            links = self.store.links_of(self.niss)
+            entities = {e.id: e for e in self.store.entities_of(self.niss)}
         return switching, [(entities[k.entity_id], k) for k in links if k.entity_id in entities]
 
     @on(Worker.StateChanged)

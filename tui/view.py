@@ -39,17 +39,21 @@ class EntityView:
 def load_entity_view(
     store: Store, entity_id: str, niss: str, with_requests: bool = True
 ) -> EntityView | None:
-    version = store.version()
-    entity = store.entity(entity_id)
-    if entity is None:
-        return None
-    staff = store.staff(entity_id)
+    # One read lock for the whole view: the version and the data belong to the same moment.
+    with store.reading():
+        version = store.version()
+        entity = store.entity(entity_id)
+        if entity is None:
+            return None
+        staff = store.staff(entity_id)
+        pending = tuple(store.requests(entity_id)) if with_requests else ()
+        recent = tuple(store.recent_decisions(entity_id, limit=5)) if with_requests else ()
     return EntityView(
         version=version,
         entity=entity,
         me=next((link for link in staff if link.niss == niss), None),
         staff=tuple(sorted(staff, key=lambda k: (k.last_name.casefold(), k.first_name))),
-        pending=tuple(store.requests(entity_id)) if with_requests else (),
-        recent=tuple(store.recent_decisions(entity_id, limit=5)) if with_requests else (),
+        pending=pending,
+        recent=recent,
         complete=with_requests,
     )

@@ -61,8 +61,9 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def preview(self) -> tuple[RuleViolation | None, list[Notice]]:
         nisses = [link.niss for link in self.people]
-        refusal = self.store.preview_disconnect(self.me.niss, self.entity.id, nisses)
-        state = self.store.entity_state(self.entity.id)
+        with self.store.reading():  # the preview and the warnings see the same moment
+            refusal = self.store.preview_disconnect(self.me.niss, self.entity.id, nisses)
+            state = self.store.entity_state(self.entity.id)
         return refusal, disconnect_notices(state, nisses) if state else []
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
