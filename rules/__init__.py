@@ -13,6 +13,7 @@ from rules.notices import (
 )
 from rules.records import Admin, Entity, Link, Mail, MailDraft, Request, person_label
 from rules.requests import EntityState, plan_access_request, plan_connect, plan_disconnect
+from rules.text import has_unsafe_chars, printable
 from rules.violation import RuleViolation
 from rules.vocabulary import (
     EMPLOYEE_TYPES,
@@ -45,6 +46,7 @@ __all__ = [
     "compose_decision_mail",
     "disconnect_notices",
     "format_niss",
+    "has_unsafe_chars",
     "is_manager",
     "is_overdue",
     "is_valid_niss",
@@ -63,6 +65,7 @@ __all__ = [
     "plan_entity",
     "plan_entity_update",
     "plan_reject",
+    "printable",
     "request_kind_label",
     "requestable_types",
     "review_notices",
