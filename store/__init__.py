@@ -1,8 +1,16 @@
 """Persistence: TinyDB files shared safely by many processes, the audit trail and the outbox."""
 
 from store.audit import AuditEntry
-from store.errors import StoreBusy, StoreError
+from store.errors import StoreBusy, StoreError, StoreInterrupted
 from store.paths import data_dir
 from store.store import Store, open_store
 
-__all__ = ["AuditEntry", "Store", "StoreBusy", "StoreError", "data_dir", "open_store"]
+__all__ = [
+    "AuditEntry",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreInterrupted",
+    "data_dir",
+    "open_store",
+]

@@ -18,3 +18,13 @@ class StoreError(Exception):
 
 class StoreBusy(StoreError):
     """Another session held the lock for too long."""
+
+
+class StoreInterrupted(StoreError):
+    """The caller gave up waiting for the lock (a console that is closing)."""
+
+
+def os_problem(path: Path | str, exc: OSError, doing: str) -> StoreError:
+    """A failure of the machine (full disk, no permission, read-only) as a StoreError."""
+    where = exc.filename if exc.filename is not None else path
+    return StoreError(where, f"cannot be {doing} ({exc.strerror or exc})")

@@ -12,14 +12,15 @@ from typing import Any
 
 import orjson
 
-from store.errors import StoreError
+from store.errors import StoreError, os_problem
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
 # Small enough that a write rewrites a few hundred kilobytes, large enough to keep
 # the number of files low (50,000 requests are 49 files).
 SEGMENT_SIZE = 1024
-_SEGMENT_FILE = re.compile(r"(?P<table>[a-z_]+)\.(?P<seg>\d{5})\.(?P<gen>\d+)\.json")
+_SEGMENT_FILE = re.compile(r"(?P<table>[a-z_]+)\.(?P<seg>\d{5})\.(?P<gen>\d+)\.json", re.ASCII)
+_TABLE_NAME = re.compile(r"[a-z_]+", re.ASCII)
 _DELETED = None
 
 Doc = dict[str, Any]
@@ -35,18 +36,90 @@ def _fsync_dir(path: Path) -> None:
 
 
 def write_file(path: Path, data: bytes, mode: int) -> None:
-    """Write a new file completely and durably before anybody can rely on it."""
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    """Write a new file completely and durably before anybody can rely on it.
+
+    A failure of the machine (full disk, no permission) is a StoreError naming the file, and
+    leaves no part of it behind.
+    """
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except OSError as exc:
+        raise os_problem(path, exc, "written") from None
     try:
         os.fchmod(fd, mode)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
-    finally:
+    except OSError as exc:
         os.close(fd)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise os_problem(path, exc, "written") from None
+    os.close(fd)
+
+
+def segment_file(name: object) -> tuple[str, int, int] | None:
+    """(table, segment, generation) of a segment file's name; None for any other name."""
+    found = _SEGMENT_FILE.fullmatch(name) if isinstance(name, str) else None
+    return (found["table"], int(found["seg"]), int(found["gen"])) if found else None
+
+
+def manifest_problems(manifest: dict[str, Any]) -> list[str]:
+    """What is wrong with a manifest's structure, each naming the place in the document.
+
+    A name must be a plain segment file name of its own table and segment: the store opens,
+    replaces and removes the files the manifest names, never anything else.
+    """
+    problems: list[str] = []
+    generation = manifest.get("generation")
+    if not isinstance(generation, int) or isinstance(generation, bool) or generation < 0:
+        problems.append(f"generation is {generation!r}, not a whole number")
+        generation = None
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict):
+        return [*problems, f"tables is {type(tables).__name__}, not a mapping"]
+    for table, info in tables.items():
+        where = f"tables.{table}"
+        if not _TABLE_NAME.fullmatch(table):
+            problems.append(f"{where}: not a table name")
+            continue
+        if not isinstance(info, dict):
+            problems.append(f"{where} is {_kind(info)}, not a mapping")
+            continue
+        next_id = info.get("next_id", 1)
+        if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id < 1:
+            problems.append(f"{where}.next_id is {next_id!r}, not a positive whole number")
+        segments = info.get("segments", {})
+        if not isinstance(segments, dict):
+            problems.append(f"{where}.segments is {_kind(segments)}, not a mapping")
+            continue
+        for key, name in segments.items():
+            if not (key.isascii() and key.isdigit()):
+                problems.append(f"{where}.segments: key {key!r} is not a segment number")
+                continue
+            parsed = segment_file(name)
+            if parsed is None or parsed[:2] != (table, int(key)):
+                problems.append(f"{where}.segments.{key} is {name!r}, not a file of that segment")
+            elif generation is not None and parsed[2] > generation:
+                problems.append(f"{where}.segments.{key} names {name}, written after generation "
+                                f"{generation}")  # fmt: skip
+    meta = manifest.get("meta", {})
+    head = meta.get("audit_head") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict):
+        problems.append(f"meta is {_kind(meta)}, not a mapping")
+    elif head is not None and not (
+        isinstance(head, dict) and isinstance(head.get("count"), int)
+        and isinstance(head.get("hash"), str)
+    ):  # fmt: skip
+        problems.append("meta.audit_head is not a count and a hash")
+    return problems
+
+
+def _kind(value: object) -> str:
+    return "null" if value is None else f"a {type(value).__name__}"
 
 
 @dataclass
@@ -130,9 +203,10 @@ class SegmentFiles:
                 f"was written by a newer version (schema {schema}, this program reads up to "
                 f"{SCHEMA_VERSION}); upgrade the program",
             )
-        tables = manifest.get("tables")
-        if not isinstance(tables, dict) or not isinstance(manifest.get("generation"), int):
-            raise StoreError(self.manifest_path, "is damaged (tables or generation missing)")
+        problems = manifest_problems(manifest)
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise StoreError(self.manifest_path, f"is damaged: {'; '.join(problems[:3])}{more}")
         return manifest
 
     def _adopt(self, manifest: dict[str, Any]) -> None:
@@ -167,15 +241,7 @@ class SegmentFiles:
         if name is None:
             return None
         path = self.root / name
-        try:
-            raw = orjson.loads(path.read_bytes())
-            docs = {int(k): v for k, v in raw[table].items()}
-        except FileNotFoundError:
-            raise StoreError(path, "is listed in the manifest but missing") from None
-        except OSError as exc:
-            raise StoreError(path, f"cannot be read ({exc.strerror})") from None
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-            raise StoreError(path, "is not valid store data (truncated or damaged)") from None
+        docs = read_segment(path, table)
         segment = Segment(name, docs)
         self._segments[(table, seg)] = segment
         return segment
@@ -273,13 +339,41 @@ class SegmentFiles:
             return
         assert tx is not None
         # The mode is read now, not cached: an operator's chmod changes no stamp field.
-        self.mode = os.stat(self.manifest_path).st_mode & 0o7777
+        try:
+            self.mode = os.stat(self.manifest_path).st_mode & 0o7777
+        except OSError as exc:
+            raise os_problem(self.manifest_path, exc, "read") from None
         generation = int(self.manifest["generation"]) + 1
         manifest = {**self.manifest, "generation": generation}
         manifest["tables"] = {name: dict(info) for name, info in self.manifest["tables"].items()}
         manifest["meta"] = {**self.manifest.get("meta", {}), **meta}
         new_segments: dict[tuple[str, int], Segment] = {}
         superseded: list[str] = []
+        try:
+            self._write_segments(tx, manifest, generation, new_segments, superseded)
+            self._write_manifest(manifest)
+        except BaseException:
+            # Nothing is committed: what this commit wrote is its own garbage.
+            for segment in new_segments.values():
+                with contextlib.suppress(OSError):
+                    (self.root / segment.filename).unlink()
+            raise
+        # Only now is the new state committed; the old files are garbage.
+        for key, segment in new_segments.items():
+            self._segments[key] = segment
+        self._settle()
+        for name in superseded:
+            with contextlib.suppress(OSError):
+                (self.root / name).unlink()
+
+    def _write_segments(
+        self,
+        tx: dict[str, dict[int, Doc | None]],
+        manifest: dict[str, Any],
+        generation: int,
+        new_segments: dict[tuple[str, int], Segment],
+        superseded: list[str],
+    ) -> None:
         for table, changes in tx.items():
             if not changes:
                 continue
@@ -305,43 +399,108 @@ class SegmentFiles:
                 name = f"{table}.{seg:05d}.{generation}.json"
                 ordered = dict(sorted(docs.items()))
                 payload = orjson.dumps({table: ordered}, option=orjson.OPT_NON_STR_KEYS)
+                new_segments[(table, seg)] = Segment(name, ordered)
                 write_file(self.root / name, payload, self.mode)
                 info["segments"][str(seg)] = name
-                new_segments[(table, seg)] = Segment(name, ordered)
             info["next_id"] = max(int(info.get("next_id", 1)), max(changes) + 1)
-        self._write_manifest(manifest)
-        # Only now is the new state committed; the old files are garbage.
-        for key, segment in new_segments.items():
-            self._segments[key] = segment
-        for name in superseded:
-            with contextlib.suppress(FileNotFoundError):
-                (self.root / name).unlink()
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         tmp = self.root / f"{MANIFEST}.tmp.{os.getpid()}"
         write_file(tmp, orjson.dumps(manifest, option=orjson.OPT_INDENT_2), self.mode)
-        os.replace(tmp, self.manifest_path)
-        _fsync_dir(self.root)
-        st = os.stat(self.manifest_path)
+        try:
+            os.replace(tmp, self.manifest_path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise os_problem(self.manifest_path, exc, "replaced") from None
+        # Committed: whatever happens next, this process must see its own commit.
         self.manifest = manifest
+        self._stamp = None
+
+    def _settle(self) -> None:
+        """Make the committed manifest durable, and remember which file this process wrote."""
+        try:
+            _fsync_dir(self.root)
+            st = os.stat(self.manifest_path)
+        except OSError as exc:
+            raise os_problem(
+                self.root, exc, "synced; the last change may not survive a crash"
+            ) from None
         self._stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def create(self, mode: int = 0o600) -> None:
         """Write the first, empty manifest of a new store."""
         self.mode = mode
         self._write_manifest(empty_manifest())
+        self._settle()
 
-    def collect_garbage(self) -> list[str]:
-        """Remove segment files that no manifest refers to (left by a killed writer)."""
-        referenced = {
-            name for info in self.manifest["tables"].values() for name in info["segments"].values()
-        }
+    def leftovers(self) -> tuple[list[str], list[str]]:
+        """The files of this directory that the manifest does not name: (garbage, unexplained).
+
+        Garbage is only what can be proved to be: a temporary manifest, a segment of the
+        generation after the committed one (a writer killed before its commit point), or an
+        older generation of a segment the manifest names (killed after it). Anything else
+        (a segment of a table or segment missing from the manifest) may be real data.
+        """
+        named: dict[tuple[str, int], int] = {}
+        for info in self.manifest["tables"].values():
+            for name in info.get("segments", {}).values():
+                parsed = segment_file(name)
+                if parsed is not None:
+                    named[parsed[:2]] = parsed[2]
+        committed = int(self.manifest["generation"])
+        garbage, unexplained = [], []
+        for name in sorted(os.listdir(self.root)):
+            parsed = segment_file(name)
+            if name.startswith(f"{MANIFEST}.tmp."):
+                garbage.append(name)
+            elif parsed is None or named.get(parsed[:2]) == parsed[2]:
+                continue
+            elif parsed[2] == committed + 1 or parsed[2] < named.get(parsed[:2], -1):
+                garbage.append(name)
+            else:
+                unexplained.append(name)
+        return garbage, unexplained
+
+    def sweep(self) -> list[str]:
+        """Remove provable garbage; only a writer calls this, holding the lock.
+
+        Nothing is removed unless every file the manifest names is there: a damaged manifest
+        makes real data look like garbage.
+        """
+        try:
+            present = set(os.listdir(self.root))
+        except OSError:
+            return []
+        for info in self.manifest["tables"].values():
+            if not set(info.get("segments", {}).values()) <= present:
+                return []
         removed = []
-        for path in self.root.iterdir():
-            orphan_tmp = path.name.startswith(f"{MANIFEST}.tmp.")
-            orphan_segment = _SEGMENT_FILE.fullmatch(path.name) and path.name not in referenced
-            if orphan_tmp or orphan_segment:
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-                removed.append(path.name)
+        for name in self.leftovers()[0]:
+            with contextlib.suppress(OSError):
+                (self.root / name).unlink()
+                removed.append(name)
         return removed
+
+
+def read_segment(path: Path, table: str) -> dict[int, Doc]:
+    """The documents of one segment file, each an object; a StoreError names what is wrong."""
+    try:
+        raw = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise StoreError(path, "is listed in the manifest but missing") from None
+    except OSError as exc:
+        raise os_problem(path, exc, "read") from None
+    except orjson.JSONDecodeError:
+        raise StoreError(path, "is not valid store data (truncated or damaged)") from None
+    docs = raw.get(table) if isinstance(raw, dict) else None
+    if not isinstance(docs, dict):
+        raise StoreError(path, f"is not valid store data (no table {table!r} in it)")
+    parsed: dict[int, Doc] = {}
+    for key, doc in docs.items():
+        if not (key.isascii() and key.isdigit()):
+            raise StoreError(path, f"is not valid store data (document id {key!r})")
+        if not isinstance(doc, dict):
+            raise StoreError(path, f"document {key} is {_kind(doc)}, not an object")
+        parsed[int(key)] = doc
+    return parsed

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
-import shutil
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import filelock
 from tinydb.table import Document
 
 import rules
@@ -28,16 +27,16 @@ from rules import (
     Request,
     RuleViolation,
     compose_decision_mail,
-    is_manager,
 )
 from store import codec
-from store.audit import GENESIS, AuditEntry, seal, verify_chain
-from store.errors import StoreBusy, StoreError
-from store.segments import SegmentFiles
+from store.audit import GENESIS, AuditEntry, seal
+from store.errors import StoreError, os_problem
+from store.inspection import Problem, inspect
+from store.lock import DirectoryLock
+from store.segments import MANIFEST, SegmentFiles, write_file
 from store.tables import SegmentDB, SegmentTable
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-LOCK_FILE = ".lock"
 TABLES = ("admins", "entities", "links", "requests", "outbox", "audit")
 
 Clock = Callable[[], datetime]
@@ -107,14 +106,21 @@ class Activity:
 
 
 class Store:
-    """One data directory shared by many processes: every write is one locked transaction."""
+    """One data directory shared by many processes: every write is one locked transaction.
+
+    ``interrupted`` is asked while waiting for the lock; when it says True the wait ends with
+    StoreInterrupted (a console that is closing). ``waiting`` is told, once, who holds the
+    lock when a wait lasts.
+    """
 
     def __init__(self, root: Path, clock: Clock | None = None, lock_timeout: float = 30.0) -> None:
         self.root = root
         self._clock = clock or _utc_now
-        self._lock_timeout = lock_timeout
         self._mutex = threading.RLock()
-        self._flock = filelock.FileLock(root / LOCK_FILE, timeout=lock_timeout)
+        self._lock = DirectoryLock(root, lock_timeout)
+        self.interrupted: Callable[[], bool] | None = None
+        self.waiting: Callable[[str], None] | None = None
+        self._swept = False
         self._files = SegmentFiles(root)
         self._db = SegmentDB(self._files)
         self._tables: dict[str, SegmentTable] = {
@@ -125,22 +131,21 @@ class Store:
     # ----- locking and transactions --------------------------------------------------------
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _held(self) -> Iterator[None]:
         with self._mutex:
+            self._lock.acquire(self.interrupted, self.waiting)
             try:
-                self._flock.acquire()
-            except filelock.Timeout:
-                raise StoreBusy(
-                    self.root / LOCK_FILE,
-                    f"the store stayed locked by another session for {self._lock_timeout:.0f} s",
-                ) from None
-            try:
-                if self._files.refresh():
-                    for table in self._tables.values():
-                        table.forget()
                 yield
             finally:
-                self._flock.release()
+                self._lock.release()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._held():
+            if self._files.refresh():
+                for table in self._tables.values():
+                    table.forget()
+            yield
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -153,6 +158,10 @@ class Store:
         with self._locked():
             if self._files.in_transaction():
                 raise RuntimeError("nested write transactions are not supported")
+            if not self._swept:
+                # What a killed writer left; once per process is enough, and cheap.
+                self._files.sweep()
+                self._swept = True
             self._files.begin()
             try:
                 yield
@@ -164,9 +173,13 @@ class Store:
                 raise
 
     def open_or_create(self) -> None:
-        with self._mutex, self._flock:
+        """Read the manifest, or write the first one; never removes or rewrites a file."""
+        with self._held():
             if not self._files.exists():
-                stray = [p.name for p in self.root.iterdir() if p.suffix == ".json"]
+                try:
+                    stray = [p.name for p in self.root.iterdir() if p.suffix == ".json"]
+                except OSError as exc:
+                    raise os_problem(self.root, exc, "listed") from None
                 if stray:
                     # Never start afresh over data that lost its manifest.
                     raise StoreError(
@@ -176,7 +189,6 @@ class Store:
                     )
                 self._files.create()
             self._files.refresh()
-            self._files.collect_garbage()
 
     def now(self) -> datetime:
         return self._clock()
@@ -571,21 +583,49 @@ class Store:
                         identity=identity, fingerprint=fingerprint)  # fmt: skip
 
     def backup(self, dest: Path) -> list[str]:
-        """A consistent copy while sessions run: the lock holds writers back for the copy."""
+        """A consistent copy while sessions run: the lock holds writers back for the copy.
+
+        The copy is written to a directory beside ``dest`` and renamed to it only once every
+        file is complete and durable: a failed backup leaves no ``dest`` at all.
+        """
         dest = Path(dest)
+        if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+            raise StoreError(dest, "is not a directory; back up into a new directory")
         if dest.exists() and any(dest.iterdir()):
             raise StoreError(dest, "is not empty; back up into a new directory")
-        dest.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with self.reading():
-            names = [
-                name
-                for info in self._files.manifest["tables"].values()
-                for name in info["segments"].values()
-            ]
-            for name in [*names, "manifest.json"]:
-                shutil.copy2(self.root / name, dest / name)
-                with open(dest / name, "rb") as fh:
-                    os.fsync(fh.fileno())
+        created = _private_dirs(dest.parent)
+        partial = dest.parent / f".{dest.name}.partial-{os.getpid()}"
+        try:
+            try:
+                partial.mkdir(mode=0o700)
+                partial.chmod(0o700)  # whatever the umask
+            except OSError as exc:
+                raise os_problem(partial, exc, "created") from None
+            with self.reading():
+                names = [
+                    name
+                    for info in self._files.manifest["tables"].values()
+                    for name in info["segments"].values()
+                ]
+                for name in [*names, MANIFEST]:
+                    try:
+                        raw = (self.root / name).read_bytes()
+                    except OSError as exc:
+                        raise os_problem(self.root / name, exc, "read") from None
+                    write_file(partial / name, raw, 0o600)
+            try:
+                _fsync_dir(partial)
+                # Onto an empty directory, or where there is none: never over a copy.
+                os.rename(partial, dest)
+                _fsync_dir(dest.parent)
+            except OSError as exc:
+                raise os_problem(dest, exc, "written") from None
+        except BaseException:
+            _remove_tree(partial)
+            for made in reversed(created):
+                with contextlib.suppress(OSError):
+                    made.rmdir()
+            raise
         return names
 
     # ----- the outbox's delivery ----------------------------------------------------------------
@@ -794,53 +834,57 @@ class Store:
 
     # ----- verification ------------------------------------------------------------------------
 
-    def verify(self) -> list[str]:
-        """Everything wrong with the store: damaged files, a broken audit chain, broken rules."""
+    def verify(self) -> list[Problem]:
+        """Everything wrong with the store: damaged files, a broken audit chain, broken rules.
+
+        Read-only: every file is read from disk again, and nothing is removed or rewritten.
+        """
         with self.reading():
-            files = self._files
-            # A file changed behind the store's back leaves the manifest alone: re-read it all.
-            files.forget_cache()
-            for table in self._tables.values():
-                table.forget()
-            problems = verify_chain(files.items("audit"), files.meta.get("audit_head"))
-            for table in TABLES:
-                last = max((doc_id for doc_id, _ in files.items(table)), default=0)
-                if last >= files.next_id(table):
-                    problems.append(f"table {table}: document {last} is beyond the next id")
-            entities = {doc["id"] for _, doc in files.items("entities")}
-            links: dict[str, list[dict[str, Any]]] = {}
-            seen_links: set[tuple[str, str]] = set()
-            for _, doc in files.items("links"):
-                key = (doc["entity_id"], doc["niss"])
-                if key in seen_links:
-                    problems.append(f"{doc['niss']} is linked twice to {doc['entity_id']}")
-                seen_links.add(key)
-                links.setdefault(doc["entity_id"], []).append(doc)
-                if doc["entity_id"] not in entities:
-                    problems.append(f"a link refers to unknown entity {doc['entity_id']}")
-                if doc["employee_type"] == "macg" and not doc.get("supervisor"):
-                    problems.append(f"MACG {doc['niss']} at {doc['entity_id']} has no supervisor")
-            for entity_id in sorted(entities):
-                staff = links.get(entity_id, [])
-                if not staff:
-                    problems.append(f"entity {entity_id} has nobody linked")
-                elif not any(is_manager(doc["employee_type"]) for doc in staff):
-                    problems.append(f"entity {entity_id} has no doctor or pharmacist linked")
-            pending: set[tuple[str, str, str]] = set()
-            for _, doc in files.items("requests"):
-                if doc["status"] != "pending":
-                    continue
-                key = (doc["entity_id"], doc["niss"], doc["kind"])
-                if key in pending:
-                    problems.append(
-                        f"two pending {doc['kind']} requests for {doc['niss']} at "
-                        f"{doc['entity_id']}"
-                    )
-                pending.add(key)
-            return problems
+            return inspect(self._files)
 
 
-def open_store(data_dir: str | os.PathLike[str], clock: Clock | None = None) -> Store:
+def _private_dirs(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents, each 0700 whatever the umask; the created."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for made in reversed(missing):
+        try:
+            made.mkdir(mode=0o700)
+            made.chmod(0o700)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise os_problem(made, exc, "created") from None
+    return list(reversed(missing))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a directory this process made and filled itself (a failed backup)."""
+    if not path.is_dir():
+        return
+    for child in path.iterdir():
+        with contextlib.suppress(OSError):
+            child.unlink()
+    with contextlib.suppress(OSError):
+        path.rmdir()
+
+
+def open_store(
+    data_dir: str | os.PathLike[str],
+    clock: Clock | None = None,
+    lock_timeout: float = 30.0,
+    waiting: Callable[[str], None] | None = None,
+) -> Store:
     """Open the store in ``data_dir``, creating an empty one there if there is none."""
     root = Path(data_dir)
     try:
@@ -849,6 +893,7 @@ def open_store(data_dir: str | os.PathLike[str], clock: Clock | None = None) -> 
         raise StoreError(root, f"cannot create the data directory ({exc.strerror})") from None
     if not root.is_dir():
         raise StoreError(root, "is not a directory")
-    store = Store(root, clock=clock)
+    store = Store(root, clock=clock, lock_timeout=lock_timeout)
+    store.waiting = waiting
     store.open_or_create()
     return store

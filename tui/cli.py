@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation
 from store import Store, StoreError, data_dir, open_store
@@ -23,6 +23,13 @@ class CommandError(Exception):
     """A mistake on the command line, told in one line."""
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # Exit 2 means "the store cannot be used"; a wrong argument is 1, as the README says.
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def _default_lang() -> str:
     for value in (os.environ.get("VACCINNET_LANG"), os.environ.get("LANG")):
         if value and value[:2] in LANGS:
@@ -31,7 +38,7 @@ def _default_lang() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     # SUPPRESS lets "--data" sit before or after the command without one hiding the other.
     common.add_argument(
         "--data",
@@ -42,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages (fr, nl, en)"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vaccinnet", parents=[common],
         description="Link and unlink the staff of health-care entities in Vaccinnet. "
         "With --niss and no command: open the staff console as that person.",
@@ -104,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ssh = commands.add_parser("ssh", parents=[common], help="manage the SSH keys of the service")
     ssh_commands = ssh.add_subparsers(dest="ssh_command", metavar="ACTION", required=True)
-    keys_file = argparse.ArgumentParser(add_help=False)
+    keys_file = _Parser(add_help=False)
     keys_file.add_argument(
         "--authorized-keys",
         metavar="FILE",
@@ -194,6 +201,11 @@ def run(argv: Sequence[str]) -> int:
     except CommandError as exc:
         print(f"vaccinnet: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # A failure of the machine the store did not name itself: still the file, and exit 2.
+        where = exc.filename if exc.filename is not None else root
+        print(f"vaccinnet: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -297,7 +309,7 @@ def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
 
 
 def _init(root: Path, args: argparse.Namespace) -> int:
-    store = open_store(root)
+    store = _open(root)
     if store.admins():
         raise CommandError(f"{root} already holds a store with administrators")
     admin = store.add_admin(args.admin, args.admin_name, args.admin_niss)
@@ -306,7 +318,7 @@ def _init(root: Path, args: argparse.Namespace) -> int:
 
 
 def _entity_add(root: Path, args: argparse.Namespace) -> int:
-    store = open_store(root)
+    store = _open(root)
     entity = store.create_entity(
         args.admin, args.entity_id, args.name, args.kind, args.email, args.entity_lang,
         args.manager_niss, args.manager_last, args.manager_first, args.manager_type,
@@ -337,12 +349,14 @@ def _demo(root: Path) -> int:
 def _check(root: Path) -> int:
     store = _existing_store(root)
     problems = store.verify()
-    counts = store.counts()
     if problems:
         for problem in problems:
             print(f"FAIL {problem}")
-        print(f"{root}: {len(problems)} problem(s) found.", file=sys.stderr)
-        return 1
+        damaged = any(problem.damage for problem in problems)
+        print(f"{root}: {len(problems)} problem(s) found"
+              f"{', files or documents damaged' if damaged else ''}.", file=sys.stderr)  # fmt: skip
+        return 2 if damaged else 1
+    counts = store.counts()
     print(f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
           f"{counts['requests']} requests, {counts['outbox']} mails, audit trail of "
           f"{counts['audit']} entries intact.")  # fmt: skip
@@ -353,7 +367,24 @@ def _existing_store(root: Path) -> Store:
     """Commands other than init and demo never create a store where none is."""
     if not (root / "manifest.json").exists():
         raise CommandError(f"{root} holds no store (no manifest.json); run 'vaccinnet init'")
-    return open_store(root)
+    return _open(root)
+
+
+def _open(root: Path) -> Store:
+    """The store, waiting for its lock as long as $VACCINNET_LOCK_TIMEOUT says (30 s)."""
+    text = os.environ.get("VACCINNET_LOCK_TIMEOUT", "30")
+    try:
+        timeout = float(text)
+    except ValueError:
+        timeout = -1.0
+    if not 0 <= timeout < 86400:
+        raise CommandError(f"VACCINNET_LOCK_TIMEOUT={text!r}: give seconds, 0 to 86399")
+
+    def waiting(holder: str) -> None:
+        print(f"vaccinnet: waiting for the store's lock on {root}, held by {holder}…",
+              file=sys.stderr, flush=True)  # fmt: skip
+
+    return open_store(root, lock_timeout=timeout, waiting=waiting)
 
 
 def _notify(root: Path, args: argparse.Namespace) -> int:

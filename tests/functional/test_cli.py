@@ -50,7 +50,7 @@ def test_rule_refusal_is_one_line_in_the_chosen_language(data):
     assert again.returncode == 1
     assert again.stderr.strip() == "vaccinnet: Er bestaat al een entiteit met id ‘ph-1’."
     wrong = vaccinnet(*[("doctor" if a == "pharmacien" else a) for a in ENTITY], "--data", data)
-    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr  # argparse usage error
+    assert wrong.returncode == 1 and "invalid choice" in wrong.stderr  # a wrong argument
     nobody = vaccinnet(*[("ghost" if a == "boss" else a) for a in ENTITY], "--data", data)
     assert nobody.returncode == 1 and "Traceback" not in nobody.stderr
     assert "autorisé" in nobody.stderr

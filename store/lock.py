@@ -1,0 +1,121 @@
+"""The cross-process lock: flock on the data directory itself, which no one can swap or delete."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from store.errors import StoreBusy, StoreError, StoreInterrupted
+
+# Waiting polls, so that a console leaving or a deadline can end the wait; the first polls
+# are short because a commit holds the lock for a few milliseconds.
+_FIRST_POLL = 0.001
+_LONGEST_POLL = 0.05
+# A command that waits longer than this says whom it waits for.
+TELL_AFTER = 1.0
+
+
+def holder(path: Path) -> str:
+    """Who holds a flock on ``path``, from /proc/locks: "process 123 (vaccinnet)" or a guess."""
+    try:
+        st = os.stat(path)
+        key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            for line in locks:
+                fields = line.split()
+                # "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters carry "->".
+                if "->" not in fields and len(fields) >= 6 and fields[5] == key:
+                    return _process(fields[4])
+    except OSError:
+        pass
+    return "another process (its pid cannot be known here)"
+
+
+def _process(pid: str) -> str:
+    if not pid.isdigit() or pid == "0":
+        return "a process of another pid namespace"
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as comm:
+            return f"process {pid} ({comm.read().strip()})"
+    except OSError:
+        return f"process {pid}"
+
+
+class DirectoryLock:
+    """An exclusive lock on a directory, re-entrant within one holder (the Store's mutex).
+
+    The directory is opened anew for each acquisition, so a forked child never shares it.
+    """
+
+    def __init__(self, root: Path, timeout: float) -> None:
+        self.root = root
+        self.timeout = timeout
+        self._fd: int | None = None
+        self._depth = 0
+
+    def acquire(
+        self,
+        interrupted: Callable[[], bool] | None = None,
+        waiting: Callable[[str], None] | None = None,
+    ) -> None:
+        if self._depth:
+            self._depth += 1
+            return
+        try:
+            fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as exc:
+            raise StoreError(self.root, f"cannot be opened ({exc.strerror})") from None
+        try:
+            self._wait(fd, interrupted, waiting)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd, self._depth = fd, 1
+
+    def _wait(
+        self,
+        fd: int,
+        interrupted: Callable[[], bool] | None,
+        waiting: Callable[[str], None] | None,
+    ) -> None:
+        start = time.monotonic()
+        deadline = start + self.timeout
+        poll, told = _FIRST_POLL, False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                pass
+            except OSError as exc:
+                raise StoreError(
+                    self.root,
+                    f"cannot be locked ({exc.strerror}); the data directory must be on a "
+                    "local file system",
+                ) from None
+            if interrupted is not None and interrupted():
+                raise StoreInterrupted(self.root, "the wait for the store's lock was abandoned")
+            now = time.monotonic()
+            if now >= deadline:
+                raise StoreBusy(
+                    self.root,
+                    f"the store (this directory is its lock) stayed locked by "
+                    f"{holder(self.root)} for {self.timeout:g} s",
+                )
+            if waiting is not None and not told and now - start >= TELL_AFTER:
+                told = True
+                waiting(holder(self.root))
+            time.sleep(min(poll, deadline - now))
+            poll = min(poll * 2, _LONGEST_POLL)
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the only descriptor releases the flock
+
+    def still_held(self) -> bool:
+        return self._depth > 0
