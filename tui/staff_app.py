@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
-from textual.worker import Worker, WorkerState
+from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 
 from rules import Entity, Link, RuleViolation
 from store import Store, StoreError
@@ -27,6 +27,15 @@ NAVIGATION_KEYS = [
     ("^p", N_("Every command, searchable (command palette)")),
     ("^q", N_("Quit, even while typing in a field")),
 ]
+
+
+def _worker_cancelled() -> bool:
+    """True in a worker thread whose worker was cancelled: the console is closing, or a newer
+    worker replaced it. Its wait for the store's lock then ends instead of holding up exit."""
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False
 
 
 class ConsoleApp(App[None]):
@@ -48,6 +57,7 @@ class ConsoleApp(App[None]):
     def __init__(self, store: Store, lang: str, poll_interval: float = 1.0) -> None:
         super().__init__()
         self.store = store
+        store.interrupted = _worker_cancelled
         self.poll_interval = poll_interval
         self._last_error: tuple[str, float] = ("", 0.0)
         self._terminal_size: Size | None = None

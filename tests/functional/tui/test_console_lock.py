@@ -1,0 +1,55 @@
+"""A console waiting for a store that another process keeps locked still quits at once."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import sys
+import time
+
+from tests.conftest import DOCTOR
+from tests.functional.tui.conftest import SIZE, make_app
+from tui.admin_app import AdminApp
+
+
+def _threads_waiting_for_the_lock() -> int:
+    return sum(
+        1
+        for frame in sys._current_frames().values()
+        if any(f.f_code.co_name == "_wait" and f.f_code.co_filename.endswith("lock.py")
+               for f in _stack(frame))  # fmt: skip
+    )
+
+
+def _stack(frame):
+    while frame is not None:
+        yield frame
+        frame = frame.f_back
+
+
+async def _quit_while_locked(app, data) -> float:
+    held = os.open(data, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # another holder: flock locks are per open file
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            deadline = time.monotonic() + 10
+            while not _threads_waiting_for_the_lock() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert _threads_waiting_for_the_lock(), "the console never waited for the lock"
+            start = time.monotonic()
+            await pilot.press("q")
+        while _threads_waiting_for_the_lock() and time.monotonic() - start < 5:
+            await asyncio.sleep(0.02)
+        return time.monotonic() - start
+    finally:
+        os.close(held)
+
+
+async def test_staff_console_quits_within_a_second_while_the_store_is_locked(practice, data):
+    assert await _quit_while_locked(make_app(practice, DOCTOR), data) < 1.0
+    assert practice.staff("cab")  # the store itself is still usable afterwards
+
+
+async def test_admin_console_quits_within_a_second_while_the_store_is_locked(practice, data):
+    assert await _quit_while_locked(AdminApp(practice, "adm", poll_interval=0.2), data) < 1.0
