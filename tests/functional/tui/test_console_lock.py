@@ -14,11 +14,13 @@ from tui.admin_app import AdminApp
 
 
 def _threads_waiting_for_the_lock() -> int:
-    return sum(
-        1
-        for frame in sys._current_frames().values()
-        if any(f.f_code.co_name == "_wait" and f.f_code.co_filename.endswith("lock.py")
-               for f in _stack(frame))  # fmt: skip
+    return sum(1 for frame in sys._current_frames().values() if _waits(frame))
+
+
+def _waits(frame) -> bool:
+    return any(
+        f.f_code.co_name == "_wait" and f.f_code.co_filename.endswith("lock.py")
+        for f in _stack(frame)
     )
 
 
