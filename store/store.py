@@ -589,6 +589,8 @@ class Store:
         file is complete and durable: a failed backup leaves no ``dest`` at all.
         """
         dest = Path(dest)
+        if dest.resolve().is_relative_to(self.root.resolve()):
+            raise StoreError(dest, "is inside the data directory; back up somewhere else")
         if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
             raise StoreError(dest, "is not a directory; back up into a new directory")
         if dest.exists() and any(dest.iterdir()):
