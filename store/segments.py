@@ -437,10 +437,11 @@ class SegmentFiles:
     def leftovers(self) -> tuple[list[str], list[str]]:
         """The files of this directory that the manifest does not name: (garbage, unexplained).
 
-        Garbage is only what can be proved to be: a temporary manifest, a segment of the
-        generation after the committed one (a writer killed before its commit point), or an
-        older generation of a segment the manifest names (killed after it). Anything else
-        (a segment of a table or segment missing from the manifest) may be real data.
+        Garbage is only what can be proved to be: a temporary manifest, a segment newer than
+        the committed generation (a writer killed before its commit point), or another
+        generation of a segment the manifest names (a committed file is always the named one:
+        older ones were superseded, newer ones never committed). Anything else, a segment of a
+        table or segment missing from the manifest, may be real data.
         """
         named: dict[tuple[str, int], int] = {}
         for info in self.manifest["tables"].values():
@@ -456,7 +457,7 @@ class SegmentFiles:
                 garbage.append(name)
             elif parsed is None or named.get(parsed[:2]) == parsed[2]:
                 continue
-            elif parsed[2] == committed + 1 or parsed[2] < named.get(parsed[:2], -1):
+            elif parsed[:2] in named or parsed[2] > committed:
                 garbage.append(name)
             else:
                 unexplained.append(name)

@@ -67,9 +67,11 @@ def _killed_writer_leftovers(data):
     older = data / "admins.00000.1.json"  # the admins' first version, superseded since
     assert current != older
     older.write_bytes(current.read_bytes())  # a writer killed just after its commit point
-    leftovers = [older.name, f"entities.00000.{generation + 1}.json", f"{MANIFEST}.tmp.4242"]
+    leftovers = [older.name, f"entities.00000.{generation + 1}.json", f"{MANIFEST}.tmp.4242",
+                 f"requests.00007.{generation + 1}.json"]  # fmt: skip
     (data / leftovers[1]).write_bytes(b'{"entities": {')  # torn, before the commit point
     (data / leftovers[2]).write_bytes(b"{")
+    (data / leftovers[3]).write_bytes(b"{")  # a new segment, never committed
     return leftovers
 
 
@@ -186,3 +188,14 @@ def test_backup_refuses_a_non_empty_destination(store, data, tmp_path):
     result = _cli("backup", str(dest), data=data)
     assert result.returncode == 2 and "not empty" in result.stderr
     assert (dest / "something").read_text() == "x"
+
+
+def test_a_leftover_outlives_other_commits_and_is_still_recognised(store, data):
+    store.add_admin("early", "Early Admin")  # this process has swept already
+    generation = orjson.loads((data / MANIFEST).read_bytes())["generation"]
+    leftover = data / f"entities.00000.{generation + 1}.json"  # a writer killed elsewhere
+    leftover.write_bytes(b"{")
+    store.add_admin("later", "Later Admin")  # commits generation + 1 without touching it
+    assert leftover.exists() and store.verify() == []
+    open_store(data).add_admin("next", "Next Admin")  # a new writer proves it is garbage
+    assert not leftover.exists()
