@@ -105,3 +105,24 @@ def test_audit_command_filters_and_json(trail, data, store):
     assert len(_audit(data, "--since", "01/03/2026").stdout.splitlines()) == 8
     wrong = _audit(data, "--since", "yesterday")
     assert wrong.returncode == 1 and "YYYY-MM-DD" in wrong.stderr
+
+
+def test_segments_reserialised_with_sorted_keys_check_clean(store, data, capsys):
+    import json
+
+    from tui.cli import run
+
+    for i in range(10):  # past ten entries, sorted string keys put "10" before "2"
+        store.add_admin(f"a{i}", "Admin")
+    listed = [e.seq for e in store.audit_entries()]
+    for segment in data.glob("*.*.*.json"):
+        raw = json.loads(segment.read_text())
+        segment.write_text(json.dumps(raw, sort_keys=True, indent=2))
+    (audit,) = data.glob("audit.*.json")
+    text = audit.read_text()
+    assert text.index('"10": {') < text.index('"2": {')
+    assert run(["--data", str(data), "check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK") and f"{len(listed)} entries intact" in out
+    assert [e.seq for e in open_store(data).audit_entries()] == listed == sorted(listed)
+    assert [a.id for a in open_store(data).admins()][:3] == ["adm", "adm2", "a0"]
