@@ -471,6 +471,8 @@ def _audit_head(store: Store, as_json: bool) -> int:
             print(f"FAIL {problem}")
         print("vaccinnet: the audit trail is broken; no head printed", file=sys.stderr)
         return 1
+    for note in report.findings.notes:
+        print(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts
     head = report.head
     if as_json:
         print(json.dumps({"seq": head.seq, "hash": head.hash, "at": report.at,
