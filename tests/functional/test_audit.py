@@ -160,6 +160,16 @@ def _reseal_from(docs, first):
         doc["hash"] = seal(doc)
 
 
+def _reseal_last(segment):
+    from store.audit import seal
+
+    raw = orjson.loads(segment.read_bytes())
+    last = raw["audit"][max(raw["audit"], key=int)]
+    last["hash"] = seal(last)
+    segment.write_bytes(orjson.dumps(raw))
+    return last["hash"]
+
+
 @pytest.fixture
 def audit_key(tmp_path, monkeypatch):
     from store.audit import KEY_FILE_ENV
@@ -240,6 +250,16 @@ def test_truncation_with_a_rewritten_head_is_caught_by_an_anchor(trail, data, ca
     assert f"FAIL audit anchor 7:{entries[6].hash[:12]}…: the trail now ends at entry 5" in out
 
 
+def test_an_anchored_entry_that_is_gone_is_named(trail, data, capsys, store):
+    entries = store.audit_entries()
+    _rewrite(trail, lambda docs: docs.pop("3"))
+    status, out, _ = _cli(capsys, data, "check", "--audit-head", f"3:{entries[2].hash}",
+                          "--audit-head", f"2:{entries[1].hash}")  # fmt: skip
+    assert status == 1 and "FAIL audit entry 3 is missing (removed)" in out
+    assert f"FAIL audit anchor 3:{entries[2].hash[:12]}…: entry 3 is missing (removed)" in out
+    assert "anchor 2:" not in out  # the entry before the removal still matches
+
+
 def test_rewritten_history_is_caught_by_an_anchor_and_by_the_mac(
     keyed_trail, data, capsys, monkeypatch
 ):
@@ -262,7 +282,8 @@ def test_rewritten_history_is_caught_by_an_anchor_and_by_the_mac(
     assert "audit entry 6 has a wrong MAC" in out and "entry 4 has" not in out
     monkeypatch.delenv(KEY_FILE_ENV)
     status, out, _ = _cli(capsys, data, "check")
-    assert status == 0 and "NOTE the MACs of audit entries 1–7 were not checked" in out
+    assert status == 0 and f"NOTE MACs not checked (no audit key: set {KEY_FILE_ENV}): " in out
+    assert "): audit entries 1–7\n" in out
 
 
 def test_rewritten_history_without_macs_is_caught_even_without_the_key(
@@ -301,20 +322,24 @@ def test_a_forged_appended_entry_is_caught_by_the_mac(keyed_trail, data, capsys,
     status, out, _ = _cli(capsys, data, "check")
     assert status == 1 and out.splitlines() == ["FAIL audit entry 8 has a wrong MAC (forged, "
                                                 "or written with another audit key)"]  # fmt: skip
+    _rewrite(keyed_trail, lambda docs: docs["8"].update(mac="é" * 64))
+    _set_head(data, 8, _reseal_last(keyed_trail), keyed=True)
+    status, out, _ = _cli(capsys, data, "check")
+    assert status == 1 and "FAIL audit entry 8 has a wrong MAC" in out
     monkeypatch.delenv(KEY_FILE_ENV)
     status, out, _ = _cli(capsys, data, "check")
     assert status == 0 and "8 entries intact" in out  # without the key, only a note says so
-    assert "MACs of audit entries 1–8 were not checked" in out
+    assert "): audit entries 1–8\n" in out
 
 
 def test_entries_before_the_key_are_noted_not_failed(trail, data, capsys, audit_key, clock):
     status, out, _ = _cli(capsys, data, "check")
-    assert status == 0 and "NOTE audit entries 1–7 carry no MAC (none was written" in out
+    assert status == 0 and "NOTE no MAC on audit entries 1–7 (none was written" in out
     open_store(data, clock=clock).add_admin("adm3", "Eva Claes")
     status, out, _ = _cli(capsys, data, "check")
     assert status == 0
-    assert "NOTE audit entries 1–7 carry no MAC (written before the audit key" in out
-    assert "NOTE the MACs of audit entry 8 were checked" in out
+    assert "NOTE no MAC on audit entries 1–7 (written before the audit key" in out
+    assert "NOTE MACs checked with the audit key: audit entry 8\n" in out
     status, out, _ = _cli(capsys, data, "audit", "head", "--json")
     assert orjson.loads(out)["keyed"] is True
 
