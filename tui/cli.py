@@ -372,7 +372,7 @@ def _anchors(args: argparse.Namespace) -> list[Anchor]:
         if not found:
             raise CommandError(f"{args.audit_heads}: holds no SEQ:HASH head")
         anchors.extend(found)
-    return anchors
+    return list(dict.fromkeys(anchors))  # a head mailed twice is one head
 
 
 def _check(root: Path, anchors: list[Anchor]) -> int:

@@ -223,8 +223,9 @@ def test_check_against_kept_heads(trail, data, capsys, store, tmp_path):
     status, out, _ = _cli(capsys, data, "check", "--audit-head", old, "--audit-head", current)
     assert status == 0 and "extends 2 anchored head(s), the latest 7:" in out
     kept = tmp_path / "heads.log"
-    kept.write_text(f"Mar  2 09:00:01 host vaccinnet-audit[812]: {old}\n"
-                    f"Mar  3 09:00:01 host vaccinnet-audit[977]: {current.upper()}\n")  # fmt: skip
+    kept.write_text(f"Mar  2 09:00:01 host vaccinnet-audit[812]: head {old}\n"
+                    f"Mar  3 09:00:01 host vaccinnet-audit[977]: head {current.upper()}\n"
+                    f"Mar  3 09:00:02 host vaccinnet-audit[977]: head {current}\n")  # fmt: skip
     status, out, _ = _cli(capsys, data, "check", "--audit-heads", str(kept))
     assert status == 0 and "extends 2 anchored head(s)" in out
     status, _, err = _cli(capsys, data, "check", "--audit-head", "7:not-a-hash")
