@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from rules import is_manager
-from store.audit import verify_chain
+from store.audit import Anchor, Findings, verify_chain
 from store.errors import StoreError
 from store.segments import SEGMENT_SIZE, Doc, SegmentFiles, read_segment
 
@@ -38,7 +39,7 @@ SHAPES: dict[str, dict[str, str]] = {
     "audit": {
         "seq": NUMBER, "at": DATE, "actor": TEXT, "action": TEXT,
         "entity_id": OPTIONAL + TEXT, "niss": OPTIONAL + TEXT, "request_id": OPTIONAL + TEXT,
-        "detail": MAPPING, "prev": TEXT, "hash": TEXT,
+        "detail": MAPPING, "prev": TEXT, "hash": TEXT, "mac": OPTIONAL + TEXT,
     },
 }  # fmt: skip
 
@@ -122,11 +123,14 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
     return problems, tables
 
 
-def inspect(files: SegmentFiles) -> list[Problem]:
+def inspect(
+    files: SegmentFiles, audit_key: bytes | None = None, anchors: Sequence[Anchor] = ()
+) -> Findings:
     """Everything wrong with the store: damaged files, a broken audit chain, broken rules."""
     problems, tables = read_tables(files)
     audit = tables.get("audit", [])
-    problems += [Problem(p) for p in verify_chain(audit, files.meta.get("audit_head"))]
+    chain = verify_chain(audit, files.meta.get("audit_head"), audit_key, anchors).findings
+    problems += [Problem(p) for p in chain]
     for table, docs in tables.items():
         last = max((doc_id for doc_id, _ in docs), default=0)
         if last >= files.next_id(table):
@@ -162,4 +166,4 @@ def inspect(files: SegmentFiles) -> list[Problem]:
                 )
             )
         pending.add(key)
-    return problems
+    return Findings(problems, chain.notes)

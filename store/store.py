@@ -29,9 +29,20 @@ from rules import (
     compose_decision_mail,
 )
 from store import codec
-from store.audit import GENESIS, AuditEntry, seal
+from store.audit import (
+    GENESIS,
+    KEY_FILE_ENV,
+    Anchor,
+    AuditEntry,
+    ChainReport,
+    Findings,
+    key_from_env,
+    mac,
+    seal,
+    verify_chain,
+)
 from store.errors import StoreError, os_problem
-from store.inspection import Problem, inspect
+from store.inspection import inspect
 from store.lock import DirectoryLock
 from store.segments import MANIFEST, SegmentFiles, write_file
 from store.tables import SegmentDB, SegmentTable
@@ -113,8 +124,16 @@ class Store:
     lock when a wait lasts.
     """
 
-    def __init__(self, root: Path, clock: Clock | None = None, lock_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        root: Path,
+        clock: Clock | None = None,
+        lock_timeout: float = 30.0,
+        audit_key: bytes | None = None,
+    ) -> None:
         self.root = root
+        # Held in memory only: the key never goes into the store.
+        self._audit_key = audit_key
         self._clock = clock or _utc_now
         self._mutex = threading.RLock()
         self._lock = DirectoryLock(root, lock_timeout)
@@ -261,6 +280,13 @@ class Store:
         **detail: Any,
     ) -> None:
         head = self._files.meta.get("audit_head") or {"count": 0, "hash": GENESIS}
+        if head.get("keyed") and self._audit_key is None:
+            # Fail closed: an entry without a MAC after keyed ones would read as a forgery.
+            raise StoreError(
+                KEY_FILE_ENV,
+                "is not set, but the audit trail is keyed (its entries carry a MAC): "
+                "every program that writes needs the key",
+            )
         seq = int(head["count"]) + 1
         entry = {
             "seq": seq,
@@ -273,9 +299,13 @@ class Store:
             "detail": detail,
             "prev": head["hash"],
         }
-        entry["hash"] = seal(entry)
+        new_head: dict[str, Any] = {"count": seq}
+        if self._audit_key is not None:
+            entry["mac"] = mac(entry, self._audit_key)
+            new_head["keyed"] = True
+        entry["hash"] = new_head["hash"] = seal(entry)
         self._tables["audit"].insert(Document(entry, doc_id=seq))
-        self._files.set_meta("audit_head", {"count": seq, "hash": entry["hash"]})
+        self._files.set_meta("audit_head", new_head)
 
     def _insert(self, table: str, doc: dict[str, Any], doc_id: int | None = None) -> int:
         doc_id = doc_id or self._files.next_id(table)
@@ -836,13 +866,29 @@ class Store:
 
     # ----- verification ------------------------------------------------------------------------
 
-    def verify(self) -> list[Problem]:
+    def _verify_audit(self, anchors: Sequence[Anchor]) -> ChainReport:
+        files = self._files
+        # A file changed behind the store's back leaves the manifest alone: re-read it all.
+        files.forget_cache()
+        for table in self._tables.values():
+            table.forget()
+        head = files.meta.get("audit_head")
+        return verify_chain(files.items("audit"), head, self._audit_key, anchors)
+
+    def verify_audit(self, anchors: Sequence[Anchor] = ()) -> ChainReport:
+        """The audit chain from genesis to its head, its MACs (given the key) and the anchors."""
+        with self.reading():
+            return self._verify_audit(anchors)
+
+    def verify(self, audit_anchors: Sequence[Anchor] = ()) -> Findings:
         """Everything wrong with the store: damaged files, a broken audit chain, broken rules.
 
-        Read-only: every file is read from disk again, and nothing is removed or rewritten.
+        A list of problems (each a ``Problem``: ``damage`` when a file or document is broken);
+        its ``notes`` say what is not a problem but was not (fully) checked. Read-only: every
+        file is read from disk again, and nothing is removed or rewritten.
         """
         with self.reading():
-            return inspect(self._files)
+            return inspect(self._files, self._audit_key, audit_anchors)
 
 
 def _private_dirs(path: Path) -> list[Path]:
@@ -895,7 +941,7 @@ def open_store(
         raise StoreError(root, f"cannot create the data directory ({exc.strerror})") from None
     if not root.is_dir():
         raise StoreError(root, "is not a directory")
-    store = Store(root, clock=clock, lock_timeout=lock_timeout)
+    store = Store(root, clock=clock, lock_timeout=lock_timeout, audit_key=key_from_env(root))
     store.waiting = waiting
     store.open_or_create()
     return store

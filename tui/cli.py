@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation
+from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation, printable
 from store import Store, StoreError, data_dir, open_store
+from store.audit import Anchor, anchors_in, parse_anchor
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -148,7 +149,27 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--niss", metavar="NISS")
     audit.add_argument("--since", metavar="DATE", help="YYYY-MM-DD or DD/MM/YYYY")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
-    commands.add_parser("check", parents=[common], help="verify the store and its audit trail")
+    # An optional action: "audit [--entity …]" lists as before, "audit head" prints the head.
+    audit_actions = audit.add_subparsers(dest="audit_command", metavar="[head]")
+    head = audit_actions.add_parser(
+        "head", parents=[common], help="print the head, SEQ:HASH, to keep off this host"
+    )
+    head.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    check = commands.add_parser(
+        "check", parents=[common], help="verify the store and its audit trail"
+    )
+    check.add_argument(
+        "--audit-head",
+        action="append",
+        default=[],
+        metavar="SEQ:HASH",
+        help="a head printed earlier by 'audit head': the trail must still extend it (repeatable)",
+    )
+    check.add_argument(
+        "--audit-heads",
+        metavar="FILE",
+        help="every SEQ:HASH found in FILE (kept heads, a mail, a syslog extract)",
+    )
     return parser
 
 
@@ -178,7 +199,7 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "demo":
             return _demo(root)
         if args.command == "check":
-            return _check(root)
+            return _check(root, _anchors(args))
         if args.command == "admin":
             return _admin_console(root, args.admin_id, getattr(args, "lang", None))
         if args.command == "ssh":
@@ -346,9 +367,31 @@ def _demo(root: Path) -> int:
     return 0
 
 
-def _check(root: Path) -> int:
+def _anchors(args: argparse.Namespace) -> list[Anchor]:
+    anchors = []
+    for text in args.audit_head:
+        anchor = parse_anchor(text)
+        if anchor is None:
+            raise CommandError(f"--audit-head '{printable(text)}': give SEQ:HASH as printed "
+                               "by 'vaccinnet audit head'")  # fmt: skip
+        anchors.append(anchor)
+    if args.audit_heads:
+        try:
+            text = Path(args.audit_heads).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise CommandError(f"{args.audit_heads}: cannot be read ({exc.strerror})") from None
+        found = anchors_in(text)
+        if not found:
+            raise CommandError(f"{args.audit_heads}: holds no SEQ:HASH head")
+        anchors.extend(found)
+    return list(dict.fromkeys(anchors))  # a head mailed twice is one head
+
+
+def _check(root: Path, anchors: list[Anchor]) -> int:
     store = _existing_store(root)
-    problems = store.verify()
+    problems = store.verify(anchors)
+    for note in getattr(problems, "notes", ()):
+        print(f"NOTE {note}")
     if problems:
         for problem in problems:
             print(f"FAIL {problem}")
@@ -360,6 +403,9 @@ def _check(root: Path) -> int:
     print(f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
           f"{counts['requests']} requests, {counts['outbox']} mails, audit trail of "
           f"{counts['audit']} entries intact.")  # fmt: skip
+    if anchors:
+        print(f"OK the audit trail extends {len(anchors)} anchored head(s), the latest "
+              f"{max(anchors, key=lambda a: a.seq).short}")  # fmt: skip
     return 0
 
 
@@ -430,6 +476,8 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     from tui.i18n import BRUSSELS
 
     store = _existing_store(root)
+    if args.audit_command == "head":
+        return _audit_head(store, args.json)
     niss = normalize_niss(args.niss) if args.niss else None
     since = _parse_day(args.since) if args.since else None
     for entry in store.audit_entries(entity_id=args.entity, niss=niss, since=since):
@@ -441,6 +489,27 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
         print(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
               f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} {entry.request_id or '-':<7} "
               f"{detail}".rstrip())  # fmt: skip
+    return 0
+
+
+def _audit_head(store: Store, as_json: bool) -> int:
+    import json
+
+    report = store.verify_audit()
+    if report.findings:
+        # A head is only worth keeping if the trail up to it is intact.
+        for problem in report.findings:
+            print(f"FAIL {problem}")
+        print("vaccinnet: the audit trail is broken; no head printed", file=sys.stderr)
+        return 1
+    for note in report.findings.notes:
+        print(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts
+    head = report.head
+    if as_json:
+        print(json.dumps({"seq": head.seq, "hash": head.hash, "at": report.at,
+                          "keyed": report.keyed}))  # fmt: skip
+    else:
+        print(head)
     return 0
 
 

@@ -37,6 +37,7 @@ def _refused(store, data, capsys, monkeypatch):
     yield cli(capsys, "entity", "add", "--kind", "castle", "--data", data)  # a wrong argument
     _edit_segment(data, "audit", lambda docs: docs["2"].update(actor="someone else"))
     yield cli(capsys, "check", "--data", data)  # the audit chain no longer matches
+    yield cli(capsys, "audit", "head", "--data", data)
 
 
 def _unusable(store, data, capsys, monkeypatch):
