@@ -27,7 +27,8 @@ def letter_script(ch: str) -> str:
 
 
 def scripts_of(text: str) -> set[str]:
-    return {script for ch in text if (script := letter_script(ch))}
+    # Of the plain form: a full-width Latin letter is Latin ("FULLWIDTH LATIN …" by name).
+    return {script for ch in plain_form(text) if (script := letter_script(ch))}
 
 
 def mixed_script_words(text: str) -> list[str]:

@@ -81,6 +81,10 @@ def test_review_flags_a_full_width_name_with_its_ordinary_form():
     assert notice.code == "name_compatibility_forms"
     assert "Le prénom « Ｃｌａｉｒｅ »" in notice.message("fr")
     assert "« Claire »" in notice.message("fr") and "volle breedte" in notice.message("nl")
+    (half,) = _review_of("Ｄupont", "Claire")  # full width and plain mixed: still Latin only
+    assert half.code == "name_compatibility_forms" and "« Dupont »" in half.message("fr")
+    (mixed,) = _review_of("Ｄupоnt", "Claire")  # with a Cyrillic о as well
+    assert mixed.code == "name_mixed_scripts"
 
 
 def test_review_flags_a_name_in_another_script_without_refusing_it():
