@@ -621,11 +621,10 @@ class Store:
     # ----- the outbox's delivery ----------------------------------------------------------------
 
     def _mail(self, mail_id: str) -> tuple[int, Mail]:
-        text = str(mail_id).strip().upper()
-        doc_id = int(text[1:]) if text[:1] == "M" and text[1:].isdigit() else 0
+        doc_id = codec.mail_doc_id(mail_id)
         doc = self._files.get("outbox", doc_id) if doc_id else None
-        if doc is None:
-            raise KeyError(mail_id)
+        if doc_id is None or doc is None:
+            raise RuleViolation("unknown_mail", {"mail": str(mail_id).strip()})
         return doc_id, codec.mail_from_doc(doc)
 
     def _save_mail(self, doc_id: int, mail: Mail) -> Mail:

@@ -267,14 +267,16 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
     import getpass
 
     from rules import normalize_niss
+    from rules.fields import clean_admin_id
     from tui import ssh_keys
 
     keys = Path(args.authorized_keys)
     try:
         if args.ssh_command == "list":
-            _lines, grants = ssh_keys.read_grants(keys)
-            for grant in grants:
+            found = ssh_keys.read_keys(keys)
+            for grant in found.grants:
                 print(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
+            _warn_damaged(keys, found.damaged)
             return 0
         store = _existing_store(root)
         operator = getpass.getuser()
@@ -282,10 +284,15 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             fingerprint = (
                 args.fingerprint or ssh_keys.read_public_key(Path(args.key_file)).fingerprint
             )
-            for grant in ssh_keys.revoke(keys, fingerprint):
+            revoked = ssh_keys.revoke(keys, fingerprint)
+            for grant in revoked.gone:
                 store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
                 print(f"revoked {grant.identity} {fingerprint}")
-            return 0
+            _warn_damaged(keys, revoked.damaged)
+            for number in revoked.still_holding:
+                print(f"vaccinnet: {keys}: line {number} still holds this key, which can still "
+                      "log in through it: remove that line", file=sys.stderr)  # fmt: skip
+            return 1 if revoked.still_holding else 0
         key = ssh_keys.read_public_key(Path(args.key_file))
         if args.key_niss:
             niss = normalize_niss(args.key_niss)
@@ -294,18 +301,27 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
                                    "person will request access")  # fmt: skip
             identity = f"niss:{niss}"
         else:
-            if store.admin(args.key_admin) is None:
-                raise CommandError(f"{args.key_admin!r} is not an administrator")
-            identity = f"admin:{args.key_admin}"
+            # An id stored before ids had an alphabet must not reach a forced command.
+            admin_id = clean_admin_id(args.key_admin)
+            if store.admin(admin_id) is None:
+                raise CommandError(f"{admin_id!r} is not an administrator")
+            identity = f"admin:{admin_id}"
         data = root.resolve()
-        if ssh_keys.authorize(keys, _program(args.program), data, identity, key):
+        added, damaged = ssh_keys.authorize(keys, _program(args.program), data, identity, key)
+        if added:
             store.note_ssh_key(operator, "ssh_key_authorized", identity, key.fingerprint)
             print(f"authorized {identity} {key.fingerprint} in {keys}")
         else:
             print(f"{identity} {key.fingerprint} was already authorized")
+        _warn_damaged(keys, damaged)
         return 0
     except ssh_keys.KeyProblem as exc:
         raise CommandError(str(exc)) from None
+
+
+def _warn_damaged(keys: Path, damaged: Sequence[object]) -> None:
+    for damage in damaged:
+        print(f"vaccinnet: warning: {keys}: {damage}", file=sys.stderr)
 
 
 def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
