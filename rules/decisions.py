@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rules.fields import check_no_control_chars
 from rules.records import Admin, Link, Request, person_label
 from rules.requests import EntityState, check_keeps_someone
 from rules.violation import RuleViolation
@@ -71,6 +72,7 @@ def plan_approve(
 
 def clean_reason(reason: str | None, request_id: str = "") -> str:
     """A rejection carries a reason, sent to the entity: whitespace alone is no reason."""
+    check_no_control_chars(reason or "", "reason")
     text = " ".join(str(reason or "").split())
     if not text:
         raise RuleViolation("reason_required", {"request": request_id})
