@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation
+from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation, printable
 from store import Store, StoreError, data_dir, open_store
 
 if TYPE_CHECKING:
@@ -186,15 +186,36 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "audit":
             return _audit(root, args)
     except RuleViolation as refusal:
-        print(f"vaccinnet: {refusal.message(lang)}", file=sys.stderr)
+        print(f"vaccinnet: {printable(refusal.message(lang), multiline=True)}", file=sys.stderr)
         return 1
     except StoreError as exc:
-        print(f"vaccinnet: {exc}", file=sys.stderr)
+        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return exc.exit_status
     except CommandError as exc:
-        print(f"vaccinnet: {exc}", file=sys.stderr)
+        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        if os.environ.get("VACCINNET_DEBUG"):
+            raise
+        return _incident(exc, root, lang)
     return 0
+
+
+def _incident(error: BaseException, root: Path | None, lang: str) -> int:
+    """One line in the person's language; the trace goes to a log only the service can read."""
+    from tui.i18n import _, set_language
+    from tui.incidents import record_incident
+
+    incident, log = record_incident(error, root)
+    set_language(lang)
+    if log is None:
+        text = _("unexpected error (incident {id}); no log could be written.").format(id=incident)
+    else:
+        text = _("unexpected error (incident {id}); the details are in {log}.").format(
+            id=incident, log=log
+        )
+    print(f"vaccinnet: {printable(text)}", file=sys.stderr)
+    return 70
 
 
 def _staff_console(root: Path, niss: str, lang: str | None) -> int:
@@ -242,9 +263,18 @@ def _program(explicit: str | None) -> str:
     raise CommandError("cannot find the vaccinnet executable; give --program")
 
 
-def _ssh(root: Path, args: argparse.Namespace) -> int:
-    import getpass
+def _operator() -> str:
+    """Who runs the command, from the real uid: $LOGNAME and $USER are the caller's to set."""
+    import pwd
 
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _ssh(root: Path, args: argparse.Namespace) -> int:
     from rules import normalize_niss
     from tui import ssh_keys
 
@@ -253,17 +283,19 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
         if args.ssh_command == "list":
             _lines, grants = ssh_keys.read_grants(keys)
             for grant in grants:
-                print(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
+                # A key's comment is whatever its owner wrote: shown, never obeyed.
+                print(printable(f"{grant.identity:<24} {grant.key.fingerprint}  "
+                                f"{grant.key.comment}"))  # fmt: skip
             return 0
         store = _existing_store(root)
-        operator = getpass.getuser()
+        operator = _operator()
         if args.ssh_command == "revoke":
             fingerprint = (
                 args.fingerprint or ssh_keys.read_public_key(Path(args.key_file)).fingerprint
             )
             for grant in ssh_keys.revoke(keys, fingerprint):
                 store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
-                print(f"revoked {grant.identity} {fingerprint}")
+                print(printable(f"revoked {grant.identity} {fingerprint}"))
             return 0
         key = ssh_keys.read_public_key(Path(args.key_file))
         if args.key_niss:
@@ -407,9 +439,10 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
             continue
         when = datetime.fromisoformat(entry.at).astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
         detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
-        print(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
+        # Entries hold what people typed, and older ones predate the rules on control characters.
+        print(printable(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
               f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} {entry.request_id or '-':<7} "
-              f"{detail}".rstrip())  # fmt: skip
+              f"{detail}".rstrip()))  # fmt: skip
     return 0
 
 
@@ -418,12 +451,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         status = 130
-    except Exception as exc:  # one line for people; VACCINNET_DEBUG=1 for details
+    except Exception as exc:  # before the data dir is known; VACCINNET_DEBUG=1 raises instead
         if os.environ.get("VACCINNET_DEBUG"):
             raise
-        print(f"vaccinnet: unexpected error: {exc!r} (VACCINNET_DEBUG=1 shows details)",
-              file=sys.stderr)  # fmt: skip
-        status = 70
+        status = _incident(exc, None, _default_lang())
     sys.exit(status)
 
 

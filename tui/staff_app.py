@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from rules import Entity, Link, RuleViolation
+from rules import Entity, Link, RuleViolation, printable
 from store import Store, StoreError
 from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
+from tui.incidents import record_incident
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.no_access import NoAccessScreen
 from tui.screens.staff import StaffScreen
+
+INCIDENT = N_(
+    "Unexpected error (incident {id}). The details are in the service's log; give this number "
+    "to an administrator."
+)
 
 NAVIGATION_KEYS = [
     ("↑ ↓", N_("Move in the list")),
@@ -117,17 +127,49 @@ class ConsoleApp(App[None]):
     def show_error(self, problem: BaseException | None) -> None:
         """The one place where an unexpected failure becomes a message, never a traceback."""
         if isinstance(problem, RuleViolation):
-            text = problem.message(language())
+            key = text = problem.message(language())
         elif isinstance(problem, StoreError):
-            text = _("The store cannot be used: {problem}").format(problem=problem)
+            key = text = _("The store cannot be used: {problem}").format(problem=problem)
         else:
-            text = _("Something went wrong: {problem}").format(problem=repr(problem))
-        # Lists poll every second: one message per problem, not one per second.
+            # Lists poll every second: one incident per problem, not one per second.
+            key = f"{type(problem).__name__}: {problem}"
+            if key == self._last_error[0] and time.monotonic() - self._last_error[1] < 60:
+                return
+            incident, _log = record_incident(problem or RuntimeError("no error"), self.store.root)
+            text = _(INCIDENT).format(id=incident)
         now = time.monotonic()
-        if text == self._last_error[0] and now - self._last_error[1] < 60:
+        if key == self._last_error[0] and now - self._last_error[1] < 60:
             return
-        self._last_error = (text, now)
+        self._last_error = (key, now)
         self.notify(text, severity="error", timeout=10)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is literal text: messages carry names, reasons and server answers."""
+        super().notify(printable(message, multiline=True), title=printable(title),
+                       severity=severity, timeout=timeout, markup=False)  # fmt: skip
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Sub-titles carry entity names and ids: shown, never obeyed.
+        return super().format_title(printable(title), printable(sub_title))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash ends the console with one line; Textual's report would print local variables."""
+        if os.environ.get("VACCINNET_DEBUG"):  # developers, on their own data
+            super()._handle_exception(error)
+            return
+        incident, _log = record_incident(error, self.store.root)
+        self._return_code = 70
+        if not self._exit_renderables:
+            self._exit_renderables.append(Text("vaccinnet: " + _(INCIDENT).format(id=incident)))
+        self._close_messages_no_wait()
 
 
 class StaffApp(ConsoleApp):
