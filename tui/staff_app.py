@@ -6,7 +6,6 @@ import os
 import time
 from collections.abc import Iterable
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -60,6 +59,7 @@ class ConsoleApp(App[None]):
         self.store = store
         self.poll_interval = poll_interval
         self._last_error: tuple[str, float] = ("", 0.0)
+        self._incident_line = ""
         self._terminal_size: Size | None = None
         set_language(lang)
 
@@ -126,21 +126,22 @@ class ConsoleApp(App[None]):
 
     def show_error(self, problem: BaseException | None) -> None:
         """The one place where an unexpected failure becomes a message, never a traceback."""
+        text: str | None = None
         if isinstance(problem, RuleViolation):
             key = text = problem.message(language())
         elif isinstance(problem, StoreError):
             key = text = _("The store cannot be used: {problem}").format(problem=problem)
         else:
-            # Lists poll every second: one incident per problem, not one per second.
             key = f"{type(problem).__name__}: {problem}"
-            if key == self._last_error[0] and time.monotonic() - self._last_error[1] < 60:
-                return
-            incident, _log = record_incident(problem or RuntimeError("no error"), self.store.root)
-            text = _(INCIDENT).format(id=incident)
+        # Lists poll every second: one message (and one incident) per problem, not one per second.
         now = time.monotonic()
         if key == self._last_error[0] and now - self._last_error[1] < 60:
             return
         self._last_error = (key, now)
+        if text is None:
+            # The exception's text may hold data: it goes to the private log, not to the screen.
+            incident, _log = record_incident(problem or RuntimeError("no error"), self.store.root)
+            text = _(INCIDENT).format(id=incident)
         self.notify(text, severity="error", timeout=10)
 
     def notify(
@@ -167,9 +168,16 @@ class ConsoleApp(App[None]):
             return
         incident, _log = record_incident(error, self.store.root)
         self._return_code = 70
-        if not self._exit_renderables:
-            self._exit_renderables.append(Text("vaccinnet: " + _(INCIDENT).format(id=incident)))
+        if not self._incident_line:
+            self._incident_line = "vaccinnet: " + _(INCIDENT).format(id=incident)
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        if self._incident_line:
+            # soft_wrap: one line however long, which Rich would otherwise cut or break.
+            self.error_console.print(self._incident_line, soft_wrap=True)
+            self._incident_line = ""
+        super()._print_error_renderables()
 
 
 class StaffApp(ConsoleApp):
