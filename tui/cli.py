@@ -372,7 +372,7 @@ def _check(root: Path) -> int:
     counts = store.counts()
     if problems:
         for problem in problems:
-            print(f"FAIL {problem}")
+            print(f"FAIL {printable(problem)}")
         print(f"{root}: {len(problems)} problem(s) found.", file=sys.stderr)
         return 1
     print(f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
@@ -428,6 +428,7 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     import json
 
     from rules import normalize_niss
+    from rules.text import is_unsafe_char
     from tui.i18n import BRUSSELS
 
     store = _existing_store(root)
@@ -435,7 +436,9 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     since = _parse_day(args.since) if args.since else None
     for entry in store.audit_entries(entity_id=args.entity, niss=niss, since=since):
         if args.json:
-            print(json.dumps(entry.as_dict(), ensure_ascii=False))
+            line = json.dumps(entry.as_dict(), ensure_ascii=False)
+            # JSON escapes C0 only; C1 controls and bidi marks get the same \uXXXX form.
+            print("".join(f"\\u{ord(ch):04x}" if is_unsafe_char(ch) else ch for ch in line))
             continue
         when = datetime.fromisoformat(entry.at).astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
         detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())

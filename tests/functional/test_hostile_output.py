@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -34,11 +35,14 @@ def test_audit_text_output_shows_control_characters_inert(store, data, capsys):
     assert _no_raw_controls(out)
 
 
-def test_audit_json_output_stays_escaped(store, data, capsys):
-    store.note_ssh_key(f"ops{TITLE_REWRITE}", "ssh_key_revoked", f"niss:{DOCTOR}", "SHA256:x")
+def test_audit_json_output_escapes_every_control_character(store, data, capsys):
+    operator = f"ops{TITLE_REWRITE}\x9b2J\u202eé"
+    store.note_ssh_key(operator, "ssh_key_revoked", f"niss:{DOCTOR}", "SHA256:x")
     assert run(["--data", str(data), "audit", "--json"]) == 0
     out = capsys.readouterr().out
-    assert "ops\\u001b]0;P\\u001b\\\\" in out and _no_raw_controls(out)
+    assert "ops\\u001b]0;P\\u001b\\\\\\u009b2J\\u202eé" in out and _no_raw_controls(out)
+    entries = [json.loads(line) for line in out.splitlines()]
+    assert entries[-1]["actor"] == operator  # still the same JSON
 
 
 needs_ssh_keygen = pytest.mark.skipif(
