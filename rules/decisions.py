@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rules.fields import check_no_control_chars
 from rules.records import Admin, Link, Request, person_label
 from rules.requests import EntityState, check_keeps_someone
 from rules.violation import RuleViolation
@@ -77,6 +78,7 @@ def clean_reason(reason: str | None, request_id: str = "") -> str:
 
     Bounded, because it is copied into the request, its mail and the audit trail.
     """
+    check_no_control_chars(reason or "", "reason")
     text = " ".join(str(reason or "").split())
     if not text:
         raise RuleViolation("reason_required", {"request": request_id})

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from rules.scripts import mixed_script_words, plain_form
+from rules.text import has_unsafe_chars, printable
 from rules.violation import RuleViolation
 from rules.vocabulary import EMPLOYEE_TYPES, ENTITY_KINDS, ENTITY_LANGUAGES
 
 _NAME_PUNCTUATION = frozenset(" -'’")
+_ORDINARY_WHITESPACE = {ord(ch): " " for ch in "\t\n\r"}
 _ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Deliberately simple: one @, a dot in the domain, no spaces. Delivery proves the rest.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -16,6 +18,18 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _ADMIN_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 NAME_LIMIT = 100
 ENTITY_NAME_LIMIT = 200
+
+
+def check_no_control_chars(raw: object, field: str) -> None:
+    """Refuse control characters and direction marks: they would act on a reader's terminal.
+
+    Tabs and line breaks are ordinary whitespace in pasted text; the cleaners collapse them.
+    """
+    text = str(raw).strip()
+    if has_unsafe_chars(text.translate(_ORDINARY_WHITESPACE)):
+        # The refusal shows what was typed, so it must not carry the characters it refuses.
+        raise RuleViolation("control_characters", {"field": f"field.{field}",
+                                                   "value": printable(text)})  # fmt: skip
 
 
 def clean_name(raw: str, field: str = "name") -> str:
@@ -26,6 +40,7 @@ def clean_name(raw: str, field: str = "name") -> str:
     A word mixing Latin with Cyrillic or Greek letters (``Дupont``) is refused; a name written
     wholly in another script is a real person's name and passes (the review flags it).
     """
+    check_no_control_chars(raw, field)
     text = " ".join(plain_form(str(raw)).split())
     ok = (
         1 <= len(text) <= NAME_LIMIT
@@ -68,6 +83,7 @@ def clean_admin_name(raw: str) -> str:
 
 
 def clean_entity_name(raw: str) -> str:
+    check_no_control_chars(raw, "entity_name")
     text = " ".join(str(raw).split())
     if not 1 <= len(text) <= ENTITY_NAME_LIMIT or not text.isprintable():
         raise RuleViolation("invalid_entity_name", {"value": text})
@@ -81,6 +97,7 @@ def check_entity_kind(code: str) -> str:
 
 
 def clean_email(raw: str) -> str:
+    check_no_control_chars(raw, "email")
     text = str(raw).strip()
     if len(text) > 254 or not _EMAIL.fullmatch(text):
         raise RuleViolation("invalid_email", {"value": text})

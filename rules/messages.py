@@ -30,6 +30,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field} '{value}' mixes look-alike Latin, Cyrillic or Greek letters within one "
         "word: type each word in a single script.",
     },
+    "control_characters": {
+        "fr": "{field} contient un caractère de contrôle ou une marque de direction invisible, "
+        "ce qui n'est pas permis : « {value} ».",
+        "nl": "{field} bevat een stuurteken of een onzichtbaar richtingsteken, wat niet "
+        "toegelaten is: ‘{value}’.",
+        "en": "{field} contains a control character or an invisible direction mark, which is "
+        "not allowed: '{value}'.",
+    },
     "unknown_type": {
         "fr": "Le type d'employé « {value} » n'existe pas.",
         "nl": "Het type medewerker ‘{value}’ bestaat niet.",
@@ -315,6 +323,17 @@ FRAGMENTS: dict[str, dict[str, str]] = {
     "field.last_name": {"fr": "Le nom", "nl": "De naam", "en": "The last name"},
     "field.first_name": {"fr": "Le prénom", "nl": "De voornaam", "en": "The first name"},
     "field.name": {"fr": "Le nom", "nl": "De naam", "en": "The name"},
+    "field.entity_name": {
+        "fr": "Le nom de l'entité",
+        "nl": "De naam van de entiteit",
+        "en": "The entity name",
+    },
+    "field.email": {
+        "fr": "L'adresse électronique",
+        "nl": "Het e-mailadres",
+        "en": "The e-mail address",
+    },
+    "field.reason": {"fr": "La raison", "nl": "De reden", "en": "The reason"},
 }
 
 # Parameters whose value is a fragment key or a vocabulary code, translated at render time.
@@ -332,6 +351,7 @@ def fragment(key: str, lang: str) -> str:
 
 
 def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
+    from rules.text import printable
     from rules.vocabulary import status_label, type_label
 
     texts = MESSAGES.get(code)
@@ -346,8 +366,13 @@ def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
             values[key] = type_label(str(value), lang)
         elif key == "status":
             values[key] = status_label(str(value), lang)
-        elif key in _ECHOED and len(str(value)) > ECHO_LIMIT:
-            values[key] = str(value)[: ECHO_LIMIT - 1] + "…"
+        elif isinstance(value, str) or key in _ECHOED:
+            # A message is printed to terminals: what a person or a file supplied is shown, never
+            # obeyed, wherever the message ends up; and a 20 MB name is not echoed whole.
+            text = printable(value)
+            if key in _ECHOED and len(text) > ECHO_LIMIT:
+                text = text[: ECHO_LIMIT - 1] + "…"
+            values[key] = text
         else:
             values[key] = value
     try:

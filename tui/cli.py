@@ -207,15 +207,36 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "audit":
             return _audit(root, args)
     except RuleViolation as refusal:
-        print(f"vaccinnet: {refusal.message(lang)}", file=sys.stderr)
+        print(f"vaccinnet: {printable(refusal.message(lang), multiline=True)}", file=sys.stderr)
         return 1
     except StoreError as exc:
-        print(f"vaccinnet: {exc}", file=sys.stderr)
+        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return exc.exit_status
     except CommandError as exc:
-        print(f"vaccinnet: {exc}", file=sys.stderr)
+        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        if os.environ.get("VACCINNET_DEBUG"):
+            raise
+        return _incident(exc, root, lang)
     return 0
+
+
+def _incident(error: BaseException, root: Path | None, lang: str) -> int:
+    """One line in the person's language; the trace goes to a log only the service can read."""
+    from tui.i18n import _, set_language
+    from tui.incidents import record_incident
+
+    incident, log = record_incident(error, root)
+    set_language(lang)
+    if log is None:
+        text = _("unexpected error (incident {id}); no log could be written.").format(id=incident)
+    else:
+        text = _("unexpected error (incident {id}); the details are in {log}.").format(
+            id=incident, log=log
+        )
+    print(f"vaccinnet: {printable(text)}", file=sys.stderr)
+    return 70
 
 
 def _staff_console(root: Path, niss: str, lang: str | None) -> int:
@@ -263,9 +284,18 @@ def _program(explicit: str | None) -> str:
     raise CommandError("cannot find the vaccinnet executable; give --program")
 
 
-def _ssh(root: Path, args: argparse.Namespace) -> int:
-    import getpass
+def _operator() -> str:
+    """Who runs the command, from the real uid: $LOGNAME and $USER are the caller's to set."""
+    import pwd
 
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _ssh(root: Path, args: argparse.Namespace) -> int:
     from rules import normalize_niss
     from rules.fields import clean_admin_id
     from tui import ssh_keys
@@ -275,11 +305,13 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
         if args.ssh_command == "list":
             found = ssh_keys.read_keys(keys)
             for grant in found.grants:
-                print(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
+                # A key's comment is whatever its owner wrote: shown, never obeyed.
+                print(printable(f"{grant.identity:<24} {grant.key.fingerprint}  "
+                                f"{grant.key.comment}"))  # fmt: skip
             _warn_damaged(keys, found.damaged)
             return 0
         store = _existing_store(root)
-        operator = getpass.getuser()
+        operator = _operator()
         if args.ssh_command == "revoke":
             fingerprint = (
                 args.fingerprint or ssh_keys.read_public_key(Path(args.key_file)).fingerprint
@@ -287,7 +319,7 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             revoked = ssh_keys.revoke(keys, fingerprint)
             for grant in revoked.gone:
                 store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
-                print(f"revoked {grant.identity} {fingerprint}")
+                print(printable(f"revoked {grant.identity} {fingerprint}"))
             _warn_damaged(keys, revoked.damaged)
             for number in revoked.still_holding:
                 print(f"vaccinnet: {keys}: line {number} still holds this key, which can still "
@@ -399,7 +431,7 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
         print(f"NOTE {note}")
     if problems:
         for problem in problems:
-            print(f"FAIL {problem}")
+            print(f"FAIL {printable(problem)}")
         print(f"{root}: {len(problems)} problem(s) found.", file=sys.stderr)
         return 1
     print(f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
@@ -458,6 +490,7 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     import json
 
     from rules import normalize_niss
+    from rules.text import is_unsafe_char
     from tui.i18n import BRUSSELS
 
     store = _existing_store(root)
@@ -467,13 +500,16 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     since = _parse_day(args.since) if args.since else None
     for entry in store.audit_entries(entity_id=args.entity, niss=niss, since=since):
         if args.json:
-            print(json.dumps(entry.as_dict(), ensure_ascii=False))
+            line = json.dumps(entry.as_dict(), ensure_ascii=False)
+            # JSON escapes C0 only; C1 controls and bidi marks get the same \uXXXX form.
+            print("".join(f"\\u{ord(ch):04x}" if is_unsafe_char(ch) else ch for ch in line))
             continue
         when = datetime.fromisoformat(entry.at).astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
         detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
-        print(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
+        # Entries hold what people typed, and older ones predate the rules on control characters.
+        print(printable(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
               f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} {entry.request_id or '-':<7} "
-              f"{detail}".rstrip())  # fmt: skip
+              f"{detail}".rstrip()))  # fmt: skip
     return 0
 
 
@@ -503,12 +539,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         status = 130
-    except Exception as exc:  # one line for people; VACCINNET_DEBUG=1 for details
+    except Exception as exc:  # before the data dir is known; VACCINNET_DEBUG=1 raises instead
         if os.environ.get("VACCINNET_DEBUG"):
             raise
-        print(f"vaccinnet: unexpected error: {exc!r} (VACCINNET_DEBUG=1 shows details)",
-              file=sys.stderr)  # fmt: skip
-        status = 70
+        status = _incident(exc, None, _default_lang())
     sys.exit(status)
 
 
