@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rules.mail_address import clean_email as clean_email  # one module validates every field
 from rules.violation import RuleViolation
 from rules.vocabulary import EMPLOYEE_TYPES, ENTITY_KINDS, ENTITY_LANGUAGES
 
 _NAME_PUNCTUATION = frozenset(" -'’")
 _ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-# Deliberately simple: one @, a dot in the domain, no spaces. Delivery proves the rest.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def clean_name(raw: str, field: str = "name") -> str:
@@ -51,13 +50,6 @@ def check_entity_kind(code: str) -> str:
     if code not in ENTITY_KINDS:
         raise RuleViolation("unknown_kind", {"value": code})
     return code
-
-
-def clean_email(raw: str) -> str:
-    text = str(raw).strip()
-    if len(text) > 254 or not _EMAIL.fullmatch(text):
-        raise RuleViolation("invalid_email", {"value": text})
-    return text
 
 
 def check_entity_language(code: str) -> str:
