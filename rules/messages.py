@@ -172,6 +172,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The e-mail address '{value}' is not accepted: the part before the @ must have no "
         "accents or special letters, because few mail servers accept them.",
     },
+    "mail_not_failed.sent": {
+        "fr": "Le courriel {mail} a déjà été envoyé ; seul un courriel en échec peut être renvoyé.",
+        "nl": "De e-mail {mail} is al verzonden; enkel een mislukte e-mail kan opnieuw worden "
+        "verzonden.",
+        "en": "E-mail {mail} has already been sent; only a failed e-mail can be sent again.",
+    },
+    "mail_not_failed.pending": {
+        "fr": "Le courriel {mail} attend encore d'être envoyé ; seul un courriel en échec peut "
+        "être renvoyé.",
+        "nl": "De e-mail {mail} wacht nog op verzending; enkel een mislukte e-mail kan opnieuw "
+        "worden verzonden.",
+        "en": "E-mail {mail} is still waiting to be sent; only a failed e-mail can be sent again.",
+    },
     "invalid_language": {
         "fr": "La langue « {value} » n'est pas prise en charge (fr ou nl).",
         "nl": "De taal ‘{value}’ wordt niet ondersteund (fr of nl).",

@@ -30,6 +30,7 @@ from rules import (
     compose_decision_mail,
     is_manager,
 )
+from rules.outbox import check_retry
 from store import codec
 from store.audit import GENESIS, AuditEntry, seal, verify_chain
 from store.errors import StoreBusy, StoreError
@@ -643,6 +644,7 @@ class Store:
             if self._admin(admin_id) is None:
                 raise RuleViolation("not_authorized", message_key="not_authorized.admin")
             doc_id, mail = self._mail(mail_id)
+            check_retry(mail)
             retried = self._save_mail(doc_id, replace(mail, status="pending",
                                                       next_attempt_at=None))  # fmt: skip
             self._audit(admin_id, "mail_retried", mail.entity_id, None, mail.request_id,
