@@ -355,8 +355,7 @@ def test_the_watcher_keeps_going_past_a_mail_that_cannot_be_built(three, data):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and store_.outbox():
             time.sleep(0.2)
-        held_by_an_old_store(store_, middle, "fixed@example.be")
-        store_.retry_mail("adm", middle)
+        store_.retry_mail("adm", middle)  # the entity's address is a good one by now
         while time.monotonic() < deadline and store_.outbox():
             time.sleep(0.2)
         assert watcher.poll() is None, watcher.stderr.read()
@@ -366,6 +365,20 @@ def test_the_watcher_keeps_going_past_a_mail_that_cannot_be_built(three, data):
     assert watcher.returncode == 0, err
     assert {m.status for m in store_.outbox(None)} == {"sent"}
     assert f"failed {middle}: cannot be built" in err and "Traceback" not in err
+
+
+def test_a_mail_failed_on_its_address_is_retried_to_the_entity_s_corrected_one(three, smtp):
+    store_, (_, middle, _) = three
+    port, start = smtp
+    handler = Recorder()
+    start(handler)
+    deliver_due(store_, transport(port), SENDER)
+    store_.update_entity("adm", "cab", email="secretariat@cabinet-dupont.be")
+    assert store_.retry_mail("adm", middle).to == "secretariat@cabinet-dupont.be"
+    assert deliver_due(store_, transport(port), SENDER).sent == [middle]
+    assert handler.received[-1]["To"] == "secretariat@cabinet-dupont.be"
+    entry = store_.audit_entries()[-1]
+    assert entry.action == "mail_retried" and entry.detail["previous_to"] == UNBUILDABLE
 
 
 @pytest.mark.parametrize("interval", ["nan", "inf", "-inf", "0", "-1", "0.5", "soon", ""])
