@@ -28,15 +28,16 @@ def clean_email(raw: str) -> str:
     """
     text = str(raw).strip()
 
-    def refused(key: str = "invalid_email") -> RuleViolation:
-        return RuleViolation("invalid_email", {"value": printable(text)}, message_key=key)
+    def refused() -> RuleViolation:
+        return RuleViolation("invalid_email", {"value": printable(text)})
 
     local, at, domain = text.rpartition("@")
     # The bound before IDNA keeps a huge input from costing anything.
     if not at or len(text) > 1000 or has_unsafe_chars(text):
         raise refused()
     if not local.isascii():
-        raise refused("invalid_email.local_part_ascii")
+        raise RuleViolation("invalid_email", {"value": printable(text)},
+                            message_key="invalid_email.local_part_ascii")  # fmt: skip
     if len(local) > 64 or not _LOCAL_PART.fullmatch(local):
         raise refused()
     domain = _ascii_domain(domain)

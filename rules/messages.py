@@ -178,7 +178,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verzonden.",
         "en": "E-mail {mail} has already been sent; only a failed e-mail can be sent again.",
     },
-    "mail_not_failed.pending": {
+    "mail_not_failed": {
         "fr": "Le courriel {mail} attend encore d'être envoyé ; seul un courriel en échec peut "
         "être renvoyé.",
         "nl": "De e-mail {mail} wacht nog op verzending; enkel een mislukte e-mail kan opnieuw "
