@@ -10,13 +10,14 @@ import socket
 import ssl
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from rules import Mail, printable
+from rules import Mail, RuleViolation, printable
+from rules.fields import clean_email
 from store.store import Store
 
 CONFIG_FILE = "mail.toml"
@@ -124,8 +125,14 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
 def prepared(mail: Mail, sender: str) -> EmailMessage:
     """The message, already rendered once as it will be sent, or Rejected with the reason:
     whatever fails here is tied to this mail alone (an address from an old store, a header)."""
+    # An older version's store may hold addresses today's rule refuses, or non-ASCII domains
+    # it now sends in their IDNA form: the mailer sends only what the rule accepts.
     try:
-        message = build_message(mail, sender)
+        to = clean_email(mail.to)
+    except RuleViolation as refusal:
+        raise Rejected(f"invalid address: {refusal.message('en')}") from None
+    try:
+        message = build_message(replace(mail, to=to), sender)
         message.as_bytes(policy=email.policy.SMTP)
     except Exception as exc:  # the e-mail package raises AttributeError, IndexError… too
         raise Rejected(f"cannot be built: {type(exc).__name__}: {exc}") from None

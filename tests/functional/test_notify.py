@@ -19,16 +19,18 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 import store.mailer
-from rules import RuleViolation, make_niss
+from rules import Mail, RuleViolation, make_niss
 from store import StoreBusy
 from store.mailer import (
     ConfigError,
     MaildirTransport,
+    Rejected,
     SmtpConfig,
     SmtpTransport,
     build_message,
     deliver_due,
     load_config,
+    prepared,
 )
 from tests.conftest import DOCTOR, NURSE, NURSE_2
 from tui.cli import run
@@ -245,15 +247,40 @@ def test_notify_once_delivers_the_others_when_one_mail_cannot_be_built(three, da
     assert run(["notify", "--once", "--data", str(data)]) == 0
     out, err = capsys.readouterr()
     assert "sent 2, deferred 0, failed 1" in out
-    assert f"failed {middle}: cannot be built" in err
+    assert f"failed {middle}: invalid address: The e-mail address '{UNBUILDABLE}'" in err
     assert sorted(m["X-Vaccinnet-Request"] for m in handler.received) == sorted(
         m.request_id for m in store_.outbox(None) if m.id != middle
     )
     (failed,) = store_.outbox("failed")
-    assert failed.id == middle and failed.last_error.startswith("cannot be built:")
+    assert failed.id == middle and failed.last_error.startswith("invalid address:")
     assert {m.id for m in store_.outbox(None) if m.status == "sent"} == {first, last}
     assert run(["notify", "--once", "--data", str(data)]) == 0  # nothing left, nothing resent
     assert len(handler.received) == 2
+
+
+@pytest.mark.parametrize(
+    ("to", "subject", "reason"),
+    [
+        ("", "Vaccinnet", "invalid address"),
+        ("zoë@cabinet.be", "Vaccinnet", "invalid address"),
+        ("a\udcff@b.be", "Vaccinnet", "invalid address"),
+        ("cab@example.be\r\nBcc: all@example.be", "Vaccinnet", "invalid address"),
+        ("cab@example.be", "Vaccinnet\r\nBcc: all@example.be", "cannot be built: ValueError"),
+    ],
+)
+def test_what_an_old_store_may_hold_is_refused_before_any_server_is_asked(to, subject, reason):
+    mail = Mail(to=to, subject=subject, body="b", id="M000001", request_id="R000001")
+    with pytest.raises(Rejected, match=f"^{reason}"):
+        prepared(mail, SENDER)
+
+
+def test_an_old_non_ascii_domain_is_sent_in_its_idna_form(decided, smtp):
+    held_by_an_old_store(decided, decided.outbox()[0].id, "info@crèche-été.be")
+    port, start = smtp
+    handler = Recorder()
+    start(handler)
+    assert len(deliver_due(decided, transport(port), SENDER).sent) == 2
+    assert handler.received[0]["To"] == "info@xn--crche-t-3xanb.be"
 
 
 def test_a_recipient_refused_by_the_server_fails_alone(three, smtp):
@@ -364,7 +391,7 @@ def test_the_watcher_keeps_going_past_a_mail_that_cannot_be_built(three, data):
         _, err = watcher.communicate(timeout=30)
     assert watcher.returncode == 0, err
     assert {m.status for m in store_.outbox(None)} == {"sent"}
-    assert f"failed {middle}: cannot be built" in err and "Traceback" not in err
+    assert f"failed {middle}: invalid address" in err and "Traceback" not in err
 
 
 def test_a_mail_failed_on_its_address_is_retried_to_the_entity_s_corrected_one(three, smtp):
