@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.policy
 import itertools
 import os
@@ -234,11 +235,13 @@ class MaildirTransport:
             folder = self.path / sub
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.chmod(folder, 0o700)
-        # Mails written by earlier versions, 0644, are closed too.
+        # Mails written by earlier versions, 0644, are closed too; at best effort, since the
+        # 0700 directories already keep others out and one odd file must not stop delivery.
         for sub in ("new", "cur"):
             for entry in os.scandir(self.path / sub):
-                if entry.is_file(follow_symlinks=False) and entry.stat().st_mode & 0o077:
-                    os.chmod(entry.path, 0o600)
+                with contextlib.suppress(OSError):
+                    if entry.is_file(follow_symlinks=False) and entry.stat().st_mode & 0o077:
+                        os.chmod(entry.path, 0o600)
         self._private = True
 
     def _deliver(self, data: bytes) -> None:
