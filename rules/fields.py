@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rules.mail_address import clean_email as clean_email  # one module validates every field
+from rules.scripts import mixed_script_words, plain_form
 from rules.violation import RuleViolation
 from rules.vocabulary import EMPLOYEE_TYPES, ENTITY_KINDS, ENTITY_LANGUAGES
 
 _NAME_PUNCTUATION = frozenset(" -'’")
 _ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# An admin id ends up in an SSH forced command and in file listings: a login-like alphabet.
+_ADMIN_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+NAME_LIMIT = 100
+ENTITY_NAME_LIMIT = 200
 
 
 def clean_name(raw: str, field: str = "name") -> str:
-    """Trim, normalise to NFC and collapse inner spaces; refuse anything but a person's name."""
-    text = unicodedata.normalize("NFC", " ".join(str(raw).split()))
+    """Trim, collapse inner spaces and refuse anything but a person's name.
+
+    Full-width letters and other compatibility forms (``Ｄｕｐｏｎｔ``) become the ordinary
+    letters they stand for (NFKC), so that a name cannot look like another one it is not.
+    A word mixing Latin with Cyrillic or Greek letters (``Дupont``) is refused; a name written
+    wholly in another script is a real person's name and passes (the review flags it).
+    """
+    text = " ".join(plain_form(str(raw)).split())
     ok = (
-        1 <= len(text) <= 100
+        1 <= len(text) <= NAME_LIMIT
         and any(ch.isalpha() for ch in text)
         and all(ch.isalpha() or ch in _NAME_PUNCTUATION for ch in text)
     )
     if not ok:
         raise RuleViolation("invalid_name", {"field": f"field.{field}", "value": str(raw).strip()})
+    if mixed := mixed_script_words(text):
+        raise RuleViolation("mixed_script_name", {"field": f"field.{field}", "value": mixed[0]})
     return text
 
 
@@ -39,9 +51,24 @@ def clean_entity_id(raw: str) -> str:
     return text
 
 
+def clean_admin_id(raw: str) -> str:
+    text = str(raw).strip()
+    if not _ADMIN_ID.fullmatch(text):
+        raise RuleViolation("invalid_admin_id", {"value": text})
+    return text
+
+
+def clean_admin_name(raw: str) -> str:
+    """An administrator's name as shown in the trail: printable, one line, at most 100."""
+    text = " ".join(str(raw).split())
+    if not 1 <= len(text) <= NAME_LIMIT or not text.isprintable():
+        raise RuleViolation("invalid_admin_name", {"value": text})
+    return text
+
+
 def clean_entity_name(raw: str) -> str:
     text = " ".join(str(raw).split())
-    if not 1 <= len(text) <= 200 or not text.isprintable():
+    if not 1 <= len(text) <= ENTITY_NAME_LIMIT or not text.isprintable():
         raise RuleViolation("invalid_entity_name", {"value": text})
     return text
 

@@ -22,6 +22,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field} '{value}' is not valid: 1 to 100 characters, only letters, spaces, "
         "hyphens and apostrophes.",
     },
+    "mixed_script_name": {
+        "fr": "{field} « {value} » mêle dans un même mot des lettres latines, cyrilliques ou "
+        "grecques qui se ressemblent : tapez chaque mot dans un seul alphabet.",
+        "nl": "{field} ‘{value}’ mengt in één woord Latijnse, Cyrillische of Griekse letters die "
+        "op elkaar lijken: typ elk woord in één enkel schrift.",
+        "en": "{field} '{value}' mixes look-alike Latin, Cyrillic or Greek letters within one "
+        "word: type each word in a single script.",
+    },
     "unknown_type": {
         "fr": "Le type d'employé « {value} » n'existe pas.",
         "nl": "Het type medewerker ‘{value}’ bestaat niet.",
@@ -117,6 +125,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Geef de reden op waarom aanvraag {request} wordt afgewezen.",
         "en": "Give the reason for rejecting request {request}.",
     },
+    "reason_too_long": {
+        "fr": "La raison du rejet de la demande {request} compte {length} caractères ; "
+        "{limit} au plus.",
+        "nl": "De reden van afwijzing van aanvraag {request} telt {length} tekens; hoogstens "
+        "{limit}.",
+        "en": "The reason for rejecting request {request} has {length} characters; {limit} at "
+        "most.",
+    },
     "not_pending": {
         "fr": "La demande {request} pour {person} n'est plus en attente (statut : {status}).",
         "nl": "Aanvraag {request} voor {person} is niet meer in behandeling (status: {status}).",
@@ -126,6 +142,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La demande « {request} » n'existe pas.",
         "nl": "Aanvraag ‘{request}’ bestaat niet.",
         "en": "Request '{request}' does not exist.",
+    },
+    "unknown_mail": {
+        "fr": "Le courriel « {mail} » n'existe pas.",
+        "nl": "E-mail ‘{mail}’ bestaat niet.",
+        "en": "Mail '{mail}' does not exist.",
     },
     "unknown_entity": {
         "fr": "L'entité « {value} » n'existe pas.",
@@ -216,6 +237,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This national register number is already known under another name: {other} "
         "(request: {person}).",
     },
+    "name_mixed_scripts": {
+        "fr": "{field} « {value} » mêle dans un même mot des lettres latines, cyrilliques ou "
+        "grecques qui se ressemblent : il peut imiter un autre nom.",
+        "nl": "{field} ‘{value}’ mengt in één woord Latijnse, Cyrillische of Griekse letters die "
+        "op elkaar lijken: de naam kan een andere naam nabootsen.",
+        "en": "{field} '{value}' mixes look-alike Latin, Cyrillic or Greek letters within one "
+        "word: it may imitate another name.",
+    },
+    "name_compatibility_forms": {
+        "fr": "{field} « {value} » est écrit en caractères pleine chasse ou de compatibilité ; "
+        "en lettres ordinaires : « {plain} ».",
+        "nl": "{field} ‘{value}’ is geschreven met tekens van volle breedte of "
+        "compatibiliteitstekens; in gewone letters: ‘{plain}’.",
+        "en": "{field} '{value}' is written in full-width or compatibility characters; in "
+        "ordinary letters: '{plain}'.",
+    },
+    "name_other_script": {
+        "fr": "{field} « {value} » est écrit en {script} ; le registre national écrit les noms "
+        "en lettres latines : vérifiez-le.",
+        "nl": "{field} ‘{value}’ is geschreven in {script}; het rijksregister schrijft namen in "
+        "Latijnse letters: kijk het na.",
+        "en": "{field} '{value}' is written in {script}; the national register writes names in "
+        "Latin letters: check it.",
+    },
     "linked_elsewhere": {
         "fr": "{person} est aussi lié(e) à : {entities}.",
         "nl": "{person} is ook gekoppeld aan: {entities}.",
@@ -241,10 +286,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Er bestaat al een beheerder met id ‘{value}’.",
         "en": "An administrator with id '{value}' already exists.",
     },
-    "invalid_admin": {
-        "fr": "L'identifiant ou le nom d'administrateur « {value} » n'est pas valide.",
-        "nl": "De id of naam van de beheerder ‘{value}’ is ongeldig.",
-        "en": "The administrator id or name '{value}' is not valid.",
+    "invalid_admin_id": {
+        "fr": "L'identifiant d'administrateur « {value} » n'est pas valide : 1 à 32 caractères, "
+        "lettres minuscules sans accent, chiffres, « . », « _ » et « - », en commençant par "
+        "une lettre ou un chiffre.",
+        "nl": "Beheerders-id ‘{value}’ is ongeldig: 1 tot 32 tekens, kleine letters zonder "
+        "accent, cijfers, ‘.’, ‘_’ en ‘-’, beginnend met een letter of cijfer.",
+        "en": "Administrator id '{value}' is not valid: 1 to 32 characters, lower-case letters "
+        "without accents, digits, '.', '_' and '-', starting with a letter or digit.",
+    },
+    "invalid_admin_name": {
+        "fr": "Le nom d'administrateur « {value} » n'est pas valide : 1 à 100 caractères "
+        "imprimables.",
+        "nl": "Beheerdersnaam ‘{value}’ is ongeldig: 1 tot 100 afdrukbare tekens.",
+        "en": "Administrator name '{value}' is not valid: 1 to 100 printable characters.",
     },
 }
 
@@ -270,13 +325,28 @@ FRAGMENTS: dict[str, dict[str, str]] = {
         "nl": "de controlecijfers (de laatste twee) kloppen niet",
         "en": "the check digits (the last two) do not match",
     },
+    "niss.zeros": {
+        "fr": "un numéro fait uniquement de zéros n'est attribué à personne",
+        "nl": "een nummer van enkel nullen is aan niemand toegekend",
+        "en": "a number of zeros only is nobody's number",
+    },
+    "script.cyrillic": {"fr": "cyrillique", "nl": "het Cyrillisch", "en": "Cyrillic"},
+    "script.greek": {"fr": "grec", "nl": "het Grieks", "en": "Greek"},
+    "script.other": {
+        "fr": "caractères d'un autre alphabet que le latin",
+        "nl": "een ander schrift dan het Latijnse",
+        "en": "a script other than Latin",
+    },
     "field.last_name": {"fr": "Le nom", "nl": "De naam", "en": "The last name"},
     "field.first_name": {"fr": "Le prénom", "nl": "De voornaam", "en": "The first name"},
     "field.name": {"fr": "Le nom", "nl": "De naam", "en": "The name"},
 }
 
 # Parameters whose value is a fragment key or a vocabulary code, translated at render time.
-_TRANSLATED = {"detail", "field"}
+_TRANSLATED = {"detail", "field", "script"}
+# Parameters that echo what somebody typed: a 20 MB value must not make a 20 MB message.
+_ECHOED = {"value", "niss", "request", "mail"}
+ECHO_LIMIT = 80
 
 
 def fragment(key: str, lang: str) -> str:
@@ -301,6 +371,8 @@ def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
             values[key] = type_label(str(value), lang)
         elif key == "status":
             values[key] = status_label(str(value), lang)
+        elif key in _ECHOED and len(str(value)) > ECHO_LIMIT:
+            values[key] = str(value)[: ECHO_LIMIT - 1] + "…"
         else:
             values[key] = value
     try:

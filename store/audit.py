@@ -1,16 +1,27 @@
-"""The audit trail's hash chain: how an entry is sealed and how the chain is verified."""
+"""The audit trail's hash chain: how an entry is sealed, keyed, anchored and verified."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import hmac
+import os
+import re
+import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+from store.errors import StoreError
+
 GENESIS = "0" * 64
+KEY_FILE_ENV = "VACCINNET_AUDIT_KEY_FILE"
+MIN_KEY_BYTES = 32
+# "SEQ:HASH" wherever it stands, so a mail or a syslog extract can be given as it is.
+_ANCHOR = re.compile(r"(?<![0-9A-Za-z])(\d{1,12}):([0-9a-fA-F]{64})(?![0-9A-Za-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +36,7 @@ class AuditEntry:
     detail: dict[str, Any]
     prev: str
     hash: str
+    mac: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -35,25 +47,139 @@ class AuditEntry:
 
 
 def seal(entry: dict[str, Any]) -> str:
-    """SHA-256 of the entry without its own hash, keys sorted so the result is canonical."""
+    """SHA-256 of the entry without its own hash, keys sorted so the result is canonical.
+
+    The MAC is part of what is sealed: stripping it breaks the chain like any other edit.
+    """
     body = {k: v for k, v in entry.items() if k != "hash"}
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+def mac(entry: dict[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 of the entry's canonical body (prev included), without hash and MAC."""
+    body = {k: v for k, v in entry.items() if k not in ("hash", "mac")}
+    message = b"vaccinnet-audit-1\n" + orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def load_key(path: Path, data_dir: Path) -> bytes:
+    """The audit key from its file, refused where the data's writers could read or replace it."""
+    try:
+        # A symlink inside the data directory could be replaced by the data's writers too.
+        named, resolved = path.expanduser().absolute(), path.expanduser().resolve()
+        homes = (data_dir.absolute(), data_dir.resolve())
+        inside = any(p.is_relative_to(home) for p in (named, resolved) for home in homes)
+    except OSError as exc:
+        raise StoreError(path, f"audit key file cannot be resolved ({exc.strerror})") from None
+    if inside:
+        raise StoreError(
+            path,
+            f"the audit key file must be outside the data directory "
+            f"{data_dir}: whoever can write the data could read it",
+        )
+    try:
+        with open(resolved, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise StoreError(path, "the audit key file is not a regular file")
+            if st.st_mode & 0o077:
+                raise StoreError(
+                    path,
+                    f"the audit key file is open to others (mode {st.st_mode & 0o777:04o}); "
+                    "make it 0600 (or 0400), owned by the service account",
+                )
+            key = fh.read(4096).strip()
+    except OSError as exc:
+        raise StoreError(path, f"the audit key file cannot be read ({exc.strerror})") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise StoreError(
+            path,
+            f"the audit key holds {len(key)} bytes; use at least "
+            f"{MIN_KEY_BYTES} random ones (openssl rand -hex 32)",
+        )
+    return key
+
+
+def key_from_env(data_dir: Path) -> bytes | None:
+    """The key named by $VACCINNET_AUDIT_KEY_FILE, or None when it is not set."""
+    name = os.environ.get(KEY_FILE_ENV, "").strip()
+    return load_key(Path(name), data_dir) if name else None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A head recorded elsewhere: entry ``seq`` had hash ``hash`` (0 and GENESIS: empty)."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @property
+    def short(self) -> str:
+        return f"{self.seq}:{self.hash[:12]}…"
+
+
+def parse_anchor(text: str) -> Anchor | None:
+    found = _ANCHOR.fullmatch(text.strip())
+    return Anchor(int(found[1]), found[2].lower()) if found else None
+
+
+def anchors_in(text: str) -> list[Anchor]:
+    """Every SEQ:HASH in a text (a file of heads, a mailbox, a syslog extract)."""
+    return [Anchor(int(m[1]), m[2].lower()) for m in _ANCHOR.finditer(text)]
+
+
+class Findings(list[str]):
+    """Problems found (the list), with notes that are not problems (unkeyed entries, …)."""
+
+    def __init__(self, problems: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
+        super().__init__(problems)
+        self.notes = list(notes)
+
+
+@dataclass
+class ChainReport:
+    findings: Findings
+    head: Anchor
+    at: str | None = None
+    keyed: bool = False
+
+
+def _span(first: int, last: int) -> str:
+    return f"{first}" if first == last else f"{first}–{last}"
+
+
+def _entries(first: int, last: int) -> str:
+    return f"audit entry {first}" if first == last else f"audit entries {first}–{last}"
+
+
 def verify_chain(
-    docs: Iterable[tuple[int, dict[str, Any]]], head: dict[str, Any] | None
-) -> list[str]:
-    """Every place where the chain breaks; an empty list means it is intact."""
+    docs: Iterable[tuple[int, Any]],
+    head: dict[str, Any] | None,
+    key: bytes | None = None,
+    anchors: Sequence[Anchor] = (),
+) -> ChainReport:
+    """Every place where the chain breaks, a wrong or missing MAC, an anchor it no longer extends.
+
+    Without the key MACs cannot be checked, but an entry without one after entries with one
+    is still a failure: a writer that has the key never writes it.
+    """
     problems: list[str] = []
-    expected_seq, prev = 1, GENESIS
+    notes: list[str] = []
+    wanted = {anchor.seq for anchor in anchors}
+    at_anchor: dict[int, str] = {0: GENESIS}
+    expected_seq, prev, last_at, last_keyed = 1, GENESIS, None, False
+    unkeyed: list[int] = []  # first and last entry written before any keyed one
+    keyed_from = 0
     for doc_id, doc in docs:
+        if not isinstance(doc, dict):
+            problems.append(f"audit entry {doc_id} is not an object (damaged)")
+            expected_seq, prev = doc_id + 1, ""
+            continue
         if doc_id != expected_seq:
-            missing = (
-                f"{expected_seq}"
-                if doc_id == expected_seq + 1
-                else (f"{expected_seq}–{doc_id - 1}")
-            )
-            problems.append(f"audit entry {missing} is missing (removed)")
+            problems.append(f"audit entry {_span(expected_seq, doc_id - 1)} is missing (removed)")
         if doc.get("seq") != doc_id:
             problems.append(f"audit entry {doc_id} carries sequence {doc.get('seq')} (moved)")
         if doc.get("hash") != seal(doc):
@@ -63,7 +189,32 @@ def verify_chain(
                 f"audit entry {doc_id} does not follow entry {doc_id - 1} "
                 "(removed, inserted or reordered)"
             )
+        entry_mac = doc.get("mac")
+        if entry_mac is None:
+            if keyed_from:
+                problems.append(
+                    f"audit entry {doc_id} has no MAC although entries since "
+                    f"{keyed_from} have one (written without the audit key)"
+                )
+            elif unkeyed:
+                unkeyed[1] = doc_id
+            else:
+                unkeyed = [doc_id, doc_id]
+        else:
+            keyed_from = keyed_from or doc_id
+            if key is not None and not (
+                # Bytes: compare_digest raises on a str that is not ASCII.
+                isinstance(entry_mac, str)
+                and hmac.compare_digest(entry_mac.encode(), mac(doc, key).encode())
+            ):
+                problems.append(
+                    f"audit entry {doc_id} has a wrong MAC (forged, or written "
+                    "with another audit key)"
+                )
+        if doc_id in wanted:
+            at_anchor[doc_id] = str(doc.get("hash"))
         expected_seq, prev = doc_id + 1, doc.get("hash", "")
+        last_at, last_keyed = doc.get("at"), entry_mac is not None
     count = expected_seq - 1
     head = head or {"count": 0, "hash": GENESIS}
     if head.get("count") != count:
@@ -73,4 +224,36 @@ def verify_chain(
         )
     elif head.get("hash") != prev:
         problems.append(f"the last audit entry ({count}) is not the one that was written")
-    return problems
+    for anchor in anchors:
+        found = at_anchor.get(anchor.seq)
+        if anchor.seq > count:
+            problems.append(
+                f"audit anchor {anchor.short}: the trail now ends at entry {count} "
+                "(truncated, the head rewritten)"
+            )
+        elif found is None:
+            problems.append(f"audit anchor {anchor.short}: entry {anchor.seq} is missing (removed)")
+        elif found != anchor.hash:
+            problems.append(
+                f"audit anchor {anchor.short}: entry {anchor.seq} now has hash "
+                f"{found[:12]}… (history rewritten at or before entry "
+                f"{anchor.seq})"
+            )
+    if unkeyed and keyed_from:
+        notes.append(
+            f"no MAC on {_entries(*unkeyed)} (written before the audit key was introduced)"
+        )
+    elif unkeyed and key is not None:
+        notes.append(f"no MAC on {_entries(*unkeyed)} (none was written with the audit key yet)")
+    if keyed_from and key is not None and not problems:
+        notes.append(f"MACs checked with the audit key: {_entries(keyed_from, count)}")
+    if keyed_from and key is None:
+        notes.append(
+            f"MACs not checked (no audit key: set {KEY_FILE_ENV}): {_entries(keyed_from, count)}"
+        )
+    return ChainReport(
+        Findings(problems, notes),
+        Anchor(count, prev or GENESIS),
+        last_at,
+        last_keyed,
+    )

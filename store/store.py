@@ -32,7 +32,18 @@ from rules import (
 )
 from rules.outbox import check_retry
 from store import codec
-from store.audit import GENESIS, AuditEntry, seal, verify_chain
+from store.audit import (
+    GENESIS,
+    KEY_FILE_ENV,
+    Anchor,
+    AuditEntry,
+    ChainReport,
+    Findings,
+    key_from_env,
+    mac,
+    seal,
+    verify_chain,
+)
 from store.errors import StoreBusy, StoreError
 from store.segments import SegmentFiles
 from store.tables import SegmentDB, SegmentTable
@@ -110,8 +121,16 @@ class Activity:
 class Store:
     """One data directory shared by many processes: every write is one locked transaction."""
 
-    def __init__(self, root: Path, clock: Clock | None = None, lock_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        root: Path,
+        clock: Clock | None = None,
+        lock_timeout: float = 30.0,
+        audit_key: bytes | None = None,
+    ) -> None:
         self.root = root
+        # Held in memory only: the key never goes into the store.
+        self._audit_key = audit_key
         self._clock = clock or _utc_now
         self._lock_timeout = lock_timeout
         self._mutex = threading.RLock()
@@ -250,6 +269,13 @@ class Store:
         **detail: Any,
     ) -> None:
         head = self._files.meta.get("audit_head") or {"count": 0, "hash": GENESIS}
+        if head.get("keyed") and self._audit_key is None:
+            # Fail closed: an entry without a MAC after keyed ones would read as a forgery.
+            raise StoreError(
+                KEY_FILE_ENV,
+                "is not set, but the audit trail is keyed (its entries carry a MAC): "
+                "every program that writes needs the key",
+            )
         seq = int(head["count"]) + 1
         entry = {
             "seq": seq,
@@ -262,9 +288,13 @@ class Store:
             "detail": detail,
             "prev": head["hash"],
         }
-        entry["hash"] = seal(entry)
+        new_head: dict[str, Any] = {"count": seq}
+        if self._audit_key is not None:
+            entry["mac"] = mac(entry, self._audit_key)
+            new_head["keyed"] = True
+        entry["hash"] = new_head["hash"] = seal(entry)
         self._tables["audit"].insert(Document(entry, doc_id=seq))
-        self._files.set_meta("audit_head", {"count": seq, "hash": entry["hash"]})
+        self._files.set_meta("audit_head", new_head)
 
     def _insert(self, table: str, doc: dict[str, Any], doc_id: int | None = None) -> int:
         doc_id = doc_id or self._files.next_id(table)
@@ -592,11 +622,10 @@ class Store:
     # ----- the outbox's delivery ----------------------------------------------------------------
 
     def _mail(self, mail_id: str) -> tuple[int, Mail]:
-        text = str(mail_id).strip().upper()
-        doc_id = int(text[1:]) if text[:1] == "M" and text[1:].isdigit() else 0
+        doc_id = codec.mail_doc_id(mail_id)
         doc = self._files.get("outbox", doc_id) if doc_id else None
-        if doc is None:
-            raise KeyError(mail_id)
+        if doc_id is None or doc is None:
+            raise RuleViolation("unknown_mail", {"mail": str(mail_id).strip()})
         return doc_id, codec.mail_from_doc(doc)
 
     def _save_mail(self, doc_id: int, mail: Mail) -> Mail:
@@ -801,15 +830,28 @@ class Store:
 
     # ----- verification ------------------------------------------------------------------------
 
-    def verify(self) -> list[str]:
-        """Everything wrong with the store: damaged files, a broken audit chain, broken rules."""
+    def _verify_audit(self, anchors: Sequence[Anchor]) -> ChainReport:
+        files = self._files
+        # A file changed behind the store's back leaves the manifest alone: re-read it all.
+        files.forget_cache()
+        for table in self._tables.values():
+            table.forget()
+        head = files.meta.get("audit_head")
+        return verify_chain(files.items("audit"), head, self._audit_key, anchors)
+
+    def verify_audit(self, anchors: Sequence[Anchor] = ()) -> ChainReport:
+        """The audit chain from genesis to its head, its MACs (given the key) and the anchors."""
+        with self.reading():
+            return self._verify_audit(anchors)
+
+    def verify(self, audit_anchors: Sequence[Anchor] = ()) -> Findings:
+        """Everything wrong with the store: damaged files, a broken audit chain, broken rules.
+
+        A list of problems; its ``notes`` say what is not a problem but was not (fully) checked.
+        """
         with self.reading():
             files = self._files
-            # A file changed behind the store's back leaves the manifest alone: re-read it all.
-            files.forget_cache()
-            for table in self._tables.values():
-                table.forget()
-            problems = verify_chain(files.items("audit"), files.meta.get("audit_head"))
+            problems = self._verify_audit(audit_anchors).findings
             for table in TABLES:
                 last = max((doc_id for doc_id, _ in files.items(table)), default=0)
                 if last >= files.next_id(table):
@@ -856,6 +898,6 @@ def open_store(data_dir: str | os.PathLike[str], clock: Clock | None = None) -> 
         raise StoreError(root, f"cannot create the data directory ({exc.strerror})") from None
     if not root.is_dir():
         raise StoreError(root, "is not a directory")
-    store = Store(root, clock=clock)
+    store = Store(root, clock=clock, audit_key=key_from_env(root))
     store.open_or_create()
     return store

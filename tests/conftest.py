@@ -36,6 +36,8 @@ def _isolated_data(tmp_path, monkeypatch):
     # No test may ever touch a real user's data directory.
     monkeypatch.setenv("VACCINNET_DATA", str(tmp_path / "default-data"))
     monkeypatch.delenv("VACCINNET_LANG", raising=False)
+    # Nor an audit key of the machine: tests that want one set their own.
+    monkeypatch.delenv("VACCINNET_AUDIT_KEY_FILE", raising=False)
 
 
 @pytest.fixture

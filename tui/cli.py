@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation
+from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation, printable
 from store import Store, StoreError, data_dir, open_store
+from store.audit import Anchor, anchors_in, parse_anchor
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -158,7 +159,27 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--niss", metavar="NISS")
     audit.add_argument("--since", metavar="DATE", help="YYYY-MM-DD or DD/MM/YYYY")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
-    commands.add_parser("check", parents=[common], help="verify the store and its audit trail")
+    # An optional action: "audit [--entity …]" lists as before, "audit head" prints the head.
+    audit_actions = audit.add_subparsers(dest="audit_command", metavar="[head]")
+    head = audit_actions.add_parser(
+        "head", parents=[common], help="print the head, SEQ:HASH, to keep off this host"
+    )
+    head.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    check = commands.add_parser(
+        "check", parents=[common], help="verify the store and its audit trail"
+    )
+    check.add_argument(
+        "--audit-head",
+        action="append",
+        default=[],
+        metavar="SEQ:HASH",
+        help="a head printed earlier by 'audit head': the trail must still extend it (repeatable)",
+    )
+    check.add_argument(
+        "--audit-heads",
+        metavar="FILE",
+        help="every SEQ:HASH found in FILE (kept heads, a mail, a syslog extract)",
+    )
     return parser
 
 
@@ -188,7 +209,7 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "demo":
             return _demo(root)
         if args.command == "check":
-            return _check(root)
+            return _check(root, _anchors(args))
         if args.command == "admin":
             return _admin_console(root, args.admin_id, getattr(args, "lang", None))
         if args.command == "ssh":
@@ -263,14 +284,16 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
     import getpass
 
     from rules import normalize_niss
+    from rules.fields import clean_admin_id
     from tui import ssh_keys
 
     keys = Path(args.authorized_keys)
     try:
         if args.ssh_command == "list":
-            _lines, grants = ssh_keys.read_grants(keys)
-            for grant in grants:
+            found = ssh_keys.read_keys(keys)
+            for grant in found.grants:
                 print(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
+            _warn_damaged(keys, found.damaged)
             return 0
         store = _existing_store(root)
         operator = getpass.getuser()
@@ -278,10 +301,15 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             fingerprint = (
                 args.fingerprint or ssh_keys.read_public_key(Path(args.key_file)).fingerprint
             )
-            for grant in ssh_keys.revoke(keys, fingerprint):
+            revoked = ssh_keys.revoke(keys, fingerprint)
+            for grant in revoked.gone:
                 store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
                 print(f"revoked {grant.identity} {fingerprint}")
-            return 0
+            _warn_damaged(keys, revoked.damaged)
+            for number in revoked.still_holding:
+                print(f"vaccinnet: {keys}: line {number} still holds this key, which can still "
+                      "log in through it: remove that line", file=sys.stderr)  # fmt: skip
+            return 1 if revoked.still_holding else 0
         key = ssh_keys.read_public_key(Path(args.key_file))
         if args.key_niss:
             niss = normalize_niss(args.key_niss)
@@ -290,18 +318,27 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
                                    "person will request access")  # fmt: skip
             identity = f"niss:{niss}"
         else:
-            if store.admin(args.key_admin) is None:
-                raise CommandError(f"{args.key_admin!r} is not an administrator")
-            identity = f"admin:{args.key_admin}"
+            # An id stored before ids had an alphabet must not reach a forced command.
+            admin_id = clean_admin_id(args.key_admin)
+            if store.admin(admin_id) is None:
+                raise CommandError(f"{admin_id!r} is not an administrator")
+            identity = f"admin:{admin_id}"
         data = root.resolve()
-        if ssh_keys.authorize(keys, _program(args.program), data, identity, key):
+        added, damaged = ssh_keys.authorize(keys, _program(args.program), data, identity, key)
+        if added:
             store.note_ssh_key(operator, "ssh_key_authorized", identity, key.fingerprint)
             print(f"authorized {identity} {key.fingerprint} in {keys}")
         else:
             print(f"{identity} {key.fingerprint} was already authorized")
+        _warn_damaged(keys, damaged)
         return 0
     except ssh_keys.KeyProblem as exc:
         raise CommandError(str(exc)) from None
+
+
+def _warn_damaged(keys: Path, damaged: Sequence[object]) -> None:
+    for damage in damaged:
+        print(f"vaccinnet: warning: {keys}: {damage}", file=sys.stderr)
 
 
 def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
@@ -351,10 +388,32 @@ def _demo(root: Path) -> int:
     return 0
 
 
-def _check(root: Path) -> int:
+def _anchors(args: argparse.Namespace) -> list[Anchor]:
+    anchors = []
+    for text in args.audit_head:
+        anchor = parse_anchor(text)
+        if anchor is None:
+            raise CommandError(f"--audit-head '{printable(text)}': give SEQ:HASH as printed "
+                               "by 'vaccinnet audit head'")  # fmt: skip
+        anchors.append(anchor)
+    if args.audit_heads:
+        try:
+            text = Path(args.audit_heads).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise CommandError(f"{args.audit_heads}: cannot be read ({exc.strerror})") from None
+        found = anchors_in(text)
+        if not found:
+            raise CommandError(f"{args.audit_heads}: holds no SEQ:HASH head")
+        anchors.extend(found)
+    return list(dict.fromkeys(anchors))  # a head mailed twice is one head
+
+
+def _check(root: Path, anchors: list[Anchor]) -> int:
     store = _existing_store(root)
-    problems = store.verify()
+    problems = store.verify(anchors)
     counts = store.counts()
+    for note in getattr(problems, "notes", ()):
+        print(f"NOTE {note}")
     if problems:
         for problem in problems:
             print(f"FAIL {problem}")
@@ -363,6 +422,9 @@ def _check(root: Path) -> int:
     print(f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
           f"{counts['requests']} requests, {counts['outbox']} mails, audit trail of "
           f"{counts['audit']} entries intact.")  # fmt: skip
+    if anchors:
+        print(f"OK the audit trail extends {len(anchors)} anchored head(s), the latest "
+              f"{max(anchors, key=lambda a: a.seq).short}")  # fmt: skip
     return 0
 
 
@@ -444,6 +506,8 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     from tui.i18n import BRUSSELS
 
     store = _existing_store(root)
+    if args.audit_command == "head":
+        return _audit_head(store, args.json)
     niss = normalize_niss(args.niss) if args.niss else None
     since = _parse_day(args.since) if args.since else None
     for entry in store.audit_entries(entity_id=args.entity, niss=niss, since=since):
@@ -455,6 +519,27 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
         print(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
               f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} {entry.request_id or '-':<7} "
               f"{detail}".rstrip())  # fmt: skip
+    return 0
+
+
+def _audit_head(store: Store, as_json: bool) -> int:
+    import json
+
+    report = store.verify_audit()
+    if report.findings:
+        # A head is only worth keeping if the trail up to it is intact.
+        for problem in report.findings:
+            print(f"FAIL {problem}")
+        print("vaccinnet: the audit trail is broken; no head printed", file=sys.stderr)
+        return 1
+    for note in report.findings.notes:
+        print(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts
+    head = report.head
+    if as_json:
+        print(json.dumps({"seq": head.seq, "hash": head.hash, "at": report.at,
+                          "keyed": report.keyed}))  # fmt: skip
+    else:
+        print(head)
     return 0
 
 

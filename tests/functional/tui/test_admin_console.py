@@ -341,3 +341,18 @@ async def test_language_switch_reaches_every_section(practice):
         await pilot.press("2")
         await settle(pilot)
         assert app.screen.title == "Geschiedenis"
+
+
+async def test_review_flags_a_name_written_in_another_script(practice):
+    flagged = practice.file_connect(PHARMACIST, "ph", ANNA, "Иванова", "Анна", "assistant_pharma")
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        await pilot.press("down")
+        await until(pilot, lambda: screen.review is not None
+                    and screen.review.request.id == flagged.id)  # fmt: skip
+        await until(pilot, lambda: "cyrillique" in text_of(screen, "#detail"))
+        detail = text_of(screen, "#detail")
+        assert "⚠ Le nom « Иванова » est écrit en cyrillique" in detail
+        assert "⚠ Le prénom « Анна »" in detail
+    assert practice.request(flagged.id).status == "pending"
