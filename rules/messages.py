@@ -185,9 +185,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The entity kind '{value}' does not exist.",
     },
     "invalid_email": {
-        "fr": "L'adresse électronique « {value} » n'est pas valide.",
-        "nl": "Het e-mailadres ‘{value}’ is ongeldig.",
-        "en": "The e-mail address '{value}' is not valid.",
+        "fr": "L'adresse électronique « {value} » n'est pas valide : une seule adresse, de la "
+        "forme secretariat@cabinet.be, sans nom ni espace.",
+        "nl": "Het e-mailadres ‘{value}’ is ongeldig: één enkel adres, zoals "
+        "secretariaat@praktijk.be, zonder naam of spaties.",
+        "en": "The e-mail address '{value}' is not valid: one address only, like "
+        "office@practice.be, with no name or spaces.",
+    },
+    "invalid_email.local_part_ascii": {
+        "fr": "L'adresse électronique « {value} » n'est pas acceptée : la partie avant le @ doit "
+        "s'écrire sans accents ni caractères spéciaux, car peu de serveurs de messagerie "
+        "acceptent les autres.",
+        "nl": "Het e-mailadres ‘{value}’ wordt niet aanvaard: het deel vóór de @ moet zonder "
+        "accenten of speciale tekens, want weinig mailservers aanvaarden die.",
+        "en": "The e-mail address '{value}' is not accepted: the part before the @ must have no "
+        "accents or special letters, because few mail servers accept them.",
+    },
+    "mail_not_failed.sent": {
+        "fr": "Le courriel {mail} a déjà été envoyé ; seul un courriel en échec peut être renvoyé.",
+        "nl": "De e-mail {mail} is al verzonden; enkel een mislukte e-mail kan opnieuw worden "
+        "verzonden.",
+        "en": "E-mail {mail} has already been sent; only a failed e-mail can be sent again.",
+    },
+    "mail_not_failed": {
+        "fr": "Le courriel {mail} attend encore d'être envoyé ; seul un courriel en échec peut "
+        "être renvoyé.",
+        "nl": "De e-mail {mail} wacht nog op verzending; enkel een mislukte e-mail kan opnieuw "
+        "worden verzonden.",
+        "en": "E-mail {mail} is still waiting to be sent; only a failed e-mail can be sent again.",
     },
     "invalid_language": {
         "fr": "La langue « {value} » n'est pas prise en charge (fr ou nl).",

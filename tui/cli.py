@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from store.audit import Anchor, anchors_in, parse_anchor
 if TYPE_CHECKING:
     from textual.app import App
 
+    from store.mailer import MaildirTransport, SmtpTransport
+
 LANGS = ("fr", "nl", "en")
 
 
@@ -29,6 +32,17 @@ def _default_lang() -> str:
         if value and value[:2] in LANGS:
             return value[:2]
     return "fr"
+
+
+def _interval(text: str) -> float:
+    """Seconds between delivery rounds: a finite number, at least one (0 or nan would spin)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds of at least 1")
+    return seconds
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -96,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     mode = notify.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="deliver what is due, then exit")
     mode.add_argument("--watch", action="store_true", help="keep delivering (a service)")
-    notify.add_argument("--interval", type=float, default=5.0, metavar="SECONDS")
+    notify.add_argument(
+        "--interval", type=_interval, default=5.0, metavar="SECONDS",
+        help="pause between rounds with --watch (at least 1, default 5)",
+    )  # fmt: skip
 
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the store consistently, even while sessions run"
@@ -452,22 +469,50 @@ def _existing_store(root: Path) -> Store:
 
 def _notify(root: Path, args: argparse.Namespace) -> int:
     import signal
-    import time
 
-    from store.mailer import ConfigError, deliver_due, sender_for, transport_for
+    from store.mailer import ConfigError, sender_for, transport_for
 
     store = _existing_store(root)
     try:
         transport, sender = transport_for(root), sender_for(root)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    stop: list[bool] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    try:
+        return _deliver_rounds(store, transport, sender, args, stop)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _deliver_rounds(store: Store, transport: SmtpTransport | MaildirTransport, sender: str,
+                    args: argparse.Namespace, stop: list[bool]) -> int:  # fmt: skip
+    import time
+
+    from rules import printable
+    from store.mailer import deliver_due
+
     while True:
-        report = deliver_due(store, transport, sender)
-        if report.sent or report.deferred or report.failed or not args.watch:
-            print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
-                  f"failed {len(report.failed)}", flush=True)  # fmt: skip
+        try:
+            report = deliver_due(store, transport, sender)
+        # A service never dies of one bad round: it says why and tries again after the pause.
+        # A single run (--once) reports the fault with its exit status instead.
+        except StoreError as exc:
+            if not args.watch:
+                raise
+            print(f"vaccinnet notify: {printable(str(exc))}; next try in {args.interval:g} s",
+                  file=sys.stderr, flush=True)  # fmt: skip
+        except Exception as exc:
+            if not args.watch:
+                raise
+            print(f"vaccinnet notify: unexpected error: {printable(repr(exc))}; next try in "
+                  f"{args.interval:g} s", file=sys.stderr, flush=True)  # fmt: skip
+        else:
+            for mail_id, reason in report.reasons.items():
+                print(f"failed {mail_id}: {reason}", file=sys.stderr, flush=True)
+            if report.sent or report.deferred or report.failed or not args.watch:
+                print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
+                      f"failed {len(report.failed)}", flush=True)  # fmt: skip
         if not args.watch or stop:
             return 0
         deadline = time.monotonic() + args.interval

@@ -211,5 +211,11 @@ class OutboxScreen(AdminListScreen):
             self._loading = True
             self.load(force=True)
 
+    def worker_failed(self, worker: Worker) -> None:
+        # Refused because the list was out of date (sent or retried meanwhile): show the truth.
+        if worker.group == "retry":
+            self._loading = True
+            self.load(force=True)
+
 
 MAIL_STATUS = {"failed": N_("failed"), "pending": N_("waiting"), "sent": N_("sent")}
