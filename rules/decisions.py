@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rules.fields import check_no_control_chars
 from rules.records import Admin, Link, Request, person_label
 from rules.requests import EntityState, check_keeps_someone
 from rules.violation import RuleViolation
@@ -69,11 +70,21 @@ def plan_approve(
     return Approval(decided, remove_link=current)
 
 
+REASON_LIMIT = 500
+
+
 def clean_reason(reason: str | None, request_id: str = "") -> str:
-    """A rejection carries a reason, sent to the entity: whitespace alone is no reason."""
+    """A rejection carries a reason, sent to the entity: whitespace alone is no reason.
+
+    Bounded, because it is copied into the request, its mail and the audit trail.
+    """
+    check_no_control_chars(reason or "", "reason")
     text = " ".join(str(reason or "").split())
     if not text:
         raise RuleViolation("reason_required", {"request": request_id})
+    if len(text) > REASON_LIMIT:
+        raise RuleViolation("reason_too_long", {"request": request_id, "length": len(text),
+                                                "limit": REASON_LIMIT})  # fmt: skip
     return text
 
 

@@ -8,6 +8,8 @@ from rules.fields import (
     check_employee_type,
     check_entity_kind,
     check_entity_language,
+    clean_admin_id,
+    clean_admin_name,
     clean_email,
     clean_entity_id,
     clean_entity_name,
@@ -20,12 +22,8 @@ from rules.vocabulary import is_manager
 
 
 def plan_admin(admin_id: str, name: str, niss: str | None, exists: bool) -> Admin:
-    admin_id = str(admin_id).strip()
-    name = " ".join(str(name).split())
-    if not admin_id or not admin_id.isprintable() or " " in admin_id or len(admin_id) > 64:
-        raise RuleViolation("invalid_admin", {"value": admin_id})
-    if not name or not name.isprintable() or len(name) > 100:
-        raise RuleViolation("invalid_admin", {"value": name})
+    admin_id = clean_admin_id(admin_id)
+    name = clean_admin_name(name)
     if exists:
         raise RuleViolation("admin_exists", {"value": admin_id})
     return Admin(admin_id, name, normalize_niss(niss) if niss else None)

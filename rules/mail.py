@@ -6,6 +6,7 @@ from datetime import datetime
 
 from rules.niss import format_niss
 from rules.records import Entity, MailDraft, Request
+from rules.text import printable
 from rules.vocabulary import request_kind_label, type_label
 
 _TEXT = {
@@ -64,18 +65,21 @@ def compose_decision_mail(
     """Subject and plain-text body in the entity's language; times are already local."""
     lang = entity.language if entity.language in _TEXT else "fr"
     t = _TEXT[lang]
-    person = f"{request.first_name} {request.last_name}"
+    # Old data or a hand-edited file may hold control characters: a mail shows them, inert.
+    person = printable(f"{request.first_name} {request.last_name}")
+    entity_name, entity_id = printable(entity.name), printable(entity.id)
+    request_id = printable(request.id)
     decision = t[request.status]
     kind = request_kind_label(request.kind, lang)
     lines = [
         t["greeting"],
         "",
-        t["intro"].format(kind=kind, entity=entity.name, decision=decision),
+        t["intro"].format(kind=kind, entity=entity_name, decision=decision),
         "",
-        f"{t['request']} : {request.id}" if lang == "fr" else f"{t['request']}: {request.id}",
+        f"{t['request']} : {request_id}" if lang == "fr" else f"{t['request']}: {request_id}",
     ]
     fields = [
-        (t["entity"], f"{entity.name} ({entity.id})"),
+        (t["entity"], f"{entity_name} ({entity_id})"),
         (t["person"], person),
         (t["niss"], format_niss(request.niss)),
         (t["type"], type_label(request.employee_type, lang)),
@@ -83,7 +87,7 @@ def compose_decision_mail(
         (t["decided"], belgian_datetime(decided_local)),
     ]
     if request.status == "rejected":
-        fields.append((t["reason"], request.reason or ""))
+        fields.append((t["reason"], printable(request.reason)))
     sep = " : " if lang == "fr" else ": "
     lines += [f"{label}{sep}{value}" for label, value in fields]
     lines.append("")

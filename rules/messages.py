@@ -22,6 +22,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field} '{value}' is not valid: 1 to 100 characters, only letters, spaces, "
         "hyphens and apostrophes.",
     },
+    "mixed_script_name": {
+        "fr": "{field} « {value} » mêle dans un même mot des lettres latines, cyrilliques ou "
+        "grecques qui se ressemblent : tapez chaque mot dans un seul alphabet.",
+        "nl": "{field} ‘{value}’ mengt in één woord Latijnse, Cyrillische of Griekse letters die "
+        "op elkaar lijken: typ elk woord in één enkel schrift.",
+        "en": "{field} '{value}' mixes look-alike Latin, Cyrillic or Greek letters within one "
+        "word: type each word in a single script.",
+    },
+    "control_characters": {
+        "fr": "{field} contient un caractère de contrôle ou une marque de direction invisible, "
+        "ce qui n'est pas permis : « {value} ».",
+        "nl": "{field} bevat een stuurteken of een onzichtbaar richtingsteken, wat niet "
+        "toegelaten is: ‘{value}’.",
+        "en": "{field} contains a control character or an invisible direction mark, which is "
+        "not allowed: '{value}'.",
+    },
     "unknown_type": {
         "fr": "Le type d'employé « {value} » n'existe pas.",
         "nl": "Het type medewerker ‘{value}’ bestaat niet.",
@@ -117,6 +133,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Geef de reden op waarom aanvraag {request} wordt afgewezen.",
         "en": "Give the reason for rejecting request {request}.",
     },
+    "reason_too_long": {
+        "fr": "La raison du rejet de la demande {request} compte {length} caractères ; "
+        "{limit} au plus.",
+        "nl": "De reden van afwijzing van aanvraag {request} telt {length} tekens; hoogstens "
+        "{limit}.",
+        "en": "The reason for rejecting request {request} has {length} characters; {limit} at "
+        "most.",
+    },
     "not_pending": {
         "fr": "La demande {request} pour {person} n'est plus en attente (statut : {status}).",
         "nl": "Aanvraag {request} voor {person} is niet meer in behandeling (status: {status}).",
@@ -126,6 +150,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La demande « {request} » n'existe pas.",
         "nl": "Aanvraag ‘{request}’ bestaat niet.",
         "en": "Request '{request}' does not exist.",
+    },
+    "unknown_mail": {
+        "fr": "Le courriel « {mail} » n'existe pas.",
+        "nl": "E-mail ‘{mail}’ bestaat niet.",
+        "en": "Mail '{mail}' does not exist.",
     },
     "unknown_entity": {
         "fr": "L'entité « {value} » n'existe pas.",
@@ -156,9 +185,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The entity kind '{value}' does not exist.",
     },
     "invalid_email": {
-        "fr": "L'adresse électronique « {value} » n'est pas valide.",
-        "nl": "Het e-mailadres ‘{value}’ is ongeldig.",
-        "en": "The e-mail address '{value}' is not valid.",
+        "fr": "L'adresse électronique « {value} » n'est pas valide : une seule adresse, de la "
+        "forme secretariat@cabinet.be, sans nom ni espace.",
+        "nl": "Het e-mailadres ‘{value}’ is ongeldig: één enkel adres, zoals "
+        "secretariaat@praktijk.be, zonder naam of spaties.",
+        "en": "The e-mail address '{value}' is not valid: one address only, like "
+        "office@practice.be, with no name or spaces.",
+    },
+    "invalid_email.local_part_ascii": {
+        "fr": "L'adresse électronique « {value} » n'est pas acceptée : la partie avant le @ doit "
+        "s'écrire sans accents ni caractères spéciaux, car peu de serveurs de messagerie "
+        "acceptent les autres.",
+        "nl": "Het e-mailadres ‘{value}’ wordt niet aanvaard: het deel vóór de @ moet zonder "
+        "accenten of speciale tekens, want weinig mailservers aanvaarden die.",
+        "en": "The e-mail address '{value}' is not accepted: the part before the @ must have no "
+        "accents or special letters, because few mail servers accept them.",
+    },
+    "mail_not_failed.sent": {
+        "fr": "Le courriel {mail} a déjà été envoyé ; seul un courriel en échec peut être renvoyé.",
+        "nl": "De e-mail {mail} is al verzonden; enkel een mislukte e-mail kan opnieuw worden "
+        "verzonden.",
+        "en": "E-mail {mail} has already been sent; only a failed e-mail can be sent again.",
+    },
+    "mail_not_failed": {
+        "fr": "Le courriel {mail} attend encore d'être envoyé ; seul un courriel en échec peut "
+        "être renvoyé.",
+        "nl": "De e-mail {mail} wacht nog op verzending; enkel een mislukte e-mail kan opnieuw "
+        "worden verzonden.",
+        "en": "E-mail {mail} is still waiting to be sent; only a failed e-mail can be sent again.",
     },
     "invalid_language": {
         "fr": "La langue « {value} » n'est pas prise en charge (fr ou nl).",
@@ -191,6 +245,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This national register number is already known under another name: {other} "
         "(request: {person}).",
     },
+    "name_mixed_scripts": {
+        "fr": "{field} « {value} » mêle dans un même mot des lettres latines, cyrilliques ou "
+        "grecques qui se ressemblent : il peut imiter un autre nom.",
+        "nl": "{field} ‘{value}’ mengt in één woord Latijnse, Cyrillische of Griekse letters die "
+        "op elkaar lijken: de naam kan een andere naam nabootsen.",
+        "en": "{field} '{value}' mixes look-alike Latin, Cyrillic or Greek letters within one "
+        "word: it may imitate another name.",
+    },
+    "name_compatibility_forms": {
+        "fr": "{field} « {value} » est écrit en caractères pleine chasse ou de compatibilité ; "
+        "en lettres ordinaires : « {plain} ».",
+        "nl": "{field} ‘{value}’ is geschreven met tekens van volle breedte of "
+        "compatibiliteitstekens; in gewone letters: ‘{plain}’.",
+        "en": "{field} '{value}' is written in full-width or compatibility characters; in "
+        "ordinary letters: '{plain}'.",
+    },
+    "name_other_script": {
+        "fr": "{field} « {value} » est écrit en {script} ; le registre national écrit les noms "
+        "en lettres latines : vérifiez-le.",
+        "nl": "{field} ‘{value}’ is geschreven in {script}; het rijksregister schrijft namen in "
+        "Latijnse letters: kijk het na.",
+        "en": "{field} '{value}' is written in {script}; the national register writes names in "
+        "Latin letters: check it.",
+    },
     "linked_elsewhere": {
         "fr": "{person} est aussi lié(e) à : {entities}.",
         "nl": "{person} is ook gekoppeld aan: {entities}.",
@@ -216,10 +294,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Er bestaat al een beheerder met id ‘{value}’.",
         "en": "An administrator with id '{value}' already exists.",
     },
-    "invalid_admin": {
-        "fr": "L'identifiant ou le nom d'administrateur « {value} » n'est pas valide.",
-        "nl": "De id of naam van de beheerder ‘{value}’ is ongeldig.",
-        "en": "The administrator id or name '{value}' is not valid.",
+    "invalid_admin_id": {
+        "fr": "L'identifiant d'administrateur « {value} » n'est pas valide : 1 à 32 caractères, "
+        "lettres minuscules sans accent, chiffres, « . », « _ » et « - », en commençant par "
+        "une lettre ou un chiffre.",
+        "nl": "Beheerders-id ‘{value}’ is ongeldig: 1 tot 32 tekens, kleine letters zonder "
+        "accent, cijfers, ‘.’, ‘_’ en ‘-’, beginnend met een letter of cijfer.",
+        "en": "Administrator id '{value}' is not valid: 1 to 32 characters, lower-case letters "
+        "without accents, digits, '.', '_' and '-', starting with a letter or digit.",
+    },
+    "invalid_admin_name": {
+        "fr": "Le nom d'administrateur « {value} » n'est pas valide : 1 à 100 caractères "
+        "imprimables.",
+        "nl": "Beheerdersnaam ‘{value}’ is ongeldig: 1 tot 100 afdrukbare tekens.",
+        "en": "Administrator name '{value}' is not valid: 1 to 100 printable characters.",
     },
 }
 
@@ -245,13 +333,39 @@ FRAGMENTS: dict[str, dict[str, str]] = {
         "nl": "de controlecijfers (de laatste twee) kloppen niet",
         "en": "the check digits (the last two) do not match",
     },
+    "niss.zeros": {
+        "fr": "un numéro fait uniquement de zéros n'est attribué à personne",
+        "nl": "een nummer van enkel nullen is aan niemand toegekend",
+        "en": "a number of zeros only is nobody's number",
+    },
+    "script.cyrillic": {"fr": "cyrillique", "nl": "het Cyrillisch", "en": "Cyrillic"},
+    "script.greek": {"fr": "grec", "nl": "het Grieks", "en": "Greek"},
+    "script.other": {
+        "fr": "caractères d'un autre alphabet que le latin",
+        "nl": "een ander schrift dan het Latijnse",
+        "en": "a script other than Latin",
+    },
     "field.last_name": {"fr": "Le nom", "nl": "De naam", "en": "The last name"},
     "field.first_name": {"fr": "Le prénom", "nl": "De voornaam", "en": "The first name"},
     "field.name": {"fr": "Le nom", "nl": "De naam", "en": "The name"},
+    "field.entity_name": {
+        "fr": "Le nom de l'entité",
+        "nl": "De naam van de entiteit",
+        "en": "The entity name",
+    },
+    "field.email": {
+        "fr": "L'adresse électronique",
+        "nl": "Het e-mailadres",
+        "en": "The e-mail address",
+    },
+    "field.reason": {"fr": "La raison", "nl": "De reden", "en": "The reason"},
 }
 
 # Parameters whose value is a fragment key or a vocabulary code, translated at render time.
-_TRANSLATED = {"detail", "field"}
+_TRANSLATED = {"detail", "field", "script"}
+# Parameters that echo what somebody typed: a 20 MB value must not make a 20 MB message.
+_ECHOED = {"value", "niss", "request", "mail"}
+ECHO_LIMIT = 80
 
 
 def fragment(key: str, lang: str) -> str:
@@ -262,6 +376,7 @@ def fragment(key: str, lang: str) -> str:
 
 
 def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
+    from rules.text import printable
     from rules.vocabulary import status_label, type_label
 
     texts = MESSAGES.get(code)
@@ -276,6 +391,13 @@ def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
             values[key] = type_label(str(value), lang)
         elif key == "status":
             values[key] = status_label(str(value), lang)
+        elif isinstance(value, str) or key in _ECHOED:
+            # A message is printed to terminals: what a person or a file supplied is shown, never
+            # obeyed, wherever the message ends up; and a 20 MB name is not echoed whole.
+            text = printable(value)
+            if key in _ECHOED and len(text) > ECHO_LIMIT:
+                text = text[: ECHO_LIMIT - 1] + "…"
+            values[key] = text
         else:
             values[key] = value
     try:

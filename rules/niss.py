@@ -29,6 +29,9 @@ def normalize_niss(raw: str) -> str:
         raise _refuse(raw, "characters")
     if len(digits) != 11:
         raise _refuse(raw, "length")
+    # python-stdnum calls it a bad format; the user typed eleven digits, so say what is wrong.
+    if digits == "0" * 11:
+        raise _refuse(raw, "zeros")
     month_field = int(digits[2:4])
     module = bis if month_field >= 20 else nn
     try:

@@ -10,6 +10,7 @@ from typing import Any
 from rules.messages import render
 from rules.records import Admin, Link, Request, person_label
 from rules.requests import EntityState
+from rules.scripts import has_compatibility_forms, mixed_script_words, other_scripts, plain_form
 from rules.vocabulary import EMPLOYEE_TYPES, is_manager
 
 
@@ -64,6 +65,27 @@ def disconnect_notices(state: EntityState, nisses: Sequence[str]) -> list[Notice
     return notices
 
 
+def name_notices(last_name: str, first_name: str) -> list[Notice]:
+    """Names that may imitate another one, or that the national register would not write so.
+
+    New names cannot mix scripts in a word or be full width (rules.fields.clean_name); this
+    catches what was stored before, and names written wholly in another script.
+    """
+    notices = []
+    for label, name in (("field.last_name", last_name), ("field.first_name", first_name)):
+        params = {"field": label, "value": name}
+        if mixed_script_words(name):
+            notices.append(Notice("name_mixed_scripts", params))
+        elif has_compatibility_forms(name):
+            plain = {**params, "plain": plain_form(name)}
+            notices.append(Notice("name_compatibility_forms", plain))
+        elif scripts := other_scripts(name):
+            known = {"CYRILLIC", "GREEK"}
+            script = scripts[0].lower() if len(scripts) == 1 and scripts[0] in known else "other"
+            notices.append(Notice("name_other_script", {**params, "script": f"script.{script}"}))
+    return notices
+
+
 def review_notices(
     state: EntityState,
     request: Request,
@@ -94,6 +116,7 @@ def review_notices(
             r.full_name for r in requests_elsewhere
             if (r.last_name.casefold(), r.first_name.casefold()) in names)  # fmt: skip
         notices.append(Notice("niss_other_name", {"person": person, "other": other}))
+    notices += name_notices(request.last_name, request.first_name)
     if links_elsewhere:
         notices.append(Notice("linked_elsewhere", {
             "person": person,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -22,15 +23,28 @@ def request_id(doc_id: int) -> str:
     return f"R{doc_id:06d}"
 
 
-def request_doc_id(rid: str) -> int | None:
-    text = str(rid).strip().upper()
-    if len(text) < 2 or text[0] != "R" or not text[1:].isdigit():
+# ASCII digits only: str.isdigit() also takes "١٢" and "²", and int() of 5,000 digits raises.
+# Eighteen digits are more ids than a store will ever hold.
+_DOC_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _doc_id(prefix: str, text: object) -> int | None:
+    text = str(text).strip().upper()
+    if text[:1] != prefix or not _DOC_ID.fullmatch(text[1:]):
         return None
-    return int(text[1:])
+    return int(text[1:]) or None
+
+
+def request_doc_id(rid: str) -> int | None:
+    return _doc_id("R", rid)
 
 
 def mail_id(doc_id: int) -> str:
     return f"M{doc_id:06d}"
+
+
+def mail_doc_id(mid: str) -> int | None:
+    return _doc_id("M", mid)
 
 
 def entity_to_doc(e: Entity) -> Doc:

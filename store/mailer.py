@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import mailbox
+import contextlib
+import email.policy
+import itertools
 import os
 import smtplib
+import socket
 import ssl
+import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from rules import Mail
+from rules import Mail, RuleViolation, printable
+from rules.fields import clean_email
 from store.store import Store
 
 CONFIG_FILE = "mail.toml"
@@ -26,11 +31,17 @@ class Deferred(Exception):
 
 
 class Unreachable(Deferred):
-    """No answer at all: the other mails of this round would fail the same way."""
+    """A fault of the server, the connection or the disk: the other mails of this round would
+    fail the same way, so the round stops and every mail waits."""
 
 
 class Rejected(Exception):
-    """The server refused for good (5xx); its answer is the message."""
+    """This mail fails for good: the server refused it (5xx) or it cannot be built or encoded.
+    It is kept as failed, with the reason, until an admin retries it."""
+
+
+# Longer server answers are cut: the reason is shown in one line of the admin console.
+REASON_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -71,15 +82,28 @@ def load_config(data_dir: Path) -> SmtpConfig | None:
             password = Path(smtp["password_file"]).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"{smtp['password_file']}: {exc.strerror}") from None
+    sender = str(smtp.get("sender", DEFAULT_SENDER))
+    if not _is_one_mailbox(sender):
+        raise ConfigError(f"{path}: sender {printable(sender)!r} is not one address")
     return SmtpConfig(
         host=str(smtp["host"]),
         port=int(smtp.get("port", 465 if security == "ssl" else 587)),
         security=security,
         user=smtp.get("user"),
         password=password,
-        sender=str(smtp.get("sender", DEFAULT_SENDER)),
+        sender=sender,
         timeout=float(smtp.get("timeout", 30)),
     )
+
+
+def _is_one_mailbox(sender: str) -> bool:
+    """The sender goes into every mail: a bad one would fail them all, so it fails the start."""
+    try:
+        header = email.policy.SMTP.header_factory("From", sender)
+        header.fold(policy=email.policy.SMTP)
+    except Exception:  # the e-mail package raises more than ValueError on odd input
+        return False
+    return not header.defects and len(header.addresses) == 1 and bool(header.addresses[0].domain)
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:
@@ -99,6 +123,23 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
+def prepared(mail: Mail, sender: str) -> EmailMessage:
+    """The message, already rendered once as it will be sent, or Rejected with the reason:
+    whatever fails here is tied to this mail alone (an address from an old store, a header)."""
+    # An older version's store may hold addresses today's rule refuses, or non-ASCII domains
+    # it now sends in their IDNA form: the mailer sends only what the rule accepts.
+    try:
+        to = clean_email(mail.to)
+    except RuleViolation as refusal:
+        raise Rejected(f"invalid address: {refusal.message('en')}") from None
+    try:
+        message = build_message(replace(mail, to=to), sender)
+        message.as_bytes(policy=email.policy.SMTP)
+    except Exception as exc:  # the e-mail package raises AttributeError, IndexError… too
+        raise Rejected(f"cannot be built: {type(exc).__name__}: {exc}") from None
+    return message
+
+
 class SmtpTransport:
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
@@ -106,42 +147,125 @@ class SmtpTransport:
     def send(self, message: EmailMessage) -> None:
         c = self.config
         try:
-            if c.security == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    c.host, c.port, timeout=c.timeout, context=ssl.create_default_context()
-                )
-            else:
-                client = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
-            with client:
-                if c.security == "starttls":
-                    client.starttls(context=ssl.create_default_context())
-                if c.user:
-                    client.login(c.user, c.password or "")
+            client = self._connect()
+        # Any refusal before MAIL FROM (greeting, STARTTLS, login) is the server's, not the mail's.
+        except (smtplib.SMTPException, OSError) as exc:
+            raise Unreachable(f"{c.host}:{c.port}: {exc}") from None
+        try:
+            try:
                 client.send_message(message)
+            except BaseException:
+                client.close()
+                raise
         except smtplib.SMTPRecipientsRefused as exc:
             code, answer = next(iter(exc.recipients.values()))
             raise _classify(code, answer) from None
-        except smtplib.SMTPResponseException as exc:
+        except smtplib.SMTPSenderRefused as exc:
+            # The sender is the same for every mail: a configuration fault, not this mail's.
+            raise Unreachable(f"{c.host}:{c.port}: sender refused: {exc.smtp_code} "
+                              f"{_text(exc.smtp_error)}") from None  # fmt: skip
+        except smtplib.SMTPDataError as exc:
             raise _classify(exc.smtp_code, exc.smtp_error) from None
-        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        except smtplib.SMTPNotSupportedError as exc:
+            raise Rejected(f"the server cannot take this mail: {exc}") from None
+        except (smtplib.SMTPException, OSError) as exc:
             raise Unreachable(f"{c.host}:{c.port}: {exc}") from None
+        except (UnicodeError, ValueError, LookupError) as exc:
+            raise Rejected(f"cannot be encoded: {type(exc).__name__}: {exc}") from None
+        # Accepted: a bad answer to QUIT must not make the mail look unsent and go out twice.
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        if c.security == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                c.host, c.port, timeout=c.timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+        try:
+            if c.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if c.user:
+                client.login(c.user, c.password or "")
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+
+def _text(answer: bytes | str) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
 def _classify(code: int, answer: bytes | str) -> Exception:
-    text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
-    reply = f"{code} {text}".strip()
+    reply = f"{code} {_text(answer)}".strip()
     return Rejected(reply) if 500 <= code < 600 else Deferred(reply)
 
 
 class MaildirTransport:
-    """The embedded default: mails land in ``DATA/maildir`` (read with mutt -f, or any MUA)."""
+    """The embedded default: mails land in ``DATA/maildir`` (read with mutt -f, or any MUA).
+
+    Written here rather than with ``mailbox.Maildir``, which creates files 0644 under the usual
+    umask: these mails hold NISS, so files are 0600 and directories 0700, and each file is
+    synced before the mail counts as sent.
+    """
+
+    _serial = itertools.count()
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._private = False
 
     def send(self, message: EmailMessage) -> None:
-        box = mailbox.Maildir(self.path, create=True)
-        box.add(message)
+        data = message.as_bytes()
+        try:
+            self._make_private()
+            self._deliver(data)
+        except OSError as exc:
+            raise Unreachable(f"{exc.filename or self.path}: {exc.strerror or exc}") from None
+
+    def _make_private(self) -> None:
+        if self._private:
+            return
+        for sub in ("", "tmp", "new", "cur"):
+            folder = self.path / sub
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+        # Mails written by earlier versions, 0644, are closed too; at best effort, since the
+        # 0700 directories already keep others out and one odd file must not stop delivery.
+        for sub in ("new", "cur"):
+            for entry in os.scandir(self.path / sub):
+                with contextlib.suppress(OSError):
+                    if entry.is_file(follow_symlinks=False) and entry.stat().st_mode & 0o077:
+                        os.chmod(entry.path, 0o600)
+        self._private = True
+
+    def _deliver(self, data: bytes) -> None:
+        now = time.time()
+        name = (f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{next(self._serial)}."
+                f"{socket.gethostname().replace('/', '_').replace(':', '_')}")  # fmt: skip
+        tmp, new = self.path / "tmp" / name, self.path / "new" / name
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, new)  # never replaces a file, unlike a rename
+            except (AttributeError, PermissionError):  # file systems without hard links
+                os.rename(tmp, new)
+        finally:
+            tmp.unlink(missing_ok=True)
+        dir_fd = os.open(self.path / "new", os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 def transport_for(data_dir: Path) -> SmtpTransport | MaildirTransport:
@@ -161,27 +285,45 @@ class Report:
     sent: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # mail id -> why it failed
 
 
 def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sender: str) -> Report:
     """Send every mail that is due. The store is not locked while a server is talked to;
-    a mail is marked sent only once the server accepted it."""
+    a mail is marked sent only once the server accepted it.
+
+    A mail that fails for a reason of its own is marked failed and the others go on; only a
+    fault of the server, the connection or the disk (Unreachable) ends the round.
+    """
     report = Report()
     for mail in store.due_mails():
         try:
-            transport.send(build_message(mail, sender))
+            transport.send(prepared(mail, sender))
         except Deferred as exc:
-            store.mark_deferred(mail.id, str(exc), backoff(mail.attempts + 1))
+            store.mark_deferred(mail.id, _reason(exc), backoff(mail.attempts + 1))
             report.deferred.append(mail.id)
             if isinstance(exc, Unreachable):
                 break
         except Rejected as exc:
-            store.mark_failed(mail.id, str(exc))
-            report.failed.append(mail.id)
+            _fail(store, report, mail, _reason(exc))
+        except Exception as exc:  # a fault in this mail's path must not hold up the others
+            _fail(store, report, mail, _reason(f"unexpected error: {type(exc).__name__}: {exc}"))
         else:
             store.mark_sent(mail.id)
             report.sent.append(mail.id)
     return report
+
+
+def _fail(store: Store, report: Report, mail: Mail, reason: str) -> None:
+    store.mark_failed(mail.id, reason)
+    report.failed.append(mail.id)
+    report.reasons[mail.id] = reason
+
+
+def _reason(error: object) -> str:
+    """Server answers are data from outside: one line, no control characters, bounded."""
+    text = printable(" ".join(str(error).split()))
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
 
 
 def sender_for(data_dir: Path) -> str:

@@ -28,6 +28,7 @@ from rules import (
     RuleViolation,
     compose_decision_mail,
 )
+from rules.outbox import check_retry
 from store import codec
 from store.audit import (
     GENESIS,
@@ -663,11 +664,10 @@ class Store:
     # ----- the outbox's delivery ----------------------------------------------------------------
 
     def _mail(self, mail_id: str) -> tuple[int, Mail]:
-        text = str(mail_id).strip().upper()
-        doc_id = int(text[1:]) if text[:1] == "M" and text[1:].isdigit() else 0
+        doc_id = codec.mail_doc_id(mail_id)
         doc = self._files.get("outbox", doc_id) if doc_id else None
-        if doc is None:
-            raise KeyError(mail_id)
+        if doc_id is None or doc is None:
+            raise RuleViolation("unknown_mail", {"mail": str(mail_id).strip()})
         return doc_id, codec.mail_from_doc(doc)
 
     def _save_mail(self, doc_id: int, mail: Mail) -> Mail:
@@ -711,14 +711,20 @@ class Store:
                 next_attempt_at=None))  # fmt: skip
 
     def retry_mail(self, admin_id: str, mail_id: str) -> Mail:
+        """A failed mail goes back in the queue, to the entity's address of now: a mail that
+        failed on its address is retried after the admin corrected the entity's."""
         with self._writing():
             if self._admin(admin_id) is None:
                 raise RuleViolation("not_authorized", message_key="not_authorized.admin")
             doc_id, mail = self._mail(mail_id)
-            retried = self._save_mail(doc_id, replace(mail, status="pending",
+            check_retry(mail)
+            found = self._entity_doc(mail.entity_id)
+            to = (found[1].get("email") or mail.to) if found else mail.to
+            retried = self._save_mail(doc_id, replace(mail, status="pending", to=to,
                                                       next_attempt_at=None))  # fmt: skip
+            moved = {"previous_to": mail.to} if to != mail.to else {}
             self._audit(admin_id, "mail_retried", mail.entity_id, None, mail.request_id,
-                        mail=mail.id, to=mail.to, previous_error=mail.last_error)  # fmt: skip
+                        mail=mail.id, to=to, previous_error=mail.last_error, **moved)  # fmt: skip
         return retried
 
     # ----- reading -----------------------------------------------------------------------------

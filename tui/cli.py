@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,8 @@ from store.audit import Anchor, anchors_in, parse_anchor
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from store.mailer import MaildirTransport, SmtpTransport
 
 LANGS = ("fr", "nl", "en")
 
@@ -36,6 +39,17 @@ def _default_lang() -> str:
         if value and value[:2] in LANGS:
             return value[:2]
     return "fr"
+
+
+def _interval(text: str) -> float:
+    """Seconds between delivery rounds: a finite number, at least one (0 or nan would spin)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds of at least 1")
+    return seconds
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,7 +117,10 @@ def _parser() -> argparse.ArgumentParser:
     mode = notify.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="deliver what is due, then exit")
     mode.add_argument("--watch", action="store_true", help="keep delivering (a service)")
-    notify.add_argument("--interval", type=float, default=5.0, metavar="SECONDS")
+    notify.add_argument(
+        "--interval", type=_interval, default=5.0, metavar="SECONDS",
+        help="pause between rounds with --watch (at least 1, default 5)",
+    )  # fmt: skip
 
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the store consistently, even while sessions run"
@@ -214,20 +231,41 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "audit":
             return _audit(root, args)
     except RuleViolation as refusal:
-        print(f"vaccinnet: {refusal.message(lang)}", file=sys.stderr)
+        print(f"vaccinnet: {printable(refusal.message(lang), multiline=True)}", file=sys.stderr)
         return 1
     except StoreError as exc:
-        print(f"vaccinnet: {exc}", file=sys.stderr)
+        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return exc.exit_status
     except CommandError as exc:
-        print(f"vaccinnet: {exc}", file=sys.stderr)
+        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:
         # A failure of the machine the store did not name itself: still the file, and exit 2.
         where = exc.filename if exc.filename is not None else root
-        print(f"vaccinnet: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"vaccinnet: {printable(where)}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if os.environ.get("VACCINNET_DEBUG"):
+            raise
+        return _incident(exc, root, lang)
     return 0
+
+
+def _incident(error: BaseException, root: Path | None, lang: str) -> int:
+    """One line in the person's language; the trace goes to a log only the service can read."""
+    from tui.i18n import _, set_language
+    from tui.incidents import record_incident
+
+    incident, log = record_incident(error, root)
+    set_language(lang)
+    if log is None:
+        text = _("unexpected error (incident {id}); no log could be written.").format(id=incident)
+    else:
+        text = _("unexpected error (incident {id}); the details are in {log}.").format(
+            id=incident, log=log
+        )
+    print(f"vaccinnet: {printable(text)}", file=sys.stderr)
+    return 70
 
 
 def _staff_console(root: Path, niss: str, lang: str | None) -> int:
@@ -275,29 +313,47 @@ def _program(explicit: str | None) -> str:
     raise CommandError("cannot find the vaccinnet executable; give --program")
 
 
-def _ssh(root: Path, args: argparse.Namespace) -> int:
-    import getpass
+def _operator() -> str:
+    """Who runs the command, from the real uid: $LOGNAME and $USER are the caller's to set."""
+    import pwd
 
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _ssh(root: Path, args: argparse.Namespace) -> int:
     from rules import normalize_niss
+    from rules.fields import clean_admin_id
     from tui import ssh_keys
 
     keys = Path(args.authorized_keys)
     try:
         if args.ssh_command == "list":
-            _lines, grants = ssh_keys.read_grants(keys)
-            for grant in grants:
-                print(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
+            found = ssh_keys.read_keys(keys)
+            for grant in found.grants:
+                # A key's comment is whatever its owner wrote: shown, never obeyed.
+                print(printable(f"{grant.identity:<24} {grant.key.fingerprint}  "
+                                f"{grant.key.comment}"))  # fmt: skip
+            _warn_damaged(keys, found.damaged)
             return 0
         store = _existing_store(root)
-        operator = getpass.getuser()
+        operator = _operator()
         if args.ssh_command == "revoke":
             fingerprint = (
                 args.fingerprint or ssh_keys.read_public_key(Path(args.key_file)).fingerprint
             )
-            for grant in ssh_keys.revoke(keys, fingerprint):
+            revoked = ssh_keys.revoke(keys, fingerprint)
+            for grant in revoked.gone:
                 store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
-                print(f"revoked {grant.identity} {fingerprint}")
-            return 0
+                print(printable(f"revoked {grant.identity} {fingerprint}"))
+            _warn_damaged(keys, revoked.damaged)
+            for number in revoked.still_holding:
+                print(f"vaccinnet: {keys}: line {number} still holds this key, which can still "
+                      "log in through it: remove that line", file=sys.stderr)  # fmt: skip
+            return 1 if revoked.still_holding else 0
         key = ssh_keys.read_public_key(Path(args.key_file))
         if args.key_niss:
             niss = normalize_niss(args.key_niss)
@@ -306,18 +362,27 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
                                    "person will request access")  # fmt: skip
             identity = f"niss:{niss}"
         else:
-            if store.admin(args.key_admin) is None:
-                raise CommandError(f"{args.key_admin!r} is not an administrator")
-            identity = f"admin:{args.key_admin}"
+            # An id stored before ids had an alphabet must not reach a forced command.
+            admin_id = clean_admin_id(args.key_admin)
+            if store.admin(admin_id) is None:
+                raise CommandError(f"{admin_id!r} is not an administrator")
+            identity = f"admin:{admin_id}"
         data = root.resolve()
-        if ssh_keys.authorize(keys, _program(args.program), data, identity, key):
+        added, damaged = ssh_keys.authorize(keys, _program(args.program), data, identity, key)
+        if added:
             store.note_ssh_key(operator, "ssh_key_authorized", identity, key.fingerprint)
             print(f"authorized {identity} {key.fingerprint} in {keys}")
         else:
             print(f"{identity} {key.fingerprint} was already authorized")
+        _warn_damaged(keys, damaged)
         return 0
     except ssh_keys.KeyProblem as exc:
         raise CommandError(str(exc)) from None
+
+
+def _warn_damaged(keys: Path, damaged: Sequence[object]) -> None:
+    for damage in damaged:
+        print(f"vaccinnet: warning: {keys}: {damage}", file=sys.stderr)
 
 
 def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
@@ -394,8 +459,8 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
         print(f"NOTE {note}")
     if problems:
         for problem in problems:
-            print(f"FAIL {problem}")
-        damaged = any(problem.damage for problem in problems)
+            print(f"FAIL {printable(problem)}")
+        damaged = any(getattr(problem, "damage", False) for problem in problems)
         print(f"{root}: {len(problems)} problem(s) found"
               f"{', files or documents damaged' if damaged else ''}.", file=sys.stderr)  # fmt: skip
         return 2 if damaged else 1
@@ -435,22 +500,50 @@ def _open(root: Path) -> Store:
 
 def _notify(root: Path, args: argparse.Namespace) -> int:
     import signal
-    import time
 
-    from store.mailer import ConfigError, deliver_due, sender_for, transport_for
+    from store.mailer import ConfigError, sender_for, transport_for
 
     store = _existing_store(root)
     try:
         transport, sender = transport_for(root), sender_for(root)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    stop: list[bool] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    try:
+        return _deliver_rounds(store, transport, sender, args, stop)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _deliver_rounds(store: Store, transport: SmtpTransport | MaildirTransport, sender: str,
+                    args: argparse.Namespace, stop: list[bool]) -> int:  # fmt: skip
+    import time
+
+    from rules import printable
+    from store.mailer import deliver_due
+
     while True:
-        report = deliver_due(store, transport, sender)
-        if report.sent or report.deferred or report.failed or not args.watch:
-            print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
-                  f"failed {len(report.failed)}", flush=True)  # fmt: skip
+        try:
+            report = deliver_due(store, transport, sender)
+        # A service never dies of one bad round: it says why and tries again after the pause.
+        # A single run (--once) reports the fault with its exit status instead.
+        except StoreError as exc:
+            if not args.watch:
+                raise
+            print(f"vaccinnet notify: {printable(str(exc))}; next try in {args.interval:g} s",
+                  file=sys.stderr, flush=True)  # fmt: skip
+        except Exception as exc:
+            if not args.watch:
+                raise
+            print(f"vaccinnet notify: unexpected error: {printable(repr(exc))}; next try in "
+                  f"{args.interval:g} s", file=sys.stderr, flush=True)  # fmt: skip
+        else:
+            for mail_id, reason in report.reasons.items():
+                print(f"failed {mail_id}: {reason}", file=sys.stderr, flush=True)
+            if report.sent or report.deferred or report.failed or not args.watch:
+                print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
+                      f"failed {len(report.failed)}", flush=True)  # fmt: skip
         if not args.watch or stop:
             return 0
         deadline = time.monotonic() + args.interval
@@ -473,6 +566,7 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     import json
 
     from rules import normalize_niss
+    from rules.text import is_unsafe_char
     from tui.i18n import BRUSSELS
 
     store = _existing_store(root)
@@ -482,13 +576,16 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     since = _parse_day(args.since) if args.since else None
     for entry in store.audit_entries(entity_id=args.entity, niss=niss, since=since):
         if args.json:
-            print(json.dumps(entry.as_dict(), ensure_ascii=False))
+            line = json.dumps(entry.as_dict(), ensure_ascii=False)
+            # JSON escapes C0 only; C1 controls and bidi marks get the same \uXXXX form.
+            print("".join(f"\\u{ord(ch):04x}" if is_unsafe_char(ch) else ch for ch in line))
             continue
         when = datetime.fromisoformat(entry.at).astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
         detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
-        print(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
+        # Entries hold what people typed, and older ones predate the rules on control characters.
+        print(printable(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
               f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} {entry.request_id or '-':<7} "
-              f"{detail}".rstrip())  # fmt: skip
+              f"{detail}".rstrip()))  # fmt: skip
     return 0
 
 
@@ -518,12 +615,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         status = 130
-    except Exception as exc:  # one line for people; VACCINNET_DEBUG=1 for details
+    except Exception as exc:  # before the data dir is known; VACCINNET_DEBUG=1 raises instead
         if os.environ.get("VACCINNET_DEBUG"):
             raise
-        print(f"vaccinnet: unexpected error: {exc!r} (VACCINNET_DEBUG=1 shows details)",
-              file=sys.stderr)  # fmt: skip
-        status = 70
+        status = _incident(exc, None, _default_lang())
     sys.exit(status)
 
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import fcntl
+import hashlib
 import os
 import re
 import shlex
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from rules import RuleViolation, normalize_niss, printable
+from rules.fields import clean_admin_id
 
 KEY_TYPES = re.compile(r"(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-[a-z0-9@.-]+)$")
 
@@ -33,6 +41,27 @@ class Grant:
     identity: str  # "niss:85073003328" or "admin:anne"
     key: PublicKey
     line: str
+    number: int = 0  # its line number in the file
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A line the tool cannot use, said without its content (it may hold anything)."""
+
+    number: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.number} {self.reason}; left as it is"
+
+
+@dataclass
+class KeysFile:
+    """Every line of the file as read (bytes that are not UTF-8 kept), and what they grant."""
+
+    lines: list[str] = field(default_factory=list)
+    grants: list[Grant] = field(default_factory=list)
+    damaged: list[Damage] = field(default_factory=list)
 
 
 def read_public_key(path: Path) -> PublicKey:
@@ -81,23 +110,101 @@ def grant_line(program: str, data: Path, identity: str, key: PublicKey) -> str:
     return f'restrict,pty,command="{command}" {key.kind} {key.blob} {comment}'
 
 
-_MANAGED = re.compile(r'^restrict,pty,command="[^"]*" (\S+) (\S+) vaccinnet:(\S+)(?: (.*))?$')
+_PREFIX = 'restrict,pty,command="'
+_MANAGED = re.compile(
+    r'^restrict,pty,command="((?:[^"\\]|\\.)*)" (\S+) (\S+) vaccinnet:(\S+)(?: (.*))?$'
+)
 
 
-def read_grants(path: Path) -> tuple[list[str], list[Grant]]:
-    """Every line of the file, and the ones this tool manages."""
+def blob_fingerprint(kind: str, blob: str) -> str:
+    """The SHA256 fingerprint ssh-keygen prints, for a key already in the file."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        raw = base64.b64decode(blob, validate=True)
+    except (binascii.Error, ValueError):
+        raise KeyProblem("holds a key that is not valid base64") from None
+    length = int.from_bytes(raw[:4], "big")
+    if len(raw) < 4 + length or raw[4 : 4 + length] != kind.encode():
+        raise KeyProblem(f"holds a key that is not of its type {printable(kind)}")
+    return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
+
+
+def _check_identity(identity: str, command: str) -> None:
+    kind, _, value = identity.partition(":")
+    try:
+        ok = (kind == "niss" and normalize_niss(value) == value) or (
+            kind == "admin" and clean_admin_id(value) == value
+        )
+    except RuleViolation:
+        ok = False
+    if not ok:
+        raise KeyProblem(f"names no identity vaccinnet knows ({printable(identity)})")
+    expected = ["--niss", value] if kind == "niss" else ["admin", "--admin", value]
+    try:
+        args = shlex.split(command.replace('\\"', '"'))
+    except ValueError:
+        args = []
+    # The comment says who the key is, the command who it logs in as: they must agree.
+    if args[-len(expected) :] != expected:
+        raise KeyProblem(f"runs a command that is not the one for {printable(identity)}")
+
+
+def _grant(line: str, number: int) -> Grant:
+    match = _MANAGED.match(line)
+    if not match:
+        raise KeyProblem("looks like a vaccinnet line but does not have its form")
+    command, kind, blob, identity, comment = match.groups()
+    if not KEY_TYPES.match(kind):
+        raise KeyProblem("does not name an SSH key type")
+    _check_identity(identity, command)
+    key = PublicKey(kind, blob, comment or "", blob_fingerprint(kind, blob))
+    return Grant(identity, key, line, number)
+
+
+def read_keys(path: Path) -> KeysFile:
+    """Every line of the file, the ones this tool manages, and those it cannot use.
+
+    A damaged line is reported by its number and the others still count; bytes that are not
+    UTF-8 are kept as they are (surrogateescape) and never shown.
+    """
+    try:
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
-        return [], []
-    grants = []
-    for line in lines:
-        match = _MANAGED.match(line)
-        if match:
-            kind, blob, identity, comment = match.groups()
-            key = PublicKey(kind, blob, comment or "", fingerprint_of(f"{kind} {blob}"))
-            grants.append(Grant(identity, key, line))
-    return lines, grants
+        return KeysFile()
+    except OSError as exc:
+        raise KeyProblem(f"{path}: cannot be read ({exc.strerror})") from None
+    lines = raw.decode("utf-8", "surrogateescape").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    found = KeysFile(lines)
+    for number, line in enumerate(lines, 1):
+        if not _is_utf8(line):
+            found.damaged.append(Damage(number, "is not UTF-8 text"))
+        elif line.startswith(_PREFIX) or any(w.startswith("vaccinnet:") for w in line.split()):
+            try:
+                found.grants.append(_grant(line, number))
+            except KeyProblem as problem:
+                found.damaged.append(Damage(number, str(problem)))
+    return found
+
+
+def _is_utf8(line: str) -> bool:
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One change to the file at a time, so two runs cannot both add the same key."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def write_lines(path: Path, lines: list[str]) -> None:
@@ -110,7 +217,7 @@ def write_lines(path: Path, lines: list[str]) -> None:
         owner = (st.st_uid, st.st_gid)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".authorized_keys.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write("".join(f"{line}\n" for line in lines))
             fh.flush()
             os.fsync(fh.fileno())
@@ -124,24 +231,53 @@ def write_lines(path: Path, lines: list[str]) -> None:
         raise
 
 
-def authorize(path: Path, program: str, data: Path, identity: str, key: PublicKey) -> bool:
-    """Add the line; False when this key already serves this identity."""
-    lines, grants = read_grants(path)
-    for grant in grants:
-        if grant.key.blob == key.blob:
-            if grant.identity != identity:
-                raise KeyProblem(f"this key ({key.fingerprint}) is already bound to "
-                                f"{grant.identity}; one key is one identity")  # fmt: skip
-            return False
-    write_lines(path, [*lines, grant_line(program, data, identity, key)])
-    return True
+def authorize(
+    path: Path, program: str, data: Path, identity: str, key: PublicKey
+) -> tuple[bool, list[Damage]]:
+    """Add the line; False when this key already serves this identity.
+
+    One key is one identity: sshd obeys the first line that holds a key, so a key on any other
+    line (another identity, the operator's own, a damaged one) is refused, naming that line.
+    """
+    path = Path(path)
+    with _locked(path):
+        found = read_keys(path)
+        for grant in found.grants:
+            if grant.key.fingerprint == key.fingerprint:
+                if grant.identity != identity:
+                    raise KeyProblem(f"this key ({key.fingerprint}) is already bound to "
+                                     f"{grant.identity} (line {grant.number}); one key is one "
+                                     "identity")  # fmt: skip
+                return False, found.damaged
+        for number, line in enumerate(found.lines, 1):
+            if key.blob in line.split():
+                raise KeyProblem(f"this key ({key.fingerprint}) is already on line {number} of "
+                                 f"{path}, which vaccinnet does not manage; one key is one "
+                                 "identity: remove that line first")  # fmt: skip
+        write_lines(path, [*found.lines, grant_line(program, data, identity, key)])
+    return True, found.damaged
 
 
-def revoke(path: Path, fingerprint: str) -> list[Grant]:
-    lines, grants = read_grants(path)
-    gone = [g for g in grants if g.key.fingerprint == fingerprint]
-    if not gone:
-        raise KeyProblem(f"no authorized key has the fingerprint {fingerprint}")
-    keep = {g.line for g in gone}
-    write_lines(path, [line for line in lines if line not in keep])
-    return gone
+@dataclass
+class Revocation:
+    gone: list[Grant]
+    damaged: list[Damage]
+    # Lines of the new file that still hold a revoked key, which can still log in through them.
+    still_holding: list[int]
+
+
+def revoke(path: Path, fingerprint: str) -> Revocation:
+    path = Path(path)
+    with _locked(path):
+        found = read_keys(path)
+        gone = [g for g in found.grants if g.key.fingerprint == fingerprint]
+        if not gone:
+            hint = f" ({len(found.damaged)} damaged line(s) left aside)" if found.damaged else ""
+            raise KeyProblem(f"no authorized key has the fingerprint {printable(fingerprint)}"
+                             f"{hint}")  # fmt: skip
+        numbers = {g.number for g in gone}
+        kept = [line for n, line in enumerate(found.lines, 1) if n not in numbers]
+        write_lines(path, kept)
+    blobs = {g.key.blob for g in gone}
+    still = [n for n, line in enumerate(kept, 1) if blobs & set(line.split())]
+    return Revocation(gone, found.damaged, still)

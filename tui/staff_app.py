@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 
-from rules import Entity, Link, RuleViolation
+from rules import Entity, Link, RuleViolation, printable
 from store import Store, StoreError
 from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
+from tui.incidents import record_incident
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.no_access import NoAccessScreen
 from tui.screens.staff import StaffScreen
+
+INCIDENT = N_(
+    "Unexpected error (incident {id}). The details are in the service's log; give this number "
+    "to an administrator."
+)
 
 NAVIGATION_KEYS = [
     ("↑ ↓", N_("Move in the list")),
@@ -60,6 +69,7 @@ class ConsoleApp(App[None]):
         store.interrupted = _worker_cancelled
         self.poll_interval = poll_interval
         self._last_error: tuple[str, float] = ("", 0.0)
+        self._incident_line = ""
         self._terminal_size: Size | None = None
         set_language(lang)
 
@@ -126,18 +136,58 @@ class ConsoleApp(App[None]):
 
     def show_error(self, problem: BaseException | None) -> None:
         """The one place where an unexpected failure becomes a message, never a traceback."""
+        text: str | None = None
         if isinstance(problem, RuleViolation):
-            text = problem.message(language())
+            key = text = problem.message(language())
         elif isinstance(problem, StoreError):
-            text = _("The store cannot be used: {problem}").format(problem=problem)
+            key = text = _("The store cannot be used: {problem}").format(problem=problem)
         else:
-            text = _("Something went wrong: {problem}").format(problem=repr(problem))
-        # Lists poll every second: one message per problem, not one per second.
+            key = f"{type(problem).__name__}: {problem}"
+        # Lists poll every second: one message (and one incident) per problem, not one per second.
         now = time.monotonic()
-        if text == self._last_error[0] and now - self._last_error[1] < 60:
+        if key == self._last_error[0] and now - self._last_error[1] < 60:
             return
-        self._last_error = (text, now)
+        self._last_error = (key, now)
+        if text is None:
+            # The exception's text may hold data: it goes to the private log, not to the screen.
+            incident, _log = record_incident(problem or RuntimeError("no error"), self.store.root)
+            text = _(INCIDENT).format(id=incident)
         self.notify(text, severity="error", timeout=10)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is literal text: messages carry names, reasons and server answers."""
+        super().notify(printable(message, multiline=True), title=printable(title),
+                       severity=severity, timeout=timeout, markup=False)  # fmt: skip
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Sub-titles carry entity names and ids: shown, never obeyed.
+        return super().format_title(printable(title), printable(sub_title))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash ends the console with one line; Textual's report would print local variables."""
+        if os.environ.get("VACCINNET_DEBUG"):  # developers, on their own data
+            super()._handle_exception(error)
+            return
+        incident, _log = record_incident(error, self.store.root)
+        self._return_code = 70
+        if not self._incident_line:
+            self._incident_line = "vaccinnet: " + _(INCIDENT).format(id=incident)
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        if self._incident_line:
+            # soft_wrap: one line however long, which Rich would otherwise cut or break.
+            self.error_console.print(self._incident_line, soft_wrap=True)
+            self._incident_line = ""
+        super()._print_error_renderables()
 
 
 class StaffApp(ConsoleApp):

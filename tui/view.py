@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules import Entity, Link, Request, is_manager
+from rules import Entity, Link, Request, is_manager, mask_niss
 from store import Store
 
 
@@ -24,7 +24,11 @@ class EntityView:
         return self.me is not None and is_manager(self.me.employee_type)
 
     def name_of(self, niss: str | None) -> str:
-        """A person's name as the entity knows it, for "filed by" and "supervisor"."""
+        """A person's name as the entity knows it, for "filed by" and "supervisor".
+
+        Someone no longer linked, and named nowhere in the view, shows as their birth date
+        only: the staff console never shows a full national register number.
+        """
         if not niss:
             return ""
         for link in self.staff:
@@ -33,7 +37,7 @@ class EntityView:
         for request in (*self.pending, *self.recent):
             if request.niss == niss:
                 return request.full_name
-        return niss
+        return mask_niss(niss)
 
 
 def load_entity_view(

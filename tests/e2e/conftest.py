@@ -3,19 +3,20 @@
 The fixture installs what is missing (openssh-server, tmux) when it can (CI runs as root), and
 otherwise skips with the reason. The service account runs the program from a deployment venv
 made with the system Python (/usr/bin/python3.11): the test venv's interpreter lives under
-/root, which another account cannot reach. That venv borrows the test venv's packages through
-a .pth file instead of installing them again.
+/root, which another account cannot reach. The checkout may sit in a directory only its owner
+can enter (what `mktemp -d` makes), so that venv gets its own copy of the project's packages
+and of their installed dependencies, readable by all, rather than a path into the checkout.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 import pwd
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from store import open_store
 from tests.conftest import DOCTOR, DOCTOR_2
 
 ROOT = Path(__file__).resolve().parents[2]
+PROJECT = "vaccinnet-staff"
 ACCOUNT = "vaccinnet-e2e"
 SYSTEM_PYTHON = "/usr/bin/python3.11"
 NURSE_E2E = make_niss("920612", 415)
@@ -70,15 +72,42 @@ def _account() -> pwd.struct_passwd:
     return pwd.getpwnam(ACCOUNT)
 
 
+def _runtime_distributions() -> list[importlib.metadata.Distribution]:
+    """The installed distributions the program needs to run: its requirements, transitively."""
+    from packaging.requirements import Requirement
+
+    found: dict[str, importlib.metadata.Distribution] = {}
+    wanted = [Requirement(r) for r in importlib.metadata.requires(PROJECT) or []]
+    while wanted:
+        requirement = wanted.pop()
+        name = requirement.name.lower().replace("_", "-")
+        if name in found or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        found[name] = importlib.metadata.distribution(requirement.name)
+        wanted += [Requirement(r) for r in found[name].requires or []]
+    return list(found.values())
+
+
 def _deployment_venv(base: Path) -> Path:
     venv = base / "venv"
     subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = next((venv / "lib").glob("python3*/site-packages"))
-    borrowed = next(Path(p) for p in sys.path if p.endswith("site-packages") and ".venv" in p)
-    (site / "borrowed.pth").write_text(f"{ROOT}\n{borrowed}\n")
+    for package in ("rules", "store", "tui"):
+        shutil.copytree(ROOT / package, site / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    for dist in _runtime_distributions():
+        for file in dist.files or []:
+            source = Path(dist.locate_file(file))
+            if ".." in file.parts or "__pycache__" in file.parts or not source.is_file():
+                continue  # scripts live outside site-packages; byte code is made again
+            (site / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, site / file)
     program = venv / "bin" / "vaccinnet"
     program.write_text(f"#!{venv}/bin/python\nfrom tui.cli import main\nmain()\n")
-    program.chmod(0o755)
+    # Whatever the umask, the service account must be able to read and run all of it.
+    for path in [venv, *venv.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or path == program else path.stat().st_mode | 0o444)
     return program
 
 

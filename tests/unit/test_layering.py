@@ -18,7 +18,8 @@ def _modules_after(import_line: str) -> set[str]:
 @pytest.mark.parametrize(
     ("import_line", "forbidden"),
     [
-        ("import rules, rules.decisions, rules.mail, rules.entities",
+        ("import rules, rules.decisions, rules.mail, rules.entities, rules.mail_address, "
+         "rules.outbox",
          {"textual", "tinydb", "store", "tui", "filelock", "orjson"}),
         ("import store, store.demo", {"textual", "tui"}),
     ],

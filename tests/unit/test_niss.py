@@ -48,6 +48,8 @@ def test_valid_numbers_normalise(raw, expected):
         ("85a73003328", "niss.characters"),
         ("85/07/30 033 28", "niss.characters"),
         ("85073003329", "niss.checksum"),
+        ("00000000000", "niss.zeros"),
+        ("00.00.00-000.00", "niss.zeros"),
         (make_niss("850230", 1), "niss.date"),  # 30 February
         (make_niss("130229", 1), "niss.date"),  # 29 February 1913
         (make_niss("130229", 1, born_after_1999=True), "niss.date"),  # 29 February 2013
@@ -58,6 +60,14 @@ def test_valid_numbers_normalise(raw, expected):
 )
 def test_invalid_numbers_say_which_part_is_wrong(raw, detail):
     assert _detail(raw) == detail
+
+
+def test_all_zeros_is_said_to_be_nobodys_number_not_a_character_problem():
+    with pytest.raises(RuleViolation) as caught:
+        normalize_niss("00000000000")
+    assert "zéros" in caught.value.message("fr") and "nullen" in caught.value.message("nl")
+    assert "zeros only" in caught.value.message("en")
+    assert "separators" not in caught.value.message("en")
 
 
 def test_bis_impossible_date_is_refused():

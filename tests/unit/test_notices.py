@@ -57,3 +57,45 @@ def test_working_days():
     assert not is_overdue(friday, date(2026, 11, 27))
     assert is_overdue(friday, date(2026, 11, 30))
     assert working_days_between(friday, friday) == 0
+
+
+def _review_of(last: str, first: str):
+    from rules import Admin, Request, review_notices
+
+    links = (Link("cab", DOCTOR, "Dupont", "Jean", "medecin", NOW),)
+    request = Request("R000008", "connect", "cab", NURSE, last, first, "infirmier", DOCTOR, NOW)
+    state = EntityState(ENTITY, links, (request,))
+    return review_notices(state, request, [], [], Admin("adm", "Anne"), NOW)
+
+
+def test_review_flags_a_name_that_mixes_look_alike_scripts():
+    # Stored before names were checked for it: the admin must still be told.
+    (notice,) = _review_of("Дupont", "Claire")
+    assert notice.code == "name_mixed_scripts"
+    assert "Le nom « Дupont »" in notice.message("fr") and "imiter" in notice.message("fr")
+    assert "nabootsen" in notice.message("nl") and "imitate" in notice.message("en")
+
+
+def test_review_flags_a_full_width_name_with_its_ordinary_form():
+    (notice,) = _review_of("Martin", "Ｃｌａｉｒｅ")
+    assert notice.code == "name_compatibility_forms"
+    assert "Le prénom « Ｃｌａｉｒｅ »" in notice.message("fr")
+    assert "« Claire »" in notice.message("fr") and "volle breedte" in notice.message("nl")
+    (half,) = _review_of("Ｄupont", "Claire")  # full width and plain mixed: still Latin only
+    assert half.code == "name_compatibility_forms" and "« Dupont »" in half.message("fr")
+    (mixed,) = _review_of("Ｄupоnt", "Claire")  # with a Cyrillic о as well
+    assert mixed.code == "name_mixed_scripts"
+
+
+def test_review_flags_a_name_in_another_script_without_refusing_it():
+    notices = _review_of("Иванова", "Αθηνά")
+    assert [n.code for n in notices] == ["name_other_script"] * 2
+    assert "cyrillique" in notices[0].message("fr") and "Cyrillic" in notices[0].message("en")
+    assert "het Grieks" in notices[1].message("nl")
+    (arabic,) = _review_of("Martin", "ليلى")
+    assert "autre alphabet que le latin" in arabic.message("fr")
+
+
+def test_review_of_ordinary_names_says_nothing_about_them():
+    assert _review_of("Van den Broeck", "Zoë") == []
+    assert _review_of("D'Hondt", "Hélène") == []

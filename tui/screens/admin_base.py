@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
@@ -34,11 +35,12 @@ class NavBar(Static):
         self.current = current
 
     def refresh_labels(self) -> None:
-        parts = []
+        parts: list[str | tuple[str, str]] = []
         for mode, key, label in SECTIONS:
-            text = f"{key} {_(label)}"
-            parts.append(f"[reverse] {text} [/]" if mode == self.current else f" {text} ")
-        self.update("".join(parts))
+            text = f" {key} {_(label)} "
+            parts.append((text, "reverse") if mode == self.current else text)
+        # Styled without markup: a translation may hold brackets.
+        self.update(Content.assemble(*parts))
 
 
 class AdminListScreen(Screen[None]):

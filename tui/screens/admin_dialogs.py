@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, ProgressBar, Static
 from rules import RuleViolation, clean_reason
 from store import Store
 from tui.i18n import N_, _, language
+from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
 
@@ -29,9 +30,9 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(_("Reject {ids}").format(ids=", ".join(self.request_ids[:5]) + (
-                "…" if len(self.request_ids) > 5 else "")), classes="dialog-title")  # fmt: skip
-            yield Static(_("Reason (sent to the entity in its e-mail):"), classes="info")
+            yield Static(literal(_("Reject {ids}").format(ids=", ".join(self.request_ids[:5]) + (
+                "…" if len(self.request_ids) > 5 else ""))), classes="dialog-title")  # fmt: skip
+            yield Static(literal(_("Reason (sent to the entity in its e-mail):")), classes="info")
             yield Input(id="reason", max_length=500)
             yield Static("", id="reason-error", classes="error")
             with Horizontal(classes="buttons"):
@@ -46,7 +47,7 @@ class ReasonScreen(ModalScreen[str | None]):
             reason = clean_reason(self.query_one("#reason", Input).value,
                                   ", ".join(self.request_ids))  # fmt: skip
         except RuleViolation as refusal:
-            self.query_one("#reason-error", Static).update(refusal.message(language()))
+            self.query_one("#reason-error", Static).update(literal(refusal.message(language())))
             return
         self.dismiss(reason)
 
@@ -64,7 +65,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="info")
+            yield Static(literal(self.question), classes="info")
             with Horizontal(classes="buttons"):
                 yield Button(_("Agree"), id="yes", variant="error")
                 yield Button(_("Back"), id="cancel")
@@ -101,7 +102,8 @@ class BulkScreen(ModalScreen[None]):
         title = _("Approving {count} requests") if self.verb == "approve" else _(
             "Rejecting {count} requests")  # fmt: skip
         with Vertical(classes="dialog bulk"):
-            yield Static(title.format(count=len(self.request_ids)), classes="dialog-title")
+            yield Static(literal(title.format(count=len(self.request_ids))),
+                         classes="dialog-title")  # fmt: skip
             yield ProgressBar(total=len(self.request_ids), id="progress")
             yield Static("", id="bulk-summary", classes="info")
             yield RecordTable(id="results")
@@ -136,8 +138,10 @@ class BulkScreen(ModalScreen[None]):
         done = sum(1 for ok, _text in self.results.values() if ok)
         refused = len(self.results) - done
         self.query_one("#bulk-summary", Static).update(
-            _("{done} done, {refused} refused, {left} to go").format(
-                done=done, refused=refused, left=len(self.request_ids) - len(self.results)
+            literal(
+                _("{done} done, {refused} refused, {left} to go").format(
+                    done=done, refused=refused, left=len(self.request_ids) - len(self.results)
+                )
             )
         )
         self.query_one("#results", RecordTable).set_rows(

@@ -12,9 +12,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from rules import ENTITY_KINDS, MANAGER_TYPES, Entity, RuleViolation, kind_label, type_label
+from rules import (
+    ENTITY_KINDS,
+    MANAGER_TYPES,
+    Entity,
+    RuleViolation,
+    kind_label,
+    printable,
+    type_label,
+)
 from store import Store
 from tui.i18n import N_, _, language
+from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
@@ -59,16 +68,16 @@ class EntitiesScreen(AdminListScreen):
         return rows
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(
+        self.query_one("#summary", Static).update(literal(
             _("{count} entities. n creates one, m changes the one under the cursor.").format(
-                count=len(self.data or [])))  # fmt: skip
+                count=len(self.data or []))))  # fmt: skip
 
     def show_detail(self, key: str | None) -> None:
         item = next((i for i in self.data or [] if i.entity.id == key), None)
         text = "" if item is None else (
             f"{item.entity.name} ({item.entity.id}) · {kind_label(item.entity.kind, language())}"
             f" · {item.entity.email} · {item.entity.language}")  # fmt: skip
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", Static).update(literal(text))
 
     def action_new_entity(self) -> None:
         self.app.push_screen(EntityFormScreen(self.store, self.admin_id), self._saved)
@@ -134,7 +143,8 @@ class _EntityDialog(ModalScreen[Entity | None]):
         if event.state == WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
         elif isinstance(event.worker.error, RuleViolation):
-            self.query_one("#form-error", Static).update(event.worker.error.message(language()))
+            self.query_one("#form-error", Static).update(
+                literal(event.worker.error.message(language())))  # fmt: skip
         else:
             self.app.show_error(event.worker.error)  # type: ignore[attr-defined]
 
@@ -188,10 +198,12 @@ class EntityEditScreen(_EntityDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(_("Change {name}").format(name=self.entity.name), classes="dialog-title")
+            yield Static(literal(_("Change {name}").format(name=self.entity.name)),
+                         classes="dialog-title")  # fmt: skip
             with Vertical(classes="form"):
                 yield Label(_("E-mail"), classes="field-label")
-                yield Input(self.entity.email, id="email")
+                # An address stored before the rules refused control characters shows inert.
+                yield Input(printable(self.entity.email), id="email")
                 yield Label(_("Language"), classes="field-label")
                 yield Select([("Français", "fr"), ("Nederlands", "nl")], id="language",
                              value=self.entity.language, allow_blank=False)  # fmt: skip

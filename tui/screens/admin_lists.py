@@ -12,6 +12,7 @@ from textual.worker import Worker
 from rules import Mail, Request, format_niss, request_kind_label, status_label, type_label
 from store import AuditEntry
 from tui.i18n import N_, _, fmt_datetime, language
+from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
 from tui.screens.staff import KIND_SHORT
 from tui.widgets.record_table import Column, Row
@@ -46,9 +47,9 @@ class HistoryScreen(AdminListScreen):
         return rows
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(
+        self.query_one("#summary", Static).update(literal(
             _("{count} decided or deleted requests, the latest first.").format(
-                count=len(self.data or [])))  # fmt: skip
+                count=len(self.data or []))))  # fmt: skip
 
     def show_detail(self, key: str | None) -> None:
         r = next((r for r in self.data or [] if r.id == key), None)
@@ -62,7 +63,7 @@ class HistoryScreen(AdminListScreen):
                 when=fmt_datetime(r.decided_at)),
             (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),
         ])  # fmt: skip
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", Static).update(literal(text))
 
 
 class AuditScreen(AdminListScreen):
@@ -99,10 +100,12 @@ class AuditScreen(AdminListScreen):
 
     def refresh_summary(self) -> None:
         self.query_one("#summary", Static).update(
-            _(
-                "{count} entries, the newest first. Filter by entity, person (NISS) or "
-                "administrator; v verifies the chain."
-            ).format(count=len(self.data or []))
+            literal(
+                _(
+                    "{count} entries, the newest first. Filter by entity, person (NISS) or "
+                    "administrator; v verifies the chain."
+                ).format(count=len(self.data or []))
+            )
         )
 
     def show_detail(self, key: str | None) -> None:
@@ -113,7 +116,7 @@ class AuditScreen(AdminListScreen):
             ", ".join(f"{k}: {v}" for k, v in e.detail.items()),
             _("hash {hash}… follows {prev}…").format(hash=e.hash[:16], prev=e.prev[:16]),
         ])  # fmt: skip
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", Static).update(literal(text))
 
     def action_verify(self) -> None:
         self.verify()
@@ -169,10 +172,12 @@ class OutboxScreen(AdminListScreen):
         mails = self.data or []
         counts = {s: sum(1 for m in mails if m.status == s) for s in MAIL_STATUS}
         self.query_one("#summary", Static).update(
-            _(
-                "{failed} failed · {pending} waiting · {sent} sent. Failed e-mails are kept "
-                "until you retry them (R)."
-            ).format(**counts)
+            literal(
+                _(
+                    "{failed} failed · {pending} waiting · {sent} sent. Failed e-mails are kept "
+                    "until you retry them (R)."
+                ).format(**counts)
+            )
         )
 
     def show_detail(self, key: str | None) -> None:
@@ -182,7 +187,7 @@ class OutboxScreen(AdminListScreen):
             m.subject,
             _("Last answer: {error}").format(error=m.last_error) if m.last_error else "",
         ])  # fmt: skip
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", Static).update(literal(text))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -203,6 +208,12 @@ class OutboxScreen(AdminListScreen):
     def worker_done(self, worker: Worker) -> None:
         if worker.group == "retry":
             self.notify(_("{id} will be sent again.").format(id=worker.result.id))
+            self._loading = True
+            self.load(force=True)
+
+    def worker_failed(self, worker: Worker) -> None:
+        # Refused because the list was out of date (sent or retried meanwhile): show the truth.
+        if worker.group == "retry":
             self._loading = True
             self.load(force=True)
 

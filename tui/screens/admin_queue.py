@@ -25,6 +25,7 @@ from rules import (
 from store import Store
 from store.store import Activity, Review
 from tui.i18n import N_, _, fmt_datetime, language, local
+from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
 from tui.screens.staff import KIND_SHORT
 from tui.widgets.record_table import Column, Row
@@ -165,24 +166,23 @@ class QueueScreen(AdminListScreen):
             filters.append(_("{count} selected").format(count=len(self.selected)))
         self.sub_title = _("{count} pending · oldest: {oldest}").format(
             count=len(data.pending), oldest=oldest)  # fmt: skip
-        self.query_one("#summary", Static).update(" · ".join([text, *filters]))
-        self.query_one("#filed-label", Label).update(_("Filed/day"))
-        self.query_one("#decided-label", Label).update(_("Decided/day"))
+        self.query_one("#summary", Static).update(literal(" · ".join([text, *filters])))
+        self.query_one("#filed-label", Label).update(literal(_("Filed/day")))
+        self.query_one("#decided-label", Label).update(literal(_("Decided/day")))
         self.query_one("#filed-chart", Sparkline).data = list(data.activity.filed)
         self.query_one("#decided-chart", Sparkline).data = list(data.activity.decided)
         buckets = [sum(1 for a in ages if a < 1), sum(1 for a in ages if 1 <= a < 7),
                    sum(1 for a in ages if a >= 7)]  # fmt: skip
-        self.query_one("#ages", Static).update(
-            _(
-                "Ages: <1 d {a} · 1-7 d {b} · >7 d {c} · 30 days: {filed} filed, {decided} decided"
-            ).format(
-                a=buckets[0],
-                b=buckets[1],
-                c=buckets[2],
-                filed=sum(data.activity.filed),
-                decided=sum(data.activity.decided),
-            )
+        ages_text = _(
+            "Ages: <1 d {a} · 1-7 d {b} · >7 d {c} · 30 days: {filed} filed, {decided} decided"
+        ).format(
+            a=buckets[0],
+            b=buckets[1],
+            c=buckets[2],
+            filed=sum(data.activity.filed),
+            decided=sum(data.activity.decided),
         )
+        self.query_one("#ages", Static).update(literal(ages_text))
 
     def apply_language(self) -> None:
         super().apply_language()
@@ -194,7 +194,7 @@ class QueueScreen(AdminListScreen):
     def show_detail(self, key: str | None) -> None:
         if key is None:
             self.review = None
-            self.query_one("#detail", Static).update(_("No pending request."))
+            self.query_one("#detail", Static).update(literal(_("No pending request.")))
             return
         self.fetch_review(key)
 
@@ -236,7 +236,7 @@ class QueueScreen(AdminListScreen):
                 count=len(state.links), names=", ".join(names) or "–"),
         ]  # fmt: skip
         lines += [f"⚠ {notice.message(lang)}" for notice in review.notices]
-        detail.update("\n".join(lines))
+        detail.update(literal("\n".join(lines)))
 
     # ----- actions ----------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from rules import (
 )
 from store import Store
 from tui.i18n import N_, _, fmt_date, language
+from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
 
 
@@ -38,18 +39,18 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
     def compose(self) -> ComposeResult:
         lang = language()
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(_("Disconnection request") + f" · {self.entity.name}",
+            yield Static(literal(_("Disconnection request"), " · ", self.entity.name),
                          classes="dialog-title")  # fmt: skip
-            yield Static(_("Check the people you want to disconnect:"), classes="info")
+            yield Static(literal(_("Check the people you want to disconnect:")), classes="info")
             with VerticalScroll(id="people"):
                 for link in self.people:
-                    yield Static(
+                    yield Static(literal(
                         f"• {link.first_name} {link.last_name.upper()} · {format_niss(link.niss)}"
-                        f" · {type_label(link.employee_type, lang)} · "
-                        + _("since {date}").format(date=fmt_date(link.since)),
+                        f" · {type_label(link.employee_type, lang)} · ",
+                        _("since {date}").format(date=fmt_date(link.since))),
                         classes="person",
                     )  # fmt: skip
-            yield Static(_("Checking the rules…"), id="preview", classes="info")
+            yield Static(literal(_("Checking the rules…")), id="preview", classes="info")
             with Horizontal(classes="buttons"):
                 yield Button(_("Agree"), id="agree", variant="primary", disabled=True)
                 yield Button(_("Back"), id="cancel")
@@ -81,7 +82,7 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
         if event.state == WorkerState.ERROR:
             agree.disabled = False
             if isinstance(worker.error, RuleViolation):
-                box.update(worker.error.message(language()))
+                box.update(literal(worker.error.message(language())))
                 box.set_classes("error")
             else:
                 self.app.show_error(worker.error)  # type: ignore[attr-defined]
@@ -93,14 +94,14 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
             return
         refusal, notices = worker.result
         if refusal is not None:
-            box.update(refusal.message(language()))
+            box.update(literal(refusal.message(language())))
             box.set_classes("error")
             agree.disabled = True
             self.query_one("#cancel", Button).focus()
             return
         lines = [_("The rules allow this request.")]
         lines += ["⚠ " + notice.message(language()) for notice in notices]
-        box.update("\n".join(lines))
+        box.update(literal("\n".join(lines)))
         box.set_classes("warning" if notices else "ok")
         agree.disabled = False
         agree.focus()

@@ -10,8 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rules import Entity, Link, kind_label, type_label
+from rules import Entity, Link, kind_label, printable, type_label
 from tui.i18n import N_, _, language
+from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
 
 
@@ -39,19 +40,23 @@ class EntityChoiceScreen(Screen[str | None]):
         lang = language()
         self.title = _("Choose your entity")
         self.sub_title = ""
-        self.query_one("#choice-intro", Static).update(
-            _(
-                "To connect or disconnect people, you must be working for the right entity: the "
-                "one whose staff you want to change. Choose it and press Enter."
-            )
+        intro = _(
+            "To connect or disconnect people, you must be working for the right entity: the "
+            "one whose staff you want to change. Choose it and press Enter."
         )
+        self.query_one("#choice-intro", Static).update(literal(intro))
         options = self.query_one("#entities", OptionList)
         highlighted = options.highlighted
         options.clear_options()
         options.add_options(
             Option(
-                f"{entity.name}\n  {kind_label(entity.kind, lang)} · {entity.id} · "
-                + _("you are {type}").format(type=type_label(link.employee_type, lang)),
+                # The name's own line breaks must not pass for the second line.
+                literal(
+                    printable(entity.name),
+                    "\n  ",
+                    f"{kind_label(entity.kind, lang)} · {entity.id} · ",
+                    _("you are {type}").format(type=type_label(link.employee_type, lang)),
+                ),
                 id=entity.id,
             )
             for entity, link in self.choices

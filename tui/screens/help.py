@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.i18n import N_, _
+from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
 
 HELP_TEXT = N_(
@@ -29,14 +30,14 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         width = max((len(key) for key, _text in self.keys), default=1)
         with Vertical(id="dialog", classes="dialog help"):
-            yield Static(_("Help"), classes="dialog-title")
+            yield Static(literal(_("Help")), classes="dialog-title")
             with VerticalScroll():
                 yield Static(
-                    "\n".join(f"{key:<{width}}  {_(text)}" for key, text in self.keys),
+                    literal("\n".join(f"{key:<{width}}  {_(text)}" for key, text in self.keys)),
                     id="help-keys",
                 )
-                yield Static(_(HELP_TEXT), classes="info")
-            yield Static(_("Press Escape to close."), classes="hint")
+                yield Static(literal(_(HELP_TEXT)), classes="info")
+            yield Static(literal(_("Press Escape to close.")), classes="hint")
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def action_close(self) -> None:

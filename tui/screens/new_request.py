@@ -13,6 +13,7 @@ from textual.worker import Worker, WorkerState
 from rules import Entity, Link, Request, RuleViolation, requestable_types, type_label
 from store import Store
 from tui.i18n import N_, _, language
+from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 
@@ -36,7 +37,8 @@ class NewRequestScreen(ModalScreen[Request | None]):
             (type_label(code, lang), code) for code in requestable_types(self.me.employee_type)
         ]
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(_("New request") + f" · {self.entity.name}", classes="dialog-title")
+            yield Static(literal(_("New request"), " · ", self.entity.name),
+                         classes="dialog-title")  # fmt: skip
             with Vertical(classes="form"):
                 yield Label(_("National register number"), classes="field-label")
                 yield NissField(id="niss")
@@ -66,7 +68,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
         kind = self.query_one("#type", Select).value
         error = self.query_one("#form-error", Static)
         if kind == Select.NULL:
-            error.update(_("Choose the employee type."))
+            error.update(literal(_("Choose the employee type.")))
             return
         error.update("")
         self.query_one("#save", Button).disabled = True
@@ -92,7 +94,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
         elif event.state == WorkerState.ERROR:
             problem = event.worker.error
             if isinstance(problem, RuleViolation):
-                self.query_one("#form-error", Static).update(problem.message(language()))
+                self.query_one("#form-error", Static).update(literal(problem.message(language())))
             else:
                 self.app.show_error(problem)  # type: ignore[attr-defined]
 

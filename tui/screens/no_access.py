@@ -22,6 +22,7 @@ from rules import (
 )
 from store import Store
 from tui.i18n import N_, _, fmt_datetime, language
+from tui.literal import literal
 from tui.screens.staff import REGISTERED, REGISTERED_MORE
 from tui.widgets.footer import TranslatedFooter
 
@@ -70,18 +71,17 @@ class NoAccessScreen(Screen[None]):
         lang = language()
         self.title = _("No access")
         self.sub_title = format_niss(self.niss)
-        self.query_one("#why", Static).update(
-            _(
-                "You are not linked to any entity in Vaccinnet, so there is no staff list to show "
-                "you. To connect or disconnect people you must have access as an accredited doctor "
-                "or pharmacist. If you are one, request access to your entity below: an "
-                "administrator will approve it."
-            )
+        why = _(
+            "You are not linked to any entity in Vaccinnet, so there is no staff list to show "
+            "you. To connect or disconnect people you must have access as an accredited doctor "
+            "or pharmacist. If you are one, request access to your entity below: an "
+            "administrator will approve it."
         )
-        self.query_one("#entity-label", Label).update(_("Entity (id or name)"))
-        self.query_one("#last-label", Label).update(_("Last name"))
-        self.query_one("#first-label", Label).update(_("First name"))
-        self.query_one("#type-label", Label).update(_("You are"))
+        self.query_one("#why", Static).update(literal(why))
+        self.query_one("#entity-label", Label).update(literal(_("Entity (id or name)")))
+        self.query_one("#last-label", Label).update(literal(_("Last name")))
+        self.query_one("#first-label", Label).update(literal(_("First name")))
+        self.query_one("#type-label", Label).update(literal(_("You are")))
         self.query_one("#save", Button).label = _("Save")
         kinds = self.query_one("#type", Select)
         value = kinds.value
@@ -95,10 +95,10 @@ class NoAccessScreen(Screen[None]):
     def _show_chosen(self) -> None:
         chosen = self.query_one("#entity-chosen", Static)
         if self.entity is None:
-            chosen.update(_("Type at least 2 characters, then choose in the list."))
+            chosen.update(literal(_("Type at least 2 characters, then choose in the list.")))
         else:
-            chosen.update(_("Chosen: {name} ({id})").format(name=self.entity.name,
-                                                             id=self.entity.id))  # fmt: skip
+            chosen.update(literal(_("Chosen: {name} ({id})").format(
+                name=self.entity.name, id=self.entity.id)))  # fmt: skip
 
     @on(Input.Changed, "#entity-search")
     def _search(self, event: Input.Changed) -> None:
@@ -130,10 +130,10 @@ class NoAccessScreen(Screen[None]):
         error = self.query_one("#form-error", Static)
         kind = self.query_one("#type", Select).value
         if self.entity is None:
-            error.update(_("Choose the entity in the list first."))
+            error.update(literal(_("Choose the entity in the list first.")))
             return
         if kind == Select.NULL:
-            error.update(_("Say whether you are a doctor or a pharmacist."))
+            error.update(literal(_("Say whether you are a doctor or a pharmacist.")))
             return
         error.update("")
         self.query_one("#save", Button).disabled = True
@@ -150,7 +150,8 @@ class NoAccessScreen(Screen[None]):
         if event.state == WorkerState.ERROR:
             self.query_one("#save", Button).disabled = False
             if isinstance(worker.error, RuleViolation):
-                self.query_one("#form-error", Static).update(worker.error.message(language()))
+                self.query_one("#form-error", Static).update(
+                    literal(worker.error.message(language())))  # fmt: skip
             else:
                 self.app.show_error(worker.error)  # type: ignore[attr-defined]
             return
@@ -160,7 +161,8 @@ class NoAccessScreen(Screen[None]):
             self.found = worker.result
             matches = self.query_one("#matches", OptionList)
             matches.clear_options()
-            matches.add_options(Option(f"{e.name} ({e.id})", id=e.id) for e in self.found)
+            matches.add_options(Option(literal(f"{e.name} ({e.id})", multiline=False), id=e.id)
+                                for e in self.found)  # fmt: skip
             matches.display = bool(self.found)
             if self.found:
                 matches.highlighted = 0
@@ -187,4 +189,4 @@ class NoAccessScreen(Screen[None]):
             if r.reason:
                 line += f" · {r.reason}"
             lines.append(line)
-        self.query_one("#mine", Static).update("\n".join(lines))
+        self.query_one("#mine", Static).update(literal("\n".join(lines)))

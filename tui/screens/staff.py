@@ -22,6 +22,7 @@ from rules import (
 )
 from store import Store
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
+from tui.literal import literal
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
@@ -166,22 +167,23 @@ class StaffScreen(Screen[None]):
         self.sub_title = f"{view.entity.name} ({view.entity.id})"
         who = self.query_one("#whoami", Static)
         if view.me is None:
-            who.update(_("You are no longer linked to this entity."))
+            who.update(literal(_("You are no longer linked to this entity.")))
         elif view.can_file:
-            who.update(_("Logged in as {name} ({type}).").format(
-                name=view.me.full_name, type=type_label(view.me.employee_type, lang)))  # fmt: skip
+            who.update(literal(_("Logged in as {name} ({type}).").format(
+                name=view.me.full_name, type=type_label(view.me.employee_type, lang))))  # fmt: skip
         else:
             state = EntityState(view.entity, view.staff, view.pending)
             names = ", ".join(link.full_name for link in managers(state))
-            who.update(_("Read only: only the doctors and pharmacists linked to the entity can "
-                         "file requests ({names}).").format(names=names))  # fmt: skip
+            who.update(literal(_("Read only: only the doctors and pharmacists linked to the "
+                                 "entity can file requests ({names}).").format(
+                                     names=names)))  # fmt: skip
         shown = len(self.shown_rows()) if self.filter_text else len(view.staff)
         title = _("My staff: {count} people").format(count=len(view.staff))
         if shown != len(view.staff):
             title += " · " + _("{shown} shown").format(shown=shown)
         if self.selected:
             title += " · " + _("{count} selected").format(count=len(self.selected))
-        self.query_one("#staff-title", Static).update(title)
+        self.query_one("#staff-title", Static).update(literal(title))
         if not view.complete:
             heading = _("Loading the requests…")
         elif view.pending or view.recent:
@@ -189,8 +191,8 @@ class StaffScreen(Screen[None]):
                 count=len(view.pending))  # fmt: skip
         else:
             heading = _("No pending request and no decision yet.")
-        self.query_one("#requests-title", Static).update(heading)
-        self.query_one("#status", Static).update(self.message)
+        self.query_one("#requests-title", Static).update(literal(heading))
+        self.query_one("#status", Static).update(literal(self.message))
 
     def build_rows(self) -> None:
         view, lang = self.view, language()
@@ -280,7 +282,7 @@ class StaffScreen(Screen[None]):
                 status=self._status(request, lang))  # fmt: skip
             if request.decided_at:
                 text += " (" + fmt_datetime(request.decided_at) + ")"
-        detail.update(text)
+        detail.update(literal(text))
 
     # ----- actions ------------------------------------------------------------------------------
 

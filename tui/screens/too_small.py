@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.i18n import _
+from tui.literal import literal
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -38,8 +39,10 @@ class TooSmallScreen(ModalScreen[None]):
     def show_size(self, size: Size) -> None:
         width, height = size
         self.query_one("#too-small", Static).update(
-            _(
-                "The window is too small: {width}×{height}. Vaccinnet needs at least "
-                "{min_width}×{min_height}; enlarge the window (q quits)."
-            ).format(width=width, height=height, min_width=MIN_WIDTH, min_height=MIN_HEIGHT)
+            literal(
+                _(
+                    "The window is too small: {width}×{height}. Vaccinnet needs at least "
+                    "{min_width}×{min_height}; enlarge the window (q quits)."
+                ).format(width=width, height=height, min_width=MIN_WIDTH, min_height=MIN_HEIGHT)
+            )
         )

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from rules import RuleViolation, format_niss, normalize_niss
 from tui.i18n import _, language
+from tui.literal import literal
 
 
 class NissField(Vertical):
@@ -67,19 +68,19 @@ class NissField(Vertical):
         self.niss = None
         hint.remove_class("error", "ok")
         if not digits:
-            hint.update(_("11 digits: YY.MM.DD-SSS.CC") if not final else "")
+            hint.update(literal(_("11 digits: YY.MM.DD-SSS.CC")) if not final else "")
         elif len(digits) < 11 and not final:
-            hint.update(_("{typed} ({count}/11 digits)").format(
-                typed=format_niss(digits), count=len(digits)))  # fmt: skip
+            hint.update(literal(_("{typed} ({count}/11 digits)").format(
+                typed=format_niss(digits), count=len(digits))))  # fmt: skip
         else:
             try:
                 self.niss = normalize_niss(raw)
             except RuleViolation as refusal:
-                hint.update(refusal.message(language()))
+                hint.update(literal(refusal.message(language())))
                 hint.add_class("error")
             else:
                 formatted = format_niss(self.niss)
-                hint.update(f"✓ {formatted}")
+                hint.update(literal(f"✓ {formatted}"))
                 hint.add_class("ok")
                 if raw != formatted:
                     with self.input.prevent(Input.Changed):

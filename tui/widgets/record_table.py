@@ -15,6 +15,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rules import printable
+
 Row = tuple[str, Sequence[str]]
 
 
@@ -175,7 +177,9 @@ class RecordTable(ScrollView, can_focus=True):
 
     def _line(self, cells: Sequence[str]) -> str:
         text = " ".join(
-            fit(cell, column.width) for cell, column in zip(cells, self.columns, strict=False)
+            # Segments reach the terminal as they are: a control character would act on it.
+            fit(printable(cell), column.width)
+            for cell, column in zip(cells, self.columns, strict=False)
         )
         return fit(" " + text, self.size.width)
 

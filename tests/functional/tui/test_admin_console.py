@@ -293,6 +293,43 @@ async def test_failed_mail_can_be_retried(practice):
     assert practice.audit_entries()[-1].action == "mail_retried"
 
 
+async def test_a_sent_mail_cannot_be_retried_from_the_console(practice):
+    mail = practice.outbox()[0]
+    practice.mark_sent(mail.id)
+    trail = len(practice.audit_entries())
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        table = app.screen.query_one("#records", RecordTable)
+        await until(pilot, lambda: mail.id in table.keys)
+        table.move_to(mail.id)
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+    assert [m.status for m in practice.outbox(None) if m.id == mail.id] == ["sent"]
+    assert len(practice.audit_entries()) == trail
+
+
+async def test_a_retry_on_an_out_of_date_list_is_refused_and_the_list_refreshed(practice):
+    mail = practice.outbox()[0]
+    practice.mark_failed(mail.id, "550 5.1.1 No such mailbox")
+    app = make_admin(practice, poll=3600)  # the list is not refreshed behind the admin's back
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        outbox = app.screen
+        table = outbox.query_one("#records", RecordTable)
+        await until(pilot, lambda: mail.id in table.marked)
+        practice.retry_mail("adm", mail.id)  # another admin was quicker
+        await pilot.press("R")
+        await until(pilot, lambda: mail.id not in table.marked)
+        assert "attend encore d'être envoyé" in await notes(pilot)
+    assert [e.action for e in practice.audit_entries()].count("mail_retried") == 1
+
+
 async def test_language_switch_reaches_every_section(practice):
     app = make_admin(practice)
     async with app.run_test(size=SIZE) as pilot:
@@ -304,3 +341,18 @@ async def test_language_switch_reaches_every_section(practice):
         await pilot.press("2")
         await settle(pilot)
         assert app.screen.title == "Geschiedenis"
+
+
+async def test_review_flags_a_name_written_in_another_script(practice):
+    flagged = practice.file_connect(PHARMACIST, "ph", ANNA, "Иванова", "Анна", "assistant_pharma")
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        await pilot.press("down")
+        await until(pilot, lambda: screen.review is not None
+                    and screen.review.request.id == flagged.id)  # fmt: skip
+        await until(pilot, lambda: "cyrillique" in text_of(screen, "#detail"))
+        detail = text_of(screen, "#detail")
+        assert "⚠ Le nom « Иванова » est écrit en cyrillique" in detail
+        assert "⚠ Le prénom « Анна »" in detail
+    assert practice.request(flagged.id).status == "pending"
