@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -92,7 +92,13 @@ class AdminListScreen(Screen[None]):
 
     def poll(self) -> None:
         # Only the screen on top follows the store; the others catch up when shown again.
-        if not self._loading and self.app.screen is self:
+        # A timer may fire between two screens or after the last one left: no screen is
+        # then on top (ScreenStackError), and nothing is to be read.
+        try:
+            on_top = self.app.screen is self
+        except ScreenStackError:
+            on_top = False
+        if not self._loading and on_top:
             self._loading = True
             self.load()
 

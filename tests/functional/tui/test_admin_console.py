@@ -356,3 +356,20 @@ async def test_review_flags_a_name_written_in_another_script(practice):
         assert "⚠ Le nom « Иванова » est écrit en cyrillique" in detail
         assert "⚠ Le prénom « Анна »" in detail
     assert practice.request(flagged.id).status == "pending"
+
+
+
+async def test_a_poll_that_fires_while_the_screens_go_is_harmless(practice):
+    # A timer can fire between two screens or after the last one left: asking for
+    # app.screen then raised ScreenStackError, a traceback on the admin's terminal.
+    app = make_admin(practice, poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await queue_of(pilot)
+        stack = app._screen_stacks[app._current_mode]
+        saved = list(stack)
+        stack.clear()
+        try:
+            queue.poll()
+        finally:
+            stack.extend(saved)
+        assert not queue._loading
