@@ -239,6 +239,9 @@ def run(argv: Sequence[str]) -> int:
     except CommandError as exc:
         print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader left (`vaccinnet audit | head`): nothing is wrong and nobody is listening.
+        return _reader_gone()
     except OSError as exc:
         # A failure of the machine the store did not name itself: still the file, and exit 2.
         where = exc.filename if exc.filename is not None else root
@@ -249,6 +252,17 @@ def run(argv: Sequence[str]) -> int:
             raise
         return _incident(exc, root, lang)
     return 0
+
+
+def _reader_gone() -> int:
+    """Quiet end when stdout's reader went away; later flushes must not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # a stdout without a file descriptor has nothing left to flush
+    return 141  # 128 + SIGPIPE, as a program killed by the broken pipe would report
 
 
 def _incident(error: BaseException, root: Path | None, lang: str) -> int:
@@ -615,6 +629,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         status = 130
+    except BrokenPipeError:
+        status = _reader_gone()
     except Exception as exc:  # before the data dir is known; VACCINNET_DEBUG=1 raises instead
         if os.environ.get("VACCINNET_DEBUG"):
             raise

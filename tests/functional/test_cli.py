@@ -104,3 +104,21 @@ def test_check_without_a_store(tmp_path):
     result = vaccinnet("check", "--data", tmp_path / "nothing")
     assert result.returncode == 1 and "no store" in result.stderr
     assert not (tmp_path / "nothing").exists()  # checking creates nothing
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(data):
+    # `vaccinnet audit | head -1`: the pipe closes while the trail is still being printed.
+    from datetime import UTC, datetime
+
+    from store.demo import build_demo
+
+    build_demo(data, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    command = [sys.executable, "-m", "tui.cli", "--data", str(data), "audit"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reader:
+        assert reader.stdout.readline().strip()
+        reader.stdout.close()
+        err = reader.stderr.read().decode()
+        status = reader.wait(timeout=60)
+    assert status == 141, err
+    assert err == ""
+    assert not (data / "log").exists()  # no incident: nothing went wrong

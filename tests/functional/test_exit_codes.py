@@ -77,7 +77,25 @@ def _interrupted(store, data, capsys, monkeypatch):
     yield cli(capsys, "check", "--data", data)
 
 
-SCENARIOS = {0: _ok, 1: _refused, 2: _unusable, 70: _bug, 130: _interrupted}
+def _reader_gone(store, data, capsys, monkeypatch):
+    # `vaccinnet audit | head -1`: the reader closes the pipe while the trail is printed.
+    import builtins
+
+    real_print = builtins.print
+
+    def closed_pipe(*args, **kwargs):
+        if kwargs.get("file") is None:
+            raise BrokenPipeError(32, "Broken pipe")
+        return real_print(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(builtins, "print", closed_pipe)
+        yield cli(capsys, "audit", "--data", data)
+
+
+SCENARIOS = {
+    0: _ok, 1: _refused, 2: _unusable, 70: _bug, 130: _interrupted, 141: _reader_gone,
+}
 
 
 def test_the_readme_lists_exactly_the_codes_tested_here():
