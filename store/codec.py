@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from rules import Admin, Entity, Link, Mail, Request
+from store.audit import AuditEntry
+from store.errors import StoreError
+from store.inspection import document_problems
 
 Doc = dict[str, Any]
+R = TypeVar("R")
+
+
+def _decoding(table: str) -> Callable[[Callable[[Doc], R]], Callable[[Doc], R]]:
+    """A damaged document is a StoreError (exit 2, `check` names its file), never a crash."""
+
+    def wrap(decode: Callable[[Doc], R]) -> Callable[[Doc], R]:
+        @functools.wraps(decode)
+        def decoded(d: Doc) -> R:
+            try:
+                return decode(d)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                if isinstance(d, dict):
+                    what = "; ".join(document_problems(table, d)) or "a field of the wrong kind"
+                    where = f"document {str(d.get('id', d.get('seq', '?')))[:40]}"
+                else:
+                    what, where = f"a {type(d).__name__}, not an object", "a document"
+                raise StoreError(
+                    f"table {table}",
+                    f"{where} is damaged ({what}); 'vaccinnet check' names its file",
+                ) from None
+
+        return decoded
+
+    return wrap
 
 
 def _when(value: str | None) -> datetime | None:
@@ -51,6 +81,7 @@ def entity_to_doc(e: Entity) -> Doc:
     return {"id": e.id, "name": e.name, "kind": e.kind, "email": e.email, "language": e.language}
 
 
+@_decoding("entities")
 def entity_from_doc(d: Doc) -> Entity:
     return Entity(d["id"], d["name"], d["kind"], d["email"], d["language"])
 
@@ -59,6 +90,7 @@ def admin_to_doc(a: Admin) -> Doc:
     return {"id": a.id, "name": a.name, "niss": a.niss}
 
 
+@_decoding("admins")
 def admin_from_doc(d: Doc) -> Admin:
     return Admin(d["id"], d["name"], d.get("niss"))
 
@@ -75,6 +107,7 @@ def link_to_doc(k: Link) -> Doc:
     }
 
 
+@_decoding("links")
 def link_from_doc(d: Doc) -> Link:
     return Link(
         d["entity_id"],
@@ -105,6 +138,7 @@ def request_to_doc(r: Request) -> Doc:
     }
 
 
+@_decoding("requests")
 def request_from_doc(d: Doc) -> Request:
     return Request(
         id=d["id"],
@@ -142,6 +176,7 @@ def mail_to_doc(m: Mail) -> Doc:
     }
 
 
+@_decoding("outbox")
 def mail_from_doc(d: Doc) -> Mail:
     return Mail(
         to=d["to"],
@@ -159,3 +194,15 @@ def mail_from_doc(d: Doc) -> Mail:
         next_attempt_at=_when(d.get("next_attempt_at")),
         sent_at=_when(d.get("sent_at")),
     )
+
+
+_AUDIT_FIELDS = ("seq", "at", "actor", "action", "entity_id", "niss", "request_id", "detail",
+                 "prev", "hash")  # fmt: skip
+
+
+@_decoding("audit")
+def audit_from_doc(d: Doc) -> AuditEntry:
+    # Named fields only: a field an older or newer version added is not a reason to fail.
+    if not isinstance(d["detail"], dict) or not isinstance(d["seq"], int):
+        raise TypeError("detail or seq")
+    return AuditEntry(*(d[name] for name in _AUDIT_FIELDS), mac=d.get("mac"))

@@ -144,9 +144,14 @@ class Segment:
         if built is None:
             built = {}
             for doc_id, doc in self.docs.items():
-                k = key(doc)
-                if k is not None:
-                    built.setdefault(k, []).append(doc_id)
+                # A damaged document (not an object, an unhashable value) is in no index:
+                # `vaccinnet check` names it, and the others stay readable meanwhile.
+                k = key(doc) if isinstance(doc, dict) else None
+                if k is not None and isinstance(k, Hashable):
+                    try:
+                        built.setdefault(k, []).append(doc_id)
+                    except TypeError:  # a tuple holding a list
+                        continue
             self.indexes[name] = built
         return built
 

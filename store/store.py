@@ -65,29 +65,30 @@ def _lenient_niss(raw: str) -> str | None:
         return None
 
 
-# Partial-index keys, one per (table, index name); see Segment.index.
+# Partial-index keys, one per (table, index name); see Segment.index. A damaged document
+# (a field missing) is left out of the index rather than hiding every other one.
 def _by_id(doc: dict[str, Any]) -> Any:
-    return doc["id"]
+    return doc.get("id")
 
 
 def _by_entity(doc: dict[str, Any]) -> Any:
-    return doc["entity_id"]
+    return doc.get("entity_id")
 
 
 def _by_niss(doc: dict[str, Any]) -> Any:
-    return doc["niss"]
+    return doc.get("niss")
 
 
 def _by_status_entity(doc: dict[str, Any]) -> Any:
-    return (doc["status"], doc["entity_id"])
+    return (doc.get("status"), doc.get("entity_id"))
 
 
 def _by_status(doc: dict[str, Any]) -> Any:
-    return doc["status"]
+    return doc.get("status")
 
 
 def _by_filed_by(doc: dict[str, Any]) -> Any:
-    return doc["filed_by"]
+    return doc.get("filed_by")
 
 
 def _fold(text: str) -> str:
@@ -852,16 +853,17 @@ class Store:
             docs.reverse()
         found = []
         for doc in docs:
-            if entity_id is not None and doc.get("entity_id") != entity_id:
+            entry = codec.audit_from_doc(doc)
+            if entity_id is not None and entry.entity_id != entity_id:
                 continue
-            if niss is not None and doc.get("niss") != niss and doc.get("actor") != niss:
+            if niss is not None and entry.niss != niss and entry.actor != niss:
                 continue
-            if actor is not None and doc.get("actor") != actor:
+            if actor is not None and entry.actor != actor:
                 continue
             # Entries are stored in UTC; a day boundary a few hours off is acceptable here.
-            if since_iso is not None and doc["at"][:10] < since_iso:
+            if since_iso is not None and str(entry.at)[:10] < since_iso:
                 continue
-            found.append(AuditEntry(**doc))
+            found.append(entry)
             if limit is not None and len(found) >= limit:
                 break
         return found

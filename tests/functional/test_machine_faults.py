@@ -12,7 +12,7 @@ import time
 import orjson
 import pytest
 
-from store import open_store
+from store import Store, StoreError, open_store
 from store.segments import MANIFEST
 from tests.conftest import DOCTOR, NURSE, NURSE_2
 from tests.functional.test_damaged_manifest import cli, fingerprint
@@ -87,6 +87,49 @@ def test_check_reports_every_problem_not_only_the_first(store, data, capsys):
     assert code == 2
     assert "field niss is missing" in out and "field filed_at" in out
     assert f"{_segment(data, 'entities')}: is not valid store data" in out
+
+
+
+@pytest.mark.parametrize("damage", DOCUMENTS.values(), ids=DOCUMENTS.keys())
+def test_other_commands_on_a_damaged_document_are_exit_2_or_go_on(store, data, capsys, damage):
+    # Reading past one damaged document: a message naming the document (exit 2), or the
+    # other documents as usual; never an unexpected error, and never a change to a file.
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    table, change, _needle = damage
+    _edit_segment(data, table, change)
+    before = fingerprint(data)
+    for command in (["audit"], ["audit", "--json"], ["audit", "--entity", "cab"]):
+        code, out, err = cli(capsys, *command, "--data", data)
+        if code == 2:
+            assert "document" in _one_line(err)
+        else:
+            assert code == 0 and "entity_created" in out, (code, err)
+    reopened = Store(data)
+    reopened.open_or_create()
+    for read in (lambda: reopened.staff("cab"), lambda: reopened.requests("cab"),
+                 lambda: reopened.audit_entries()):  # fmt: skip
+        try:
+            read()
+        except StoreError as exc:
+            assert "document" in str(exc)
+    assert fingerprint(data) == before
+
+
+def test_a_damaged_link_hides_no_other_person(store, data):
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.approve("adm", "R000001")
+    _edit_segment(data, "links", lambda docs: docs["1"].pop("entity_id"))
+    reopened = Store(data)
+    reopened.open_or_create()
+    assert [link.niss for link in reopened.staff("cab")] == [NURSE]
+    assert reopened.entities_of(NURSE)[0].id == "cab"
+
+
+def test_an_audit_entry_with_a_field_of_a_newer_version_is_listed(store, data, capsys):
+    _edit_segment(data, "audit", lambda docs: docs["1"].update(origin="ssh"))
+    code, out, err = cli(capsys, "audit", "--data", data)
+    assert code == 0, err
+    assert "admin_added" in out
 
 
 MANIFESTS = {
@@ -267,7 +310,7 @@ def test_a_wait_for_the_lock_is_told_then_goes_on(store, data):
 SLOW_WRITER = """
 import sys, time
 import store.segments as segments
-from store import open_store
+from store import Store, StoreError, open_store
 real = segments.write_file
 def slow(path, data, mode):
     if path.name.startswith("requests."):
