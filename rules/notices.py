@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from rules.messages import render
-from rules.records import Admin, Link, Request, person_label
+from rules.records import Admin, Link, Request, colleague_label, person_label
 from rules.requests import EntityState
 from rules.scripts import has_compatibility_forms, mixed_script_words, other_scripts, plain_form
 from rules.vocabulary import EMPLOYEE_TYPES, is_manager
@@ -56,7 +56,7 @@ def disconnect_notices(state: EntityState, nisses: Sequence[str]) -> list[Notice
                 Notice(
                     "supervises_macg",
                     {
-                        "person": person_label(link.first_name, link.last_name, link.niss),
+                        "person": colleague_label(link.first_name, link.last_name, link.niss),
                         "trainees": ", ".join(t.full_name for t in trainees),
                         "entity": state.entity.name,
                     },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules.niss import format_niss
+from rules.niss import format_niss, mask_niss
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +89,9 @@ class MailDraft:
 def person_label(first_name: str, last_name: str, niss: str) -> str:
     """How a message names a person: ``Marie Dupont (85.07.30-033.28)``."""
     return f"{first_name} {last_name} ({format_niss(niss)})"
+
+
+def colleague_label(first_name: str, last_name: str, niss: str) -> str:
+    """A linked colleague, named for a staff member who never typed their number:
+    ``Marie Dupont (85.07.30-***.**)``, as the staff list shows them."""
+    return f"{first_name} {last_name} ({mask_niss(niss)})"

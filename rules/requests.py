@@ -8,7 +8,7 @@ from datetime import datetime
 
 from rules.fields import check_employee_type, clean_name
 from rules.niss import normalize_niss
-from rules.records import Entity, Link, Request, person_label
+from rules.records import Entity, Link, Request, colleague_label, person_label
 from rules.violation import RuleViolation
 from rules.vocabulary import is_manager
 
@@ -106,7 +106,7 @@ def remaining_after(state: EntityState, leaving: set[str]) -> list[Link]:
 
 def check_keeps_someone(state: EntityState, leaving: Sequence[Link], remaining: list[Link]) -> None:
     """Rule 6: somebody, and some manager, must stay linked."""
-    names = ", ".join(person_label(lk.first_name, lk.last_name, lk.niss) for lk in leaving)
+    names = ", ".join(colleague_label(lk.first_name, lk.last_name, lk.niss) for lk in leaving)
     params = {"person": names, "entity": state.entity.name}
     if not remaining:
         raise RuleViolation("last_person", params)
@@ -183,11 +183,14 @@ def _person_refusal(
 ) -> RuleViolation:
     link = state.link_of(niss)
     known = link or pending
-    label = (
-        person_label(known.first_name, known.last_name, niss)
-        if known
-        else person_label("", "", niss).strip()
-    )
+    # A colleague the filer picked from the list is named as the list shows them; a number
+    # the filer typed themselves is repeated in full.
+    if link is not None:
+        label = colleague_label(link.first_name, link.last_name, niss)
+    elif known is not None:
+        label = person_label(known.first_name, known.last_name, niss)
+    else:
+        label = person_label("", "", niss).strip()
     return RuleViolation(code, {"person": label, "entity": state.entity.name})
 
 

@@ -101,6 +101,11 @@ class ConsoleApp(App[None]):
     async def action_quit_anywhere(self) -> None:
         await self.action_quit()
 
+    def action_help_quit(self) -> None:
+        # ctrl+c out of habit: Textual's own hint is English and written in markup, which
+        # every notification here shows literally.
+        self.notify(_("Press q to quit (ctrl+q while typing)."), title=_("Do you want to quit?"))
+
     def action_switch_language(self, lang: str | None = None) -> None:
         lang = lang if lang in LANGUAGES else next_language(language())
         set_language(lang)

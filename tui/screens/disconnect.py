@@ -17,7 +17,7 @@ from rules import (
     Request,
     RuleViolation,
     disconnect_notices,
-    format_niss,
+    mask_niss,
     type_label,
 )
 from store import Store
@@ -45,7 +45,7 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
             with VerticalScroll(id="people"):
                 for link in self.people:
                     yield Static(literal(
-                        f"• {link.first_name} {link.last_name.upper()} · {format_niss(link.niss)}"
+                        f"• {link.first_name} {link.last_name.upper()} · {mask_niss(link.niss)}"
                         f" · {type_label(link.employee_type, lang)} · ",
                         _("since {date}").format(date=fmt_date(link.since))),
                         classes="person",

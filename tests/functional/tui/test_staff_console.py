@@ -7,7 +7,7 @@ import sys
 
 from textual.widgets import Input, Select, Static
 
-from rules import format_niss, make_niss
+from rules import format_niss, make_niss, mask_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE
 from tests.functional.tui.conftest import SIZE, make_app, settle, type_text
 from tui.screens.disconnect import DisconnectScreen
@@ -121,6 +121,8 @@ async def test_disconnect_two_people_with_accord(practice):
         assert isinstance(dialog, DisconnectScreen)
         people = " ".join(str(w.render()) for w in dialog.query(".person"))
         assert "Claire MARTIN" in people and "Wout CLAES" in people
+        # Colleagues appear as the list shows them: the birth date, never the whole number.
+        assert mask_niss(NURSE) in people and format_niss(NURSE) not in people
         assert "permettent" in text_of(dialog, "#preview")
         await pilot.click("#agree")
         await settle(pilot)
@@ -154,7 +156,9 @@ async def test_last_person_is_previewed_and_refused(store):
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, DisconnectScreen)
-        assert "Au moins une personne" in text_of(dialog, "#preview")
+        preview = text_of(dialog, "#preview")
+        assert "Au moins une personne" in preview
+        assert mask_niss(DOCTOR) in preview and format_niss(DOCTOR) not in preview
         assert dialog.query_one("#agree").disabled
         await pilot.click("#agree")
         await pilot.press("enter")
@@ -374,3 +378,15 @@ async def test_a_window_below_80_by_24_gets_a_message_not_a_broken_layout(practi
         await pilot.resize_terminal(120, 40)
         await pilot.pause(0.3)
         assert app.screen is screen
+
+
+async def test_ctrl_c_tells_how_to_quit_in_the_person_s_language(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cab(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        shown = [(n.title, n.message) for n in app._notifications]
+    hint = "Appuyez sur q pour quitter (ctrl+q pendant la saisie)."
+    assert ("Voulez-vous quitter ?", hint) in shown
+    assert not any("[b]" in message for _title, message in shown)
