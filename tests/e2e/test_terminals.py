@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,16 @@ def test_resize_below_the_minimum_and_back(console):
     screen.resize(100, 30)
     screen.wait_for("Mes employés : 2 personne(s)")
     assert "trop petite" not in screen.screen()
+
+
+@pytest.mark.parametrize("key", ["q", "C-q", "C-c"])
+def test_the_too_small_message_quits_with_the_key_it_names(store, data, terminals, tmp_path, key):
+    # It says "q quits"; before, no key left it in a real terminal (Pilot did not see that).
+    script = tmp_path / "console.sh"
+    script.write_text(f'"{PROGRAM}" --data "{data}" --niss {DOCTOR}\necho "EXITED-$?"\n')
+    script.chmod(0o700)
+    screen = terminals(f"small-{key}", [str(script)], size=(60, 20))
+    screen.wait_for("trop petite : 60×20")
+    time.sleep(0.5)  # a person reads the message first; a key in the very first instant is lost
+    screen.keys(key)
+    screen.wait_for("EXITED-0", timeout=5)

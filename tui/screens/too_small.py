@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -15,6 +16,12 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
 class TooSmallScreen(ModalScreen[None]):
+    # The message says "q quits": it must, whatever had the focus underneath (a text field
+    # would otherwise take the q), and so must the keys people press out of habit.
+    BINDINGS = [
+        Binding("q,ctrl+q,ctrl+c", "app.quit", show=False, priority=True, id="quit-small"),
+    ]
+
     DEFAULT_CSS = """
     TooSmallScreen {
         align: center middle;

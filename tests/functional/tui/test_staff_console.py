@@ -380,6 +380,7 @@ async def test_a_window_below_80_by_24_gets_a_message_not_a_broken_layout(practi
         assert app.screen is screen
 
 
+
 async def test_ctrl_c_tells_how_to_quit_in_the_person_s_language(practice):
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=SIZE) as pilot:
