@@ -78,8 +78,8 @@ class Queries(Records):
             return [codec.entity_from_doc(doc) for _, doc in self._files.items("entities")]
 
     def entity_summaries(self) -> list[EntitySummary]:
-        """Every entity with its counts, in one pass over the links and the pending requests
-        (not one staff read per entity: 1,000 entities were 1,000 index reads and decodes)."""
+        """Every entity with its counts, in one pass over the links and the pending requests,
+        under one lock (not a staff read per entity, each under its own lock, each decoded)."""
         staff: Counter[str] = Counter()
         managers: Counter[str] = Counter()
         pending: Counter[str] = Counter()
@@ -87,7 +87,7 @@ class Queries(Records):
             for _, doc in self._files.items("links"):
                 # Counted without decoding; a damaged link (`vaccinnet check` names it) is
                 # left out rather than hiding every entity.
-                entity_id = doc.get("entity_id") if isinstance(doc, dict) else None
+                entity_id = doc.get("entity_id")
                 if isinstance(entity_id, str):
                     staff[entity_id] += 1
                     kind = doc.get("employee_type")
