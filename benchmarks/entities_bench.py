@@ -31,9 +31,7 @@ def main() -> None:
         build_ours(work / "data", tables)
         store = open_store(work / "data")
         ways = {
-            "per entity (before)": lambda: [
-                (e, len(store.staff(e.id))) for e in store.entities()
-            ],
+            "per entity (before)": lambda: [(e, len(store.staff(e.id))) for e in store.entities()],
             "one pass (entity_summaries)": store.entity_summaries,
         }
         times: dict[str, list[float]] = {name: [] for name in ways}

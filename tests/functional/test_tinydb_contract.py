@@ -97,7 +97,9 @@ def test_update_by_condition_changes_only_the_matching_documents(files, links):
     links.update({"entity_id": "wzc"}, LINK.niss == "c")
     files.commit()
     assert {k: v["entity_id"] for k, v in _committed(files).items()} == {
-        1: "cab", 2: "cab", 3: "wzc"
+        1: "cab",
+        2: "cab",
+        3: "wzc",
     }
 
 
