@@ -3,10 +3,11 @@
 from store.audit import AuditEntry
 from store.errors import StoreBusy, StoreError, StoreInterrupted
 from store.paths import data_dir
-from store.store import Store, open_store
+from store.store import EntitySummary, Store, open_store
 
 __all__ = [
     "AuditEntry",
+    "EntitySummary",
     "Store",
     "StoreBusy",
     "StoreError",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from rules import RuleViolation
-from tests.conftest import ADMIN_NISS, DOCTOR, DOCTOR_2, NURSE, TRAINEE, link
+from tests.conftest import (
+    ADMIN_NISS,
+    DOCTOR,
+    DOCTOR_2,
+    NURSE,
+    NURSE_2,
+    PHARMACIST,
+    TRAINEE,
+    link,
+)
 
 
 def _codes(review):
@@ -70,3 +79,20 @@ def test_history_and_activity(store, clock):
     activity = store.activity(days=30)
     assert sum(activity.filed) == 2 and sum(activity.decided) == 2
     assert activity.filed[-1] == 2  # today
+
+
+def test_entity_summaries_count_people_managers_and_pending_requests_in_one_read(store):
+    store.create_entity("adm", "ph", "Pharmacie", "pharmacie", "ph@example.be", "fr",
+                        PHARMACIST, "Lambert", "Luc", "pharmacien")  # fmt: skip
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
+    store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
+    store.file_connect(PHARMACIST, "ph", NURSE_2, "Peeters", "An", "infirmier")
+    store.file_disconnect(DOCTOR, "cab", [NURSE])
+    counts = {s.entity.id: (s.staff, s.managers, s.pending) for s in store.entity_summaries()}
+    assert counts == {"cab": (3, 2, 2), "ph": (1, 1, 1)}
+    # The same as reading each entity on its own, which the admins' list no longer does.
+    for summary in store.entity_summaries():
+        assert summary.entity == store.entity(summary.entity.id)
+        assert summary.staff == len(store.staff(summary.entity.id))
+        assert summary.pending == len(store.requests(summary.entity.id))

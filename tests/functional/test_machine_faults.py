@@ -125,6 +125,21 @@ def test_a_damaged_link_hides_no_other_person(store, data):
     assert reopened.entities_of(NURSE)[0].id == "cab"
 
 
+@pytest.mark.parametrize("damage", [lambda docs: docs["1"].pop("entity_id"),
+                                    lambda docs: docs["1"].update(entity_id=["cab"])],
+                         ids=["without entity_id", "entity_id a list"])  # fmt: skip
+def test_a_damaged_link_hides_no_entity_from_the_admins_list(store, data, damage):
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.approve("adm", "R000001")
+    _edit_segment(data, "links", damage)
+    reopened = Store(data)
+    reopened.open_or_create()
+    # The doctor's link (document 1) is left out of the counts; the nurse's is counted.
+    assert [(s.entity.id, s.staff, s.managers) for s in reopened.entity_summaries()] == [
+        ("cab", 1, 0)
+    ]
+
+
 def test_an_audit_entry_with_a_field_of_a_newer_version_is_listed(store, data, capsys):
     _edit_segment(data, "audit", lambda docs: docs["1"].update(origin="ssh"))
     code, out, err = cli(capsys, "audit", "--data", data)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,19 +19,13 @@ from rules import (
     printable,
     type_label,
 )
-from store import Store
+from store import EntitySummary, Store
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 from tui.widgets.record_table import Column, Row
-
-
-@dataclass(frozen=True)
-class EntityRow:
-    entity: Entity
-    staff: int
 
 
 class EntitiesScreen(AdminListScreen):
@@ -47,8 +39,9 @@ class EntitiesScreen(AdminListScreen):
                 tooltip=N_("Change the entity's e-mail address or language")),
     ]  # fmt: skip
 
-    def fetch(self) -> list[EntityRow]:
-        return [EntityRow(e, len(self.store.staff(e.id))) for e in self.store.entities()]
+    def fetch(self) -> list[EntitySummary]:
+        # One pass over the store, not one staff read per entity.
+        return self.store.entity_summaries()
 
     def columns(self) -> list[Column]:
         return [

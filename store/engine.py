@@ -1,0 +1,181 @@
+"""The store's engine: the lock, transactions, index reads, inserts and the audit append."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tinydb.table import Document
+
+from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
+from store.errors import StoreError, os_problem
+from store.indexes import Index
+from store.lock import DirectoryLock
+from store.segments import Doc, SegmentFiles
+from store.tables import SegmentDB, SegmentTable
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+TABLES = ("admins", "entities", "links", "requests", "outbox", "audit")
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    """One data directory shared by many processes: every write is one locked transaction.
+
+    ``interrupted`` is asked while waiting for the lock; when it says True the wait ends with
+    StoreInterrupted (a console that is closing). ``waiting`` is told, once, who holds the
+    lock when a wait lasts.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        clock: Clock | None = None,
+        lock_timeout: float = 30.0,
+        audit_key: bytes | None = None,
+    ) -> None:
+        self.root = root
+        # Held in memory only: the key never goes into the store.
+        self._audit_key = audit_key
+        self._clock = clock or _utc_now
+        self._mutex = threading.RLock()
+        self._lock = DirectoryLock(root, lock_timeout)
+        self.interrupted: Callable[[], bool] | None = None
+        self.waiting: Callable[[str], None] | None = None
+        self._swept = False
+        self._files = SegmentFiles(root)
+        self._db = SegmentDB(self._files)
+        self._tables: dict[str, SegmentTable] = {
+            name: self._db.table(name)  # type: ignore[misc]
+            for name in TABLES
+        }
+
+    # ----- locking and transactions --------------------------------------------------------
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        with self._mutex:
+            self._lock.acquire(self.interrupted, self.waiting)
+            try:
+                yield
+            finally:
+                self._lock.release()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._held():
+            if self._files.refresh():
+                self._forget_queries()
+            yield
+
+    def _forget_queries(self) -> None:
+        for table in self._tables.values():
+            table.forget()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """A consistent view: no other process commits while the block runs."""
+        with self._locked():
+            yield
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self._locked():
+            if self._files.in_transaction():
+                raise RuntimeError("nested write transactions are not supported")
+            if not self._swept:
+                # What a killed writer left; once per process is enough, and cheap.
+                self._files.sweep()
+                self._swept = True
+            self._files.begin()
+            try:
+                yield
+                self._files.commit()
+            except BaseException:
+                self._files.abort()
+                self._forget_queries()
+                raise
+
+    def open_or_create(self) -> None:
+        """Read the manifest, or write the first one; never removes or rewrites a file."""
+        with self._held():
+            if not self._files.exists():
+                try:
+                    stray = [p.name for p in self.root.iterdir() if p.suffix == ".json"]
+                except OSError as exc:
+                    raise os_problem(self.root, exc, "listed") from None
+                if stray:
+                    # Never start afresh over data that lost its manifest.
+                    raise StoreError(
+                        self._files.manifest_path,
+                        f"is missing but {len(stray)} data file(s) are present; restore it "
+                        "from a backup",
+                    )
+                self._files.create()
+            self._files.refresh()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # ----- documents ----------------------------------------------------------------------------
+
+    def _docs(
+        self, index: Index, value: Hashable, limit: int | None = None
+    ) -> list[tuple[int, Doc]]:
+        """Committed documents whose index key is ``value``, in id order, at most ``limit``."""
+        files, table = self._files, index.table
+        ids = files.lookup(table, index.name, index.key, value)
+        return [(doc_id, files.get(table, doc_id)) for doc_id in ids[:limit]]  # type: ignore[misc]
+
+    def _insert(self, table: str, doc: Doc, doc_id: int | None = None) -> int:
+        doc_id = doc_id or self._files.next_id(table)
+        self._tables[table].insert(Document(doc, doc_id=doc_id))
+        return doc_id
+
+    def _audit(
+        self,
+        actor: str,
+        action: str,
+        entity_id: str | None = None,
+        niss: str | None = None,
+        request_id: str | None = None,
+        **detail: Any,
+    ) -> None:
+        """Append an entry to the trail, chained to the head (and keyed, given the key)."""
+        head = self._files.meta.get("audit_head") or {"count": 0, "hash": GENESIS}
+        if head.get("keyed") and self._audit_key is None:
+            # Fail closed: an entry without a MAC after keyed ones would read as a forgery.
+            raise StoreError(
+                KEY_FILE_ENV,
+                "is not set, but the audit trail is keyed (its entries carry a MAC): "
+                "every program that writes needs the key",
+            )
+        seq = int(head["count"]) + 1
+        entry = {
+            "seq": seq,
+            "at": self._clock().isoformat(),
+            "actor": actor,
+            "action": action,
+            "entity_id": entity_id,
+            "niss": niss,
+            "request_id": request_id,
+            "detail": detail,
+            "prev": head["hash"],
+        }
+        new_head: dict[str, Any] = {"count": seq}
+        if self._audit_key is not None:
+            entry["mac"] = mac(entry, self._audit_key)
+            new_head["keyed"] = True
+        entry["hash"] = new_head["hash"] = seal(entry)
+        self._tables["audit"].insert(Document(entry, doc_id=seq))
+        self._files.set_meta("audit_head", new_head)

@@ -1,0 +1,45 @@
+"""The partial indexes of the store, each declared once: its table, its name and its key."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from store.segments import Doc, KeyFn
+
+
+def _field(name: str) -> KeyFn:
+    # doc.get, not doc[...]: a damaged document (a field missing) is left out of the index
+    # rather than hiding every other one; see Segment.index.
+    def key(doc: Doc) -> Hashable | None:
+        return doc.get(name)
+
+    return key
+
+
+def _fields(*names: str) -> KeyFn:
+    def key(doc: Doc) -> Hashable | None:
+        return tuple(doc.get(name) for name in names)
+
+    return key
+
+
+@dataclass(frozen=True)
+class Index:
+    """Documents of ``table`` by ``key(doc)``; ``name`` names the index inside each segment."""
+
+    table: str
+    name: str
+    key: KeyFn
+
+
+ADMIN_BY_ID = Index("admins", "id", _field("id"))
+ENTITY_BY_ID = Index("entities", "id", _field("id"))
+LINKS_BY_ENTITY = Index("links", "entity", _field("entity_id"))
+LINKS_BY_NISS = Index("links", "niss", _field("niss"))
+REQUESTS_BY_STATUS = Index("requests", "status", _field("status"))
+REQUESTS_BY_STATUS_ENTITY = Index("requests", "status_entity", _fields("status", "entity_id"))
+REQUESTS_BY_ENTITY = Index("requests", "entity", _field("entity_id"))
+REQUESTS_BY_NISS = Index("requests", "niss", _field("niss"))
+REQUESTS_BY_FILER = Index("requests", "filed_by", _field("filed_by"))
+MAILS_BY_STATUS = Index("outbox", "status", _field("status"))

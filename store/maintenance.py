@@ -1,0 +1,123 @@
+"""Maintenance: the store verified (files, audit chain, rules) and backed up while it runs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from store.audit import Anchor, ChainReport, Findings, verify_chain
+from store.engine import Engine
+from store.errors import StoreError, os_problem
+from store.inspection import inspect
+from store.segments import MANIFEST, write_file
+
+
+class Maintenance(Engine):
+    def _verify_audit(self, anchors: Sequence[Anchor]) -> ChainReport:
+        files = self._files
+        # A file changed behind the store's back leaves the manifest alone: re-read it all.
+        files.forget_cache()
+        self._forget_queries()
+        head = files.meta.get("audit_head")
+        return verify_chain(files.items("audit"), head, self._audit_key, anchors)
+
+    def verify_audit(self, anchors: Sequence[Anchor] = ()) -> ChainReport:
+        """The audit chain from genesis to its head, its MACs (given the key) and the anchors."""
+        with self.reading():
+            return self._verify_audit(anchors)
+
+    def verify(self, audit_anchors: Sequence[Anchor] = ()) -> Findings:
+        """Everything wrong with the store: damaged files, a broken audit chain, broken rules.
+
+        A list of problems (each a ``Problem``: ``damage`` when a file or document is broken);
+        its ``notes`` say what is not a problem but was not (fully) checked. Read-only: every
+        file is read from disk again, and nothing is removed or rewritten.
+        """
+        with self.reading():
+            return inspect(self._files, self._audit_key, audit_anchors)
+
+    def backup(self, dest: Path) -> list[str]:
+        """A consistent copy while sessions run: the lock holds writers back for the copy.
+
+        The copy is written to a directory beside ``dest`` and renamed to it only once every
+        file is complete and durable: a failed backup leaves no ``dest`` at all.
+        """
+        dest = Path(dest)
+        if dest.resolve().is_relative_to(self.root.resolve()):
+            raise StoreError(dest, "is inside the data directory; back up somewhere else")
+        if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+            raise StoreError(dest, "is not a directory; back up into a new directory")
+        if dest.exists() and any(dest.iterdir()):
+            raise StoreError(dest, "is not empty; back up into a new directory")
+        created = _private_dirs(dest.parent)
+        partial = dest.parent / f".{dest.name}.partial-{os.getpid()}"
+        try:
+            try:
+                partial.mkdir(mode=0o700)
+                partial.chmod(0o700)  # whatever the umask
+            except OSError as exc:
+                raise os_problem(partial, exc, "created") from None
+            with self.reading():
+                names = [
+                    name
+                    for info in self._files.manifest["tables"].values()
+                    for name in info["segments"].values()
+                ]
+                for name in [*names, MANIFEST]:
+                    try:
+                        raw = (self.root / name).read_bytes()
+                    except OSError as exc:
+                        raise os_problem(self.root / name, exc, "read") from None
+                    write_file(partial / name, raw, 0o600)
+            try:
+                _fsync_dir(partial)
+                # Onto an empty directory, or where there is none: never over a copy.
+                os.rename(partial, dest)
+                _fsync_dir(dest.parent)
+            except OSError as exc:
+                raise os_problem(dest, exc, "written") from None
+        except BaseException:
+            _remove_tree(partial)
+            for made in reversed(created):
+                with contextlib.suppress(OSError):
+                    made.rmdir()
+            raise
+        return names
+
+
+def _private_dirs(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents, each 0700 whatever the umask; the created."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for made in reversed(missing):
+        try:
+            made.mkdir(mode=0o700)
+            made.chmod(0o700)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise os_problem(made, exc, "created") from None
+    return list(reversed(missing))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a directory this process made and filled itself (a failed backup)."""
+    if not path.is_dir():
+        return
+    for child in path.iterdir():
+        with contextlib.suppress(OSError):
+            child.unlink()
+    with contextlib.suppress(OSError):
+        path.rmdir()

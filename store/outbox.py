@@ -1,0 +1,113 @@
+"""The outbox: a decision's mail queued in its transaction, then sent, deferred or failed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from rules import Entity, Mail, Request, RuleViolation, compose_decision_mail
+from rules.outbox import check_retry
+from store import codec
+from store.engine import BRUSSELS, Engine
+from store.indexes import MAILS_BY_STATUS
+from store.records import Records
+
+
+def queue_decision_mail(engine: Engine, entity: Entity, request: Request) -> None:
+    """The mail telling the entity of a decision, inside the decision's own transaction."""
+    assert request.decided_at is not None
+    draft = compose_decision_mail(
+        entity,
+        request,
+        request.filed_at.astimezone(BRUSSELS),
+        request.decided_at.astimezone(BRUSSELS),
+    )
+    doc_id = engine._files.next_id("outbox")
+    mail = Mail(
+        to=draft.to,
+        subject=draft.subject,
+        body=draft.body,
+        status="pending",
+        id=codec.mail_id(doc_id),
+        # Stable across retries so a receiver can recognise a mail sent twice.
+        message_id=f"<{request.id}.{request.status}.{doc_id}@vaccinnet-staff>",
+        entity_id=entity.id,
+        request_id=request.id,
+        language=draft.language,
+        created_at=request.decided_at,
+    )
+    engine._insert("outbox", codec.mail_to_doc(mail), doc_id)
+
+
+class Outbox(Records):
+    def _mail(self, mail_id: str) -> tuple[int, Mail]:
+        doc_id = codec.mail_doc_id(mail_id)
+        doc = self._files.get("outbox", doc_id) if doc_id else None
+        if doc_id is None or doc is None:
+            raise RuleViolation("unknown_mail", {"mail": str(mail_id).strip()})
+        return doc_id, codec.mail_from_doc(doc)
+
+    def _save_mail(self, doc_id: int, mail: Mail) -> Mail:
+        self._tables["outbox"].update(codec.mail_to_doc(mail), doc_ids=[doc_id])
+        return mail
+
+    def outbox(self, status: str | None = "pending") -> list[Mail]:
+        with self.reading():
+            if status is None:
+                found = list(self._files.items("outbox"))
+            else:
+                found = self._docs(MAILS_BY_STATUS, status)
+            return [codec.mail_from_doc(doc) for _, doc in found]
+
+    def due_mails(self, limit: int = 100) -> list[Mail]:
+        """Pending mails whose next attempt is due now, oldest first."""
+        now = self._clock()
+        with self.reading():
+            due = []
+            for _, doc in self._docs(MAILS_BY_STATUS, "pending"):
+                mail = codec.mail_from_doc(doc)
+                if mail.next_attempt_at is None or mail.next_attempt_at <= now:
+                    due.append(mail)
+                    if len(due) >= limit:
+                        break
+            return due
+
+    def mark_sent(self, mail_id: str) -> Mail:
+        with self._writing():
+            doc_id, mail = self._mail(mail_id)
+            return self._save_mail(doc_id, replace(
+                mail, status="sent", attempts=mail.attempts + 1, sent_at=self._clock(),
+                last_error=None, next_attempt_at=None))  # fmt: skip
+
+    def mark_deferred(self, mail_id: str, error: str, retry_in: timedelta) -> Mail:
+        """The server is down or answered 4xx: the mail stays in the outbox for later."""
+        with self._writing():
+            doc_id, mail = self._mail(mail_id)
+            return self._save_mail(doc_id, replace(
+                mail, attempts=mail.attempts + 1, last_error=error,
+                next_attempt_at=self._clock() + retry_in))  # fmt: skip
+
+    def mark_failed(self, mail_id: str, error: str) -> Mail:
+        """The server refused for good (5xx): kept, shown to admins, retried only on request."""
+        with self._writing():
+            doc_id, mail = self._mail(mail_id)
+            return self._save_mail(doc_id, replace(
+                mail, status="failed", attempts=mail.attempts + 1, last_error=error,
+                next_attempt_at=None))  # fmt: skip
+
+    def retry_mail(self, admin_id: str, mail_id: str) -> Mail:
+        """A failed mail goes back in the queue, to the entity's address of now: a mail that
+        failed on its address is retried after the admin corrected the entity's."""
+        with self._writing():
+            if self._admin(admin_id) is None:
+                raise RuleViolation("not_authorized", message_key="not_authorized.admin")
+            doc_id, mail = self._mail(mail_id)
+            check_retry(mail)
+            found = self._entity_doc(mail.entity_id)
+            to = (found[1].get("email") or mail.to) if found else mail.to
+            retried = self._save_mail(doc_id, replace(mail, status="pending", to=to,
+                                                      next_attempt_at=None))  # fmt: skip
+            moved = {"previous_to": mail.to} if to != mail.to else {}
+            self._audit(admin_id, "mail_retried", mail.entity_id, None, mail.request_id,
+                        mail=mail.id, to=to, previous_error=mail.last_error, **moved)  # fmt: skip
+        return retried

@@ -1,0 +1,222 @@
+"""Read models: what the consoles and the command line show, each read in one locked view."""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import rules
+from rules import Admin, Entity, EntityState, Link, Request, RuleViolation, is_manager
+from store import codec
+from store.engine import TABLES
+from store.indexes import (
+    LINKS_BY_NISS,
+    REQUESTS_BY_ENTITY,
+    REQUESTS_BY_FILER,
+    REQUESTS_BY_NISS,
+    REQUESTS_BY_STATUS,
+    REQUESTS_BY_STATUS_ENTITY,
+    Index,
+)
+from store.records import Records
+from store.segments import Doc
+
+
+def _lenient_niss(raw: str) -> str | None:
+    try:
+        return rules.normalize_niss(raw)
+    except RuleViolation:
+        return None
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+@dataclass(frozen=True)
+class Review:
+    request: Request
+    state: EntityState
+    notices: tuple[rules.Notice, ...]
+
+
+@dataclass(frozen=True)
+class EntitySummary:
+    """An entity as the admins' list shows it: its people, its managers, its pending requests."""
+
+    entity: Entity
+    staff: int
+    managers: int
+    pending: int
+
+
+class Queries(Records):
+    def _person_docs(self, index: Index, niss: str) -> list[Doc]:
+        """A person's documents by NISS; a malformed number simply matches nobody."""
+        normalised = _lenient_niss(niss)
+        if normalised is None:
+            return []
+        with self.reading():
+            return [doc for _, doc in self._docs(index, normalised)]
+
+    # ----- entities and admins ---------------------------------------------------------------
+
+    def staff(self, entity_id: str) -> list[Link]:
+        with self.reading():
+            return self._staff(str(entity_id).strip())
+
+    def entity(self, entity_id: str) -> Entity | None:
+        with self.reading():
+            found = self._entity_doc(str(entity_id).strip())
+            return codec.entity_from_doc(found[1]) if found else None
+
+    def entities(self) -> list[Entity]:
+        with self.reading():
+            return [codec.entity_from_doc(doc) for _, doc in self._files.items("entities")]
+
+    def entity_summaries(self) -> list[EntitySummary]:
+        """Every entity with its counts, in one pass over the links and the pending requests,
+        under one lock (not a staff read per entity, each under its own lock, each decoded)."""
+        staff: Counter[str] = Counter()
+        managers: Counter[str] = Counter()
+        pending: Counter[str] = Counter()
+        with self.reading():
+            for _, doc in self._files.items("links"):
+                # Counted without decoding; a damaged link (`vaccinnet check` names it) is
+                # left out rather than hiding every entity.
+                entity_id = doc.get("entity_id")
+                if isinstance(entity_id, str):
+                    staff[entity_id] += 1
+                    kind = doc.get("employee_type")
+                    if isinstance(kind, str) and is_manager(kind):
+                        managers[entity_id] += 1
+            for _, doc in self._docs(REQUESTS_BY_STATUS, "pending"):
+                entity_id = doc.get("entity_id")
+                if isinstance(entity_id, str):
+                    pending[entity_id] += 1
+            entities = [codec.entity_from_doc(doc) for _, doc in self._files.items("entities")]
+        return [EntitySummary(e, staff[e.id], managers[e.id], pending[e.id]) for e in entities]
+
+    def entity_state(self, entity_id: str) -> EntityState | None:
+        with self.reading():
+            return self._state(entity_id)
+
+    def find_entities(self, text: str, limit: int = 20) -> list[Entity]:
+        """Entities whose id or name contains ``text``, ignoring case and accents."""
+        needle = _fold(text)
+        if not needle:
+            return []
+        with self.reading():
+            found = []
+            for _, doc in self._files.items("entities"):
+                if needle in _fold(doc["id"]) or needle in _fold(doc["name"]):
+                    found.append(codec.entity_from_doc(doc))
+                    if len(found) >= limit:
+                        break
+            return found
+
+    def entities_of(self, niss: str) -> list[Entity]:
+        with self.reading():
+            ids = [doc["entity_id"] for doc in self._person_docs(LINKS_BY_NISS, niss)]
+            entities = [self._entity_doc(entity_id) for entity_id in dict.fromkeys(ids)]
+            return [codec.entity_from_doc(found[1]) for found in entities if found]
+
+    def links_of(self, niss: str) -> list[Link]:
+        return [codec.link_from_doc(doc) for doc in self._person_docs(LINKS_BY_NISS, niss)]
+
+    def admin(self, admin_id: str) -> Admin | None:
+        with self.reading():
+            return self._admin(admin_id)
+
+    def admins(self) -> list[Admin]:
+        with self.reading():
+            return [codec.admin_from_doc(doc) for _, doc in self._files.items("admins")]
+
+    # ----- requests ----------------------------------------------------------------------------
+
+    def request(self, request_id: str) -> Request | None:
+        with self.reading():
+            found = self._request_doc(request_id)
+            return codec.request_from_doc(found[1]) if found else None
+
+    def requests(
+        self,
+        entity_id: str | None = None,
+        status: str | None = "pending",
+        limit: int | None = None,
+    ) -> list[Request]:
+        """Oldest first, at most ``limit``; ``status=None`` gives every status."""
+        with self.reading():
+            if entity_id is not None and status is not None:
+                found = self._docs(REQUESTS_BY_STATUS_ENTITY, (status, entity_id), limit)
+            elif status is not None:
+                found = self._docs(REQUESTS_BY_STATUS, status, limit)
+            elif entity_id is not None:
+                found = self._docs(REQUESTS_BY_ENTITY, entity_id, limit)
+            else:
+                found = list(itertools.islice(self._files.items("requests"), limit))
+            return [codec.request_from_doc(doc) for _, doc in found]
+
+    def recent_decisions(self, entity_id: str, limit: int = 5) -> list[Request]:
+        """The entity's latest decided requests, newest decision first."""
+        with self.reading():
+            decided = [
+                codec.request_from_doc(doc)
+                for _, doc in self._docs(REQUESTS_BY_ENTITY, str(entity_id))
+                if doc["status"] != "pending"
+            ]
+        decided.sort(key=lambda r: r.decided_at or r.filed_at, reverse=True)
+        return decided[:limit]
+
+    def history(self, limit: int | None = None) -> list[Request]:
+        """Decided and deleted requests, the latest decision first."""
+        with self.reading():
+            decided = [
+                codec.request_from_doc(doc)
+                for status in ("approved", "rejected", "deleted")
+                for _, doc in self._docs(REQUESTS_BY_STATUS, status)
+            ]
+        decided.sort(key=lambda r: r.decided_at or r.filed_at, reverse=True)
+        return decided[:limit]
+
+    def filed_by(self, niss: str) -> list[Request]:
+        """Requests a person filed, oldest first (an applicant follows their access request)."""
+        return [codec.request_from_doc(doc) for doc in self._person_docs(REQUESTS_BY_FILER, niss)]
+
+    def review(self, admin_id: str, request_id: str) -> Review | None:
+        """A request with its entity and the warnings to read before deciding it."""
+        with self.reading():
+            found = self._request_doc(request_id)
+            admin = self._admin(admin_id)
+            if found is None or admin is None:
+                return None
+            request = codec.request_from_doc(found[1])
+            state = self._state(request.entity_id)
+            if state is None:
+                return None
+            elsewhere = [
+                codec.link_from_doc(doc)
+                for _, doc in self._docs(LINKS_BY_NISS, request.niss)
+                if doc["entity_id"] != request.entity_id
+            ]
+            others = [
+                codec.request_from_doc(doc)
+                for _, doc in self._docs(REQUESTS_BY_NISS, request.niss)
+                if doc["entity_id"] != request.entity_id
+            ]
+            notices = rules.review_notices(state, request, elsewhere, others, admin, self._clock())
+            return Review(request, state, tuple(notices))
+
+    # ----- the store as a whole ----------------------------------------------------------------
+
+    def version(self) -> int:
+        """A number that changes whenever any session commits; cheap enough to poll."""
+        with self.reading():
+            return int(self._files.manifest["generation"])
+
+    def counts(self) -> dict[str, int]:
+        with self.reading():
+            return {name: self._files.count(name) for name in TABLES}

@@ -1,0 +1,160 @@
+"""Requests filed by managers and applicants, and the decisions admins take on them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import rules
+from rules import Request, RuleViolation
+from store import codec
+from store.indexes import LINKS_BY_ENTITY
+from store.outbox import queue_decision_mail
+from store.records import Records
+
+
+class Requests(Records):
+    # ----- filing --------------------------------------------------------------------------
+
+    def file_connect(
+        self,
+        actor_niss: str,
+        entity_id: str,
+        niss: str,
+        last_name: str,
+        first_name: str,
+        employee_type: str,
+    ) -> Request:
+        with self._writing():
+            doc_id = self._files.next_id("requests")
+            request = rules.plan_connect(
+                self._state(entity_id), actor_niss, niss, last_name, first_name,
+                employee_type, self._clock(), codec.request_id(doc_id),
+            )  # fmt: skip
+            self._insert("requests", codec.request_to_doc(request), doc_id)
+            self._audit(
+                request.filed_by, "request_filed", request.entity_id, request.niss, request.id,
+                kind="connect", employee_type=request.employee_type,
+            )  # fmt: skip
+        return request
+
+    def file_disconnect(
+        self, actor_niss: str, entity_id: str, nisses: Sequence[str]
+    ) -> list[Request]:
+        with self._writing():
+            first = self._files.next_id("requests")
+            ids = [codec.request_id(first + i) for i in range(len(nisses))]
+            filed = rules.plan_disconnect(
+                self._state(entity_id), actor_niss, list(nisses), self._clock(), ids
+            )
+            for request in filed:
+                self._insert(
+                    "requests", codec.request_to_doc(request), codec.request_doc_id(request.id)
+                )
+                self._audit(
+                    request.filed_by, "request_filed", request.entity_id, request.niss,
+                    request.id, kind="disconnect", employee_type=request.employee_type,
+                )  # fmt: skip
+        return filed
+
+    def file_access_request(
+        self,
+        actor_niss: str,
+        entity_id: str,
+        last_name: str,
+        first_name: str,
+        employee_type: str,
+    ) -> Request:
+        """A doctor or pharmacist without access asks to be connected to an entity."""
+        with self._writing():
+            doc_id = self._files.next_id("requests")
+            request = rules.plan_access_request(
+                self._state(entity_id), str(entity_id).strip(), actor_niss, last_name,
+                first_name, employee_type, self._clock(), codec.request_id(doc_id),
+            )  # fmt: skip
+            self._insert("requests", codec.request_to_doc(request), doc_id)
+            self._audit(
+                request.filed_by, "request_filed", request.entity_id, request.niss, request.id,
+                kind="connect", employee_type=request.employee_type, access=True,
+            )  # fmt: skip
+        return request
+
+    def preview_disconnect(
+        self, actor_niss: str, entity_id: str, nisses: Sequence[str]
+    ) -> RuleViolation | None:
+        """What filing would say, without filing: None when it would be accepted."""
+        with self.reading():
+            try:
+                rules.plan_disconnect(
+                    self._state(entity_id), actor_niss, list(nisses), self._clock(),
+                    [f"preview-{i}" for i in range(len(nisses))],
+                )  # fmt: skip
+            except RuleViolation as refusal:
+                return refusal
+        return None
+
+    # ----- decisions -------------------------------------------------------------------------
+
+    def _pending_request(self, request_id: str) -> tuple[int, Request]:
+        found = self._request_doc(request_id)
+        if found is None:
+            raise RuleViolation("unknown_request", {"request": str(request_id).strip()})
+        return found[0], codec.request_from_doc(found[1])
+
+    def _save_decision(self, doc_id: int, request: Request) -> None:
+        self._tables["requests"].update(
+            {
+                "status": request.status,
+                "decided_by": request.decided_by,
+                "decided_at": request.decided_at.isoformat() if request.decided_at else None,
+                "reason": request.reason,
+            },
+            doc_ids=[doc_id],
+        )
+
+    def approve(self, admin_id: str, request_id: str) -> Request:
+        with self._writing():
+            doc_id, request = self._pending_request(request_id)
+            state = self._state(request.entity_id)
+            assert state is not None
+            approval = rules.plan_approve(state, self._admin(admin_id), request, self._clock())
+            decided = approval.request
+            if approval.add_link is not None:
+                self._insert("links", codec.link_to_doc(approval.add_link))
+            if approval.remove_link is not None:
+                gone = [
+                    link_id
+                    for link_id, doc in self._docs(LINKS_BY_ENTITY, state.entity.id)
+                    if doc["niss"] == decided.niss
+                ]
+                self._tables["links"].remove(doc_ids=gone)
+            self._save_decision(doc_id, decided)
+            queue_decision_mail(self, state.entity, decided)
+            self._audit(
+                decided.decided_by, "request_approved", decided.entity_id, decided.niss,
+                decided.id, kind=decided.kind,
+            )  # fmt: skip
+        return decided
+
+    def reject(self, admin_id: str, request_id: str, reason: str) -> Request:
+        with self._writing():
+            doc_id, request = self._pending_request(request_id)
+            decided = rules.plan_reject(self._admin(admin_id), request, reason, self._clock())
+            found = self._entity_doc(decided.entity_id)
+            assert found is not None
+            self._save_decision(doc_id, decided)
+            queue_decision_mail(self, codec.entity_from_doc(found[1]), decided)
+            self._audit(
+                decided.decided_by, "request_rejected", decided.entity_id, decided.niss,
+                decided.id, kind=decided.kind, reason=decided.reason,
+            )  # fmt: skip
+        return decided
+
+    def delete(self, admin_id: str, request_id: str) -> None:
+        with self._writing():
+            doc_id, request = self._pending_request(request_id)
+            decided = rules.plan_delete(self._admin(admin_id), request, self._clock())
+            self._save_decision(doc_id, decided)
+            self._audit(
+                decided.decided_by, "request_deleted", decided.entity_id, decided.niss,
+                decided.id, kind=decided.kind,
+            )  # fmt: skip
