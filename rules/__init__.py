@@ -3,7 +3,14 @@
 from rules.decisions import Approval, clean_reason, plan_approve, plan_delete, plan_reject
 from rules.entities import plan_admin, plan_entity, plan_entity_update
 from rules.mail import compose_decision_mail
-from rules.niss import format_niss, is_valid_niss, make_niss, mask_niss, normalize_niss
+from rules.niss import (
+    format_niss,
+    is_valid_niss,
+    make_niss,
+    mask_niss,
+    niss_or_none,
+    normalize_niss,
+)
 from rules.notices import (
     Notice,
     disconnect_notices,
@@ -13,7 +20,7 @@ from rules.notices import (
 )
 from rules.records import Admin, Entity, Link, Mail, MailDraft, Request, person_label
 from rules.requests import EntityState, plan_access_request, plan_connect, plan_disconnect
-from rules.text import has_unsafe_chars, printable
+from rules.text import fold, has_unsafe_chars, printable
 from rules.violation import RuleViolation
 from rules.vocabulary import (
     EMPLOYEE_TYPES,
@@ -45,6 +52,7 @@ __all__ = [
     "clean_reason",
     "compose_decision_mail",
     "disconnect_notices",
+    "fold",
     "format_niss",
     "has_unsafe_chars",
     "is_manager",
@@ -54,6 +62,7 @@ __all__ = [
     "make_niss",
     "managers",
     "mask_niss",
+    "niss_or_none",
     "normalize_niss",
     "person_label",
     "plan_access_request",

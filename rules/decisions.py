@@ -28,7 +28,8 @@ def _params(request: Request, state: EntityState | None = None) -> dict[str, obj
 
 
 def check_decider(admin: Admin | None, request: Request) -> None:
-    """Rule 7: only an admin, never on their own request, only while it is pending."""
+    """not_authorized.admin, not_authorized.own, not_pending: only an admin, never on their own
+    request, only while it is pending."""
     if admin is None:
         raise RuleViolation("not_authorized", message_key="not_authorized.admin")
     if admin.niss and admin.niss in (request.filed_by, request.niss):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rules.dates import belgian_datetime
 from rules.niss import format_niss
 from rules.records import Entity, MailDraft, Request
 from rules.text import printable
@@ -52,11 +53,6 @@ _TEXT = {
         "footer": "Dit bericht wordt automatisch verstuurd; gelieve er niet op te antwoorden.",
     },
 }
-
-
-def belgian_datetime(moment: datetime) -> str:
-    """27/11/2026 14:05 — the day-first form Belgian readers expect."""
-    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 def compose_decision_mail(

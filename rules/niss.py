@@ -86,3 +86,11 @@ def make_niss(yymmdd: str, serial: int, born_after_1999: bool = False) -> str:
     """Build a valid number from a date part and a day counter (demo data and tests)."""
     first_nine = f"{yymmdd}{serial:03d}"
     return first_nine + check_digits(first_nine, born_after_1999)
+
+
+def niss_or_none(raw: str) -> str | None:
+    """The normalised number, or None for anything that is not one (a lookup that finds nobody)."""
+    try:
+        return normalize_niss(raw)
+    except RuleViolation:
+        return None

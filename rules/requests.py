@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rules.fields import check_employee_type, clean_name
-from rules.niss import normalize_niss
+from rules.niss import niss_or_none, normalize_niss
 from rules.records import Entity, Link, Request, colleague_label, person_label
 from rules.violation import RuleViolation
 from rules.vocabulary import is_manager
@@ -28,16 +28,9 @@ class EntityState:
         return next((r for r in self.pending if r.niss == niss and r.kind == kind), None)
 
 
-def _actor_niss(raw: str) -> str | None:
-    try:
-        return normalize_niss(raw)
-    except RuleViolation:
-        return None
-
-
 def check_manager(state: EntityState | None, actor_niss: str) -> Link:
     """The actor's own link if they manage the entity; the same refusal whatever the reason."""
-    niss = _actor_niss(actor_niss)
+    niss = niss_or_none(actor_niss)
     link = state.link_of(niss) if state is not None and niss else None
     if link is None or not is_manager(link.employee_type):
         raise RuleViolation("not_authorized")
@@ -79,7 +72,8 @@ def _connect(
     now: datetime,
     request_id: str,
 ) -> Request:
-    """Rule 4, shared by a manager's request and a person's own access request."""
+    """The connect rules (pending_connect_exists, already_linked), shared by a manager's request
+    and a person's own access request."""
     params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
     if state.pending_for(niss, "connect"):
         raise RuleViolation("pending_connect_exists", params)
@@ -105,7 +99,7 @@ def remaining_after(state: EntityState, leaving: set[str]) -> list[Link]:
 
 
 def check_keeps_someone(state: EntityState, leaving: Sequence[Link], remaining: list[Link]) -> None:
-    """Rule 6: somebody, and some manager, must stay linked."""
+    """last_person and last_manager: somebody, and some manager, must stay linked."""
     names = ", ".join(colleague_label(lk.first_name, lk.last_name, lk.niss) for lk in leaving)
     params = {"person": names, "entity": state.entity.name}
     if not remaining:

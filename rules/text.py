@@ -45,3 +45,9 @@ def printable(value: object, multiline: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def fold(value: object) -> str:
+    """Text as a search compares it: case and accents ignored ("lelievre" finds Lelièvre)."""
+    decomposed = unicodedata.normalize("NFKD", str(value).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 import rules
-from rules import Admin, Entity, EntityState, Link, Request, RuleViolation, is_manager
+from rules import Admin, Entity, EntityState, Link, Request, is_manager
+from rules.niss import niss_or_none
+from rules.text import fold
 from store import codec
 from store.engine import TABLES
 from store.indexes import (
@@ -22,18 +23,6 @@ from store.indexes import (
 )
 from store.records import Records
 from store.segments import Doc
-
-
-def _lenient_niss(raw: str) -> str | None:
-    try:
-        return rules.normalize_niss(raw)
-    except RuleViolation:
-        return None
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
 
 
 @dataclass(frozen=True)
@@ -56,7 +45,7 @@ class EntitySummary:
 class Queries(Records):
     def _person_docs(self, index: Index, niss: str) -> list[Doc]:
         """A person's documents by NISS; a malformed number simply matches nobody."""
-        normalised = _lenient_niss(niss)
+        normalised = niss_or_none(niss)
         if normalised is None:
             return []
         with self.reading():
@@ -106,13 +95,13 @@ class Queries(Records):
 
     def find_entities(self, text: str, limit: int = 20) -> list[Entity]:
         """Entities whose id or name contains ``text``, ignoring case and accents."""
-        needle = _fold(text)
+        needle = fold(text)
         if not needle:
             return []
         with self.reading():
             found = []
             for _, doc in self._files.items("entities"):
-                if needle in _fold(doc["id"]) or needle in _fold(doc["name"]):
+                if needle in fold(doc["id"]) or needle in fold(doc["name"]):
                     found.append(codec.entity_from_doc(doc))
                     if len(found) >= limit:
                         break

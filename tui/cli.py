@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation, printable
+from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
     from store.mailer import MaildirTransport, SmtpTransport
 
-LANGS = ("fr", "nl", "en")
+LANGS = LANGUAGES
 
 
 class CommandError(Exception):
@@ -581,7 +582,7 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
 
     from rules import normalize_niss
     from rules.text import is_unsafe_char
-    from tui.i18n import BRUSSELS
+    from tui.i18n import fmt_datetime
 
     store = _existing_store(root)
     if args.audit_command == "head":
@@ -594,7 +595,7 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
             # JSON escapes C0 only; C1 controls and bidi marks get the same \uXXXX form.
             print("".join(f"\\u{ord(ch):04x}" if is_unsafe_char(ch) else ch for ch in line))
             continue
-        when = datetime.fromisoformat(entry.at).astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
+        when = fmt_datetime(datetime.fromisoformat(entry.at))
         detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
         # Entries hold what people typed, and older ones predate the rules on control characters.
         print(printable(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "

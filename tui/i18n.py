@@ -5,12 +5,13 @@ from __future__ import annotations
 import gettext
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-LANGUAGES = ("fr", "nl", "en")
+from rules.dates import belgian_date, belgian_datetime
+from rules.vocabulary import LANGUAGES as LANGUAGES
+from store.engine import BRUSSELS as BRUSSELS
+
 DOMAIN = "vaccinnet"
 LOCALE_DIR = Path(__file__).parent / "locale"
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 _catalogs: dict[str, gettext.NullTranslations] = {}
 _current = "fr"
@@ -55,8 +56,8 @@ def local(moment: datetime) -> datetime:
 
 def fmt_date(moment: datetime | None) -> str:
     """27/11/2026 in Brussels time: the form both Belgian communities read."""
-    return local(moment).strftime("%d/%m/%Y") if moment else ""
+    return belgian_date(local(moment)) if moment else ""
 
 
 def fmt_datetime(moment: datetime | None) -> str:
-    return local(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+    return belgian_datetime(local(moment)) if moment else ""
