@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
-from rules import format_niss
-from tests.conftest import DOCTOR
+from rules import format_niss, make_niss
 from tests.e2e.conftest import NURSE_E2E
 
 pytestmark = pytest.mark.e2e
@@ -99,27 +102,65 @@ def test_forwarding_is_refused(service):
     assert "refused local port forward" in service.log()  # the key's "restrict" said no
 
 
+def _fill_new_request(doctor, niss: str) -> None:
+    doctor.keys("n")
+    doctor.wait_for("Nouvelle demande")
+    doctor.type(format_niss(niss))
+    doctor.keys("Tab")
+    doctor.type("Kill")
+    doctor.keys("Tab")
+    doctor.type("Test")
+    doctor.keys("Tab", "Enter", "Down", "Down", "Down", "Down", "Enter")
+
+
+def _generation(service) -> int:
+    # Read without the lock, which the test itself holds: the manifest is replaced atomically.
+    return json.loads((Path(service.data) / "manifest.json").read_bytes())["generation"]
+
+
+def _filed_for(service, niss: str) -> list:
+    return [r for r in service.store().requests(status=None) if r.niss == niss]
+
+
 def test_a_connection_killed_mid_request_leaves_a_valid_store(service, terminals):
     assert _consoles_gone(service, timeout=8)  # sessions of earlier tests have ended
-    before = len(service.store().requests(status=None))
-    for attempt in range(3):
+    # The test holds the store's lock (an flock on the data directory) while the doctor
+    # saves, so the write is really in flight, waiting for it, when the client dies.
+    control = make_niss("900101", 200)
+    doctor = terminals("saved", service.ssh_command("doctor"))
+    doctor.wait_for("Mes employés :")
+    _fill_new_request(doctor, control)
+    generation = _generation(service)
+    held = os.open(service.data, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    doctor.keys("C-s", pause=1.0)
+    assert _generation(service) == generation  # the save is waiting for the lock…
+    os.close(held)
+    doctor.wait_for("Demandes en cours")
+    assert len(_filed_for(service, control)) == 1  # …and completes once it is free
+    doctor.keys("q")
+    assert _consoles_gone(service, timeout=8)
+
+    for attempt in range(1, 4):
+        niss = make_niss("900101", 200 + attempt)
         doctor = terminals(f"killed{attempt}", service.ssh_command("doctor"))
         doctor.wait_for("Mes employés :")
-        doctor.keys("n")
-        doctor.wait_for("Nouvelle demande")
-        doctor.type(format_niss(DOCTOR)[:-1] + str(attempt))  # likely invalid: no matter
-        doctor.keys("Tab")
-        doctor.type("Kill")
-        doctor.keys("Tab")
-        doctor.type("Test")
-        doctor.keys("C-s", pause=0)
-        # The client dies at once: sshd hangs up on the session's process.
-        subprocess.run(["pkill", "-KILL", "-f", f"id_doctor.*{service.user}@127.0.0.1"])
-        time.sleep(1.0)
-    assert _consoles_gone(service, timeout=8), "a console outlived its connection"
+        _fill_new_request(doctor, niss)
+        held = os.open(service.data, os.O_RDONLY)
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            doctor.keys("C-s", pause=0.5)
+            # The client dies at once: sshd hangs up on the session's process, whose save
+            # is waiting for the lock; the console must end even so.
+            subprocess.run(["pkill", "-KILL", "-f", f"id_doctor.*{service.user}@127.0.0.1"])
+            assert _consoles_gone(service, timeout=8), "a console outlived its connection"
+        finally:
+            os.close(held)
+        time.sleep(0.5)
+        # Complete or absent, never half: the session ended before it could write.
+        assert _filed_for(service, niss) == []
     check = _run_as_service(service, "check")
     assert check.returncode == 0, check.stdout + check.stderr
-    assert len(service.store().requests(status=None)) >= before
 
 
 def test_ssh_original_command_is_ignored_with_a_note(service, terminals):
