@@ -9,6 +9,7 @@ from textual.app import ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
@@ -53,6 +54,11 @@ class AdminListScreen(Screen[None]):
         Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter")),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
     ]
+    # The worker groups that write. While one runs, `writing` holds and the section's
+    # check_action turns its write keys off: a second write would only be refused, and
+    # its refusal would hide the first one's result.
+    WRITES: frozenset[str] = frozenset()
+    writing = reactive(False, bindings=True)
 
     def __init__(self, store: Store, admin_id: str, poll_interval: float) -> None:
         super().__init__()
@@ -114,6 +120,8 @@ class AdminListScreen(Screen[None]):
         worker = event.worker
         if worker.group == "load" and worker.is_finished:
             self._loading = False
+        if worker.group in self.WRITES and worker.is_finished:
+            self.writing = False
         if event.state == WorkerState.ERROR:
             self.app.show_error(worker.error)  # type: ignore[attr-defined]
             self.worker_failed(worker)

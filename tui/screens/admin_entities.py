@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
@@ -101,9 +102,18 @@ class _EntityDialog(ModalScreen[Entity | None]):
         Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do not save")),
     ]
 
+    # While the entity is being saved, ctrl+s waits as the button does.
+    saving = reactive(False, bindings=True)
+
     def __init__(self, store: Store, admin_id: str) -> None:
         super().__init__()
         self.store, self.admin_id = store, admin_id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "save" and self.saving else True
+
+    def watch_saving(self, saving: bool) -> None:
+        self.query_one("#save", Button).disabled = saving
 
     def buttons(self) -> ComposeResult:
         yield Static("", id="form-error", classes="error")
@@ -127,11 +137,14 @@ class _EntityDialog(ModalScreen[Entity | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        self.query_one("#save", Button).disabled = True
+        if self.saving:
+            return
+        self.saving = True
         # Widgets are read here, on the UI thread; only the store call runs in the worker.
         self.save({name: self.value(f"#{name}") for name in self.FIELDS})
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="save", exit_on_error=False)
     def save(self, values: dict[str, str]) -> Entity:
         raise NotImplementedError
 
@@ -139,9 +152,11 @@ class _EntityDialog(ModalScreen[Entity | None]):
     def _done(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "save" or not event.worker.is_finished:
             return
-        self.query_one("#save", Button).disabled = False
+        self.saving = False
         if event.state == WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
+        elif event.state != WorkerState.ERROR:
+            return  # cancelled: the console is closing
         elif isinstance(event.worker.error, RuleViolation):
             self.query_one("#form-error", Static).update(
                 literal(event.worker.error.message(language())))  # fmt: skip
@@ -186,7 +201,7 @@ class EntityFormScreen(_EntityDialog):
     FIELDS = ("entity-id", "name", "kind", "email", "language", "manager-niss", "manager-last",
               "manager-first", "manager-type")  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, group="save", exit_on_error=False)
     def save(self, values: dict[str, str]) -> Entity:
         return self.store.create_entity(self.admin_id, *(values[name] for name in self.FIELDS))
 
@@ -212,6 +227,6 @@ class EntityEditScreen(_EntityDialog):
 
     FIELDS = ("email", "language")
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, group="save", exit_on_error=False)
     def save(self, values: dict[str, str]) -> Entity:
         return self.store.update_entity(self.admin_id, self.entity.id, **values)

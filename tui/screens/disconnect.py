@@ -67,7 +67,8 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
             state = self.store.entity_state(self.entity.id)
         return refusal, disconnect_notices(state, nisses) if state else []
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="save", exit_on_error=False)
     def file(self) -> list[Request]:
         nisses = [link.niss for link in self.people]
         return self.store.file_disconnect(self.me.niss, self.entity.id, nisses)

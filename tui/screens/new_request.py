@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
@@ -26,6 +27,10 @@ class NewRequestScreen(ModalScreen[Request | None]):
         Binding("escape", "cancel", N_("Back"), id="cancel",
                 tooltip=N_("Back to the list without filing")),
     ]  # fmt: skip
+
+    # While the request is being filed, ctrl+s waits as the button does: a second filing
+    # would only be refused, and its refusal would hide the first one's success.
+    saving = reactive(False, bindings=True)
 
     def __init__(self, store: Store, me: Link, entity: Entity) -> None:
         super().__init__()
@@ -57,12 +62,20 @@ class NewRequestScreen(ModalScreen[Request | None]):
     def on_mount(self) -> None:
         self.query_one(NissField).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "save" and self.saving else True
+
+    def watch_saving(self, saving: bool) -> None:
+        self.query_one("#save", Button).disabled = saving
+
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
         self.focus_next()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if self.saving:
+            return
         niss_field = self.query_one(NissField)
         niss_field.check(final=True)
         kind = self.query_one("#type", Select).value
@@ -71,7 +84,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
             error.update(literal(_("Choose the employee type.")))
             return
         error.update("")
-        self.query_one("#save", Button).disabled = True
+        self.saving = True
         self.file(
             niss_field.input.value,
             self.query_one("#last-name", Input).value,
@@ -79,7 +92,8 @@ class NewRequestScreen(ModalScreen[Request | None]):
             str(kind),
         )
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="save", exit_on_error=False)
     def file(self, niss: str, last_name: str, first_name: str, kind: str) -> Request:
         return self.store.file_connect(self.me.niss, self.entity.id, niss, last_name, first_name,
                                        kind)  # fmt: skip
@@ -88,7 +102,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
     def _saved(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "save" or not event.worker.is_finished:
             return
-        self.query_one("#save", Button).disabled = False
+        self.saving = False
         if event.state == WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
         elif event.state == WorkerState.ERROR:
