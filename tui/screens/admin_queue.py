@@ -78,8 +78,8 @@ class QueueScreen(AdminListScreen):
 
     WRITES = frozenset({"decide"})
 
-    def __init__(self, store: Store, admin_id: str, poll_interval: float) -> None:
-        super().__init__(store, admin_id, poll_interval)
+    def __init__(self, store: Store, admin_id: str) -> None:
+        super().__init__(store, admin_id)
         self.selected: set[str] = set()
         self.kind: str | None = None
         self.entity_filter: str | None = None

@@ -22,6 +22,7 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import StoreFollower, console
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
 from tui.screens.staff import REGISTERED, REGISTERED_MORE
@@ -36,11 +37,12 @@ class NoAccessScreen(Screen[None]):
     # While the access request is being filed, ctrl+s waits as the button does.
     saving = reactive(False, bindings=True)
 
-    def __init__(self, store: Store, niss: str, poll_interval: float) -> None:
+    def __init__(self, store: Store, niss: str) -> None:
         super().__init__()
-        self.store, self.niss, self.poll_interval = store, niss, poll_interval
+        self.store, self.niss = store, niss
         self.entity: Entity | None = None
         self.found: list[Entity] = []
+        self.follower = StoreFollower(self, self.refresh_mine)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -69,7 +71,10 @@ class NoAccessScreen(Screen[None]):
         self.query_one("#entity-search", Input).focus()
         self.query_one("#matches", OptionList).display = False
         self.refresh_mine()
-        self.set_interval(self.poll_interval, self.refresh_mine)
+        self.follower.start()
+
+    def on_screen_resume(self) -> None:
+        self.follower.resumed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return None if action == "save" and self.saving else True
@@ -167,7 +172,9 @@ class NoAccessScreen(Screen[None]):
                 self.query_one("#form-error", Static).update(
                     literal(worker.error.message(language())))  # fmt: skip
             else:
-                self.app.show_error(worker.error)  # type: ignore[attr-defined]
+                console(self).show_error(worker.error)
+            if worker.group == "mine":
+                self.follower.failed()
             return
         if event.state != WorkerState.SUCCESS:
             return

@@ -21,6 +21,7 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import StoreFollower, console
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
 from tui.literal import literal
 from tui.view import EntityView, load_entity_view
@@ -58,12 +59,11 @@ class StaffScreen(Screen[None]):
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
     ]  # fmt: skip
 
-    def __init__(self, store: Store, niss: str, entity_id: str, poll_interval: float) -> None:
+    def __init__(self, store: Store, niss: str, entity_id: str) -> None:
         super().__init__()
         self.store = store
         self.niss = niss
         self.entity_id = entity_id
-        self.poll_interval = poll_interval
         self.view: EntityView | None = None
         self.selected: set[str] = set()
         self.filter_text = ""
@@ -71,6 +71,8 @@ class StaffScreen(Screen[None]):
         # Rows are formatted once per load or language; a filter keystroke only picks.
         self._rows: list[tuple[str, tuple[str, ...], str]] = []
         self._loading = False
+        self._again = False
+        self.follower = StoreFollower(self, self.store_changed)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -89,11 +91,17 @@ class StaffScreen(Screen[None]):
         self.apply_language()
         self._loading = True
         self.load(force=True)
-        self.set_interval(self.poll_interval, self.poll)
+        self.follower.start()
 
-    def poll(self) -> None:
-        # A slow read (a very large store) must finish rather than be replaced every tick.
-        if not self._loading:
+    def on_screen_resume(self) -> None:
+        self.follower.resumed()
+
+    def store_changed(self) -> None:
+        # A read under way finishes rather than being replaced (a very large store), and
+        # reads once more after, since it may have started before this change.
+        if self._loading:
+            self._again = True
+        else:
             self._loading = True
             self.load()
 
@@ -118,12 +126,16 @@ class StaffScreen(Screen[None]):
         worker = event.worker
         if worker.group != "load":
             return
-        if worker.is_finished:
-            self._loading = False
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             self.show(worker.result)
         elif event.state == WorkerState.ERROR:
-            self.app.show_error(worker.error)  # type: ignore[attr-defined]
+            console(self).show_error(worker.error)
+            self.follower.failed()
+        if worker.is_finished:
+            self._loading = False
+            if self._again:
+                self._again = False
+                self.store_changed()
 
     def show(self, view: EntityView) -> None:
         lost_access = self.view is not None and view.me is None
