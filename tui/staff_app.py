@@ -77,6 +77,10 @@ class StaffApp(ConsoleApp):
             else:
                 self._land(choices)
 
+    @on(NoAccessScreen.AccessGranted)
+    def _access_granted(self) -> None:
+        self.start()
+
     def _land(self, choices: list[tuple[Entity, Link]]) -> None:
         if not choices:
             self.entity_id = None
@@ -123,7 +127,8 @@ class StaffApp(ConsoleApp):
         self.entity_id = entity_id
         self._show(StaffScreen(self.store, self.niss, entity_id))
 
-    def entity_lost(self, entity_id: str) -> None:
+    @on(StaffScreen.EntityLost)
+    def entity_lost(self) -> None:
         self.notify(_("You are no longer linked to this entity."), severity="warning")
         self.start()
 

@@ -23,6 +23,7 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import console
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
@@ -161,7 +162,7 @@ class _EntityDialog(ModalScreen[Entity | None]):
             self.query_one("#form-error", Static).update(
                 literal(event.worker.error.message(language())))  # fmt: skip
         else:
-            self.app.show_error(event.worker.error)  # type: ignore[attr-defined]
+            console(self).show_error(event.worker.error)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -21,6 +21,7 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import console
 from tui.i18n import N_, _, fmt_date, language
 from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
@@ -86,7 +87,7 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
                 box.update(literal(worker.error.message(language())))
                 box.set_classes("error")
             else:
-                self.app.show_error(worker.error)  # type: ignore[attr-defined]
+                console(self).show_error(worker.error)
             return
         if event.state != WorkerState.SUCCESS:
             return

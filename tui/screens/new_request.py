@@ -13,6 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from rules import Entity, Link, Request, RuleViolation, requestable_types, type_label
 from store import Store
+from tui.console import console
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
@@ -110,7 +111,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
             if isinstance(problem, RuleViolation):
                 self.query_one("#form-error", Static).update(literal(problem.message(language())))
             else:
-                self.app.show_error(problem)  # type: ignore[attr-defined]
+                console(self).show_error(problem)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

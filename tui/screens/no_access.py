@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
@@ -30,6 +31,9 @@ from tui.widgets.footer import TranslatedFooter
 
 
 class NoAccessScreen(Screen[None]):
+    class AccessGranted(Message):
+        """An administrator linked the person meanwhile: the console starts over."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the access request")),
     ]
@@ -193,7 +197,7 @@ class NoAccessScreen(Screen[None]):
         elif worker.group == "mine":
             mine, linked = worker.result
             if linked:
-                self.app.start()  # type: ignore[attr-defined]
+                self.post_message(self.AccessGranted())
                 return
             self._show_mine(mine)
 

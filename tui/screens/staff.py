@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
@@ -46,6 +47,13 @@ def haystack(link: Link, lang: str) -> str:
 
 
 class StaffScreen(Screen[None]):
+    class EntityLost(Message):
+        """The person is no longer linked to the entity on screen (seen on a reload)."""
+
+        def __init__(self, entity_id: str) -> None:
+            super().__init__()
+            self.entity_id = entity_id
+
     AUTO_FOCUS = "#staff"
     BINDINGS = [
         Binding("n", "new_request", N_("New request"), id="new-request",
@@ -147,7 +155,7 @@ class StaffScreen(Screen[None]):
         self.fill_requests()
         self.refresh_bindings()
         if lost_access:
-            self.app.entity_lost(self.entity_id)  # type: ignore[attr-defined]
+            self.post_message(self.EntityLost(self.entity_id))
 
     # ----- drawing ----------------------------------------------------------------------------
 

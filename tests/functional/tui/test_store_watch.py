@@ -6,14 +6,18 @@ import asyncio
 import fcntl
 import os
 
+from textual.notifications import Notify
+
 from store import open_store
-from tests.conftest import DOCTOR, NURSE_2
+from tests.conftest import DOCTOR, NURSE, NURSE_2
 from tests.functional.tui.conftest import SIZE, make_app, settle, until
 from tests.functional.tui.test_admin_console import make_admin, queue_of
 from tests.functional.tui.test_console_lock import _threads_waiting_for_the_lock
 from tests.functional.tui.test_staff_console import open_cab
 from tui.admin_app import AdminApp
 from tui.screens.admin_lists import HistoryScreen
+from tui.screens.no_access import NoAccessScreen
+from tui.screens.staff import StaffScreen
 from tui.staff_app import StaffApp
 from tui.widgets.record_table import RecordTable
 
@@ -103,3 +107,22 @@ async def test_the_admin_console_takes_the_same_change_source(practice):
         assert target in queue.query_one("#records", RecordTable).keys
         changes.count += 1
         await until(pilot, lambda: target not in queue.query_one("#records", RecordTable).keys)
+
+
+async def test_a_person_unlinked_elsewhere_is_told_and_led_out(practice, data):
+    shown: list[str] = []
+    app = make_app(practice, NURSE, poll=0.02)
+
+    def hook(message) -> None:
+        if isinstance(message, Notify):
+            shown.append(message.notification.message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen) and app.screen.entity_id == "cab"
+        other = open_store(data)  # another session disconnects the nurse
+        (request,) = other.file_disconnect(DOCTOR, "cab", [NURSE])
+        other.approve("adm", request.id)
+        await until(pilot, lambda: isinstance(app.screen, NoAccessScreen))
+        await settle(pilot)
+    assert "Vous n'êtes plus lié(e) à cette entité." in shown
