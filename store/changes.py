@@ -15,7 +15,8 @@ class ChangeSource(Protocol):
 
     Consoles ask it every poll interval and reload, under the lock, only when it differs. It
     may also differ when nothing changed (a spurious reload is cheap); it must never stay the
-    same across a commit. A server backend can answer from its change notifications.
+    same across a commit, and it must not raise (a store it cannot see is a token too). A
+    server backend can answer from its change notifications, without a round trip.
     """
 
     def token(self) -> Hashable: ...

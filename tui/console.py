@@ -91,9 +91,9 @@ class ConsoleApp(App[None]):
         set_language(lang)
 
     def on_mount(self) -> None:
-        self.set_interval(self.poll_interval, self.watch_store)
+        self.set_interval(self.poll_interval, self.look_at_store)
 
-    def watch_store(self) -> None:
+    def look_at_store(self) -> None:
         token = self.changes.token()
         if token != self._store_token:
             self._store_token = token
@@ -175,7 +175,8 @@ class ConsoleApp(App[None]):
             key = text = _("The store cannot be used: {problem}").format(problem=problem)
         else:
             key = f"{type(problem).__name__}: {problem}"
-        # Lists poll every second: one message (and one incident) per problem, not one per second.
+        # A failing read is tried again every interval: one message (and one incident) per
+        # problem, not one per interval.
         now = time.monotonic()
         if key == self._last_error[0] and now - self._last_error[1] < 60:
             return
