@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from store import Store
+from store.changes import ChangeSource
+from tui.console import ConsoleApp
 from tui.i18n import N_
-from tui.staff_app import ConsoleApp
 
 
 class AdminApp(ConsoleApp):
@@ -19,9 +20,14 @@ class AdminApp(ConsoleApp):
     ]  # fmt: skip
 
     def __init__(
-        self, store: Store, admin_id: str, lang: str | None = None, poll_interval: float = 1.0
+        self,
+        store: Store,
+        admin_id: str,
+        lang: str | None = None,
+        poll_interval: float = 1.0,
+        changes: ChangeSource | None = None,
     ) -> None:
-        super().__init__(store, lang or "fr", poll_interval)
+        super().__init__(store, lang or "fr", poll_interval, changes)
         self.admin_id = admin_id
 
     def on_mount(self) -> None:
@@ -32,8 +38,7 @@ class AdminApp(ConsoleApp):
         for mode, screen in (("queue", QueueScreen), ("history", HistoryScreen),
                              ("entities", EntitiesScreen), ("audit", AuditScreen),
                              ("outbox", OutboxScreen)):  # fmt: skip
-            self.add_mode(mode, lambda s=screen: s(self.store, self.admin_id,
-                                                   self.poll_interval))  # fmt: skip
+            self.add_mode(mode, lambda s=screen: s(self.store, self.admin_id))
         self.switch_mode("queue")
 
     def action_section(self, mode: str) -> None:

@@ -1,19 +1,22 @@
-"""What every admin screen shares: the navigation bar, a filtered record list, polling."""
+"""What every admin screen shares: the navigation bar, a filtered record list that follows
+the store."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from textual import on, work
-from textual.app import ComposeResult, ScreenStackError
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from store import Store
+from tui.console import StoreFollower, console
 from tui.i18n import N_, _, language
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable, Row
@@ -53,14 +56,21 @@ class AdminListScreen(Screen[None]):
         Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter")),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
     ]
+    # The worker groups that write. While one runs, `writing` holds and the section's
+    # check_action turns its write keys off: a second write would only be refused, and
+    # its refusal would hide the first one's result.
+    WRITES: frozenset[str] = frozenset()
+    writing = reactive(False, bindings=True)
 
-    def __init__(self, store: Store, admin_id: str, poll_interval: float) -> None:
+    def __init__(self, store: Store, admin_id: str) -> None:
         super().__init__()
-        self.store, self.admin_id, self.poll_interval = store, admin_id, poll_interval
+        self.store, self.admin_id = store, admin_id
         self.version = -1
         self.data: Any = None
         self.filter_text = ""
         self._loading = False
+        self._again = False
+        self.follower = StoreFollower(self, self.store_changed)
         self._lang = ""
         self._rows: list[tuple[Row, str]] = []
         self._rows_key: tuple[int, str] | None = None
@@ -82,7 +92,7 @@ class AdminListScreen(Screen[None]):
         self.apply_language()
         self._loading = True
         self.load(force=True)
-        self.set_interval(self.poll_interval, self.poll)
+        self.follower.start()
 
     # ----- data -----------------------------------------------------------------------------
 
@@ -90,15 +100,11 @@ class AdminListScreen(Screen[None]):
         """Read what the screen shows (runs in a worker thread)."""
         raise NotImplementedError
 
-    def poll(self) -> None:
-        # Only the screen on top follows the store; the others catch up when shown again.
-        # A timer may fire between two screens or after the last one left: no screen is
-        # then on top (ScreenStackError), and nothing is to be read.
-        try:
-            on_top = self.app.screen is self
-        except ScreenStackError:
-            on_top = False
-        if not self._loading and on_top:
+    def store_changed(self) -> None:
+        # A read under way finishes, then reads once more: it may have started before this.
+        if self._loading:
+            self._again = True
+        else:
             self._loading = True
             self.load()
 
@@ -114,8 +120,15 @@ class AdminListScreen(Screen[None]):
         worker = event.worker
         if worker.group == "load" and worker.is_finished:
             self._loading = False
+            if self._again:
+                self._again = False
+                self.store_changed()
+        if worker.group in self.WRITES and worker.is_finished:
+            self.writing = False
         if event.state == WorkerState.ERROR:
-            self.app.show_error(worker.error)  # type: ignore[attr-defined]
+            console(self).show_error(worker.error)
+            if worker.group == "load":
+                self.follower.failed()
             self.worker_failed(worker)
             return
         if event.state != WorkerState.SUCCESS:
@@ -180,7 +193,7 @@ class AdminListScreen(Screen[None]):
         # The language may have changed while another section was on screen.
         if self._lang != language():
             self.apply_language()
-        self.poll()
+        self.follower.resumed()
 
     def apply_language(self) -> None:
         self._lang = language()

@@ -117,7 +117,7 @@ class BulkScreen(ModalScreen[None]):
         )
         self.run_all()
 
-    @work(thread=True, exclusive=True, group="bulk", exit_on_error=False)
+    @work(thread=True, group="bulk", exit_on_error=False)
     def run_all(self) -> None:
         lang = language()
         for request_id in self.request_ids:

@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
@@ -20,6 +21,7 @@ from rules import (
     type_label,
 )
 from store import EntitySummary, Store
+from tui.console import console
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
@@ -94,9 +96,18 @@ class _EntityDialog(ModalScreen[Entity | None]):
         Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do not save")),
     ]
 
+    # While the entity is being saved, ctrl+s waits as the button does.
+    saving = reactive(False, bindings=True)
+
     def __init__(self, store: Store, admin_id: str) -> None:
         super().__init__()
         self.store, self.admin_id = store, admin_id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "save" and self.saving else True
+
+    def watch_saving(self, saving: bool) -> None:
+        self.query_one("#save", Button).disabled = saving
 
     def buttons(self) -> ComposeResult:
         yield Static("", id="form-error", classes="error")
@@ -120,11 +131,14 @@ class _EntityDialog(ModalScreen[Entity | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        self.query_one("#save", Button).disabled = True
+        if self.saving:
+            return
+        self.saving = True
         # Widgets are read here, on the UI thread; only the store call runs in the worker.
         self.save({name: self.value(f"#{name}") for name in self.FIELDS})
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="save", exit_on_error=False)
     def save(self, values: dict[str, str]) -> Entity:
         raise NotImplementedError
 
@@ -132,14 +146,16 @@ class _EntityDialog(ModalScreen[Entity | None]):
     def _done(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "save" or not event.worker.is_finished:
             return
-        self.query_one("#save", Button).disabled = False
+        self.saving = False
         if event.state == WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
+        elif event.state != WorkerState.ERROR:
+            return  # cancelled: the console is closing
         elif isinstance(event.worker.error, RuleViolation):
             self.query_one("#form-error", Static).update(
                 literal(event.worker.error.message(language())))  # fmt: skip
         else:
-            self.app.show_error(event.worker.error)  # type: ignore[attr-defined]
+            console(self).show_error(event.worker.error)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -179,7 +195,7 @@ class EntityFormScreen(_EntityDialog):
     FIELDS = ("entity-id", "name", "kind", "email", "language", "manager-niss", "manager-last",
               "manager-first", "manager-type")  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, group="save", exit_on_error=False)
     def save(self, values: dict[str, str]) -> Entity:
         return self.store.create_entity(self.admin_id, *(values[name] for name in self.FIELDS))
 
@@ -205,6 +221,6 @@ class EntityEditScreen(_EntityDialog):
 
     FIELDS = ("email", "language")
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, group="save", exit_on_error=False)
     def save(self, values: dict[str, str]) -> Entity:
         return self.store.update_entity(self.admin_id, self.entity.id, **values)

@@ -144,6 +144,7 @@ class OutboxScreen(AdminListScreen):
         Binding("R", "retry", N_("Retry"), id="retry",
                 tooltip=N_("Send a failed e-mail again")),
     ]  # fmt: skip
+    WRITES = frozenset({"retry"})
 
     def fetch(self) -> list[Mail]:
         mails = self.store.outbox(status=None)
@@ -192,6 +193,8 @@ class OutboxScreen(AdminListScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
+            if self.writing:
+                return None
             key = self.table.cursor_key
             return any(m.id == key and m.status == "failed" for m in self.data or [])
         return True
@@ -199,9 +202,11 @@ class OutboxScreen(AdminListScreen):
     def action_retry(self) -> None:
         key = self.table.cursor_key
         if key:
+            self.writing = True
             self.retry(key)
 
-    @work(thread=True, exclusive=True, group="retry", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="retry", exit_on_error=False)
     def retry(self, mail_id: str) -> Mail:
         return self.store.retry_mail(self.admin_id, mail_id)
 

@@ -76,8 +76,10 @@ class QueueScreen(AdminListScreen):
                 tooltip=N_("Only this entity's requests, or all entities again")),
     ]  # fmt: skip
 
-    def __init__(self, store: Store, admin_id: str, poll_interval: float) -> None:
-        super().__init__(store, admin_id, poll_interval)
+    WRITES = frozenset({"decide"})
+
+    def __init__(self, store: Store, admin_id: str) -> None:
+        super().__init__(store, admin_id)
         self.selected: set[str] = set()
         self.kind: str | None = None
         self.entity_filter: str | None = None
@@ -246,6 +248,11 @@ class QueueScreen(AdminListScreen):
         key = self.table.cursor_key
         return [key] if key else []
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("approve", "reject", "delete") and self.writing:
+            return None
+        return True
+
     def action_toggle_select(self) -> None:
         key = self.table.cursor_key
         if key is None:
@@ -311,8 +318,15 @@ class QueueScreen(AdminListScreen):
         self.app.push_screen(ConfirmScreen(question),
                              lambda yes: yes and self.decide("delete", key, None))  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="decide", exit_on_error=False)
-    def decide(self, verb: str, request_id: str, reason: str | None) -> tuple[str, Request]:
+    def decide(self, verb: str, request_id: str, reason: str | None) -> None:
+        self.writing = True
+        self.take_decision(verb, request_id, reason)
+
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="decide", exit_on_error=False)
+    def take_decision(
+        self, verb: str, request_id: str, reason: str | None
+    ) -> tuple[str, Request]:
         if verb == "approve":
             return N_("Request {id} approved: {person}."), self.store.approve(
                 self.admin_id, request_id

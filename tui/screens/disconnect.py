@@ -21,6 +21,7 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import console
 from tui.i18n import N_, _, fmt_date, language
 from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
@@ -67,7 +68,8 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
             state = self.store.entity_state(self.entity.id)
         return refusal, disconnect_notices(state, nisses) if state else []
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="save", exit_on_error=False)
     def file(self) -> list[Request]:
         nisses = [link.niss for link in self.people]
         return self.store.file_disconnect(self.me.niss, self.entity.id, nisses)
@@ -85,7 +87,7 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
                 box.update(literal(worker.error.message(language())))
                 box.set_classes("error")
             else:
-                self.app.show_error(worker.error)  # type: ignore[attr-defined]
+                console(self).show_error(worker.error)
             return
         if event.state != WorkerState.SUCCESS:
             return

@@ -6,12 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from rules import Entity, Link, Request, RuleViolation, requestable_types, type_label
 from store import Store
+from tui.console import console
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
@@ -26,6 +28,10 @@ class NewRequestScreen(ModalScreen[Request | None]):
         Binding("escape", "cancel", N_("Back"), id="cancel",
                 tooltip=N_("Back to the list without filing")),
     ]  # fmt: skip
+
+    # While the request is being filed, ctrl+s waits as the button does: a second filing
+    # would only be refused, and its refusal would hide the first one's success.
+    saving = reactive(False, bindings=True)
 
     def __init__(self, store: Store, me: Link, entity: Entity) -> None:
         super().__init__()
@@ -57,12 +63,20 @@ class NewRequestScreen(ModalScreen[Request | None]):
     def on_mount(self) -> None:
         self.query_one(NissField).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "save" and self.saving else True
+
+    def watch_saving(self, saving: bool) -> None:
+        self.query_one("#save", Button).disabled = saving
+
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
         self.focus_next()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if self.saving:
+            return
         niss_field = self.query_one(NissField)
         niss_field.check(final=True)
         kind = self.query_one("#type", Select).value
@@ -71,7 +85,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
             error.update(literal(_("Choose the employee type.")))
             return
         error.update("")
-        self.query_one("#save", Button).disabled = True
+        self.saving = True
         self.file(
             niss_field.input.value,
             self.query_one("#last-name", Input).value,
@@ -79,7 +93,8 @@ class NewRequestScreen(ModalScreen[Request | None]):
             str(kind),
         )
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="save", exit_on_error=False)
     def file(self, niss: str, last_name: str, first_name: str, kind: str) -> Request:
         return self.store.file_connect(self.me.niss, self.entity.id, niss, last_name, first_name,
                                        kind)  # fmt: skip
@@ -88,7 +103,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
     def _saved(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "save" or not event.worker.is_finished:
             return
-        self.query_one("#save", Button).disabled = False
+        self.saving = False
         if event.state == WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
         elif event.state == WorkerState.ERROR:
@@ -96,7 +111,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
             if isinstance(problem, RuleViolation):
                 self.query_one("#form-error", Static).update(literal(problem.message(language())))
             else:
-                self.app.show_error(problem)  # type: ignore[attr-defined]
+                console(self).show_error(problem)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

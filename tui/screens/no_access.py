@@ -6,6 +6,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -21,6 +23,7 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import StoreFollower, console
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
 from tui.screens.staff import REGISTERED, REGISTERED_MORE
@@ -28,15 +31,22 @@ from tui.widgets.footer import TranslatedFooter
 
 
 class NoAccessScreen(Screen[None]):
+    class AccessGranted(Message):
+        """An administrator linked the person meanwhile: the console starts over."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the access request")),
     ]
 
-    def __init__(self, store: Store, niss: str, poll_interval: float) -> None:
+    # While the access request is being filed, ctrl+s waits as the button does.
+    saving = reactive(False, bindings=True)
+
+    def __init__(self, store: Store, niss: str) -> None:
         super().__init__()
-        self.store, self.niss, self.poll_interval = store, niss, poll_interval
+        self.store, self.niss = store, niss
         self.entity: Entity | None = None
         self.found: list[Entity] = []
+        self.follower = StoreFollower(self, self.refresh_mine)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -65,7 +75,16 @@ class NoAccessScreen(Screen[None]):
         self.query_one("#entity-search", Input).focus()
         self.query_one("#matches", OptionList).display = False
         self.refresh_mine()
-        self.set_interval(self.poll_interval, self.refresh_mine)
+        self.follower.start()
+
+    def on_screen_resume(self) -> None:
+        self.follower.resumed()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "save" and self.saving else True
+
+    def watch_saving(self, saving: bool) -> None:
+        self.query_one("#save", Button).disabled = saving
 
     def apply_language(self) -> None:
         lang = language()
@@ -127,6 +146,8 @@ class NoAccessScreen(Screen[None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if self.saving:
+            return
         error = self.query_one("#form-error", Static)
         kind = self.query_one("#type", Select).value
         if self.entity is None:
@@ -136,24 +157,28 @@ class NoAccessScreen(Screen[None]):
             error.update(literal(_("Say whether you are a doctor or a pharmacist.")))
             return
         error.update("")
-        self.query_one("#save", Button).disabled = True
+        self.saving = True
         self.file(self.entity.id, self.query_one("#last-name", Input).value,
                   self.query_one("#first-name", Input).value, str(kind))  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="save", exit_on_error=False)
     def file(self, entity_id: str, last: str, first: str, kind: str) -> Request:
         return self.store.file_access_request(self.niss, entity_id, last, first, kind)
 
     @on(Worker.StateChanged)
     def _done(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "save" and worker.is_finished:
+            self.saving = False
         if event.state == WorkerState.ERROR:
-            self.query_one("#save", Button).disabled = False
             if isinstance(worker.error, RuleViolation):
                 self.query_one("#form-error", Static).update(
                     literal(worker.error.message(language())))  # fmt: skip
             else:
-                self.app.show_error(worker.error)  # type: ignore[attr-defined]
+                console(self).show_error(worker.error)
+            if worker.group == "mine":
+                self.follower.failed()
             return
         if event.state != WorkerState.SUCCESS:
             return
@@ -167,13 +192,12 @@ class NoAccessScreen(Screen[None]):
             if self.found:
                 matches.highlighted = 0
         elif worker.group == "save":
-            self.query_one("#save", Button).disabled = False
             self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
             self.refresh_mine()
         elif worker.group == "mine":
             mine, linked = worker.result
             if linked:
-                self.app.start()  # type: ignore[attr-defined]
+                self.post_message(self.AccessGranted())
                 return
             self._show_mine(mine)
 

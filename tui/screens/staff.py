@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
@@ -21,6 +22,7 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import StoreFollower, console
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
 from tui.literal import literal
 from tui.view import EntityView, load_entity_view
@@ -45,6 +47,13 @@ def haystack(link: Link, lang: str) -> str:
 
 
 class StaffScreen(Screen[None]):
+    class EntityLost(Message):
+        """The person is no longer linked to the entity on screen (seen on a reload)."""
+
+        def __init__(self, entity_id: str) -> None:
+            super().__init__()
+            self.entity_id = entity_id
+
     AUTO_FOCUS = "#staff"
     BINDINGS = [
         Binding("n", "new_request", N_("New request"), id="new-request",
@@ -58,12 +67,11 @@ class StaffScreen(Screen[None]):
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
     ]  # fmt: skip
 
-    def __init__(self, store: Store, niss: str, entity_id: str, poll_interval: float) -> None:
+    def __init__(self, store: Store, niss: str, entity_id: str) -> None:
         super().__init__()
         self.store = store
         self.niss = niss
         self.entity_id = entity_id
-        self.poll_interval = poll_interval
         self.view: EntityView | None = None
         self.selected: set[str] = set()
         self.filter_text = ""
@@ -71,6 +79,8 @@ class StaffScreen(Screen[None]):
         # Rows are formatted once per load or language; a filter keystroke only picks.
         self._rows: list[tuple[str, tuple[str, ...], str]] = []
         self._loading = False
+        self._again = False
+        self.follower = StoreFollower(self, self.store_changed)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -89,11 +99,17 @@ class StaffScreen(Screen[None]):
         self.apply_language()
         self._loading = True
         self.load(force=True)
-        self.set_interval(self.poll_interval, self.poll)
+        self.follower.start()
 
-    def poll(self) -> None:
-        # A slow read (a very large store) must finish rather than be replaced every tick.
-        if not self._loading:
+    def on_screen_resume(self) -> None:
+        self.follower.resumed()
+
+    def store_changed(self) -> None:
+        # A read under way finishes rather than being replaced (a very large store), and
+        # reads once more after, since it may have started before this change.
+        if self._loading:
+            self._again = True
+        else:
             self._loading = True
             self.load()
 
@@ -118,12 +134,16 @@ class StaffScreen(Screen[None]):
         worker = event.worker
         if worker.group != "load":
             return
-        if worker.is_finished:
-            self._loading = False
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             self.show(worker.result)
         elif event.state == WorkerState.ERROR:
-            self.app.show_error(worker.error)  # type: ignore[attr-defined]
+            console(self).show_error(worker.error)
+            self.follower.failed()
+        if worker.is_finished:
+            self._loading = False
+            if self._again:
+                self._again = False
+                self.store_changed()
 
     def show(self, view: EntityView) -> None:
         lost_access = self.view is not None and view.me is None
@@ -135,7 +155,7 @@ class StaffScreen(Screen[None]):
         self.fill_requests()
         self.refresh_bindings()
         if lost_access:
-            self.app.entity_lost(self.entity_id)  # type: ignore[attr-defined]
+            self.post_message(self.EntityLost(self.entity_id))
 
     # ----- drawing ----------------------------------------------------------------------------
 

@@ -1,0 +1,128 @@
+"""The consoles follow the store through one watcher: no lock while idle, reads only on change."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+
+from textual.notifications import Notify
+
+from store import open_store
+from tests.conftest import DOCTOR, NURSE, NURSE_2
+from tests.functional.tui.conftest import SIZE, make_app, settle, until
+from tests.functional.tui.test_admin_console import make_admin, queue_of
+from tests.functional.tui.test_console_lock import _threads_waiting_for_the_lock
+from tests.functional.tui.test_staff_console import open_cab
+from tui.admin_app import AdminApp
+from tui.screens.admin_lists import HistoryScreen
+from tui.screens.no_access import NoAccessScreen
+from tui.screens.staff import StaffScreen
+from tui.staff_app import StaffApp
+from tui.widgets.record_table import RecordTable
+
+
+async def _never_waits_for_the_lock(pilot, data, seconds: float) -> None:
+    held = os.open(data, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # any read by the console would now wait
+    try:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while loop.time() < end:
+            assert not _threads_waiting_for_the_lock()
+            await pilot.pause(0.02)
+    finally:
+        os.close(held)
+
+
+async def test_an_idle_staff_console_takes_no_lock(practice, data):
+    app = make_app(practice, DOCTOR, poll=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await _never_waits_for_the_lock(pilot, data, 1.0)  # some 50 poll intervals
+        practice.approve("adm", practice.requests("cab", status="pending")[0].id)
+        table = screen.query_one("#staff", RecordTable)
+        await until(pilot, lambda: NURSE_2 in table.keys)
+
+
+async def test_an_idle_admin_console_takes_no_lock(practice, data):
+    app = make_admin(practice, poll=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await _never_waits_for_the_lock(pilot, data, 1.0)
+
+
+async def test_a_hidden_section_reads_nothing_and_catches_up_when_shown(practice, data):
+    app = make_admin(practice, poll=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await queue_of(pilot)
+        (target,) = queue.query_one("#records", RecordTable).keys
+        seen = queue.version
+        await pilot.press("2")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        open_store(data).approve("adm2", target)  # another session
+        rows = history.query_one("#records", RecordTable)
+        await until(pilot, lambda: target in rows.keys)  # the section shown follows at once
+        assert queue.version == seen  # the hidden one read nothing
+        await pilot.press("1")
+        await until(pilot, lambda: target not in queue.query_one("#records", RecordTable).keys)
+        assert queue.version != seen
+
+
+class Announced:
+    """A change source that speaks only when told, as a server's notifications would."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def token(self) -> int:
+        return self.count
+
+
+async def test_the_consoles_read_when_their_change_source_says_so(practice):
+    changes = Announced()
+    app = StaffApp(practice, DOCTOR, None, poll_interval=0.02, changes=changes)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        table = screen.query_one("#staff", RecordTable)
+        practice.approve("adm", practice.requests("cab", status="pending")[0].id)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert NURSE_2 not in table.keys  # the manifest changed, but the source said nothing
+        changes.count += 1
+        await until(pilot, lambda: NURSE_2 in table.keys)
+
+
+async def test_the_admin_console_takes_the_same_change_source(practice):
+    changes = Announced()
+    app = AdminApp(practice, "adm", None, poll_interval=0.02, changes=changes)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await queue_of(pilot)
+        (target,) = queue.query_one("#records", RecordTable).keys
+        practice.approve("adm2", target)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert target in queue.query_one("#records", RecordTable).keys
+        changes.count += 1
+        await until(pilot, lambda: target not in queue.query_one("#records", RecordTable).keys)
+
+
+async def test_a_person_unlinked_elsewhere_is_told_and_led_out(practice, data):
+    shown: list[str] = []
+    app = make_app(practice, NURSE, poll=0.02)
+
+    def hook(message) -> None:
+        if isinstance(message, Notify):
+            shown.append(message.notification.message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen) and app.screen.entity_id == "cab"
+        other = open_store(data)  # another session disconnects the nurse
+        (request,) = other.file_disconnect(DOCTOR, "cab", [NURSE])
+        other.approve("adm", request.id)
+        await until(pilot, lambda: isinstance(app.screen, NoAccessScreen))
+        await settle(pilot)
+    assert "Vous n'êtes plus lié(e) à cette entité." in shown

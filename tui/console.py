@@ -1,0 +1,268 @@
+"""What both consoles share: language, help, command palette, errors, following the store."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.geometry import Size
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
+from textual.widgets import Input
+from textual.worker import NoActiveWorker, get_current_worker
+
+from rules import RuleViolation, printable
+from store import Store, StoreError
+from store.changes import ChangeSource, ManifestChanges
+from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
+from tui.incidents import record_incident
+
+INCIDENT = N_(
+    "Unexpected error (incident {id}). The details are in the service's log; give this number "
+    "to an administrator."
+)
+
+NAVIGATION_KEYS = [
+    ("↑ ↓", N_("Move in the list")),
+    ("tab", N_("Go to the next area")),
+    ("esc", N_("Clear the filter or the selection, or close a dialog")),
+    ("^p", N_("Every command, searchable (command palette)")),
+    ("^q", N_("Quit, even while typing in a field")),
+]
+
+
+def _worker_cancelled() -> bool:
+    """True in a worker thread whose worker was cancelled: the console is closing, or a newer
+    worker replaced it. Its wait for the store's lock then ends instead of holding up exit."""
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False
+
+
+class ConsoleApp(App[None]):
+    """What both consoles share: language, help, command palette, errors shown as messages.
+
+    It also watches the store for every screen: each poll interval it asks ``changes`` (a
+    stat of the manifest, no lock) and publishes ``store_changed`` when the answer differs.
+    Only then do the screens read the store again, under its lock.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Vaccinnet"
+    BINDINGS = [
+        Binding("l", "switch_language", N_("Language"), id="language",
+                tooltip=N_("Français → Nederlands → English")),
+        Binding("question_mark", "help", N_("Help"), id="help", key_display="?",
+                tooltip=N_("Every key of this screen")),
+        Binding("q", "quit", N_("Quit"), id="quit", tooltip=N_("Leave Vaccinnet")),
+        # While a text field has the focus, letters are typed, so quitting needs ctrl+q.
+        Binding("ctrl+q", "quit_anywhere", N_("Quit"), id="quit-anywhere",
+                tooltip=N_("Leave Vaccinnet")),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        store: Store,
+        lang: str,
+        poll_interval: float = 1.0,
+        changes: ChangeSource | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        store.interrupted = _worker_cancelled
+        self.poll_interval = poll_interval
+        self.changes = changes or ManifestChanges(store.root)
+        # Taken before any screen reads: a commit after it is seen by the watcher, one
+        # before it by the screens' first read.
+        self._store_token = self.changes.token()
+        self.store_changes = 0  # how many changes the watcher saw
+        self.store_changed: Signal[int] = Signal(self, "store-changed")
+        self._last_error: tuple[str, float] = ("", 0.0)
+        self._incident_line = ""
+        self._terminal_size: Size | None = None
+        set_language(lang)
+
+    def on_mount(self) -> None:
+        self.set_interval(self.poll_interval, self.look_at_store)
+
+    def look_at_store(self) -> None:
+        token = self.changes.token()
+        if token != self._store_token:
+            self._store_token = token
+            self.store_changes += 1
+            self.store_changed.publish(self.store_changes)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._terminal_size = event.size
+        self.check_size()
+
+    def check_size(self) -> None:
+        """Below 80×24 a message replaces the layout; it goes away when the window grows."""
+        from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+        # The size of the last Resize event: App.size can lag behind it.
+        size = self._terminal_size or self.size
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif showing and not small:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_language" and isinstance(self.screen, ModalScreen):
+            return None  # a dialog keeps its language until it closes
+        if action == "quit_anywhere":
+            # Shown only where "q" would be typed into a field instead of quitting.
+            return isinstance(self.focused, Input)
+        return True
+
+    async def action_quit_anywhere(self) -> None:
+        await self.action_quit()
+
+    def action_help_quit(self) -> None:
+        # ctrl+c out of habit: Textual's own hint is English and written in markup, which
+        # every notification here shows literally.
+        self.notify(_("Press q to quit (ctrl+q while typing)."), title=_("Do you want to quit?"))
+
+    def action_switch_language(self, lang: str | None = None) -> None:
+        lang = lang if lang in LANGUAGES else next_language(language())
+        set_language(lang)
+        self.language_chosen(lang)
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_language", None)
+            if apply is not None:
+                apply()
+        self.refresh_bindings()
+        self.notify(_("Language: English"), timeout=2)
+
+    def language_chosen(self, lang: str) -> None:
+        """The person chose a language: it now wins over any entity's."""
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        keys = [
+            (self.get_key_display(binding), binding.tooltip or binding.description)
+            for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
+            if binding.show and binding.description and enabled
+        ]
+        self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS]))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
+            if enabled and binding.description and binding.action != "command_palette":
+                yield SystemCommand(
+                    f"{_(binding.description)} ({self.get_key_display(binding)})",
+                    _(tooltip or binding.tooltip or binding.description),
+                    lambda node=node, action=binding.action: self.run_action(action, node),
+                )
+
+    def show_error(self, problem: BaseException | None) -> None:
+        """The one place where an unexpected failure becomes a message, never a traceback."""
+        text: str | None = None
+        if isinstance(problem, RuleViolation):
+            key = text = problem.message(language())
+        elif isinstance(problem, StoreError):
+            key = text = _("The store cannot be used: {problem}").format(problem=problem)
+        else:
+            key = f"{type(problem).__name__}: {problem}"
+        # A failing read is tried again every interval: one message (and one incident) per
+        # problem, not one per interval.
+        now = time.monotonic()
+        if key == self._last_error[0] and now - self._last_error[1] < 60:
+            return
+        self._last_error = (key, now)
+        if text is None:
+            # The exception's text may hold data: it goes to the private log, not to the screen.
+            incident, _log = record_incident(problem or RuntimeError("no error"), self.store.root)
+            text = _(INCIDENT).format(id=incident)
+        self.notify(text, severity="error", timeout=10)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is literal text: messages carry names, reasons and server answers."""
+        super().notify(printable(message, multiline=True), title=printable(title),
+                       severity=severity, timeout=timeout, markup=False)  # fmt: skip
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Sub-titles carry entity names and ids: shown, never obeyed.
+        return super().format_title(printable(title), printable(sub_title))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash ends the console with one line; Textual's report would print local variables."""
+        if os.environ.get("VACCINNET_DEBUG"):  # developers, on their own data
+            super()._handle_exception(error)
+            return
+        incident, _log = record_incident(error, self.store.root)
+        self._return_code = 70
+        if not self._incident_line:
+            self._incident_line = "vaccinnet: " + _(INCIDENT).format(id=incident)
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        if self._incident_line:
+            # soft_wrap: one line however long, which Rich would otherwise cut or break.
+            self.error_console.print(self._incident_line, soft_wrap=True)
+            self._incident_line = ""
+        super()._print_error_renderables()
+
+
+def console(node: DOMNode) -> ConsoleApp:
+    """The console a screen or widget runs in, with its type: errors, store watcher."""
+    app = node.app
+    assert isinstance(app, ConsoleApp)
+    return app
+
+
+class StoreFollower:
+    """Reloads a screen when the console's watcher saw the store change.
+
+    At once while the screen is shown, also beneath a dialog; a hidden one (another admin
+    section, a screen under another) catches up once, when it is shown again. The screen
+    calls ``start`` once mounted (after its first read began) and ``resumed`` from its
+    ``on_screen_resume``.
+    """
+
+    def __init__(self, screen: Screen, reload: Callable[[], object]) -> None:
+        self.screen, self.reload = screen, reload
+        self.seen: int | None = None
+
+    def start(self) -> None:
+        app = console(self.screen)
+        self.seen = app.store_changes
+        app.store_changed.subscribe(self.screen, self.changed)
+
+    def changed(self, count: int) -> None:
+        # is_current also answers while no screen is on top (between two, or at exit).
+        if self.screen.is_current:
+            self.seen = count
+            self.reload()
+
+    def resumed(self) -> None:
+        count = console(self.screen).store_changes
+        if self.seen is not None and count != self.seen:
+            self.seen = count
+            self.reload()
+
+    def failed(self) -> None:
+        """The reload failed (the store busy, damaged, unreadable): try again one poll interval
+        later, and so on while it fails, even though the store did not change meanwhile."""
+        self.seen = -1  # a hidden screen reads again when shown
+        app = console(self.screen)
+        self.screen.set_timer(app.poll_interval, lambda: self.changed(app.store_changes))
