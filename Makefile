@@ -30,6 +30,7 @@ run: $(VENV)/.installed $(DEMO)/manifest.json
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 

@@ -46,8 +46,10 @@ def main() -> None:
         print(f"| Entities section refresh, {count:,} entities ({args.scale}) | p50 | p95 |")
         print("|---|---:|---:|")
         for name, runs in times.items():
-            print(f"| {name} | {statistics.median(runs) * 1e3:.1f} ms | "
-                  f"{pct(runs, 0.95) * 1e3:.1f} ms |")  # fmt: skip
+            print(
+                f"| {name} | {statistics.median(runs) * 1e3:.1f} ms | "
+                f"{pct(runs, 0.95) * 1e3:.1f} ms |"
+            )
         print(f"\n{args.runs} runs each, interleaved.")
     finally:
         shutil.rmtree(work, ignore_errors=True)

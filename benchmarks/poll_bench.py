@@ -53,8 +53,14 @@ class LockMeter:
         store_lock.DirectoryLock.release = counted_release  # type: ignore[method-assign]
 
 
-async def _console(root: Path, niss: str, interval: float, ready: asyncio.Event,
-                   stop: asyncio.Event, started: list[int]) -> None:  # fmt: skip
+async def _console(
+    root: Path,
+    niss: str,
+    interval: float,
+    ready: asyncio.Event,
+    stop: asyncio.Event,
+    started: list[int],
+) -> None:
     from tui.staff_app import StaffApp
 
     app = StaffApp(open_store(root), niss, "fr", poll_interval=interval)
@@ -69,8 +75,10 @@ async def _console(root: Path, niss: str, interval: float, ready: asyncio.Event,
 async def _run(root: Path, niss: str, consoles: int, seconds: float, interval: float) -> None:
     meter = LockMeter()
     ready, stop, started = asyncio.Event(), asyncio.Event(), []
-    tasks = [asyncio.create_task(_console(root, niss, interval, ready, stop, started))
-             for _ in range(consoles)]  # fmt: skip
+    tasks = [
+        asyncio.create_task(_console(root, niss, interval, ready, stop, started))
+        for _ in range(consoles)
+    ]
     while len(started) < consoles:
         await asyncio.sleep(0.1)
     await asyncio.sleep(2 * interval)  # the first reads are done
@@ -86,10 +94,14 @@ async def _run(root: Path, niss: str, consoles: int, seconds: float, interval: f
     per_s = meter.count / elapsed
     print(f"{consoles} idle consoles, poll interval {interval} s, {elapsed:.1f} s measured")
     print(f"  lock acquisitions: {per_s:.1f}/s ({per_s / consoles:.2f}/s per console)")
-    print(f"  time under the lock: {1000 * meter.held / elapsed:.2f} ms per second"
-          f" ({1000 * meter.held / max(meter.count, 1):.3f} ms per acquisition)")  # fmt: skip
-    print(f"  CPU of the whole process: {1000 * cpu / elapsed:.1f} ms per second"
-          f" ({1000 * cpu / elapsed / consoles:.2f} ms per console)")  # fmt: skip
+    print(
+        f"  time under the lock: {1000 * meter.held / elapsed:.2f} ms per second"
+        f" ({1000 * meter.held / max(meter.count, 1):.3f} ms per acquisition)"
+    )
+    print(
+        f"  CPU of the whole process: {1000 * cpu / elapsed:.1f} ms per second"
+        f" ({1000 * cpu / elapsed / consoles:.2f} ms per console)"
+    )
 
 
 def _stat_cost(root: Path, rounds: int = 20000) -> float:
@@ -114,8 +126,18 @@ def main() -> None:
     try:
         store = open_store(tmp / "data")
         store.add_admin("adm", "Admin")
-        store.create_entity("adm", "cab", "Cabinet Dupont", "cabinet_medical", "cab@example.be",
-                            "fr", DOCTOR, "Dupont", "Jean", "medecin")  # fmt: skip
+        store.create_entity(
+            "adm",
+            "cab",
+            "Cabinet Dupont",
+            "cabinet_medical",
+            "cab@example.be",
+            "fr",
+            DOCTOR,
+            "Dupont",
+            "Jean",
+            "medecin",
+        )
         store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
         asyncio.run(_run(tmp / "data", DOCTOR, args.consoles, args.seconds, args.interval))
         tick = _stat_cost(tmp / "data")

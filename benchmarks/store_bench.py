@@ -39,15 +39,21 @@ def _niss(i: int) -> str:
     return make_niss(day.strftime("%y%m%d"), i % 997 + 1)
 
 
-def generate(entities: int, links: int, requests: int, seed: int = 1,
-             pending_share: float = PENDING_SHARE):  # fmt: skip
+def generate(
+    entities: int, links: int, requests: int, seed: int = 1, pending_share: float = PENDING_SHARE
+):
     """Documents for every table, shaped exactly like the store's own."""
     rng = random.Random(seed)
     ents = [
-        Entity(f"ent-{i:05d}", f"Entité {i}", rng.choice(["cabinet_medical", "pharmacie",
-               "hopital", "maison_de_repos"]), f"e{i}@example.be", rng.choice(["fr", "nl"]))
+        Entity(
+            f"ent-{i:05d}",
+            f"Entité {i}",
+            rng.choice(["cabinet_medical", "pharmacie", "hopital", "maison_de_repos"]),
+            f"e{i}@example.be",
+            rng.choice(["fr", "nl"]),
+        )
         for i in range(entities)
-    ]  # fmt: skip
+    ]
     link_docs = []
     managers = {}
     for i in range(links):
@@ -57,8 +63,11 @@ def generate(entities: int, links: int, requests: int, seed: int = 1,
         niss = _niss(i)
         if first:
             managers[entity.id] = niss
-        link_docs.append(codec.link_to_doc(Link(entity.id, niss, "Nom", "Prénom", kind,
-                                                START + timedelta(minutes=i))))  # fmt: skip
+        link_docs.append(
+            codec.link_to_doc(
+                Link(entity.id, niss, "Nom", "Prénom", kind, START + timedelta(minutes=i))
+            )
+        )
     request_docs, outbox_docs = [], []
     pending_keys = set()
     for i in range(requests):
@@ -69,23 +78,52 @@ def generate(entities: int, links: int, requests: int, seed: int = 1,
         status = "pending" if pending else rng.choice(["approved", "approved", "rejected"])
         if pending:
             pending_keys.add((entity.id, niss))
-        r = Request(codec.request_id(i + 1), "connect", entity.id, niss, "Nom", "Prénom",
-                    "infirmier", managers[entity.id], filed, status,
-                    None if pending else "adm", None if pending else filed + timedelta(hours=3),
-                    "raison" if status == "rejected" else None)  # fmt: skip
+        r = Request(
+            codec.request_id(i + 1),
+            "connect",
+            entity.id,
+            niss,
+            "Nom",
+            "Prénom",
+            "infirmier",
+            managers[entity.id],
+            filed,
+            status,
+            None if pending else "adm",
+            None if pending else filed + timedelta(hours=3),
+            "raison" if status == "rejected" else None,
+        )
         request_docs.append(codec.request_to_doc(r))
         if not pending:
-            outbox_docs.append({"id": codec.mail_id(len(outbox_docs) + 1), "to": entity.email,
-                                "subject": f"Vaccinnet : demande {status}", "body": "x" * 600,
-                                "status": "sent", "message_id": f"<{r.id}@bench>",
-                                "entity_id": entity.id, "request_id": r.id, "language": "fr",
-                                "created_at": filed.isoformat(), "attempts": 1,
-                                "last_error": None})  # fmt: skip
+            outbox_docs.append(
+                {
+                    "id": codec.mail_id(len(outbox_docs) + 1),
+                    "to": entity.email,
+                    "subject": f"Vaccinnet : demande {status}",
+                    "body": "x" * 600,
+                    "status": "sent",
+                    "message_id": f"<{r.id}@bench>",
+                    "entity_id": entity.id,
+                    "request_id": r.id,
+                    "language": "fr",
+                    "created_at": filed.isoformat(),
+                    "attempts": 1,
+                    "last_error": None,
+                }
+            )
     audit_docs, prev = [], GENESIS
     for seq, doc in enumerate(request_docs, start=1):
-        entry = {"seq": seq, "at": doc["filed_at"], "actor": doc["filed_by"],
-                 "action": "request_filed", "entity_id": doc["entity_id"], "niss": doc["niss"],
-                 "request_id": doc["id"], "detail": {"kind": "connect"}, "prev": prev}  # fmt: skip
+        entry = {
+            "seq": seq,
+            "at": doc["filed_at"],
+            "actor": doc["filed_by"],
+            "action": "request_filed",
+            "entity_id": doc["entity_id"],
+            "niss": doc["niss"],
+            "request_id": doc["id"],
+            "detail": {"kind": "connect"},
+            "prev": prev,
+        }
         entry["hash"] = prev = seal(entry)
         audit_docs.append(entry)
     return {
@@ -147,11 +185,13 @@ def main() -> None:
     build_ours(ours_dir, tables)
     build_plain(plain_path, tables)
     size_ours = sum(p.stat().st_size for p in ours_dir.iterdir())
-    print(f"# {args.scale}: {n_ent:,} entities, {n_links:,} links, {n_req:,} requests, "
-          f"{len(tables['audit']):,} audit entries, {len(tables['outbox']):,} mails "
-          f"(built in {time.perf_counter() - t0:.1f} s; ours {size_ours / 1e6:.0f} MB in "
-          f"{len(list(ours_dir.iterdir()))} files, "
-          f"plain {plain_path.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
+    print(
+        f"# {args.scale}: {n_ent:,} entities, {n_links:,} links, {n_req:,} requests, "
+        f"{len(tables['audit']):,} audit entries, {len(tables['outbox']):,} mails "
+        f"(built in {time.perf_counter() - t0:.1f} s; ours {size_ours / 1e6:.0f} MB in "
+        f"{len(list(ours_dir.iterdir()))} files, "
+        f"plain {plain_path.stat().st_size / 1e6:.0f} MB)"
+    )
     entity_ids = [e["id"] for e in tables["entities"]]
     fresh = iter(range(10_000_000, 20_000_000))
 
@@ -173,8 +213,9 @@ def main() -> None:
 
     def file_one(i: int) -> None:
         entity = rng.choice(entity_ids)
-        r = store.file_connect(managers[entity], entity, _niss(next(fresh)), "Nom", "Prénom",
-                               "infirmier")  # fmt: skip
+        r = store.file_connect(
+            managers[entity], entity, _niss(next(fresh)), "Nom", "Prénom", "infirmier"
+        )
         filed.append(r.id)
 
     ours["file a connect request"] = measure(file_one, args.repeat)
@@ -183,8 +224,9 @@ def main() -> None:
     other.staff(entity_ids[0])
 
     def after_commit(i: int) -> None:
-        store.file_connect(managers[entity_ids[i]], entity_ids[i], _niss(next(fresh)), "N", "P",
-                           "infirmier")  # fmt: skip
+        store.file_connect(
+            managers[entity_ids[i]], entity_ids[i], _niss(next(fresh)), "N", "P", "infirmier"
+        )
         t0 = time.perf_counter()
         other.staff(entity_ids[i])
         timings.append(time.perf_counter() - t0)
@@ -226,8 +268,11 @@ def main() -> None:
         niss = _niss(next(fresh))
         links_t.search((q.entity_id == entity) & (q.niss == niss))
         req_t.search((q.entity_id == entity) & (q.niss == niss) & (q.status == "pending"))
-        plain_filed.append(req_t.insert({"kind": "connect", "entity_id": entity, "niss": niss,
-                                         "status": "pending"}))  # fmt: skip
+        plain_filed.append(
+            req_t.insert(
+                {"kind": "connect", "entity_id": entity, "niss": niss, "status": "pending"}
+            )
+        )
         db.table("audit", cache_size=0).insert({"action": "request_filed", "niss": niss})
 
     plain["file a connect request"] = measure(plain_file, args.plain_repeat)
@@ -243,8 +288,10 @@ def main() -> None:
     plain["approve a request"] = measure(plain_approve, args.plain_repeat)
 
     print()
-    print(f"| operation ({args.scale}) | ours p50 | ours p95 | plain TinyDB p50 | plain p95 | "
-          "ratio (p50) |")  # fmt: skip
+    print(
+        f"| operation ({args.scale}) | ours p50 | ours p95 | plain TinyDB p50 | plain p95 | "
+        "ratio (p50) |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for name, times in ours.items():
         p = plain.get(name)
@@ -255,8 +302,10 @@ def main() -> None:
         else:
             row += "– | – | – |"
         print(row)
-    print(f"\nours: {args.repeat} runs per operation; plain TinyDB: {args.plain_repeat} runs. "
-          f"Python {sys.version.split()[0]}.")  # fmt: skip
+    print(
+        f"\nours: {args.repeat} runs per operation; plain TinyDB: {args.plain_repeat} runs. "
+        f"Python {sys.version.split()[0]}."
+    )
     if args.keep:
         print(f"stores kept in {work}")
     else:

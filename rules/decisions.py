@@ -84,8 +84,9 @@ def clean_reason(reason: str | None, request_id: str = "") -> str:
     if not text:
         raise RuleViolation("reason_required", {"request": request_id})
     if len(text) > REASON_LIMIT:
-        raise RuleViolation("reason_too_long", {"request": request_id, "length": len(text),
-                                                "limit": REASON_LIMIT})  # fmt: skip
+        raise RuleViolation(
+            "reason_too_long", {"request": request_id, "length": len(text), "limit": REASON_LIMIT}
+        )
     return text
 
 

@@ -27,8 +27,9 @@ def check_no_control_chars(raw: object, field: str) -> None:
     text = str(raw).strip()
     if has_unsafe_chars(text.translate(_ORDINARY_WHITESPACE)):
         # The refusal shows what was typed, so it must not carry the characters it refuses.
-        raise RuleViolation("control_characters", {"field": f"field.{field}",
-                                                   "value": printable(text)})  # fmt: skip
+        raise RuleViolation(
+            "control_characters", {"field": f"field.{field}", "value": printable(text)}
+        )
 
 
 def clean_name(raw: str, field: str = "name") -> str:

@@ -36,8 +36,11 @@ def clean_email(raw: str) -> str:
     if not at or len(text) > 1000 or has_unsafe_chars(text):
         raise refused()
     if not local.isascii():
-        raise RuleViolation("invalid_email", {"value": printable(text)},
-                            message_key="invalid_email.local_part_ascii")  # fmt: skip
+        raise RuleViolation(
+            "invalid_email",
+            {"value": printable(text)},
+            message_key="invalid_email.local_part_ascii",
+        )
     if len(local) > 64 or not _LOCAL_PART.fullmatch(local):
         raise refused()
     domain = _ascii_domain(domain)

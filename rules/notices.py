@@ -109,30 +109,57 @@ def review_notices(
     names |= {(r.last_name.casefold(), r.first_name.casefold()) for r in requests_elsewhere}
     names.discard((request.last_name.casefold(), request.first_name.casefold()))
     if names:
-        known = next(iter(k for k in links_elsewhere if (k.last_name.casefold(),
-                                                            k.first_name.casefold()) in names),
-                     None)  # fmt: skip
-        other = known.full_name if known else next(
-            r.full_name for r in requests_elsewhere
-            if (r.last_name.casefold(), r.first_name.casefold()) in names)  # fmt: skip
+        known = next(
+            iter(
+                k
+                for k in links_elsewhere
+                if (k.last_name.casefold(), k.first_name.casefold()) in names
+            ),
+            None,
+        )
+        other = (
+            known.full_name
+            if known
+            else next(
+                r.full_name
+                for r in requests_elsewhere
+                if (r.last_name.casefold(), r.first_name.casefold()) in names
+            )
+        )
         notices.append(Notice("niss_other_name", {"person": person, "other": other}))
     notices += name_notices(request.last_name, request.first_name)
     if links_elsewhere:
-        notices.append(Notice("linked_elsewhere", {
-            "person": person,
-            "entities": ", ".join(sorted({k.entity_id for k in links_elsewhere})),
-        }))  # fmt: skip
+        notices.append(
+            Notice(
+                "linked_elsewhere",
+                {
+                    "person": person,
+                    "entities": ", ".join(sorted({k.entity_id for k in links_elsewhere})),
+                },
+            )
+        )
     pending = [r for r in requests_elsewhere if r.status == "pending"]
     if pending:
-        notices.append(Notice("pending_elsewhere", {
-            "person": person, "entities": ", ".join(sorted({r.entity_id for r in pending})),
-        }))  # fmt: skip
+        notices.append(
+            Notice(
+                "pending_elsewhere",
+                {
+                    "person": person,
+                    "entities": ", ".join(sorted({r.entity_id for r in pending})),
+                },
+            )
+        )
     if request.kind == "connect" and request.employee_type == "macg":
         supervisor = state.link_of(request.filed_by)
-        notices.append(Notice("macg_supervisor", {
-            "person": person,
-            "supervisor": supervisor.full_name if supervisor else request.filed_by,
-        }))  # fmt: skip
+        notices.append(
+            Notice(
+                "macg_supervisor",
+                {
+                    "person": person,
+                    "supervisor": supervisor.full_name if supervisor else request.filed_by,
+                },
+            )
+        )
     if request.kind == "disconnect":
         notices += disconnect_notices(state, [request.niss])
     return notices

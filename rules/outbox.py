@@ -11,6 +11,7 @@ def check_retry(mail: Mail) -> None:
     if mail.status == "failed":
         return
     if mail.status == "sent":
-        raise RuleViolation("mail_not_failed", {"mail": mail.id},
-                            message_key="mail_not_failed.sent")  # fmt: skip
+        raise RuleViolation(
+            "mail_not_failed", {"mail": mail.id}, message_key="mail_not_failed.sent"
+        )
     raise RuleViolation("mail_not_failed", {"mail": mail.id})  # still waiting to be sent

@@ -55,11 +55,9 @@ def plan_connect(
     first_name = clean_name(first_name, "first_name")
     employee_type = check_employee_type(employee_type)
     if employee_type == "macg" and actor.employee_type != "medecin":
-        params = {"person": person_label(first_name, last_name, niss),
-                  "entity": state.entity.name}  # fmt: skip
+        params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
         raise RuleViolation("macg_needs_doctor", params)
-    return _connect(state, niss, last_name, first_name, employee_type, actor.niss, now,
-                    request_id)  # fmt: skip
+    return _connect(state, niss, last_name, first_name, employee_type, actor.niss, now, request_id)
 
 
 def _connect(

@@ -196,8 +196,18 @@ def mail_from_doc(d: Doc) -> Mail:
     )
 
 
-_AUDIT_FIELDS = ("seq", "at", "actor", "action", "entity_id", "niss", "request_id", "detail",
-                 "prev", "hash")  # fmt: skip
+_AUDIT_FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "entity_id",
+    "niss",
+    "request_id",
+    "detail",
+    "prev",
+    "hash",
+)
 
 
 @_decoding("audit")

@@ -46,33 +46,102 @@ _FIRST = [
     "Nora",
     "Youssef",
 ]
-_LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Willems", "Dubois", "Lambert", "Dupont",
-         "Claes", "Goossens", "Wouters", "De Smet", "Lemaire", "Mertens", "Van den Broeck",
-         "Leclercq", "D'Hondt", "El Amrani", "Vandenberghe", "Renard", "Hermans", "Desmet",
-         "Michel", "Fontaine", "Verhoeven", "Simon", "Martin"]  # fmt: skip
+_LAST = [
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Jacobs",
+    "Willems",
+    "Dubois",
+    "Lambert",
+    "Dupont",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "De Smet",
+    "Lemaire",
+    "Mertens",
+    "Van den Broeck",
+    "Leclercq",
+    "D'Hondt",
+    "El Amrani",
+    "Vandenberghe",
+    "Renard",
+    "Hermans",
+    "Desmet",
+    "Michel",
+    "Fontaine",
+    "Verhoeven",
+    "Simon",
+    "Martin",
+]
 
 # id, name, kind, e-mail, language, manager (niss, last, first, type), other people by type
 _ENTITIES = [
-    ("cab-dupont", "Cabinet médical Dupont", "cabinet_medical", "secretariat@cabinet-dupont.be",
-     "fr", (DEMO_DOCTOR, "Dupont", "Jean", "medecin"),
-     ["medecin", "macg", "macg", "infirmier", "administratif", "administratif"]),
-    ("wzc-zonneweide", "WZC Zonneweide", "maison_de_repos", "directie@zonneweide.be", "nl",
-     (make_niss("690130", 55), "Janssens", "Pieter", "medecin"),
-     ["infirmier", "infirmier", "infirmier", "administratif", "medecin"]),
-    ("pharma-lelievre", "Pharmacie Lelièvre", "pharmacie", "officine@pharmacie-lelievre.be", "fr",
-     (DEMO_PHARMACIST, "Lelièvre", "Sophie", "pharmacien"),
-     ["pharmacien", "assistant_pharma", "assistant_pharma", "administratif"]),
-    ("az-sint-jan", "AZ Sint-Jan Brugge", "hopital", "vaccinatie@azsintjan.be", "nl",
-     (make_niss("710511", 81), "Vermeulen", "Katrien", "medecin"),
-     ["medecin", "infirmier", "infirmier", "infirmier", "sage_femme", "sage_femme",
-      "pharmacien", "administratif"]),
-    ("cv-namur", "Centre de vaccination de Namur", "centre_de_vaccination", "cv@namur.be", "fr",
-     (make_niss("800229", 17), "Lemoine", "Claire", "medecin"),
-     ["infirmier", "infirmier", "administratif", "pharmacien"]),
-    ("mdt-antwerpen", "Arbeidsgeneeskundige dienst Antwerpen", "medecine_du_travail",
-     "info@adg-antwerpen.be", "nl", (make_niss("650718", 93), "De Vos", "Marc", "medecin"),
-     ["infirmier", "administratif"]),
-]  # fmt: skip
+    (
+        "cab-dupont",
+        "Cabinet médical Dupont",
+        "cabinet_medical",
+        "secretariat@cabinet-dupont.be",
+        "fr",
+        (DEMO_DOCTOR, "Dupont", "Jean", "medecin"),
+        ["medecin", "macg", "macg", "infirmier", "administratif", "administratif"],
+    ),
+    (
+        "wzc-zonneweide",
+        "WZC Zonneweide",
+        "maison_de_repos",
+        "directie@zonneweide.be",
+        "nl",
+        (make_niss("690130", 55), "Janssens", "Pieter", "medecin"),
+        ["infirmier", "infirmier", "infirmier", "administratif", "medecin"],
+    ),
+    (
+        "pharma-lelievre",
+        "Pharmacie Lelièvre",
+        "pharmacie",
+        "officine@pharmacie-lelievre.be",
+        "fr",
+        (DEMO_PHARMACIST, "Lelièvre", "Sophie", "pharmacien"),
+        ["pharmacien", "assistant_pharma", "assistant_pharma", "administratif"],
+    ),
+    (
+        "az-sint-jan",
+        "AZ Sint-Jan Brugge",
+        "hopital",
+        "vaccinatie@azsintjan.be",
+        "nl",
+        (make_niss("710511", 81), "Vermeulen", "Katrien", "medecin"),
+        [
+            "medecin",
+            "infirmier",
+            "infirmier",
+            "infirmier",
+            "sage_femme",
+            "sage_femme",
+            "pharmacien",
+            "administratif",
+        ],
+    ),
+    (
+        "cv-namur",
+        "Centre de vaccination de Namur",
+        "centre_de_vaccination",
+        "cv@namur.be",
+        "fr",
+        (make_niss("800229", 17), "Lemoine", "Claire", "medecin"),
+        ["infirmier", "infirmier", "administratif", "pharmacien"],
+    ),
+    (
+        "mdt-antwerpen",
+        "Arbeidsgeneeskundige dienst Antwerpen",
+        "medecine_du_travail",
+        "info@adg-antwerpen.be",
+        "nl",
+        (make_niss("650718", 93), "De Vos", "Marc", "medecin"),
+        ["infirmier", "administratif"],
+    ),
+]
 
 
 @dataclass
@@ -128,8 +197,9 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
     wrong = store.file_connect(DEMO_DOCTOR, "cab-dupont", niss, last, first, "sage_femme")
     store.reject("admin", wrong.id, "Cette personne ne travaille pas au cabinet.")
     niss, last, first = next(people)
-    twice = store.file_connect(DEMO_PHARMACIST, "pharma-lelievre", niss, last, first,
-                               "assistant_pharma")  # fmt: skip
+    twice = store.file_connect(
+        DEMO_PHARMACIST, "pharma-lelievre", niss, last, first, "assistant_pharma"
+    )
     store.delete("admin2", twice.id)
     for entity_id, _, _, _, _, manager, _ in _ENTITIES:
         niss, last, first = next(people)

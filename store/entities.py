@@ -35,9 +35,19 @@ class Entities(Records):
             admin = self._admin(admin_id)
             exists = self._entity_doc(str(entity_id).strip()) is not None
             entity, link = rules.plan_entity(
-                admin, entity_id, name, kind, email, language, manager_niss,
-                manager_last_name, manager_first_name, manager_type, exists, now,
-            )  # fmt: skip
+                admin,
+                entity_id,
+                name,
+                kind,
+                email,
+                language,
+                manager_niss,
+                manager_last_name,
+                manager_first_name,
+                manager_type,
+                exists,
+                now,
+            )
             self._insert("entities", codec.entity_to_doc(entity))
             self._insert("links", codec.link_to_doc(link))
             self._audit(
@@ -59,11 +69,15 @@ class Entities(Records):
         with self._writing():
             found = self._entity_doc(str(entity_id).strip())
             before = codec.entity_from_doc(found[1]) if found else None
-            entity = rules.plan_entity_update(self._admin(admin_id), before, str(entity_id),
-                                              email, language)  # fmt: skip
+            entity = rules.plan_entity_update(
+                self._admin(admin_id), before, str(entity_id), email, language
+            )
             assert found is not None and before is not None
             self._tables["entities"].update(codec.entity_to_doc(entity), doc_ids=[found[0]])
-            changes = {k: [getattr(before, k), getattr(entity, k)] for k in ("email", "language")
-                       if getattr(before, k) != getattr(entity, k)}  # fmt: skip
+            changes = {
+                k: [getattr(before, k), getattr(entity, k)]
+                for k in ("email", "language")
+                if getattr(before, k) != getattr(entity, k)
+            }
             self._audit(admin_id, "entity_updated", entity.id, None, None, **changes)
         return entity

@@ -20,28 +20,59 @@ SHAPES: dict[str, dict[str, str]] = {
     "admins": {"id": TEXT, "name": TEXT, "niss": OPTIONAL + TEXT},
     "entities": {"id": TEXT, "name": TEXT, "kind": TEXT, "email": TEXT, "language": TEXT},
     "links": {
-        "entity_id": TEXT, "niss": TEXT, "last_name": TEXT, "first_name": TEXT,
-        "employee_type": TEXT, "since": DATE, "supervisor": OPTIONAL + TEXT,
+        "entity_id": TEXT,
+        "niss": TEXT,
+        "last_name": TEXT,
+        "first_name": TEXT,
+        "employee_type": TEXT,
+        "since": DATE,
+        "supervisor": OPTIONAL + TEXT,
     },
     "requests": {
-        "id": TEXT, "kind": TEXT, "entity_id": TEXT, "niss": TEXT, "last_name": TEXT,
-        "first_name": TEXT, "employee_type": TEXT, "filed_by": TEXT, "filed_at": DATE,
-        "status": TEXT, "decided_by": OPTIONAL + TEXT, "decided_at": OPTIONAL + DATE,
+        "id": TEXT,
+        "kind": TEXT,
+        "entity_id": TEXT,
+        "niss": TEXT,
+        "last_name": TEXT,
+        "first_name": TEXT,
+        "employee_type": TEXT,
+        "filed_by": TEXT,
+        "filed_at": DATE,
+        "status": TEXT,
+        "decided_by": OPTIONAL + TEXT,
+        "decided_at": OPTIONAL + DATE,
         "reason": OPTIONAL + TEXT,
     },
     "outbox": {
-        "id": TEXT, "to": TEXT, "subject": TEXT, "body": TEXT, "status": TEXT,
-        "message_id": TEXT, "entity_id": TEXT, "request_id": TEXT,
-        "language": OPTIONAL + TEXT, "created_at": OPTIONAL + DATE,
-        "attempts": OPTIONAL + NUMBER, "last_error": OPTIONAL + TEXT,
-        "next_attempt_at": OPTIONAL + DATE, "sent_at": OPTIONAL + DATE,
+        "id": TEXT,
+        "to": TEXT,
+        "subject": TEXT,
+        "body": TEXT,
+        "status": TEXT,
+        "message_id": TEXT,
+        "entity_id": TEXT,
+        "request_id": TEXT,
+        "language": OPTIONAL + TEXT,
+        "created_at": OPTIONAL + DATE,
+        "attempts": OPTIONAL + NUMBER,
+        "last_error": OPTIONAL + TEXT,
+        "next_attempt_at": OPTIONAL + DATE,
+        "sent_at": OPTIONAL + DATE,
     },
     "audit": {
-        "seq": NUMBER, "at": DATE, "actor": TEXT, "action": TEXT,
-        "entity_id": OPTIONAL + TEXT, "niss": OPTIONAL + TEXT, "request_id": OPTIONAL + TEXT,
-        "detail": MAPPING, "prev": TEXT, "hash": TEXT, "mac": OPTIONAL + TEXT,
+        "seq": NUMBER,
+        "at": DATE,
+        "actor": TEXT,
+        "action": TEXT,
+        "entity_id": OPTIONAL + TEXT,
+        "niss": OPTIONAL + TEXT,
+        "request_id": OPTIONAL + TEXT,
+        "detail": MAPPING,
+        "prev": TEXT,
+        "hash": TEXT,
+        "mac": OPTIONAL + TEXT,
     },
-}  # fmt: skip
+}
 
 
 class Problem(str):
@@ -98,13 +129,19 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
                 continue
             for doc_id, doc in sorted(segment.items()):
                 if (doc_id - 1) // SEGMENT_SIZE != int(key):
-                    problems.append(Problem(f"{root / name}: document {doc_id} is in segment "
-                                            f"{key}, not its own", damage=True))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            f"{root / name}: document {doc_id} is in segment {key}, not its own",
+                            damage=True,
+                        )
+                    )
                     continue
                 wrong = document_problems(table, doc)
                 if wrong:
-                    problems.extend(Problem(f"{root / name}: document {doc_id}: {text}",
-                                            damage=True) for text in wrong)  # fmt: skip
+                    problems.extend(
+                        Problem(f"{root / name}: document {doc_id}: {text}", damage=True)
+                        for text in wrong
+                    )
                 else:
                     docs.append((doc_id, doc))
     try:

@@ -162,8 +162,9 @@ class SmtpTransport:
             raise _classify(code, answer) from None
         except smtplib.SMTPSenderRefused as exc:
             # The sender is the same for every mail: a configuration fault, not this mail's.
-            raise Unreachable(f"{c.host}:{c.port}: sender refused: {exc.smtp_code} "
-                              f"{_text(exc.smtp_error)}") from None  # fmt: skip
+            raise Unreachable(
+                f"{c.host}:{c.port}: sender refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+            ) from None
         except smtplib.SMTPDataError as exc:
             raise _classify(exc.smtp_code, exc.smtp_error) from None
         except smtplib.SMTPNotSupportedError as exc:
@@ -246,8 +247,10 @@ class MaildirTransport:
 
     def _deliver(self, data: bytes) -> None:
         now = time.time()
-        name = (f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{next(self._serial)}."
-                f"{socket.gethostname().replace('/', '_').replace(':', '_')}")  # fmt: skip
+        name = (
+            f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{next(self._serial)}."
+            f"{socket.gethostname().replace('/', '_').replace(':', '_')}"
+        )
         tmp, new = self.path / "tmp" / name, self.path / "new" / name
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:

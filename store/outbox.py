@@ -75,25 +75,46 @@ class Outbox(Records):
     def mark_sent(self, mail_id: str) -> Mail:
         with self._writing():
             doc_id, mail = self._mail(mail_id)
-            return self._save_mail(doc_id, replace(
-                mail, status="sent", attempts=mail.attempts + 1, sent_at=self._clock(),
-                last_error=None, next_attempt_at=None))  # fmt: skip
+            return self._save_mail(
+                doc_id,
+                replace(
+                    mail,
+                    status="sent",
+                    attempts=mail.attempts + 1,
+                    sent_at=self._clock(),
+                    last_error=None,
+                    next_attempt_at=None,
+                ),
+            )
 
     def mark_deferred(self, mail_id: str, error: str, retry_in: timedelta) -> Mail:
         """The server is down or answered 4xx: the mail stays in the outbox for later."""
         with self._writing():
             doc_id, mail = self._mail(mail_id)
-            return self._save_mail(doc_id, replace(
-                mail, attempts=mail.attempts + 1, last_error=error,
-                next_attempt_at=self._clock() + retry_in))  # fmt: skip
+            return self._save_mail(
+                doc_id,
+                replace(
+                    mail,
+                    attempts=mail.attempts + 1,
+                    last_error=error,
+                    next_attempt_at=self._clock() + retry_in,
+                ),
+            )
 
     def mark_failed(self, mail_id: str, error: str) -> Mail:
         """The server refused for good (5xx): kept, shown to admins, retried only on request."""
         with self._writing():
             doc_id, mail = self._mail(mail_id)
-            return self._save_mail(doc_id, replace(
-                mail, status="failed", attempts=mail.attempts + 1, last_error=error,
-                next_attempt_at=None))  # fmt: skip
+            return self._save_mail(
+                doc_id,
+                replace(
+                    mail,
+                    status="failed",
+                    attempts=mail.attempts + 1,
+                    last_error=error,
+                    next_attempt_at=None,
+                ),
+            )
 
     def retry_mail(self, admin_id: str, mail_id: str) -> Mail:
         """A failed mail goes back in the queue, to the entity's address of now: a mail that
@@ -105,9 +126,19 @@ class Outbox(Records):
             check_retry(mail)
             found = self._entity_doc(mail.entity_id)
             to = (found[1].get("email") or mail.to) if found else mail.to
-            retried = self._save_mail(doc_id, replace(mail, status="pending", to=to,
-                                                      next_attempt_at=None))  # fmt: skip
+            retried = self._save_mail(
+                doc_id, replace(mail, status="pending", to=to, next_attempt_at=None)
+            )
             moved = {"previous_to": mail.to} if to != mail.to else {}
-            self._audit(admin_id, "mail_retried", mail.entity_id, None, mail.request_id,
-                        mail=mail.id, to=to, previous_error=mail.last_error, **moved)  # fmt: skip
+            self._audit(
+                admin_id,
+                "mail_retried",
+                mail.entity_id,
+                None,
+                mail.request_id,
+                mail=mail.id,
+                to=to,
+                previous_error=mail.last_error,
+                **moved,
+            )
         return retried

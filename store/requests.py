@@ -27,14 +27,25 @@ class Requests(Records):
         with self._writing():
             doc_id = self._files.next_id("requests")
             request = rules.plan_connect(
-                self._state(entity_id), actor_niss, niss, last_name, first_name,
-                employee_type, self._clock(), codec.request_id(doc_id),
-            )  # fmt: skip
+                self._state(entity_id),
+                actor_niss,
+                niss,
+                last_name,
+                first_name,
+                employee_type,
+                self._clock(),
+                codec.request_id(doc_id),
+            )
             self._insert("requests", codec.request_to_doc(request), doc_id)
             self._audit(
-                request.filed_by, "request_filed", request.entity_id, request.niss, request.id,
-                kind="connect", employee_type=request.employee_type,
-            )  # fmt: skip
+                request.filed_by,
+                "request_filed",
+                request.entity_id,
+                request.niss,
+                request.id,
+                kind="connect",
+                employee_type=request.employee_type,
+            )
         return request
 
     def file_disconnect(
@@ -51,9 +62,14 @@ class Requests(Records):
                     "requests", codec.request_to_doc(request), codec.request_doc_id(request.id)
                 )
                 self._audit(
-                    request.filed_by, "request_filed", request.entity_id, request.niss,
-                    request.id, kind="disconnect", employee_type=request.employee_type,
-                )  # fmt: skip
+                    request.filed_by,
+                    "request_filed",
+                    request.entity_id,
+                    request.niss,
+                    request.id,
+                    kind="disconnect",
+                    employee_type=request.employee_type,
+                )
         return filed
 
     def file_access_request(
@@ -68,14 +84,26 @@ class Requests(Records):
         with self._writing():
             doc_id = self._files.next_id("requests")
             request = rules.plan_access_request(
-                self._state(entity_id), str(entity_id).strip(), actor_niss, last_name,
-                first_name, employee_type, self._clock(), codec.request_id(doc_id),
-            )  # fmt: skip
+                self._state(entity_id),
+                str(entity_id).strip(),
+                actor_niss,
+                last_name,
+                first_name,
+                employee_type,
+                self._clock(),
+                codec.request_id(doc_id),
+            )
             self._insert("requests", codec.request_to_doc(request), doc_id)
             self._audit(
-                request.filed_by, "request_filed", request.entity_id, request.niss, request.id,
-                kind="connect", employee_type=request.employee_type, access=True,
-            )  # fmt: skip
+                request.filed_by,
+                "request_filed",
+                request.entity_id,
+                request.niss,
+                request.id,
+                kind="connect",
+                employee_type=request.employee_type,
+                access=True,
+            )
         return request
 
     def preview_disconnect(
@@ -85,9 +113,12 @@ class Requests(Records):
         with self.reading():
             try:
                 rules.plan_disconnect(
-                    self._state(entity_id), actor_niss, list(nisses), self._clock(),
+                    self._state(entity_id),
+                    actor_niss,
+                    list(nisses),
+                    self._clock(),
                     [f"preview-{i}" for i in range(len(nisses))],
-                )  # fmt: skip
+                )
             except RuleViolation as refusal:
                 return refusal
         return None
@@ -130,9 +161,13 @@ class Requests(Records):
             self._save_decision(doc_id, decided)
             queue_decision_mail(self, state.entity, decided)
             self._audit(
-                decided.decided_by, "request_approved", decided.entity_id, decided.niss,
-                decided.id, kind=decided.kind,
-            )  # fmt: skip
+                decided.decided_by,
+                "request_approved",
+                decided.entity_id,
+                decided.niss,
+                decided.id,
+                kind=decided.kind,
+            )
         return decided
 
     def reject(self, admin_id: str, request_id: str, reason: str) -> Request:
@@ -144,9 +179,14 @@ class Requests(Records):
             self._save_decision(doc_id, decided)
             queue_decision_mail(self, codec.entity_from_doc(found[1]), decided)
             self._audit(
-                decided.decided_by, "request_rejected", decided.entity_id, decided.niss,
-                decided.id, kind=decided.kind, reason=decided.reason,
-            )  # fmt: skip
+                decided.decided_by,
+                "request_rejected",
+                decided.entity_id,
+                decided.niss,
+                decided.id,
+                kind=decided.kind,
+                reason=decided.reason,
+            )
         return decided
 
     def delete(self, admin_id: str, request_id: str) -> None:
@@ -155,6 +195,10 @@ class Requests(Records):
             decided = rules.plan_delete(self._admin(admin_id), request, self._clock())
             self._save_decision(doc_id, decided)
             self._audit(
-                decided.decided_by, "request_deleted", decided.entity_id, decided.niss,
-                decided.id, kind=decided.kind,
-            )  # fmt: skip
+                decided.decided_by,
+                "request_deleted",
+                decided.entity_id,
+                decided.niss,
+                decided.id,
+                kind=decided.kind,
+            )

@@ -104,16 +104,18 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
             if parsed is None or parsed[:2] != (table, int(key)):
                 problems.append(f"{where}.segments.{key} is {name!r}, not a file of that segment")
             elif generation is not None and parsed[2] > generation:
-                problems.append(f"{where}.segments.{key} names {name}, written after generation "
-                                f"{generation}")  # fmt: skip
+                problems.append(
+                    f"{where}.segments.{key} names {name}, written after generation {generation}"
+                )
     meta = manifest.get("meta", {})
     head = meta.get("audit_head") if isinstance(meta, dict) else None
     if not isinstance(meta, dict):
         problems.append(f"meta is {_kind(meta)}, not a mapping")
     elif head is not None and not (
-        isinstance(head, dict) and isinstance(head.get("count"), int)
+        isinstance(head, dict)
+        and isinstance(head.get("count"), int)
         and isinstance(head.get("hash"), str)
-    ):  # fmt: skip
+    ):
         problems.append("meta.audit_head is not a count and a hash")
     return problems
 

@@ -86,5 +86,10 @@ class Trail(Engine):
         """Key changes live in authorized_keys; the trail says who changed which, and when."""
         kind, _, value = identity.partition(":")
         with self._writing():
-            self._audit(operator, action, niss=value if kind == "niss" else None,
-                        identity=identity, fingerprint=fingerprint)  # fmt: skip
+            self._audit(
+                operator,
+                action,
+                niss=value if kind == "niss" else None,
+                identity=identity,
+                fingerprint=fingerprint,
+            )

@@ -56,8 +56,18 @@ def store(data, clock) -> Store:
     s = open_store(data, clock=clock)
     s.add_admin("adm", "Anne Admin", ADMIN_NISS)
     s.add_admin("adm2", "Koen Peeters")
-    s.create_entity("adm", "cab", "Cabinet Dupont", "cabinet_medical", "cab@example.be", "fr",
-                    DOCTOR, "Dupont", "Jean", "medecin")  # fmt: skip
+    s.create_entity(
+        "adm",
+        "cab",
+        "Cabinet Dupont",
+        "cabinet_medical",
+        "cab@example.be",
+        "fr",
+        DOCTOR,
+        "Dupont",
+        "Jean",
+        "medecin",
+    )
     return s
 
 

@@ -12,12 +12,18 @@ from tui.i18n import N_
 
 class AdminApp(ConsoleApp):
     BINDINGS = [
-        *(Binding(key, f"section('{mode}')", label, show=False, id=f"section-{mode}")
-          for mode, key, label in (("queue", "1", N_("Queue")), ("history", "2", N_("History")),
-                                   ("entities", "3", N_("Entities")), ("audit", "4", N_("Audit")),
-                                   ("outbox", "5", N_("E-mails")))),
+        *(
+            Binding(key, f"section('{mode}')", label, show=False, id=f"section-{mode}")
+            for mode, key, label in (
+                ("queue", "1", N_("Queue")),
+                ("history", "2", N_("History")),
+                ("entities", "3", N_("Entities")),
+                ("audit", "4", N_("Audit")),
+                ("outbox", "5", N_("E-mails")),
+            )
+        ),
         *ConsoleApp.BINDINGS,
-    ]  # fmt: skip
+    ]
 
     def __init__(
         self,
@@ -35,9 +41,13 @@ class AdminApp(ConsoleApp):
         from tui.screens.admin_lists import AuditScreen, HistoryScreen, OutboxScreen
         from tui.screens.admin_queue import QueueScreen
 
-        for mode, screen in (("queue", QueueScreen), ("history", HistoryScreen),
-                             ("entities", EntitiesScreen), ("audit", AuditScreen),
-                             ("outbox", OutboxScreen)):  # fmt: skip
+        for mode, screen in (
+            ("queue", QueueScreen),
+            ("history", HistoryScreen),
+            ("entities", EntitiesScreen),
+            ("audit", AuditScreen),
+            ("outbox", OutboxScreen),
+        ):
             self.add_mode(mode, lambda s=screen: s(self.store, self.admin_id))
         self.switch_mode("queue")
 

@@ -66,10 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages (fr, nl, en)"
     )
     parser = _Parser(
-        prog="vaccinnet", parents=[common],
+        prog="vaccinnet",
+        parents=[common],
         description="Link and unlink the staff of health-care entities in Vaccinnet. "
         "With --niss and no command: open the staff console as that person.",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--niss",
         metavar="NISS",
@@ -119,9 +120,12 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--once", action="store_true", help="deliver what is due, then exit")
     mode.add_argument("--watch", action="store_true", help="keep delivering (a service)")
     notify.add_argument(
-        "--interval", type=_interval, default=5.0, metavar="SECONDS",
+        "--interval",
+        type=_interval,
+        default=5.0,
+        metavar="SECONDS",
         help="pause between rounds with --watch (at least 1, default 5)",
-    )  # fmt: skip
+    )
 
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the store consistently, even while sessions run"
@@ -224,8 +228,10 @@ def run(argv: Sequence[str]) -> int:
             return _ssh(root, args)
         if args.command == "backup":
             names = _existing_store(root).backup(Path(args.dest))
-            print(f"{len(names) + 1} files copied to {args.dest}; check it with "
-                  f"'vaccinnet --data {args.dest} check'.")  # fmt: skip
+            print(
+                f"{len(names) + 1} files copied to {args.dest}; check it with "
+                f"'vaccinnet --data {args.dest} check'."
+            )
             return 0
         if args.command == "notify":
             return _notify(root, args)
@@ -299,8 +305,10 @@ def _run_console(app: App[None]) -> int:
         raise CommandError("this console needs a terminal: connect with ssh -t")
     if os.environ.get("SSH_ORIGINAL_COMMAND"):
         # The key's forced command decides what runs; what the client asked for is ignored.
-        print("vaccinnet: the command you asked for is ignored; this key opens the console",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "vaccinnet: the command you asked for is ignored; this key opens the console",
+            file=sys.stderr,
+        )
 
     def hang_up(_signum: int, _frame: object) -> None:
         # The connection dropped: stop now. A write in progress is one transaction, so it is
@@ -320,8 +328,11 @@ def _run_console(app: App[None]) -> int:
 def _program(explicit: str | None) -> str:
     import shutil
 
-    candidates = [explicit, str(Path(sys.executable).with_name("vaccinnet")),
-                  shutil.which("vaccinnet")]  # fmt: skip
+    candidates = [
+        explicit,
+        str(Path(sys.executable).with_name("vaccinnet")),
+        shutil.which("vaccinnet"),
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return str(Path(candidate).resolve())
@@ -350,8 +361,9 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             found = ssh_keys.read_keys(keys)
             for grant in found.grants:
                 # A key's comment is whatever its owner wrote: shown, never obeyed.
-                print(printable(f"{grant.identity:<24} {grant.key.fingerprint}  "
-                                f"{grant.key.comment}"))  # fmt: skip
+                print(
+                    printable(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
+                )
             _warn_damaged(keys, found.damaged)
             return 0
         store = _existing_store(root)
@@ -366,15 +378,20 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
                 print(printable(f"revoked {grant.identity} {fingerprint}"))
             _warn_damaged(keys, revoked.damaged)
             for number in revoked.still_holding:
-                print(f"vaccinnet: {keys}: line {number} still holds this key, which can still "
-                      "log in through it: remove that line", file=sys.stderr)  # fmt: skip
+                print(
+                    f"vaccinnet: {keys}: line {number} still holds this key, which can still "
+                    "log in through it: remove that line",
+                    file=sys.stderr,
+                )
             return 1 if revoked.still_holding else 0
         key = ssh_keys.read_public_key(Path(args.key_file))
         if args.key_niss:
             niss = normalize_niss(args.key_niss)
             if not store.links_of(niss) and not args.applicant:
-                raise CommandError(f"{niss} is linked to no entity; add --applicant if this "
-                                   "person will request access")  # fmt: skip
+                raise CommandError(
+                    f"{niss} is linked to no entity; add --applicant if this "
+                    "person will request access"
+                )
             identity = f"niss:{niss}"
         else:
             # An id stored before ids had an alphabet must not reach a forced command.
@@ -421,9 +438,17 @@ def _init(root: Path, args: argparse.Namespace) -> int:
 def _entity_add(root: Path, args: argparse.Namespace) -> int:
     store = _open(root)
     entity = store.create_entity(
-        args.admin, args.entity_id, args.name, args.kind, args.email, args.entity_lang,
-        args.manager_niss, args.manager_last, args.manager_first, args.manager_type,
-    )  # fmt: skip
+        args.admin,
+        args.entity_id,
+        args.name,
+        args.kind,
+        args.email,
+        args.entity_lang,
+        args.manager_niss,
+        args.manager_last,
+        args.manager_first,
+        args.manager_type,
+    )
     print(f"Entity {entity.id} ({entity.name}) created.")
     return 0
 
@@ -437,8 +462,10 @@ def _demo(root: Path) -> int:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     counts = store.counts()
-    print(f"Demo store written to {root}: {counts['entities']} entities, {counts['links']} "
-          f"links, {len(store.requests())} pending requests.")  # fmt: skip
+    print(
+        f"Demo store written to {root}: {counts['entities']} entities, {counts['links']} "
+        f"links, {len(store.requests())} pending requests."
+    )
     print("Log in as:")
     for label, niss in DEMO_LOGINS:
         print(f"  vaccinnet --data {root} --niss {format_niss(niss)}   # {label}")
@@ -452,8 +479,10 @@ def _anchors(args: argparse.Namespace) -> list[Anchor]:
     for text in args.audit_head:
         anchor = parse_anchor(text)
         if anchor is None:
-            raise CommandError(f"--audit-head '{printable(text)}': give SEQ:HASH as printed "
-                               "by 'vaccinnet audit head'")  # fmt: skip
+            raise CommandError(
+                f"--audit-head '{printable(text)}': give SEQ:HASH as printed "
+                "by 'vaccinnet audit head'"
+            )
         anchors.append(anchor)
     if args.audit_heads:
         try:
@@ -476,16 +505,23 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
         for problem in problems:
             print(f"FAIL {printable(problem)}")
         damaged = any(getattr(problem, "damage", False) for problem in problems)
-        print(f"{root}: {len(problems)} problem(s) found"
-              f"{', files or documents damaged' if damaged else ''}.", file=sys.stderr)  # fmt: skip
+        print(
+            f"{root}: {len(problems)} problem(s) found"
+            f"{', files or documents damaged' if damaged else ''}.",
+            file=sys.stderr,
+        )
         return 2 if damaged else 1
     counts = store.counts()
-    print(f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
-          f"{counts['requests']} requests, {counts['outbox']} mails, audit trail of "
-          f"{counts['audit']} entries intact.")  # fmt: skip
+    print(
+        f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
+        f"{counts['requests']} requests, {counts['outbox']} mails, audit trail of "
+        f"{counts['audit']} entries intact."
+    )
     if anchors:
-        print(f"OK the audit trail extends {len(anchors)} anchored head(s), the latest "
-              f"{max(anchors, key=lambda a: a.seq).short}")  # fmt: skip
+        print(
+            f"OK the audit trail extends {len(anchors)} anchored head(s), the latest "
+            f"{max(anchors, key=lambda a: a.seq).short}"
+        )
     return 0
 
 
@@ -507,8 +543,11 @@ def _open(root: Path) -> Store:
         raise CommandError(f"VACCINNET_LOCK_TIMEOUT={text!r}: give seconds, 0 to 86399")
 
     def waiting(holder: str) -> None:
-        print(f"vaccinnet: waiting for the store's lock on {root}, held by {holder}…",
-              file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"vaccinnet: waiting for the store's lock on {root}, held by {holder}…",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return open_store(root, lock_timeout=timeout, waiting=waiting)
 
@@ -531,8 +570,13 @@ def _notify(root: Path, args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _deliver_rounds(store: Store, transport: SmtpTransport | MaildirTransport, sender: str,
-                    args: argparse.Namespace, stop: list[bool]) -> int:  # fmt: skip
+def _deliver_rounds(
+    store: Store,
+    transport: SmtpTransport | MaildirTransport,
+    sender: str,
+    args: argparse.Namespace,
+    stop: list[bool],
+) -> int:
     import time
 
     from rules import printable
@@ -546,19 +590,29 @@ def _deliver_rounds(store: Store, transport: SmtpTransport | MaildirTransport, s
         except StoreError as exc:
             if not args.watch:
                 raise
-            print(f"vaccinnet notify: {printable(str(exc))}; next try in {args.interval:g} s",
-                  file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"vaccinnet notify: {printable(str(exc))}; next try in {args.interval:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
         except Exception as exc:
             if not args.watch:
                 raise
-            print(f"vaccinnet notify: unexpected error: {printable(repr(exc))}; next try in "
-                  f"{args.interval:g} s", file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"vaccinnet notify: unexpected error: {printable(repr(exc))}; next try in "
+                f"{args.interval:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
         else:
             for mail_id, reason in report.reasons.items():
                 print(f"failed {mail_id}: {reason}", file=sys.stderr, flush=True)
             if report.sent or report.deferred or report.failed or not args.watch:
-                print(f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
-                      f"failed {len(report.failed)}", flush=True)  # fmt: skip
+                print(
+                    f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
+                    f"failed {len(report.failed)}",
+                    flush=True,
+                )
         if not args.watch or stop:
             return 0
         deadline = time.monotonic() + args.interval
@@ -598,9 +652,13 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
         when = fmt_datetime(datetime.fromisoformat(entry.at))
         detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
         # Entries hold what people typed, and older ones predate the rules on control characters.
-        print(printable(f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
-              f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} {entry.request_id or '-':<7} "
-              f"{detail}".rstrip()))  # fmt: skip
+        print(
+            printable(
+                f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
+                f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} "
+                f"{entry.request_id or '-':<7} {detail}".rstrip()
+            )
+        )
     return 0
 
 
@@ -618,8 +676,9 @@ def _audit_head(store: Store, as_json: bool) -> int:
         print(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts
     head = report.head
     if as_json:
-        print(json.dumps({"seq": head.seq, "hash": head.hash, "at": report.at,
-                          "keyed": report.keyed}))  # fmt: skip
+        print(
+            json.dumps({"seq": head.seq, "hash": head.hash, "at": report.at, "keyed": report.keyed})
+        )
     else:
         print(head)
     return 0

@@ -58,15 +58,27 @@ class ConsoleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Vaccinnet"
     BINDINGS = [
-        Binding("l", "switch_language", N_("Language"), id="language",
-                tooltip=N_("Français → Nederlands → English")),
-        Binding("question_mark", "help", N_("Help"), id="help", key_display="?",
-                tooltip=N_("Every key of this screen")),
+        Binding(
+            "l",
+            "switch_language",
+            N_("Language"),
+            id="language",
+            tooltip=N_("Français → Nederlands → English"),
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            N_("Help"),
+            id="help",
+            key_display="?",
+            tooltip=N_("Every key of this screen"),
+        ),
         Binding("q", "quit", N_("Quit"), id="quit", tooltip=N_("Leave Vaccinnet")),
         # While a text field has the focus, letters are typed, so quitting needs ctrl+q.
-        Binding("ctrl+q", "quit_anywhere", N_("Quit"), id="quit-anywhere",
-                tooltip=N_("Leave Vaccinnet")),
-    ]  # fmt: skip
+        Binding(
+            "ctrl+q", "quit_anywhere", N_("Quit"), id="quit-anywhere", tooltip=N_("Leave Vaccinnet")
+        ),
+    ]
 
     def __init__(
         self,
@@ -197,8 +209,13 @@ class ConsoleApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Every notification is literal text: messages carry names, reasons and server answers."""
-        super().notify(printable(message, multiline=True), title=printable(title),
-                       severity=severity, timeout=timeout, markup=False)  # fmt: skip
+        super().notify(
+            printable(message, multiline=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def format_title(self, title: str, sub_title: str) -> Content:
         # Sub-titles carry entity names and ids: shown, never obeyed.

@@ -78,16 +78,24 @@ def read_public_key(path: Path) -> PublicKey:
     parts = lines[0].split(None, 2)
     if len(parts) < 2 or not KEY_TYPES.match(parts[0]):
         raise KeyProblem(f"{path} does not start with an SSH key type (ssh-ed25519, ssh-rsa, …)")
-    return PublicKey(parts[0], parts[1], parts[2] if len(parts) > 2 else "",
-                     fingerprint_of(f"{parts[0]} {parts[1]}"))  # fmt: skip
+    return PublicKey(
+        parts[0],
+        parts[1],
+        parts[2] if len(parts) > 2 else "",
+        fingerprint_of(f"{parts[0]} {parts[1]}"),
+    )
 
 
 def fingerprint_of(key_line: str) -> str:
     with tempfile.NamedTemporaryFile("w", suffix=".pub", delete=False) as tmp:
         tmp.write(key_line + "\n")
     try:
-        result = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", tmp.name],
-                                capture_output=True, text=True, timeout=30)  # fmt: skip
+        result = subprocess.run(
+            ["ssh-keygen", "-l", "-E", "sha256", "-f", tmp.name],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except FileNotFoundError:
         raise KeyProblem("ssh-keygen is not installed (package openssh-client)") from None
     finally:
@@ -245,15 +253,19 @@ def authorize(
         for grant in found.grants:
             if grant.key.fingerprint == key.fingerprint:
                 if grant.identity != identity:
-                    raise KeyProblem(f"this key ({key.fingerprint}) is already bound to "
-                                     f"{grant.identity} (line {grant.number}); one key is one "
-                                     "identity")  # fmt: skip
+                    raise KeyProblem(
+                        f"this key ({key.fingerprint}) is already bound to "
+                        f"{grant.identity} (line {grant.number}); one key is one "
+                        "identity"
+                    )
                 return False, found.damaged
         for number, line in enumerate(found.lines, 1):
             if key.blob in line.split():
-                raise KeyProblem(f"this key ({key.fingerprint}) is already on line {number} of "
-                                 f"{path}, which vaccinnet does not manage; one key is one "
-                                 "identity: remove that line first")  # fmt: skip
+                raise KeyProblem(
+                    f"this key ({key.fingerprint}) is already on line {number} of "
+                    f"{path}, which vaccinnet does not manage; one key is one "
+                    "identity: remove that line first"
+                )
         write_lines(path, [*found.lines, grant_line(program, data, identity, key)])
     return True, found.damaged
 
@@ -273,8 +285,9 @@ def revoke(path: Path, fingerprint: str) -> Revocation:
         gone = [g for g in found.grants if g.key.fingerprint == fingerprint]
         if not gone:
             hint = f" ({len(found.damaged)} damaged line(s) left aside)" if found.damaged else ""
-            raise KeyProblem(f"no authorized key has the fingerprint {printable(fingerprint)}"
-                             f"{hint}")  # fmt: skip
+            raise KeyProblem(
+                f"no authorized key has the fingerprint {printable(fingerprint)}{hint}"
+            )
         numbers = {g.number for g in gone}
         kept = [line for n, line in enumerate(found.lines, 1) if n not in numbers]
         write_lines(path, kept)

@@ -21,10 +21,15 @@ __all__ = ["ConsoleApp", "StaffApp"]
 
 class StaffApp(ConsoleApp):
     BINDINGS = [
-        Binding("e", "switch_entity", N_("Entity"), id="entity",
-                tooltip=N_("Work for another of your entities")),
+        Binding(
+            "e",
+            "switch_entity",
+            N_("Entity"),
+            id="entity",
+            tooltip=N_("Work for another of your entities"),
+        ),
         *ConsoleApp.BINDINGS,
-    ]  # fmt: skip
+    ]
 
     def __init__(
         self,
@@ -72,8 +77,7 @@ class StaffApp(ConsoleApp):
             self.choices = {entity.id: entity for entity, _link in choices}
             self.entity_count = len(choices)
             if switching:
-                self.push_screen(EntityChoiceScreen(choices, current=self.entity_id),
-                                 self._chosen)  # fmt: skip
+                self.push_screen(EntityChoiceScreen(choices, current=self.entity_id), self._chosen)
             else:
                 self._land(choices)
 

@@ -46,8 +46,13 @@ def _install(packages: list[str]) -> str | None:
     for attempt in ("install", "update-then-install"):
         if attempt == "update-then-install":
             subprocess.run(["apt-get", "update", "-q"], capture_output=True, env=env, timeout=600)
-        result = subprocess.run(["apt-get", "install", "-y", "-q", *packages],
-                                capture_output=True, text=True, env=env, timeout=900)  # fmt: skip
+        result = subprocess.run(
+            ["apt-get", "install", "-y", "-q", *packages],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=900,
+        )
         if result.returncode == 0:
             return None
     return f"apt-get install {' '.join(packages)} failed: {result.stderr.strip()[-300:]}"
@@ -64,8 +69,16 @@ def _account() -> pwd.struct_passwd:
         pwd.getpwnam(ACCOUNT)
     except KeyError:
         home = Path(f"/var/lib/{ACCOUNT}")
-        command = ["useradd", "--system", "--home-dir", str(home), "--create-home", "--shell",
-                   "/bin/sh", ACCOUNT]  # fmt: skip
+        command = [
+            "useradd",
+            "--system",
+            "--home-dir",
+            str(home),
+            "--create-home",
+            "--shell",
+            "/bin/sh",
+            ACCOUNT,
+        ]
         subprocess.run(command, check=True, capture_output=True)
     # No password, but not locked: sshd (without PAM) refuses locked accounts even for keys.
     subprocess.run(["usermod", "-p", "*", ACCOUNT], check=True, capture_output=True)
@@ -93,8 +106,9 @@ def _deployment_venv(base: Path) -> Path:
     subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = next((venv / "lib").glob("python3*/site-packages"))
     for package in ("rules", "store", "tui"):
-        shutil.copytree(ROOT / package, site / package,
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        shutil.copytree(
+            ROOT / package, site / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     for dist in _runtime_distributions():
         for file in dist.files or []:
             source = Path(dist.locate_file(file))
@@ -122,11 +136,26 @@ class Service:
     identities: dict[str, Path]
 
     def ssh_command(self, who: str, *extra: str, tty: bool = True) -> list[str]:
-        return ["ssh", *(["-tt"] if tty else ["-T"]), "-p", str(self.port), "-i",
-                str(self.identities[who]), "-o", "StrictHostKeyChecking=no", "-o",
-                "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o",
-                "BatchMode=yes", "-o", "LogLevel=ERROR", f"{self.user}@127.0.0.1",
-                *extra]  # fmt: skip
+        return [
+            "ssh",
+            *(["-tt"] if tty else ["-T"]),
+            "-p",
+            str(self.port),
+            "-i",
+            str(self.identities[who]),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "LogLevel=ERROR",
+            f"{self.user}@127.0.0.1",
+            *extra,
+        ]
 
     def store(self):  # type: ignore[no-untyped-def]
         return open_store(self.data)
@@ -137,8 +166,11 @@ class Service:
 
 @pytest.fixture(scope="session")
 def service():
-    missing = [p for p, prog in (("openssh-server", "sshd"), ("tmux", "tmux"),
-                                 ("openssh-client", "ssh")) if not _have(prog)]  # fmt: skip
+    missing = [
+        p
+        for p, prog in (("openssh-server", "sshd"), ("tmux", "tmux"), ("openssh-client", "ssh"))
+        if not _have(prog)
+    ]
     if missing and (reason := _install(missing)):
         pytest.skip(reason)
     if os.geteuid() != 0:
@@ -152,26 +184,65 @@ def service():
     data = base / "data"
     store = open_store(data)
     store.add_admin("anne", "Anne Lambert")
-    store.create_entity("anne", "cab", "Cabinet Dupont", "cabinet_medical", "cab@example.be",
-                        "fr", DOCTOR, "Dupont", "Jean", "medecin")  # fmt: skip
-    store.create_entity("anne", "wzc", "WZC Zonneweide", "maison_de_repos", "wzc@example.be",
-                        "nl", DOCTOR_2, "Jacobs", "Emma", "medecin")  # fmt: skip
+    store.create_entity(
+        "anne",
+        "cab",
+        "Cabinet Dupont",
+        "cabinet_medical",
+        "cab@example.be",
+        "fr",
+        DOCTOR,
+        "Dupont",
+        "Jean",
+        "medecin",
+    )
+    store.create_entity(
+        "anne",
+        "wzc",
+        "WZC Zonneweide",
+        "maison_de_repos",
+        "wzc@example.be",
+        "nl",
+        DOCTOR_2,
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
     keys = base / "authorized_keys"
     identities = {}
-    for who, identity in (("doctor", ["--niss", DOCTOR]), ("doctor2", ["--niss", DOCTOR_2]),
-                          ("admin", ["--admin", "anne"])):  # fmt: skip
+    for who, identity in (
+        ("doctor", ["--niss", DOCTOR]),
+        ("doctor2", ["--niss", DOCTOR_2]),
+        ("admin", ["--admin", "anne"]),
+    ):
         key = base / f"id_{who}"
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", who, "-f",
-                        str(key)], check=True)  # fmt: skip
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", who, "-f", str(key)], check=True
+        )
         identities[who] = key
-        subprocess.run([str(program), "--data", str(data), "ssh", "authorize", *identity,
-                        "--key-file", f"{key}.pub", "--authorized-keys", str(keys),
-                        "--program", str(program)], check=True, capture_output=True)  # fmt: skip
-    subprocess.run(["chown", "-R", f"{account.pw_uid}:{account.pw_gid}", str(data), str(keys)],
-                   check=True)  # fmt: skip
+        subprocess.run(
+            [
+                str(program),
+                "--data",
+                str(data),
+                "ssh",
+                "authorize",
+                *identity,
+                "--key-file",
+                f"{key}.pub",
+                "--authorized-keys",
+                str(keys),
+                "--program",
+                str(program),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    subprocess.run(
+        ["chown", "-R", f"{account.pw_uid}:{account.pw_gid}", str(data), str(keys)], check=True
+    )
     host_key = base / "host_ed25519"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)],
-                   check=True)  # fmt: skip
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)], check=True)
     port = _free_port()
     config = base / "sshd_config"
     config.write_text(
@@ -184,8 +255,9 @@ def service():
     )
     Path("/run/sshd").mkdir(exist_ok=True)
     log = (base / "sshd.log").open("w")
-    sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(config)], stdout=log,
-                            stderr=subprocess.STDOUT)  # fmt: skip
+    sshd = subprocess.Popen(
+        ["/usr/sbin/sshd", "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
@@ -208,13 +280,31 @@ class Terminal:
 
     SOCKET = ["tmux", "-L", "vaccinnet-e2e"]
 
-    def __init__(self, name: str, command: list[str], term: str = "xterm-256color",
-                 size: tuple[int, int] = (80, 24)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        term: str = "xterm-256color",
+        size: tuple[int, int] = (80, 24),
+    ) -> None:
         self.name = name
         line = " ".join(subprocess.list2cmdline([part]) for part in command)
         subprocess.run([*self.SOCKET, "kill-session", "-t", name], capture_output=True)
-        subprocess.run([*self.SOCKET, "new-session", "-d", "-s", name, "-x", str(size[0]), "-y",
-                        str(size[1]), f"TERM={term} {line}; sleep 3600"], check=True)  # fmt: skip
+        subprocess.run(
+            [
+                *self.SOCKET,
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                str(size[0]),
+                "-y",
+                str(size[1]),
+                f"TERM={term} {line}; sleep 3600",
+            ],
+            check=True,
+        )
 
     def keys(self, *keys: str, pause: float = 0.15) -> None:
         for key in keys:
@@ -226,8 +316,9 @@ class Terminal:
         time.sleep(0.2)
 
     def screen(self) -> str:
-        return subprocess.run([*self.SOCKET, "capture-pane", "-p", "-t", self.name],
-                              capture_output=True, text=True).stdout  # fmt: skip
+        return subprocess.run(
+            [*self.SOCKET, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        ).stdout
 
     def wait_for(self, text: str, timeout: float = 15.0) -> float:
         start = time.monotonic()
@@ -238,8 +329,10 @@ class Terminal:
         raise AssertionError(f"{text!r} not on screen after {timeout} s:\n{self.screen()}")
 
     def resize(self, width: int, height: int) -> None:
-        subprocess.run([*self.SOCKET, "resize-window", "-t", self.name, "-x", str(width), "-y",
-                        str(height)], check=True)  # fmt: skip
+        subprocess.run(
+            [*self.SOCKET, "resize-window", "-t", self.name, "-x", str(width), "-y", str(height)],
+            check=True,
+        )
 
     def close(self) -> None:
         subprocess.run([*self.SOCKET, "kill-session", "-t", self.name], capture_output=True)

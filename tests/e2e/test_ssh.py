@@ -19,17 +19,30 @@ pytestmark = pytest.mark.e2e
 
 
 def _run_as_service(service, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", service.user, "--", str(service.program), "--data",
-                           str(service.data), *args], capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    return subprocess.run(
+        [
+            "runuser",
+            "-u",
+            service.user,
+            "--",
+            str(service.program),
+            "--data",
+            str(service.data),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _consoles_gone(service, timeout: float) -> bool:
     """True once no console of the service account runs (a hang-up ends one within 5 s)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = subprocess.run(["pgrep", "-u", service.user, "-f", "bin/vaccinnet"],
-                               capture_output=True, text=True).stdout.split()  # fmt: skip
+        found = subprocess.run(
+            ["pgrep", "-u", service.user, "-f", "bin/vaccinnet"], capture_output=True, text=True
+        ).stdout.split()
         if not found:
             return True
         time.sleep(0.2)
@@ -58,7 +71,7 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
     admin.wait_for("approuvée")
     seen = doctor.wait_for("MARTIN Claire", timeout=5)
     print(f"the doctor saw the approval {seen:.2f} s after the admin did")
-    assert seen <= 2.0  # the list is polled every second
+    assert seen <= 2.0  # the manifest is looked at every second; the list is read on a change
     assert service.store().request(request.id).status == "approved"
     (mail,) = service.store().outbox()
     assert mail.to == "cab@example.be" and "Claire Martin" in mail.subject
@@ -85,8 +98,12 @@ def test_a_second_doctor_sees_only_their_entity(service, terminals):
     [["bash"], ["cat", "data/manifest.json"], ["sh", "-c", "echo ESCAPED"]],
 )
 def test_a_key_runs_the_console_and_nothing_else(service, command):
-    result = subprocess.run(service.ssh_command("doctor", *command, tty=False),
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        service.ssh_command("doctor", *command, tty=False),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "needs a terminal" in result.stderr
     assert "ESCAPED" not in result.stdout and "vaccinnet-store" not in result.stdout
@@ -95,8 +112,10 @@ def test_a_key_runs_the_console_and_nothing_else(service, command):
 def test_forwarding_is_refused(service):
     result = subprocess.run(
         service.ssh_command("doctor", "-W", f"127.0.0.1:{service.port}", tty=False),
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "forwarding failed" in result.stderr
     assert "refused local port forward" in service.log()  # the key's "restrict" said no
@@ -171,8 +190,9 @@ def test_ssh_original_command_is_ignored_with_a_note(service, terminals):
 def test_sighup_is_a_clean_exit(service, terminals):
     doctor = terminals("hup", service.ssh_command("doctor"))
     doctor.wait_for("Mes employés :")
-    found = subprocess.run(["pgrep", "-u", service.user, "-f", "vaccinnet.*--niss"],
-                           capture_output=True, text=True).stdout.split()  # fmt: skip
+    found = subprocess.run(
+        ["pgrep", "-u", service.user, "-f", "vaccinnet.*--niss"], capture_output=True, text=True
+    ).stdout.split()
     assert found
     started = time.monotonic()
     for pid in found:

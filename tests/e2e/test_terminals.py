@@ -31,8 +31,12 @@ def console(store, data, terminals):
 @pytest.mark.parametrize("term", ["xterm-256color", "xterm", "screen", "linux", "vt100"])
 def test_staff_console_in_each_terminal(console, term):
     screen = console(term)
-    for expected in ("Mes employés : 2 personne(s)", "MARTIN Claire", "n Nouvelle demande",
-                     "q Quitter"):  # fmt: skip
+    for expected in (
+        "Mes employés : 2 personne(s)",
+        "MARTIN Claire",
+        "n Nouvelle demande",
+        "q Quitter",
+    ):
         screen.wait_for(expected)  # the footer may be drawn a moment after the list
     screen.keys("l")
     screen.wait_for("Mijn medewerkers")

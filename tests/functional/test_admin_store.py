@@ -30,8 +30,18 @@ def test_review_of_a_plain_request_has_no_warning(store):
 
 
 def test_review_sees_the_person_elsewhere(store):
-    store.create_entity("adm", "wzc", "WZC", "maison_de_repos", "wzc@example.be", "nl",
-                        DOCTOR_2, "Jacobs", "Emma", "medecin")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "wzc",
+        "WZC",
+        "maison_de_repos",
+        "wzc@example.be",
+        "nl",
+        DOCTOR_2,
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
     link(store, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2)
     request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     review = store.review("adm", request.id)
@@ -60,8 +70,10 @@ def test_update_entity_is_audited(store):
         "cab@example.be",
         "new@example.be",
     ]
-    for kwargs, code in [({"email": "nope"}, "invalid_email"), ({"language": "de"},
-                         "invalid_language")]:  # fmt: skip
+    for kwargs, code in [
+        ({"email": "nope"}, "invalid_email"),
+        ({"language": "de"}, "invalid_language"),
+    ]:
         with pytest.raises(RuleViolation) as caught:
             store.update_entity("adm", "cab", **kwargs)
         assert caught.value.code == code
@@ -82,8 +94,18 @@ def test_history_and_activity(store, clock):
 
 
 def test_entity_summaries_count_people_managers_and_pending_requests_in_one_read(store):
-    store.create_entity("adm", "ph", "Pharmacie", "pharmacie", "ph@example.be", "fr",
-                        PHARMACIST, "Lambert", "Luc", "pharmacien")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "ph",
+        "Pharmacie",
+        "pharmacie",
+        "ph@example.be",
+        "fr",
+        PHARMACIST,
+        "Lambert",
+        "Luc",
+        "pharmacien",
+    )
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
     store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")

@@ -30,8 +30,12 @@ def _rewrite(segment, change):
 
 
 def _check(data):
-    return subprocess.run([sys.executable, "-m", "tui.cli", "check", "--data", str(data)],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "check", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_edited_entry_is_found(trail, data):
@@ -82,8 +86,12 @@ def test_intact_trail_checks_ok(trail, data):
 
 
 def _audit(data, *args):
-    return subprocess.run([sys.executable, "-m", "tui.cli", "audit", "--data", str(data), *args],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "audit", "--data", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_audit_command_filters_and_json(trail, data, store):
@@ -91,8 +99,18 @@ def test_audit_command_filters_and_json(trail, data, store):
 
     from rules import format_niss
 
-    store.create_entity("adm", "ph", "Pharmacie", "pharmacie", "ph@example.be", "fr",
-                        "82.09.25-244.15", "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "ph",
+        "Pharmacie",
+        "pharmacie",
+        "ph@example.be",
+        "fr",
+        "82.09.25-244.15",
+        "Lelièvre",
+        "Sophie",
+        "pharmacien",
+    )
     everything = _audit(data)
     assert everything.returncode == 0 and len(everything.stdout.splitlines()) == 8
     cab = _audit(data, "--entity", "cab", "--json")
@@ -188,8 +206,18 @@ def keyed_trail(audit_key, data, clock):
     s = open_store(data, clock=clock)
     s.add_admin("adm", "Anne Admin")
     s.add_admin("adm2", "Koen Peeters")
-    s.create_entity("adm", "cab", "Cabinet Dupont", "cabinet_medical", "cab@example.be", "fr",
-                    DOCTOR, "Dupont", "Jean", "medecin")  # fmt: skip
+    s.create_entity(
+        "adm",
+        "cab",
+        "Cabinet Dupont",
+        "cabinet_medical",
+        "cab@example.be",
+        "fr",
+        DOCTOR,
+        "Dupont",
+        "Jean",
+        "medecin",
+    )
     link(s, "cab", NURSE, "Martin", "Claire", "infirmier")
     request = s.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
     s.reject("adm", request.id, "inconnue")
@@ -223,9 +251,11 @@ def test_check_against_kept_heads(trail, data, capsys, store, tmp_path):
     status, out, _ = _cli(capsys, data, "check", "--audit-head", old, "--audit-head", current)
     assert status == 0 and "extends 2 anchored head(s), the latest 7:" in out
     kept = tmp_path / "heads.log"
-    kept.write_text(f"Mar  2 09:00:01 host vaccinnet-audit[812]: head {old}\n"
-                    f"Mar  3 09:00:01 host vaccinnet-audit[977]: head {current.upper()}\n"
-                    f"Mar  3 09:00:02 host vaccinnet-audit[977]: head {current}\n")  # fmt: skip
+    kept.write_text(
+        f"Mar  2 09:00:01 host vaccinnet-audit[812]: head {old}\n"
+        f"Mar  3 09:00:01 host vaccinnet-audit[977]: head {current.upper()}\n"
+        f"Mar  3 09:00:02 host vaccinnet-audit[977]: head {current}\n"
+    )
     status, out, _ = _cli(capsys, data, "check", "--audit-heads", str(kept))
     assert status == 0 and "extends 2 anchored head(s)" in out
     status, _, err = _cli(capsys, data, "check", "--audit-head", "7:not-a-hash")
@@ -254,8 +284,15 @@ def test_truncation_with_a_rewritten_head_is_caught_by_an_anchor(trail, data, ca
 def test_an_anchored_entry_that_is_gone_is_named(trail, data, capsys, store):
     entries = store.audit_entries()
     _rewrite(trail, lambda docs: docs.pop("3"))
-    status, out, _ = _cli(capsys, data, "check", "--audit-head", f"3:{entries[2].hash}",
-                          "--audit-head", f"2:{entries[1].hash}")  # fmt: skip
+    status, out, _ = _cli(
+        capsys,
+        data,
+        "check",
+        "--audit-head",
+        f"3:{entries[2].hash}",
+        "--audit-head",
+        f"2:{entries[1].hash}",
+    )
     assert status == 1 and "FAIL audit entry 3 is missing (removed)" in out
     assert f"FAIL audit anchor 3:{entries[2].hash[:12]}…: entry 3 is missing (removed)" in out
     assert "anchor 2:" not in out  # the entry before the removal still matches
@@ -309,8 +346,13 @@ def test_a_forged_appended_entry_is_caught_by_the_mac(keyed_trail, data, capsys,
     from store.audit import KEY_FILE_ENV, mac, seal
 
     def append(docs):
-        forged = {**docs["7"], "seq": 8, "actor": "adm", "action": "request_deleted",
-                  "prev": docs["7"]["hash"]}  # fmt: skip
+        forged = {
+            **docs["7"],
+            "seq": 8,
+            "actor": "adm",
+            "action": "request_deleted",
+            "prev": docs["7"]["hash"],
+        }
         forged["mac"] = mac(forged, b"a key the forger made up, 32 bytes or more")
         forged["hash"] = seal(forged)
         docs["8"] = forged
@@ -321,8 +363,9 @@ def test_a_forged_appended_entry_is_caught_by_the_mac(keyed_trail, data, capsys,
     manifest["tables"]["audit"]["next_id"] = 9
     (data / "manifest.json").write_bytes(orjson.dumps(manifest))
     status, out, _ = _cli(capsys, data, "check")
-    assert status == 1 and out.splitlines() == ["FAIL audit entry 8 has a wrong MAC (forged, "
-                                                "or written with another audit key)"]  # fmt: skip
+    assert status == 1 and out.splitlines() == [
+        "FAIL audit entry 8 has a wrong MAC (forged, or written with another audit key)"
+    ]
     _rewrite(keyed_trail, lambda docs: docs["8"].update(mac="é" * 64))
     _set_head(data, 8, _reseal_last(keyed_trail), keyed=True)
     status, out, _ = _cli(capsys, data, "check")
@@ -352,11 +395,32 @@ def test_a_writer_without_the_key_is_refused_on_a_keyed_trail(
 
     monkeypatch.delenv(KEY_FILE_ENV)
     before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
-    status, _, err = _cli(capsys, data, "entity", "add", "--admin", "adm", "--id", "ph",
-                          "--name", "Pharmacie", "--kind", "pharmacie", "--email",
-                          "ph@example.be", "--lang", "fr", "--manager-niss", NURSE,
-                          "--manager-last", "Martin", "--manager-first", "Claire",
-                          "--manager-type", "pharmacien")  # fmt: skip
+    status, _, err = _cli(
+        capsys,
+        data,
+        "entity",
+        "add",
+        "--admin",
+        "adm",
+        "--id",
+        "ph",
+        "--name",
+        "Pharmacie",
+        "--kind",
+        "pharmacie",
+        "--email",
+        "ph@example.be",
+        "--lang",
+        "fr",
+        "--manager-niss",
+        NURSE,
+        "--manager-last",
+        "Martin",
+        "--manager-first",
+        "Claire",
+        "--manager-type",
+        "pharmacien",
+    )
     assert status == 2 and f"{KEY_FILE_ENV}: is not set, but the audit trail is keyed" in err
     after = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
     assert after == before

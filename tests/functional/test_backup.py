@@ -77,8 +77,7 @@ def test_a_destination_inside_the_store_is_refused(store, data, capsys):
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o277])
-def test_created_directories_are_private_whatever_the_umask(store, data, tmp_path, capsys,
-                                                            umask):  # fmt: skip
+def test_created_directories_are_private_whatever_the_umask(store, data, tmp_path, capsys, umask):
     dest = tmp_path / "new" / "deeper" / "today"
     old = os.umask(umask)
     try:

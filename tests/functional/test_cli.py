@@ -13,14 +13,39 @@ from tests.conftest import DOCTOR, PHARMACIST
 
 
 def vaccinnet(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "tui.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
-ENTITY = ["entity", "add", "--admin", "boss", "--id", "ph-1", "--name", "Pharmacie Centrale",
-          "--kind", "pharmacie", "--email", "ph@example.be", "--lang", "nl", "--manager-niss",
-          format_niss(PHARMACIST), "--manager-last", "Lelièvre", "--manager-first", "Sophie",
-          "--manager-type", "pharmacien"]  # fmt: skip
+ENTITY = [
+    "entity",
+    "add",
+    "--admin",
+    "boss",
+    "--id",
+    "ph-1",
+    "--name",
+    "Pharmacie Centrale",
+    "--kind",
+    "pharmacie",
+    "--email",
+    "ph@example.be",
+    "--lang",
+    "nl",
+    "--manager-niss",
+    format_niss(PHARMACIST),
+    "--manager-last",
+    "Lelièvre",
+    "--manager-first",
+    "Sophie",
+    "--manager-type",
+    "pharmacien",
+]
 
 
 def test_init_then_entity_add(data):
@@ -71,12 +96,23 @@ def test_demo_then_check(data):
     assert format_niss(DOCTOR) not in result.stdout  # the demo has its own people
     store = open_store(data)
     entities = store.entities()
-    assert {e.kind for e in entities} >= {"cabinet_medical", "pharmacie", "hopital",
-                                          "maison_de_repos"}  # fmt: skip
+    assert {e.kind for e in entities} >= {
+        "cabinet_medical",
+        "pharmacie",
+        "hopital",
+        "maison_de_repos",
+    }
     assert {e.language for e in entities} == {"fr", "nl"}
     types = {lk.employee_type for e in entities for lk in store.staff(e.id)}
-    assert types == {"medecin", "pharmacien", "macg", "infirmier", "sage_femme", "administratif",
-                     "assistant_pharma"}  # fmt: skip
+    assert types == {
+        "medecin",
+        "pharmacien",
+        "macg",
+        "infirmier",
+        "sage_femme",
+        "administratif",
+        "assistant_pharma",
+    }
     statuses = {r.status for r in store.requests(status=None)}
     assert statuses == {"pending", "approved", "rejected", "deleted"}
     from store.demo import DEMO_DOCTOR

@@ -20,13 +20,20 @@ pytestmark = pytest.mark.slow
 
 
 def _worker(*args):
-    return subprocess.Popen([sys.executable, "-m", "tests.functional.workload", *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.functional.workload", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _setup(data):
-    subprocess.run([sys.executable, "-m", "tests.functional.workload", "setup", str(data)],
-                   check=True, timeout=60)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "tests.functional.workload", "setup", str(data)],
+        check=True,
+        timeout=60,
+    )
 
 
 def test_eight_processes_filing_and_deciding(data, tmp_path):

@@ -26,8 +26,13 @@ def test_approving_a_connect_links_the_person_and_mails_the_entity(store):
     assert store.requests("cab", "approved")[0].id == request.id
     (mail,) = store.outbox()
     assert mail.to == "cab@example.be" and mail.status == "pending"
-    for needle in ("Claire Martin", "approuvée", "demande de connexion", "Cabinet Dupont",
-                   "02/03/2026"):  # fmt: skip
+    for needle in (
+        "Claire Martin",
+        "approuvée",
+        "demande de connexion",
+        "Cabinet Dupont",
+        "02/03/2026",
+    ):
         assert needle in mail.subject + mail.body
 
 
@@ -62,8 +67,18 @@ def test_rejected_or_deleted_request_frees_the_way(store):
 
 
 def test_mail_is_in_the_entitys_language(store):
-    store.create_entity("adm", "wzc", "WZC Zonneweide", "maison_de_repos", "wzc@example.be", "nl",
-                        DOCTOR_2, "Jacobs", "Emma", "medecin")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "wzc",
+        "WZC Zonneweide",
+        "maison_de_repos",
+        "wzc@example.be",
+        "nl",
+        DOCTOR_2,
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
     request = store.file_connect(DOCTOR_2, "wzc", NURSE, "Martin", "Claire", "infirmier")
     store.reject("adm", request.id, "Onbekend")
     (mail,) = store.outbox()

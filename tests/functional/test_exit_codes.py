@@ -31,8 +31,18 @@ def _ok(store, data, capsys, monkeypatch):
 
 
 def _refused(store, data, capsys, monkeypatch):
-    store.create_entity("adm", "ph", "Pharmacie", "pharmacie", "ph@example.be", "fr", NURSE,
-                        "Martin", "Claire", "pharmacien")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "ph",
+        "Pharmacie",
+        "pharmacie",
+        "ph@example.be",
+        "fr",
+        NURSE,
+        "Martin",
+        "Claire",
+        "pharmacien",
+    )
     yield cli(capsys, *CONNECT, "--data", data)  # the entity exists already
     yield cli(capsys, "entity", "add", "--kind", "castle", "--data", data)  # a wrong argument
     _edit_segment(data, "audit", lambda docs: docs["2"].update(actor="someone else"))
@@ -94,7 +104,12 @@ def _reader_gone(store, data, capsys, monkeypatch):
 
 
 SCENARIOS = {
-    0: _ok, 1: _refused, 2: _unusable, 70: _bug, 130: _interrupted, 141: _reader_gone,
+    0: _ok,
+    1: _refused,
+    2: _unusable,
+    70: _bug,
+    130: _interrupted,
+    141: _reader_gone,
 }
 
 

@@ -67,8 +67,12 @@ def _killed_writer_leftovers(data):
     older = data / "admins.00000.1.json"  # the admins' first version, superseded since
     assert current != older
     older.write_bytes(current.read_bytes())  # a writer killed just after its commit point
-    leftovers = [older.name, f"entities.00000.{generation + 1}.json", f"{MANIFEST}.tmp.4242",
-                 f"requests.00007.{generation + 1}.json"]  # fmt: skip
+    leftovers = [
+        older.name,
+        f"entities.00000.{generation + 1}.json",
+        f"{MANIFEST}.tmp.4242",
+        f"requests.00007.{generation + 1}.json",
+    ]
     (data / leftovers[1]).write_bytes(b'{"entities": {')  # torn, before the commit point
     (data / leftovers[2]).write_bytes(b"{")
     (data / leftovers[3]).write_bytes(b"{")  # a new segment, never committed
@@ -103,10 +107,33 @@ def test_damaged_manifest_stops_with_exit_2_and_is_left_alone(store, data, damag
     with pytest.raises(StoreError) as caught:
         open_store(data)
     assert needle in str(caught.value) and str(path) in str(caught.value)
-    for command in (["check"], ["entity", "add", "--admin", "adm", "--id", "x", "--name", "X",
-                    "--kind", "pharmacie", "--email", "x@y.be", "--lang", "fr", "--manager-niss",
-                    DOCTOR, "--manager-last", "A", "--manager-first", "B", "--manager-type",
-                    "pharmacien"]):  # fmt: skip
+    for command in (
+        ["check"],
+        [
+            "entity",
+            "add",
+            "--admin",
+            "adm",
+            "--id",
+            "x",
+            "--name",
+            "X",
+            "--kind",
+            "pharmacie",
+            "--email",
+            "x@y.be",
+            "--lang",
+            "fr",
+            "--manager-niss",
+            DOCTOR,
+            "--manager-last",
+            "A",
+            "--manager-first",
+            "B",
+            "--manager-type",
+            "pharmacien",
+        ],
+    ):
         result = _cli(*command, data=data)
         assert result.returncode == 2, result.stderr
         assert needle in result.stderr and MANIFEST in result.stderr
@@ -167,9 +194,12 @@ def test_backup_is_consistent_while_another_process_writes(store, data, tmp_path
         copies = []
         for i in range(5):
             dest = tmp_path / f"backup-{i}"
-            result = subprocess.run([sys.executable, "-m", "tui.cli", "backup", str(dest),
-                                     "--data", str(data)], capture_output=True, text=True,
-                                    timeout=60)  # fmt: skip
+            result = subprocess.run(
+                [sys.executable, "-m", "tui.cli", "backup", str(dest), "--data", str(data)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert result.returncode == 0, result.stderr
             copies.append(dest)
     finally:

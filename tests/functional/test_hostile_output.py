@@ -52,8 +52,9 @@ needs_ssh_keygen = pytest.mark.skipif(
 
 def _key_with_comment(tmp_path, comment: str):
     path = tmp_path / "key"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "x", "-f", str(path)],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "x", "-f", str(path)], check=True
+    )
     pub = path.with_suffix(".pub")
     kind, blob, _comment = pub.read_text().split(None, 2)
     pub.write_text(f"{kind} {blob} {comment}\n", encoding="utf-8")
@@ -61,17 +62,40 @@ def _key_with_comment(tmp_path, comment: str):
 
 
 def _ssh(data, keys, *args, env=None):
-    return subprocess.run([sys.executable, "-m", "tui.cli", "ssh", *args, "--data", str(data),
-                           "--authorized-keys", str(keys)], capture_output=True, text=True,
-                          timeout=60, env=env)  # fmt: skip
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "ssh",
+            *args,
+            "--data",
+            str(data),
+            "--authorized-keys",
+            str(keys),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 @needs_ssh_keygen
 def test_ssh_list_shows_key_comments_inert(store, data, tmp_path):
     keys = tmp_path / "authorized_keys"
     pub = _key_with_comment(tmp_path, f"laptop{TITLE_REWRITE}\u202eevil")
-    authorized = _ssh(data, keys, "authorize", "--niss", format_niss(DOCTOR), "--key-file",
-                      str(pub), "--program", sys.executable)  # fmt: skip
+    authorized = _ssh(
+        data,
+        keys,
+        "authorize",
+        "--niss",
+        format_niss(DOCTOR),
+        "--key-file",
+        str(pub),
+        "--program",
+        sys.executable,
+    )
     assert authorized.returncode == 0, authorized.stderr
     listed = _ssh(data, keys, "list")
     assert listed.returncode == 0, listed.stderr
@@ -85,8 +109,18 @@ def test_key_operations_are_audited_under_the_real_user(store, data, tmp_path):
     keys = tmp_path / "authorized_keys"
     pub = _key_with_comment(tmp_path, "laptop")
     env = {**os.environ, "LOGNAME": "root\x1b[2J", "USER": "root\x1b[2J"}
-    result = _ssh(data, keys, "authorize", "--niss", format_niss(DOCTOR), "--key-file", str(pub),
-                  "--program", sys.executable, env=env)  # fmt: skip
+    result = _ssh(
+        data,
+        keys,
+        "authorize",
+        "--niss",
+        format_niss(DOCTOR),
+        "--key-file",
+        str(pub),
+        "--program",
+        sys.executable,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     entry = store.audit_entries(newest_first=True)[0]
     assert entry.action == "ssh_key_authorized"
@@ -114,8 +148,9 @@ def _mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_an_unexpected_error_is_one_line_with_an_incident_id(store, data, platform_log,
-                                                             monkeypatch, capsys):  # fmt: skip
+def test_an_unexpected_error_is_one_line_with_an_incident_id(
+    store, data, platform_log, monkeypatch, capsys
+):
     monkeypatch.setattr(tui.cli, "_check", _explode)
     with pytest.raises(SystemExit) as exited:
         main(["--data", str(data), "--lang", "nl", "check"])
@@ -135,8 +170,9 @@ def test_an_unexpected_error_is_one_line_with_an_incident_id(store, data, platfo
     assert not platform_log.exists()
 
 
-def test_the_log_goes_to_the_platform_dir_without_a_data_dir(tmp_path, platform_log,
-                                                             monkeypatch, capsys):  # fmt: skip
+def test_the_log_goes_to_the_platform_dir_without_a_data_dir(
+    tmp_path, platform_log, monkeypatch, capsys
+):
     monkeypatch.setattr(tui.cli, "_existing_store", _explode)
     missing = tmp_path / "nowhere"
     assert run(["--data", str(missing), "--lang", "en", "check"]) == 70
@@ -147,8 +183,9 @@ def test_the_log_goes_to_the_platform_dir_without_a_data_dir(tmp_path, platform_
     assert _mode(platform_log) == 0o600
 
 
-def test_an_existing_log_is_made_private_and_appended_to(store, data, platform_log, monkeypatch,
-                                                         capsys):  # fmt: skip
+def test_an_existing_log_is_made_private_and_appended_to(
+    store, data, platform_log, monkeypatch, capsys
+):
     log = data / "log" / "incidents.log"
     log.parent.mkdir(mode=0o755)
     log.write_text("--- incident 00000000 earlier\n")

@@ -82,8 +82,16 @@ def test_full_width_names_are_filed_in_ordinary_letters(store):
 
 def test_a_name_mixing_scripts_is_refused_and_nothing_is_filed(store, data):
     before = _files(data)
-    refusal = _refused("mixed_script_name", store.file_connect, DOCTOR, "cab", NURSE, "Дupont",
-                       "Claire", "infirmier")  # fmt: skip
+    refusal = _refused(
+        "mixed_script_name",
+        store.file_connect,
+        DOCTOR,
+        "cab",
+        NURSE,
+        "Дupont",
+        "Claire",
+        "infirmier",
+    )
     assert "Дupont" in refusal.message("fr")
     assert store.requests("cab") == [] and _files(data) == before
 

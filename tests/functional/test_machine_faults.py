@@ -17,10 +17,30 @@ from store.segments import MANIFEST
 from tests.conftest import DOCTOR, NURSE, NURSE_2
 from tests.functional.test_damaged_manifest import cli, fingerprint
 
-CONNECT = ["entity", "add", "--admin", "adm", "--id", "ph", "--name", "Pharmacie", "--kind",
-           "pharmacie", "--email", "ph@example.be", "--lang", "fr", "--manager-niss", NURSE,
-           "--manager-last", "Martin", "--manager-first", "Claire", "--manager-type",
-           "pharmacien"]  # fmt: skip
+CONNECT = [
+    "entity",
+    "add",
+    "--admin",
+    "adm",
+    "--id",
+    "ph",
+    "--name",
+    "Pharmacie",
+    "--kind",
+    "pharmacie",
+    "--email",
+    "ph@example.be",
+    "--lang",
+    "fr",
+    "--manager-niss",
+    NURSE,
+    "--manager-last",
+    "Martin",
+    "--manager-first",
+    "Claire",
+    "--manager-type",
+    "pharmacien",
+]
 
 
 def _path_of(fd: int) -> str:
@@ -54,15 +74,27 @@ def _edit_segment(data, table, change):
 
 
 DOCUMENTS = {
-    "a link without entity_id": ("links", lambda docs: docs["1"].pop("entity_id"),
-                                 "document 1: field entity_id is missing"),
-    "a link that is a list": ("links", lambda docs: docs.update({"1": ["cab", NURSE]}),
-                              "document 1 is a list, not an object"),
-    "a request filed yesterday": ("requests", lambda docs: docs["1"].update(filed_at="yesterday"),
-                                  "document 1: field filed_at is 'yesterday'"),
-    "an audit entry without detail": ("audit", lambda docs: docs["2"].update(detail=None),
-                                      "document 2: field detail is missing"),
-}  # fmt: skip
+    "a link without entity_id": (
+        "links",
+        lambda docs: docs["1"].pop("entity_id"),
+        "document 1: field entity_id is missing",
+    ),
+    "a link that is a list": (
+        "links",
+        lambda docs: docs.update({"1": ["cab", NURSE]}),
+        "document 1 is a list, not an object",
+    ),
+    "a request filed yesterday": (
+        "requests",
+        lambda docs: docs["1"].update(filed_at="yesterday"),
+        "document 1: field filed_at is 'yesterday'",
+    ),
+    "an audit entry without detail": (
+        "audit",
+        lambda docs: docs["2"].update(detail=None),
+        "document 2: field detail is missing",
+    ),
+}
 
 
 @pytest.mark.parametrize("damage", DOCUMENTS.values(), ids=DOCUMENTS.keys())
@@ -89,7 +121,6 @@ def test_check_reports_every_problem_not_only_the_first(store, data, capsys):
     assert f"{_segment(data, 'entities')}: is not valid store data" in out
 
 
-
 @pytest.mark.parametrize("damage", DOCUMENTS.values(), ids=DOCUMENTS.keys())
 def test_other_commands_on_a_damaged_document_are_exit_2_or_go_on(store, data, capsys, damage):
     # Reading past one damaged document: a message naming the document (exit 2), or the
@@ -106,8 +137,11 @@ def test_other_commands_on_a_damaged_document_are_exit_2_or_go_on(store, data, c
             assert code == 0 and "entity_created" in out, (code, err)
     reopened = Store(data)
     reopened.open_or_create()
-    for read in (lambda: reopened.staff("cab"), lambda: reopened.requests("cab"),
-                 lambda: reopened.audit_entries()):  # fmt: skip
+    for read in (
+        lambda: reopened.staff("cab"),
+        lambda: reopened.requests("cab"),
+        lambda: reopened.audit_entries(),
+    ):
         try:
             read()
         except StoreError as exc:
@@ -125,9 +159,11 @@ def test_a_damaged_link_hides_no_other_person(store, data):
     assert reopened.entities_of(NURSE)[0].id == "cab"
 
 
-@pytest.mark.parametrize("damage", [lambda docs: docs["1"].pop("entity_id"),
-                                    lambda docs: docs["1"].update(entity_id=["cab"])],
-                         ids=["without entity_id", "entity_id a list"])  # fmt: skip
+@pytest.mark.parametrize(
+    "damage",
+    [lambda docs: docs["1"].pop("entity_id"), lambda docs: docs["1"].update(entity_id=["cab"])],
+    ids=["without entity_id", "entity_id a list"],
+)
 def test_a_damaged_link_hides_no_entity_from_the_admins_list(store, data, damage):
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     store.approve("adm", "R000001")
@@ -148,27 +184,36 @@ def test_an_audit_entry_with_a_field_of_a_newer_version_is_listed(store, data, c
 
 
 MANIFESTS = {
-    "segments a list": (lambda m: m["tables"]["links"].update(segments=["x"]),
-                        "tables.links.segments is a list, not a mapping"),
-    "table info null": (lambda m: m["tables"].update(links=None),
-                        "tables.links is null, not a mapping"),
+    "segments a list": (
+        lambda m: m["tables"]["links"].update(segments=["x"]),
+        "tables.links.segments is a list, not a mapping",
+    ),
+    "table info null": (
+        lambda m: m["tables"].update(links=None),
+        "tables.links is null, not a mapping",
+    ),
     "a non-numeric segment key": (
         lambda m: m["tables"]["links"].update(segments={"zero": "links.00000.1.json"}),
-        "tables.links.segments: key 'zero' is not a segment number"),
+        "tables.links.segments: key 'zero' is not a segment number",
+    ),
     "a name outside the directory": (
         lambda m: m["tables"]["links"]["segments"].update({"0": "../links.00000.1.json"}),
-        "tables.links.segments.0 is '../links.00000.1.json', not a file of that segment"),
+        "tables.links.segments.0 is '../links.00000.1.json', not a file of that segment",
+    ),
     "another table's file": (
         lambda m: m["tables"]["links"]["segments"].update(
-            {"0": m["tables"]["audit"]["segments"]["0"]}),
-        "not a file of that segment"),
-}  # fmt: skip
+            {"0": m["tables"]["audit"]["segments"]["0"]}
+        ),
+        "not a file of that segment",
+    ),
+}
 
 
 @pytest.mark.parametrize("damage", MANIFESTS.values(), ids=MANIFESTS.keys())
 @pytest.mark.parametrize("command", [["check"], ["audit"], CONNECT])
-def test_a_manifest_of_the_wrong_structure_is_exit_2_and_named(store, data, capsys, damage,
-                                                              command):  # fmt: skip
+def test_a_manifest_of_the_wrong_structure_is_exit_2_and_named(
+    store, data, capsys, damage, command
+):
     change, needle = damage
     manifest = orjson.loads((data / MANIFEST).read_bytes())
     change(manifest)
@@ -215,8 +260,7 @@ MACHINE = {
 
 
 @pytest.mark.parametrize("failure", MACHINE.values(), ids=MACHINE.keys())
-def test_a_write_that_the_machine_refuses_is_exit_2_and_named(store, data, capsys, fault,
-                                                             failure):  # fmt: skip
+def test_a_write_that_the_machine_refuses_is_exit_2_and_named(store, data, capsys, fault, failure):
     code_, on, text = failure
     before = fingerprint(data)
     fault(code_, on)
@@ -283,16 +327,22 @@ time.sleep(float(sys.argv[2]))
 
 
 def _hold_lock(data, seconds: float) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(data), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(data), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder
 
 
 def _vaccinnet(data, *args, timeout="1"):
     env = {**os.environ, "VACCINNET_LOCK_TIMEOUT": timeout}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--data", str(data)],
-                          capture_output=True, text=True, timeout=60, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args, "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 def test_a_stuck_lock_names_the_lock_and_its_holder(store, data):
@@ -340,8 +390,11 @@ print(s.file_connect(sys.argv[2], "cab", sys.argv[3], "Martin", "Claire", "infir
 
 def test_removing_a_lock_file_during_a_write_loses_nothing(store, data):
     (data / ".lock").write_text("")  # what earlier versions locked
-    writer = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(data), DOCTOR, NURSE],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITER, str(data), DOCTOR, NURSE],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout.readline().strip() == "writing"  # it holds the lock now
     for lock in data.glob(".lock*"):
         lock.unlink()

@@ -164,13 +164,19 @@ def test_permanent_refusal_is_kept_as_failed_until_an_admin_retries(decided, smt
 
 
 def test_maildir_is_the_default(decided, data):
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "notify", "--once", "--data",
-                             str(data)], capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "notify", "--once", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "sent 2" in result.stdout
     box = mailbox.Maildir(data / "maildir", create=False)
-    parsed = [email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
-              for key in box.iterkeys()]  # fmt: skip
+    parsed = [
+        email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+        for key in box.iterkeys()
+    ]
     subjects = sorted(message["Subject"] for message in parsed)
     assert len(subjects) == 2 and any("rejetée" in s for s in subjects)
     assert {m.status for m in decided.outbox(None)} == {"sent"}
@@ -215,8 +221,11 @@ UNBUILDABLE = "secretariat@[cabinet-dupont.be"
 @pytest.fixture
 def three(store, clock):
     """Three decisions, so three mails, the middle one to an address no rule accepts today."""
-    for niss, last, first in ((NURSE, "Martin", "Claire"), (NURSE_2, "Peeters", "Lotte"),
-                              (ANNA, "Roux", "Anna")):  # fmt: skip
+    for niss, last, first in (
+        (NURSE, "Martin", "Claire"),
+        (NURSE_2, "Peeters", "Lotte"),
+        (ANNA, "Roux", "Anna"),
+    ):
         store.approve("adm", store.file_connect(DOCTOR, "cab", niss, last, first, "infirmier").id)
     first, middle, last = store.outbox()
     held_by_an_old_store(store, middle.id, UNBUILDABLE)
@@ -288,8 +297,12 @@ def test_a_recipient_refused_by_the_server_fails_alone(three, smtp):
     held_by_an_old_store(store_, middle, "gone@example.be")
     held_by_an_old_store(store_, last, "later@example.be")
     port, start = smtp
-    handler = Recorder(refuse={"gone@example.be": "550 5.1.1 No such user",
-                               "later@example.be": "450 4.2.1 Mailbox busy"})  # fmt: skip
+    handler = Recorder(
+        refuse={
+            "gone@example.be": "550 5.1.1 No such user",
+            "later@example.be": "450 4.2.1 Mailbox busy",
+        }
+    )
     start(handler)
     report = deliver_due(store_, transport(port), SENDER)
     assert (report.sent, report.failed, report.deferred) == ([first], [middle], [last])
@@ -322,10 +335,14 @@ def test_a_server_answer_is_stored_on_one_line_without_control_characters(decide
 
 def test_a_login_refused_stops_the_round_and_fails_no_mail(decided, smtp):
     port, start = smtp
-    start(Recorder(), auth_require_tls=False,
-          authenticator=lambda *_: AuthResult(success=False, handled=False))  # fmt: skip
-    config = SmtpConfig(host="127.0.0.1", port=port, security="none", user="u", password="p",
-                        timeout=5)  # fmt: skip
+    start(
+        Recorder(),
+        auth_require_tls=False,
+        authenticator=lambda *_: AuthResult(success=False, handled=False),
+    )
+    config = SmtpConfig(
+        host="127.0.0.1", port=port, security="none", user="u", password="p", timeout=5
+    )
     # 535 is a permanent answer, but to the login: every mail would fail alike, so none fails.
     report = deliver_due(decided, SmtpTransport(config), SENDER)
     assert report.failed == [] and len(report.deferred) == 1
@@ -346,8 +363,9 @@ def test_a_maildir_that_cannot_be_written_stops_the_round_and_fails_no_mail(deci
     assert "maildir" in decided.outbox()[0].last_error
 
 
-def test_the_watcher_survives_a_busy_store_and_an_unexpected_error(decided, data, monkeypatch,
-                                                                   capsys):  # fmt: skip
+def test_the_watcher_survives_a_busy_store_and_an_unexpected_error(
+    decided, data, monkeypatch, capsys
+):
     real = store.mailer.deliver_due
     rounds = []
 
@@ -375,8 +393,17 @@ def test_the_watcher_survives_a_busy_store_and_an_unexpected_error(decided, data
 
 def test_the_watcher_keeps_going_past_a_mail_that_cannot_be_built(three, data):
     store_, (_, middle, _) = three
-    command = [sys.executable, "-m", "tui.cli", "notify", "--watch", "--interval", "1",
-               "--data", str(data)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "tui.cli",
+        "notify",
+        "--watch",
+        "--interval",
+        "1",
+        "--data",
+        str(data),
+    ]
     watcher = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -438,9 +465,13 @@ def test_maildir_files_are_private_whatever_the_umask(decided, data):
             (box / sub).mkdir(mode=0o755, exist_ok=True)
         (box / "new" / "1.old.host").write_bytes(b"Subject: old\n\nNISS\n")
         os.chmod(box / "new" / "1.old.host", 0o644)
-        result = subprocess.run([sys.executable, "-m", "tui.cli", "notify", "--once", "--data",
-                                 str(data)], capture_output=True, text=True, timeout=60,
-                                umask=0o022)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "notify", "--once", "--data", str(data)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            umask=0o022,
+        )
     finally:
         os.umask(old)
     assert result.returncode == 0, result.stderr

@@ -25,8 +25,9 @@ def _refused(code, call, *args):
 
 
 def test_connect_files_a_pending_request_and_changes_no_link(store):
-    request = store.file_connect(DOCTOR, "cab", "90.01.15-012.77", " Martin ", "Claire",
-                                 "infirmier")  # fmt: skip
+    request = store.file_connect(
+        DOCTOR, "cab", "90.01.15-012.77", " Martin ", "Claire", "infirmier"
+    )
     assert (request.kind, request.status, request.niss) == ("connect", "pending", NURSE)
     assert request.last_name == "Martin" and request.filed_by == DOCTOR
     assert [r.id for r in store.requests("cab")] == [request.id]
@@ -35,16 +36,25 @@ def test_connect_files_a_pending_request_and_changes_no_link(store):
 
 def test_second_pending_connect_for_the_same_person_is_refused(store):
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
-    refusal = _refused("pending_connect_exists", store.file_connect, DOCTOR, "cab", NURSE,
-                       "Martin", "Claire", "infirmier")  # fmt: skip
+    refusal = _refused(
+        "pending_connect_exists",
+        store.file_connect,
+        DOCTOR,
+        "cab",
+        NURSE,
+        "Martin",
+        "Claire",
+        "infirmier",
+    )
     assert "Claire Martin" in refusal.message("fr") and "Cabinet Dupont" in refusal.message("fr")
     assert len(store.requests("cab")) == 1
 
 
 def test_connect_of_a_linked_person_is_refused(store):
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
-    _refused("already_linked", store.file_connect, DOCTOR, "cab", NURSE, "Martin", "Claire",
-             "infirmier")  # fmt: skip
+    _refused(
+        "already_linked", store.file_connect, DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier"
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,27 +74,58 @@ def test_bad_input_is_refused_and_nothing_is_filed(store, niss, last, first, kin
 @pytest.mark.parametrize("actor", [STRANGER, "garbage", NURSE])
 def test_only_a_linked_manager_may_file(store, actor):
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
-    _refused("not_authorized", store.file_connect, actor, "cab", NURSE_2, "Peeters", "Lotte",
-             "infirmier")  # fmt: skip
+    _refused(
+        "not_authorized", store.file_connect, actor, "cab", NURSE_2, "Peeters", "Lotte", "infirmier"
+    )
     _refused("not_authorized", store.file_disconnect, actor, "cab", [NURSE])
 
 
 def test_unknown_entity_and_other_entity_get_the_same_refusal(store):
-    store.create_entity("adm", "pharma", "Pharmacie", "pharmacie", "ph@example.be", "fr",
-                        PHARMACIST, "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
-    other = _refused("not_authorized", store.file_connect, DOCTOR, "pharma", NURSE, "M", "C",
-                     "infirmier")  # fmt: skip
-    unknown = _refused("not_authorized", store.file_connect, DOCTOR, "nope", NURSE, "M", "C",
-                       "infirmier")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "pharma",
+        "Pharmacie",
+        "pharmacie",
+        "ph@example.be",
+        "fr",
+        PHARMACIST,
+        "Lelièvre",
+        "Sophie",
+        "pharmacien",
+    )
+    other = _refused(
+        "not_authorized", store.file_connect, DOCTOR, "pharma", NURSE, "M", "C", "infirmier"
+    )
+    unknown = _refused(
+        "not_authorized", store.file_connect, DOCTOR, "nope", NURSE, "M", "C", "infirmier"
+    )
     assert other.message("fr") == unknown.message("fr")  # says nothing about other entities
     assert "Pharmacie" not in other.message("fr")
 
 
 def test_macg_needs_a_doctor_who_becomes_supervisor(store):
-    store.create_entity("adm", "pharma", "Pharmacie", "pharmacie", "ph@example.be", "fr",
-                        PHARMACIST, "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
-    _refused("macg_needs_doctor", store.file_connect, PHARMACIST, "pharma", TRAINEE, "Claes",
-             "Wout", "macg")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "pharma",
+        "Pharmacie",
+        "pharmacie",
+        "ph@example.be",
+        "fr",
+        PHARMACIST,
+        "Lelièvre",
+        "Sophie",
+        "pharmacien",
+    )
+    _refused(
+        "macg_needs_doctor",
+        store.file_connect,
+        PHARMACIST,
+        "pharma",
+        TRAINEE,
+        "Claes",
+        "Wout",
+        "macg",
+    )
     assert store.requests("pharma") == []
     approved = link(store, "cab", TRAINEE, "Claes", "Wout", "macg")
     assert approved.status == "approved"
@@ -104,11 +145,15 @@ def test_disconnect_of_several_people_files_one_request_each(store):
 def test_disconnect_is_all_or_nothing_and_lists_every_failure(store):
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     store.file_disconnect(DOCTOR, "cab", [NURSE])
-    refusal = _refused("pending_disconnect_exists", store.file_disconnect, DOCTOR, "cab",
-                       [NURSE, STRANGER, "12"])  # fmt: skip
+    refusal = _refused(
+        "pending_disconnect_exists", store.file_disconnect, DOCTOR, "cab", [NURSE, STRANGER, "12"]
+    )
     assert len(refusal.failures) == 3
-    assert [f.code for f in refusal.failures] == ["pending_disconnect_exists", "not_linked",
-                                                  "invalid_niss"]  # fmt: skip
+    assert [f.code for f in refusal.failures] == [
+        "pending_disconnect_exists",
+        "not_linked",
+        "invalid_niss",
+    ]
     text = refusal.message("fr")
     assert "Claire Martin" in text and "70.01.01-005" in text
     assert len(store.requests("cab")) == 1  # only the first, earlier one
@@ -175,22 +220,48 @@ def test_access_request_for_oneself(store):
     request = store.file_access_request(DOCTOR_2, "cab", "Jacobs", "Emma", "medecin")
     assert (request.niss, request.filed_by, request.kind) == (DOCTOR_2, DOCTOR_2, "connect")
     assert [r.id for r in store.filed_by(DOCTOR_2)] == [request.id]
-    _refused("pending_connect_exists", store.file_access_request, DOCTOR_2, "cab", "Jacobs",
-             "Emma", "medecin")  # fmt: skip
-    _refused("access_type_not_allowed", store.file_access_request, NURSE, "cab", "Martin",
-             "Claire", "infirmier")  # fmt: skip
-    refusal = _refused("unknown_entity", store.file_access_request, NURSE, "nope", "Martin",
-                       "Claire", "medecin")  # fmt: skip
+    _refused(
+        "pending_connect_exists",
+        store.file_access_request,
+        DOCTOR_2,
+        "cab",
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
+    _refused(
+        "access_type_not_allowed",
+        store.file_access_request,
+        NURSE,
+        "cab",
+        "Martin",
+        "Claire",
+        "infirmier",
+    )
+    refusal = _refused(
+        "unknown_entity", store.file_access_request, NURSE, "nope", "Martin", "Claire", "medecin"
+    )
     assert "nope" in refusal.message("fr")
-    _refused("already_linked", store.file_access_request, DOCTOR, "cab", "Dupont", "Jean",
-             "medecin")  # fmt: skip
+    _refused(
+        "already_linked", store.file_access_request, DOCTOR, "cab", "Dupont", "Jean", "medecin"
+    )
     store.approve("adm", request.id)
     assert [e.id for e in store.entities_of(DOCTOR_2)] == ["cab"]
 
 
 def test_find_entities_ignores_case_and_accents(store):
-    store.create_entity("adm", "ph-1", "Pharmacie Lelièvre", "pharmacie", "p@example.be", "fr",
-                        PHARMACIST, "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "ph-1",
+        "Pharmacie Lelièvre",
+        "pharmacie",
+        "p@example.be",
+        "fr",
+        PHARMACIST,
+        "Lelièvre",
+        "Sophie",
+        "pharmacien",
+    )
     assert [e.id for e in store.find_entities("LELIEVRE")] == ["ph-1"]
     assert [e.id for e in store.find_entities("cab")] == ["cab"]
     assert store.find_entities("  ") == []

@@ -14,27 +14,47 @@ from rules import format_niss
 from store import open_store
 from tests.conftest import DOCTOR, NURSE
 
-pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None,
-                                reason="ssh-keygen (openssh-client) is not installed")  # fmt: skip
+pytestmark = pytest.mark.skipif(
+    shutil.which("ssh-keygen") is None, reason="ssh-keygen (openssh-client) is not installed"
+)
 
 
 def _key(tmp_path, name: str):
     path = tmp_path / name
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{name}@laptop",
-                    "-f", str(path)], check=True)  # fmt: skip
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{name}@laptop", "-f", str(path)],
+        check=True,
+    )
     return path
 
 
 def _fingerprint(pub) -> str:
-    out = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", str(pub)],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        ["ssh-keygen", "-l", "-E", "sha256", "-f", str(pub)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return out.split()[1]
 
 
 def ssh(data, keys, *args):
-    return subprocess.run([sys.executable, "-m", "tui.cli", "ssh", *args, "--data", str(data),
-                           "--authorized-keys", str(keys)], capture_output=True, text=True,
-                          timeout=60)  # fmt: skip
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "ssh",
+            *args,
+            "--data",
+            str(data),
+            "--authorized-keys",
+            str(keys),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -98,10 +118,21 @@ def test_unknown_people_need_applicant(store, data, keys, tmp_path):
     pub = _key(tmp_path, "nurse").with_suffix(".pub")
     refused = ssh(data, keys, "authorize", "--niss", NURSE, "--key-file", str(pub))
     assert refused.returncode == 1 and "--applicant" in refused.stderr
-    assert ssh(data, keys, "authorize", "--niss", NURSE, "--key-file", str(pub),
-               "--applicant").returncode == 0  # fmt: skip
-    nobody = ssh(data, keys, "authorize", "--admin", "ghost", "--key-file",
-                 str(_key(tmp_path, "ghost").with_suffix(".pub")))  # fmt: skip
+    assert (
+        ssh(
+            data, keys, "authorize", "--niss", NURSE, "--key-file", str(pub), "--applicant"
+        ).returncode
+        == 0
+    )
+    nobody = ssh(
+        data,
+        keys,
+        "authorize",
+        "--admin",
+        "ghost",
+        "--key-file",
+        str(_key(tmp_path, "ghost").with_suffix(".pub")),
+    )
     assert nobody.returncode == 1 and "not an administrator" in nobody.stderr
 
 
@@ -129,8 +160,15 @@ def _authorized(data, keys, tmp_path, name, *who):
 @pytest.mark.parametrize("admin_id", ["Anne", 'a"b', "a;id", "../x", "adm in"])
 def test_admin_keys_need_an_id_in_the_safe_alphabet(store, data, keys, tmp_path, admin_id):
     before = keys.read_bytes()
-    result = ssh(data, keys, "authorize", "--admin", admin_id, "--key-file",
-                 str(_key(tmp_path, "x").with_suffix(".pub")))  # fmt: skip
+    result = ssh(
+        data,
+        keys,
+        "authorize",
+        "--admin",
+        admin_id,
+        "--key-file",
+        str(_key(tmp_path, "x").with_suffix(".pub")),
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "1 to 32 characters" in result.stderr or "1 à 32 caractères" in result.stderr
     assert keys.read_bytes() == before
@@ -175,7 +213,10 @@ def test_list_and_revoke_report_damaged_lines_by_number_and_go_on(store, data, k
     revoked = ssh(data, keys, "revoke", "--key-file", str(first))
     assert revoked.returncode == 1 and f"revoked niss:{DOCTOR}" in revoked.stdout
     assert [n for n in (4, 5, 6, 7) if f"line {n} still holds this key" in revoked.stderr] == [
-        4, 5, 6]  # fmt: skip
+        4,
+        5,
+        6,
+    ]
     assert keys.read_text().splitlines() == [*lines[:2], *(line for line, _ in damaged)]
 
 
@@ -221,9 +262,23 @@ def test_changes_to_the_file_wait_for_each_other(store, data, keys, tmp_path):
     fd = os.open(keys.parent, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)  # another authorize or revoke is half-way
     try:
-        waiting = subprocess.Popen([sys.executable, "-m", "tui.cli", "ssh", "authorize", "--niss",
-                                    DOCTOR, "--key-file", str(pub), "--data", str(data),
-                                    "--authorized-keys", str(keys)])  # fmt: skip
+        waiting = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tui.cli",
+                "ssh",
+                "authorize",
+                "--niss",
+                DOCTOR,
+                "--key-file",
+                str(pub),
+                "--data",
+                str(data),
+                "--authorized-keys",
+                str(keys),
+            ]
+        )
         time.sleep(1.5)
         assert waiting.poll() is None and "vaccinnet:" not in keys.read_text()
     finally:

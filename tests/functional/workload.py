@@ -20,8 +20,18 @@ def setup(data: str) -> None:
     store = open_store(data)
     store.add_admin("adm", "Admin")
     for entity, (first, second) in MANAGERS.items():
-        store.create_entity("adm", entity, f"Entity {entity}", "hopital", f"{entity}@x.be", "fr",
-                            first, "Boss", "First", "medecin")  # fmt: skip
+        store.create_entity(
+            "adm",
+            entity,
+            f"Entity {entity}",
+            "hopital",
+            f"{entity}@x.be",
+            "fr",
+            first,
+            "Boss",
+            "First",
+            "medecin",
+        )
         request = store.file_connect(first, entity, second, "Boss", "Second", "medecin")
         store.approve("adm", request.id)
 
@@ -75,8 +85,9 @@ def crash_writer(data: str, seed: int) -> None:
     serial = 0
     while True:
         serial += 1
-        niss = make_niss(f"{rng.randint(50, 99)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}",
-                         rng.randint(1, 997))  # fmt: skip
+        niss = make_niss(
+            f"{rng.randint(50, 99)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}", rng.randint(1, 997)
+        )
         try:
             r = store.file_connect(actor, entity, niss, "Crash", "Test", "infirmier")
         except RuleViolation:

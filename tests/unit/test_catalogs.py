@@ -25,10 +25,26 @@ def template(tmp_path_factory):
     """Extract the messages from the code now, so a new string cannot hide."""
     out = tmp_path_factory.mktemp("pot") / "vaccinnet.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_",
-         "-k", "N_", "--no-location", "-o", str(out), "."],
-        cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(out),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with out.open("rb") as fh:
         return [m.id for m in read_po(fh) if m.id]
 
@@ -58,9 +74,13 @@ def test_compiled_catalog_matches_its_source(lang):
 
 def test_the_french_screen_names_of_the_manual():
     fr = gettext.translation(DOMAIN, LOCALE_DIR, languages=["fr"])
-    for msgid, name in [("My staff", "Mes employés"), ("New request", "Nouvelle demande"),
-                        ("Disconnection request", "Demande de déconnexion"),
-                        ("Save", "Sauvegarder"), ("Agree", "Accord")]:  # fmt: skip
+    for msgid, name in [
+        ("My staff", "Mes employés"),
+        ("New request", "Nouvelle demande"),
+        ("Disconnection request", "Demande de déconnexion"),
+        ("Save", "Sauvegarder"),
+        ("Agree", "Accord"),
+    ]:
         assert fr.gettext(msgid) == name
     assert (
         fr.gettext("The request is now registered and must be approved by an administrator.")

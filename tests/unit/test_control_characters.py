@@ -10,8 +10,15 @@ from rules import Entity, Request, RuleViolation, clean_reason, compose_decision
 from rules.fields import clean_email, clean_entity_name, clean_name
 from rules.text import has_unsafe_chars
 
-HOSTILE = ["Du\x1b]0;P\x1b\\pont", "Du\x00pont", "Du\u202epont", "Du\x85pont", "Du\u2066pont",
-           "Du\x7fpont", "Du\x0bpont"]  # fmt: skip
+HOSTILE = [
+    "Du\x1b]0;P\x1b\\pont",
+    "Du\x00pont",
+    "Du\u202epont",
+    "Du\x85pont",
+    "Du\u2066pont",
+    "Du\x7fpont",
+    "Du\x0bpont",
+]
 CLEANERS = [
     (lambda text: clean_name(text, "last_name"), "field.last_name"),
     (clean_entity_name, "field.entity_name"),
@@ -57,11 +64,20 @@ def test_a_decision_mail_shows_old_control_characters_inert():
     entity = Entity("cab\x1b", "Cabinet\x1b]0;P\x07", "cabinet_medical", "cab@example.be", "fr")
     moment = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     request = Request(
-        id="R000001", kind="connect", entity_id="cab", niss="85073000033",
-        last_name="Du\u202epont", first_name="Jean\r\nBcc: x@y.be", employee_type="infirmier",
-        filed_by="85073000033", filed_at=moment, status="rejected", decided_by="adm",
-        decided_at=moment, reason="doublon\x1b[2J [R000041]",
-    )  # fmt: skip
+        id="R000001",
+        kind="connect",
+        entity_id="cab",
+        niss="85073000033",
+        last_name="Du\u202epont",
+        first_name="Jean\r\nBcc: x@y.be",
+        employee_type="infirmier",
+        filed_by="85073000033",
+        filed_at=moment,
+        status="rejected",
+        decided_by="adm",
+        decided_at=moment,
+        reason="doublon\x1b[2J [R000041]",
+    )
     draft = compose_decision_mail(entity, request, moment, moment)
     assert not has_unsafe_chars(draft.subject)
     assert not has_unsafe_chars(draft.body.replace("\n", ""))

@@ -29,16 +29,28 @@ def _state(links, pending=()):
 @pytest.mark.parametrize(
     ("links", "pending", "filed", "code"),
     [
-        ([_link(DOCTOR, "medecin"), _link(NURSE, "infirmier")], [], _request(NURSE, "connect"),
-         "already_linked"),
-        ([_link(DOCTOR, "medecin")], [_request(NURSE, "connect", "R000001")],
-         _request(NURSE, "connect"), "pending_connect_exists"),
+        (
+            [_link(DOCTOR, "medecin"), _link(NURSE, "infirmier")],
+            [],
+            _request(NURSE, "connect"),
+            "already_linked",
+        ),
+        (
+            [_link(DOCTOR, "medecin")],
+            [_request(NURSE, "connect", "R000001")],
+            _request(NURSE, "connect"),
+            "pending_connect_exists",
+        ),
         ([_link(DOCTOR, "medecin")], [], _request(NURSE, "disconnect"), "not_linked"),
         ([_link(NURSE, "infirmier")], [], _request(NURSE, "disconnect"), "last_person"),
-        ([_link(DOCTOR, "medecin"), _link(NURSE, "infirmier")], [],
-         _request(DOCTOR, "disconnect"), "last_manager"),
+        (
+            [_link(DOCTOR, "medecin"), _link(NURSE, "infirmier")],
+            [],
+            _request(DOCTOR, "disconnect"),
+            "last_manager",
+        ),
     ],
-)  # fmt: skip
+)
 def test_approval_refuses_when_the_state_changed(links, pending, filed, code):
     with pytest.raises(RuleViolation) as caught:
         plan_approve(_state(links, [*pending, filed]), ADMIN, filed, NOW)

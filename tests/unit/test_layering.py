@@ -18,12 +18,14 @@ def _modules_after(import_line: str) -> set[str]:
 @pytest.mark.parametrize(
     ("import_line", "forbidden"),
     [
-        ("import rules, rules.decisions, rules.mail, rules.entities, rules.mail_address, "
-         "rules.outbox",
-         {"textual", "tinydb", "store", "tui", "filelock", "orjson"}),
+        (
+            "import rules, rules.decisions, rules.mail, rules.entities, rules.mail_address, "
+            "rules.outbox",
+            {"textual", "tinydb", "store", "tui", "filelock", "orjson"},
+        ),
         ("import store, store.demo", {"textual", "tui"}),
     ],
-)  # fmt: skip
+)
 def test_lower_layers_do_not_import_upper_ones(import_line, forbidden):
     loaded = _modules_after(import_line)
     assert not loaded & forbidden, f"{import_line} pulled in {sorted(loaded & forbidden)}"

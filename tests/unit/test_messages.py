@@ -45,9 +45,21 @@ def test_every_code_raised_in_rules_has_a_message():
 
 
 def test_the_issue_codes_all_exist():
-    codes = {"invalid_niss", "invalid_name", "unknown_type", "not_authorized", "macg_needs_doctor",
-             "pending_connect_exists", "already_linked", "pending_disconnect_exists", "not_linked",
-             "last_person", "last_manager", "reason_required", "not_pending"}  # fmt: skip
+    codes = {
+        "invalid_niss",
+        "invalid_name",
+        "unknown_type",
+        "not_authorized",
+        "macg_needs_doctor",
+        "pending_connect_exists",
+        "already_linked",
+        "pending_disconnect_exists",
+        "not_linked",
+        "last_person",
+        "last_manager",
+        "reason_required",
+        "not_pending",
+    }
     assert codes <= set(MESSAGES)
 
 

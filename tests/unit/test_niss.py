@@ -131,6 +131,7 @@ def test_only_real_dates_pass(day):
     assert normalize_niss(number) == number
     last = calendar.monthrange(day.year, day.month)[1]
     if last < 31:
-        impossible = make_niss(f"{day.year % 100:02d}{day.month:02d}{last + 1:02d}", 1,
-                               day.year >= 2000)  # fmt: skip
+        impossible = make_niss(
+            f"{day.year % 100:02d}{day.month:02d}{last + 1:02d}", 1, day.year >= 2000
+        )
         assert _detail(impossible) == "niss.date"

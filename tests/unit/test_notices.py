@@ -35,10 +35,13 @@ def test_a_doctor_leaving_their_trainees_behind_is_warned():
 def test_review_says_an_approval_would_now_be_refused():
     from rules import Admin, Request, review_notices
 
-    links = (Link("cab", DOCTOR, "Dupont", "Jean", "medecin", NOW),
-             Link("cab", NURSE, "Martin", "Claire", "infirmier", NOW))  # fmt: skip
-    leaving = Request("R000007", "disconnect", "cab", DOCTOR, "Dupont", "Jean", "medecin",
-                      DOCTOR, NOW)  # fmt: skip
+    links = (
+        Link("cab", DOCTOR, "Dupont", "Jean", "medecin", NOW),
+        Link("cab", NURSE, "Martin", "Claire", "infirmier", NOW),
+    )
+    leaving = Request(
+        "R000007", "disconnect", "cab", DOCTOR, "Dupont", "Jean", "medecin", DOCTOR, NOW
+    )
     state = EntityState(ENTITY, links, (leaving,))
     (notice,) = review_notices(state, leaving, [], [], Admin("adm", "Anne"), NOW)
     assert notice.code == "approval_would_fail"

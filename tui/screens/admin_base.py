@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
+from rules.text import fold
 from store import Store
 from tui.console import StoreFollower, console
 from tui.i18n import N_, _, language
@@ -167,9 +168,10 @@ class AdminListScreen(Screen[None]):
         return True
 
     def visible_rows(self) -> list[Row]:
-        words = self.filter_text.casefold().split()
-        return [row for row, hay in self.rows()
-                if all(w in hay for w in words) and self.keep(row[0])]  # fmt: skip
+        words = fold(self.filter_text).split()
+        return [
+            row for row, hay in self.rows() if all(w in hay for w in words) and self.keep(row[0])
+        ]
 
     def redraw(self) -> None:
         if self.data is None:

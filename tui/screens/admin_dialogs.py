@@ -30,8 +30,15 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(literal(_("Reject {ids}").format(ids=", ".join(self.request_ids[:5]) + (
-                "…" if len(self.request_ids) > 5 else ""))), classes="dialog-title")  # fmt: skip
+            yield Static(
+                literal(
+                    _("Reject {ids}").format(
+                        ids=", ".join(self.request_ids[:5])
+                        + ("…" if len(self.request_ids) > 5 else "")
+                    )
+                ),
+                classes="dialog-title",
+            )
             yield Static(literal(_("Reason (sent to the entity in its e-mail):")), classes="info")
             yield Input(id="reason", max_length=500)
             yield Static("", id="reason-error", classes="error")
@@ -44,8 +51,9 @@ class ReasonScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#reject")
     def _reject(self) -> None:
         try:
-            reason = clean_reason(self.query_one("#reason", Input).value,
-                                  ", ".join(self.request_ids))  # fmt: skip
+            reason = clean_reason(
+                self.query_one("#reason", Input).value, ", ".join(self.request_ids)
+            )
         except RuleViolation as refusal:
             self.query_one("#reason-error", Static).update(literal(refusal.message(language())))
             return
@@ -99,11 +107,13 @@ class BulkScreen(ModalScreen[None]):
         self.results: dict[str, tuple[bool, str]] = {}
 
     def compose(self) -> ComposeResult:
-        title = _("Approving {count} requests") if self.verb == "approve" else _(
-            "Rejecting {count} requests")  # fmt: skip
+        title = (
+            _("Approving {count} requests")
+            if self.verb == "approve"
+            else _("Rejecting {count} requests")
+        )
         with Vertical(classes="dialog bulk"):
-            yield Static(literal(title.format(count=len(self.request_ids))),
-                         classes="dialog-title")  # fmt: skip
+            yield Static(literal(title.format(count=len(self.request_ids))), classes="dialog-title")
             yield ProgressBar(total=len(self.request_ids), id="progress")
             yield Static("", id="bulk-summary", classes="info")
             yield RecordTable(id="results")
@@ -145,8 +155,11 @@ class BulkScreen(ModalScreen[None]):
             )
         )
         self.query_one("#results", RecordTable).set_rows(
-            [(rid, (rid, ("✓ " if ok else "✗ ") + text)) for rid, (ok, text)
-             in self.results.items()])  # fmt: skip
+            [
+                (rid, (rid, ("✓ " if ok else "✗ ") + text))
+                for rid, (ok, text) in self.results.items()
+            ]
+        )
         if len(self.results) == len(self.request_ids):
             close = self.query_one("#close", Button)
             close.disabled = False

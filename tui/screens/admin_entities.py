@@ -20,6 +20,7 @@ from rules import (
     printable,
     type_label,
 )
+from rules.text import fold
 from store import EntitySummary, Store
 from tui.console import console
 from tui.i18n import N_, _, language
@@ -35,11 +36,21 @@ class EntitiesScreen(AdminListScreen):
     TITLE_TEXT = N_("Entities")
     BINDINGS = [
         *AdminListScreen.BINDINGS,
-        Binding("n", "new_entity", N_("New entity"), id="new-entity",
-                tooltip=N_("Create an entity with its first doctor or pharmacist")),
-        Binding("m", "edit_entity", N_("Change"), id="edit-entity",
-                tooltip=N_("Change the entity's e-mail address or language")),
-    ]  # fmt: skip
+        Binding(
+            "n",
+            "new_entity",
+            N_("New entity"),
+            id="new-entity",
+            tooltip=N_("Create an entity with its first doctor or pharmacist"),
+        ),
+        Binding(
+            "m",
+            "edit_entity",
+            N_("Change"),
+            id="edit-entity",
+            tooltip=N_("Change the entity's e-mail address or language"),
+        ),
+    ]
 
     def fetch(self) -> list[EntitySummary]:
         # One pass over the store, not one staff read per entity.
@@ -59,19 +70,29 @@ class EntitiesScreen(AdminListScreen):
         for item in self.data or []:
             e = item.entity
             cells = (e.id, e.name, e.language, str(item.staff), e.email)
-            rows.append(((e.id, cells), " ".join((e.id, e.name, e.email, e.kind)).casefold()))
+            rows.append(((e.id, cells), fold(" ".join((e.id, e.name, e.email, e.kind)))))
         return rows
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(literal(
-            _("{count} entities. n creates one, m changes the one under the cursor.").format(
-                count=len(self.data or []))))  # fmt: skip
+        self.query_one("#summary", Static).update(
+            literal(
+                _("{count} entities. n creates one, m changes the one under the cursor.").format(
+                    count=len(self.data or [])
+                )
+            )
+        )
 
     def show_detail(self, key: str | None) -> None:
         item = next((i for i in self.data or [] if i.entity.id == key), None)
-        text = "" if item is None else (
-            f"{item.entity.name} ({item.entity.id}) · {kind_label(item.entity.kind, language())}"
-            f" · {item.entity.email} · {item.entity.language}")  # fmt: skip
+        text = (
+            ""
+            if item is None
+            else (
+                f"{item.entity.name} ({item.entity.id}) · "
+                f"{kind_label(item.entity.kind, language())} · {item.entity.email} · "
+                f"{item.entity.language}"
+            )
+        )
         self.query_one("#detail", Static).update(literal(text))
 
     def action_new_entity(self) -> None:
@@ -80,8 +101,9 @@ class EntitiesScreen(AdminListScreen):
     def action_edit_entity(self) -> None:
         item = next((i for i in self.data or [] if i.entity.id == self.table.cursor_key), None)
         if item is not None:
-            self.app.push_screen(EntityEditScreen(self.store, self.admin_id, item.entity),
-                                 self._saved)  # fmt: skip
+            self.app.push_screen(
+                EntityEditScreen(self.store, self.admin_id, item.entity), self._saved
+            )
 
     def _saved(self, entity: Entity | None) -> None:
         if entity is not None:
@@ -153,7 +175,8 @@ class _EntityDialog(ModalScreen[Entity | None]):
             return  # cancelled: the console is closing
         elif isinstance(event.worker.error, RuleViolation):
             self.query_one("#form-error", Static).update(
-                literal(event.worker.error.message(language())))  # fmt: skip
+                literal(event.worker.error.message(language()))
+            )
         else:
             console(self).show_error(event.worker.error)
 
@@ -170,16 +193,21 @@ class EntityFormScreen(_EntityDialog):
         with Vertical(classes="dialog entity-form"):
             yield Static(_("New entity"), classes="dialog-title")
             with Vertical(classes="form"):
-                for field_id, label in [("entity-id", _("Id")), ("name", _("Name")),
-                                        ("email", _("E-mail"))]:  # fmt: skip
+                for field_id, label in [
+                    ("entity-id", _("Id")),
+                    ("name", _("Name")),
+                    ("email", _("E-mail")),
+                ]:
                     yield Label(label, classes="field-label")
                     yield Input(id=field_id)
                 yield Label(_("Kind"), classes="field-label")
-                yield Select([(kind_label(k, lang), k) for k in ENTITY_KINDS], id="kind",
-                             prompt=_("Choose"))  # fmt: skip
+                yield Select(
+                    [(kind_label(k, lang), k) for k in ENTITY_KINDS], id="kind", prompt=_("Choose")
+                )
                 yield Label(_("Language"), classes="field-label")
-                yield Select([("Français", "fr"), ("Nederlands", "nl")], id="language",
-                             prompt=_("Choose"))  # fmt: skip
+                yield Select(
+                    [("Français", "fr"), ("Nederlands", "nl")], id="language", prompt=_("Choose")
+                )
                 yield Label(_("Manager's NISS"), classes="field-label")
                 yield NissField(id="manager-niss")
                 yield Label(_("Last name"), classes="field-label")
@@ -187,13 +215,25 @@ class EntityFormScreen(_EntityDialog):
                 yield Label(_("First name"), classes="field-label")
                 yield Input(id="manager-first")
                 yield Label(_("Manager is"), classes="field-label")
-                yield Select([(type_label(t, lang), t) for t in sorted(MANAGER_TYPES)],
-                             id="manager-type", prompt=_("Choose"))  # fmt: skip
+                yield Select(
+                    [(type_label(t, lang), t) for t in sorted(MANAGER_TYPES)],
+                    id="manager-type",
+                    prompt=_("Choose"),
+                )
             yield from self.buttons()
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
-    FIELDS = ("entity-id", "name", "kind", "email", "language", "manager-niss", "manager-last",
-              "manager-first", "manager-type")  # fmt: skip
+    FIELDS = (
+        "entity-id",
+        "name",
+        "kind",
+        "email",
+        "language",
+        "manager-niss",
+        "manager-last",
+        "manager-first",
+        "manager-type",
+    )
 
     @work(thread=True, group="save", exit_on_error=False)
     def save(self, values: dict[str, str]) -> Entity:
@@ -207,15 +247,20 @@ class EntityEditScreen(_EntityDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(literal(_("Change {name}").format(name=self.entity.name)),
-                         classes="dialog-title")  # fmt: skip
+            yield Static(
+                literal(_("Change {name}").format(name=self.entity.name)), classes="dialog-title"
+            )
             with Vertical(classes="form"):
                 yield Label(_("E-mail"), classes="field-label")
                 # An address stored before the rules refused control characters shows inert.
                 yield Input(printable(self.entity.email), id="email")
                 yield Label(_("Language"), classes="field-label")
-                yield Select([("Français", "fr"), ("Nederlands", "nl")], id="language",
-                             value=self.entity.language, allow_blank=False)  # fmt: skip
+                yield Select(
+                    [("Français", "fr"), ("Nederlands", "nl")],
+                    id="language",
+                    value=self.entity.language,
+                    allow_blank=False,
+                )
             yield from self.buttons()
         yield TranslatedFooter(compact=True, show_command_palette=False)
 

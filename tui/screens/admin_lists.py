@@ -10,6 +10,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from rules import Mail, Request, format_niss, request_kind_label, status_label, type_label
+from rules.text import fold
 from store import AuditEntry
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
@@ -39,30 +40,61 @@ class HistoryScreen(AdminListScreen):
         lang = language()
         rows = []
         for r in self.data or []:
-            cells = (fmt_datetime(r.decided_at), status_label(r.status, lang), r.entity_id,
-                     _(KIND_SHORT[r.kind]), r.full_name, r.decided_by or "")  # fmt: skip
-            hay = " ".join((r.id, r.niss, r.full_name, r.entity_id, r.status, r.decided_by or "",
-                            r.reason or "", status_label(r.status, lang))).casefold()  # fmt: skip
+            cells = (
+                fmt_datetime(r.decided_at),
+                status_label(r.status, lang),
+                r.entity_id,
+                _(KIND_SHORT[r.kind]),
+                r.full_name,
+                r.decided_by or "",
+            )
+            hay = fold(
+                " ".join(
+                    (
+                        r.id,
+                        r.niss,
+                        r.full_name,
+                        r.entity_id,
+                        r.status,
+                        r.decided_by or "",
+                        r.reason or "",
+                        status_label(r.status, lang),
+                    )
+                )
+            )
             rows.append(((r.id, cells), hay))
         return rows
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(literal(
-            _("{count} decided or deleted requests, the latest first.").format(
-                count=len(self.data or []))))  # fmt: skip
+        self.query_one("#summary", Static).update(
+            literal(
+                _("{count} decided or deleted requests, the latest first.").format(
+                    count=len(self.data or [])
+                )
+            )
+        )
 
     def show_detail(self, key: str | None) -> None:
         r = next((r for r in self.data or [] if r.id == key), None)
         lang = language()
-        text = "" if r is None else "\n".join([
-            f"{r.id} · {request_kind_label(r.kind, lang)} · {r.entity_id} · {r.full_name} "
-            f"({format_niss(r.niss)}, {type_label(r.employee_type, lang)})",
-            _("Filed by {by} on {on}; {status} by {admin} on {when}.").format(
-                by=format_niss(r.filed_by), on=fmt_datetime(r.filed_at),
-                status=status_label(r.status, lang), admin=r.decided_by,
-                when=fmt_datetime(r.decided_at)),
-            (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),
-        ])  # fmt: skip
+        text = (
+            ""
+            if r is None
+            else "\n".join(
+                [
+                    f"{r.id} · {request_kind_label(r.kind, lang)} · {r.entity_id} · {r.full_name} "
+                    f"({format_niss(r.niss)}, {type_label(r.employee_type, lang)})",
+                    _("Filed by {by} on {on}; {status} by {admin} on {when}.").format(
+                        by=format_niss(r.filed_by),
+                        on=fmt_datetime(r.filed_at),
+                        status=status_label(r.status, lang),
+                        admin=r.decided_by,
+                        when=fmt_datetime(r.decided_at),
+                    ),
+                    (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),
+                ]
+            )
+        )
         self.query_one("#detail", Static).update(literal(text))
 
 
@@ -71,9 +103,14 @@ class AuditScreen(AdminListScreen):
     TITLE_TEXT = N_("Audit trail")
     BINDINGS = [
         *AdminListScreen.BINDINGS,
-        Binding("v", "verify", N_("Verify"), id="verify",
-                tooltip=N_("Check the hash chain and say where it breaks")),
-    ]  # fmt: skip
+        Binding(
+            "v",
+            "verify",
+            N_("Verify"),
+            id="verify",
+            tooltip=N_("Check the hash chain and say where it breaks"),
+        ),
+    ]
 
     def fetch(self) -> list[AuditEntry]:
         return self.store.audit_entries(newest_first=True)
@@ -91,10 +128,26 @@ class AuditScreen(AdminListScreen):
     def all_rows(self) -> list[tuple[Row, str]]:
         rows = []
         for e in self.data or []:
-            cells = (str(e.seq), fmt_datetime(datetime.fromisoformat(e.at)), e.actor, e.action,
-                     e.entity_id or "", e.request_id or "")  # fmt: skip
-            hay = " ".join((e.actor, e.action, e.entity_id or "", e.niss or "",
-                            e.request_id or "", str(e.detail))).casefold()  # fmt: skip
+            cells = (
+                str(e.seq),
+                fmt_datetime(datetime.fromisoformat(e.at)),
+                e.actor,
+                e.action,
+                e.entity_id or "",
+                e.request_id or "",
+            )
+            hay = fold(
+                " ".join(
+                    (
+                        e.actor,
+                        e.action,
+                        e.entity_id or "",
+                        e.niss or "",
+                        e.request_id or "",
+                        str(e.detail),
+                    )
+                )
+            )
             rows.append(((str(e.seq), cells), hay))
         return rows
 
@@ -110,12 +163,18 @@ class AuditScreen(AdminListScreen):
 
     def show_detail(self, key: str | None) -> None:
         e = next((e for e in self.data or [] if str(e.seq) == key), None)
-        text = "" if e is None else "\n".join([
-            f"#{e.seq} {e.action} · {e.actor} · {e.entity_id or '–'} · "
-            f"{format_niss(e.niss) if e.niss else '–'} · {e.request_id or '–'}",
-            ", ".join(f"{k}: {v}" for k, v in e.detail.items()),
-            _("hash {hash}… follows {prev}…").format(hash=e.hash[:16], prev=e.prev[:16]),
-        ])  # fmt: skip
+        text = (
+            ""
+            if e is None
+            else "\n".join(
+                [
+                    f"#{e.seq} {e.action} · {e.actor} · {e.entity_id or '–'} · "
+                    f"{format_niss(e.niss) if e.niss else '–'} · {e.request_id or '–'}",
+                    ", ".join(f"{k}: {v}" for k, v in e.detail.items()),
+                    _("hash {hash}… follows {prev}…").format(hash=e.hash[:16], prev=e.prev[:16]),
+                ]
+            )
+        )
         self.query_one("#detail", Static).update(literal(text))
 
     def action_verify(self) -> None:
@@ -130,8 +189,12 @@ class AuditScreen(AdminListScreen):
             return
         problems = worker.result
         if problems:
-            self.notify("\n".join(problems[:6]), title=_("The store has problems"),
-                        severity="error", timeout=20)  # fmt: skip
+            self.notify(
+                "\n".join(problems[:6]),
+                title=_("The store has problems"),
+                severity="error",
+                timeout=20,
+            )
         else:
             self.notify(_("The audit chain and the store are intact."), title=_("Verified"))
 
@@ -141,9 +204,8 @@ class OutboxScreen(AdminListScreen):
     TITLE_TEXT = N_("E-mails")
     BINDINGS = [
         *AdminListScreen.BINDINGS,
-        Binding("R", "retry", N_("Retry"), id="retry",
-                tooltip=N_("Send a failed e-mail again")),
-    ]  # fmt: skip
+        Binding("R", "retry", N_("Retry"), id="retry", tooltip=N_("Send a failed e-mail again")),
+    ]
     WRITES = frozenset({"retry"})
 
     def fetch(self) -> list[Mail]:
@@ -165,7 +227,7 @@ class OutboxScreen(AdminListScreen):
         self.table.marked = {m.id for m in self.data or [] if m.status == "failed"}
         for m in self.data or []:
             cells = (m.id, _(MAIL_STATUS[m.status]), m.to, str(m.attempts), m.last_error or "")
-            hay = " ".join((m.id, m.to, m.status, m.subject, m.request_id)).casefold()
+            hay = fold(" ".join((m.id, m.to, m.status, m.subject, m.request_id)))
             rows.append(((m.id, cells), hay))
         return rows
 
@@ -183,11 +245,17 @@ class OutboxScreen(AdminListScreen):
 
     def show_detail(self, key: str | None) -> None:
         m = next((m for m in self.data or [] if m.id == key), None)
-        text = "" if m is None else "\n".join([
-            f"{m.id} · {m.message_id} · {m.request_id} · {m.to}",
-            m.subject,
-            _("Last answer: {error}").format(error=m.last_error) if m.last_error else "",
-        ])  # fmt: skip
+        text = (
+            ""
+            if m is None
+            else "\n".join(
+                [
+                    f"{m.id} · {m.message_id} · {m.request_id} · {m.to}",
+                    m.subject,
+                    _("Last answer: {error}").format(error=m.last_error) if m.last_error else "",
+                ]
+            )
+        )
         self.query_one("#detail", Static).update(literal(text))
         self.refresh_bindings()
 

@@ -22,6 +22,7 @@ from rules import (
     request_kind_label,
     type_label,
 )
+from rules.text import fold
 from store import Store
 from store.store import Activity, Review
 from tui.i18n import N_, _, fmt_datetime, language, local
@@ -43,9 +44,19 @@ class QueueData:
 
 def queue_haystack(request: Request, entity: Entity | None) -> str:
     """What the queue's filter searches: NISS, name, entity id or name, request id."""
-    return " ".join((request.niss, format_niss(request.niss), request.first_name,
-                     request.last_name, request.entity_id, entity.name if entity else "",
-                     request.id)).casefold()  # fmt: skip
+    return fold(
+        " ".join(
+            (
+                request.niss,
+                format_niss(request.niss),
+                request.first_name,
+                request.last_name,
+                request.entity_id,
+                entity.name if entity else "",
+                request.id,
+            )
+        )
+    )
 
 
 def age_text(filed: datetime, now: datetime) -> str:
@@ -61,20 +72,51 @@ class QueueScreen(AdminListScreen):
     SECTION = "queue"
     TITLE_TEXT = N_("Queue")
     BINDINGS = [
-        Binding("a", "approve", N_("Approve"), id="approve",
-                tooltip=N_("Approve the request, or the selected ones")),
-        Binding("r", "reject", N_("Reject"), id="reject",
-                tooltip=N_("Reject with a reason, the request or the selected ones")),
-        Binding("x", "delete", N_("Delete"), id="delete",
-                tooltip=N_("Delete the request so that a new one can be filed")),
-        Binding("space", "toggle_select", N_("Select"), id="select", key_display="␣",
-                tooltip=N_("Select or unselect the request under the cursor")),
+        Binding(
+            "a",
+            "approve",
+            N_("Approve"),
+            id="approve",
+            tooltip=N_("Approve the request, or the selected ones"),
+        ),
+        Binding(
+            "r",
+            "reject",
+            N_("Reject"),
+            id="reject",
+            tooltip=N_("Reject with a reason, the request or the selected ones"),
+        ),
+        Binding(
+            "x",
+            "delete",
+            N_("Delete"),
+            id="delete",
+            tooltip=N_("Delete the request so that a new one can be filed"),
+        ),
+        Binding(
+            "space",
+            "toggle_select",
+            N_("Select"),
+            id="select",
+            key_display="␣",
+            tooltip=N_("Select or unselect the request under the cursor"),
+        ),
         *AdminListScreen.BINDINGS,
-        Binding("k", "cycle_kind", N_("Kind"), id="kind",
-                tooltip=N_("Show every kind, only connections, only disconnections")),
-        Binding("f", "entity_filter", N_("Entity"), id="entity-filter",
-                tooltip=N_("Only this entity's requests, or all entities again")),
-    ]  # fmt: skip
+        Binding(
+            "k",
+            "cycle_kind",
+            N_("Kind"),
+            id="kind",
+            tooltip=N_("Show every kind, only connections, only disconnections"),
+        ),
+        Binding(
+            "f",
+            "entity_filter",
+            N_("Entity"),
+            id="entity-filter",
+            tooltip=N_("Only this entity's requests, or all entities again"),
+        ),
+    ]
 
     WRITES = frozenset({"decide"})
 
@@ -156,7 +198,8 @@ class QueueScreen(AdminListScreen):
         overdue = len(self.table.marked)  # the rows were marked when formatted, once per load
         oldest = age_text(min(r.filed_at for r in data.pending), data.now) if ages else "–"
         text = _("{count} pending · oldest: {oldest} · {overdue} over 5 working days").format(
-            count=len(data.pending), oldest=oldest, overdue=overdue)  # fmt: skip
+            count=len(data.pending), oldest=oldest, overdue=overdue
+        )
         filters = []
         if self.kind or self.entity_filter or self.filter_text:
             filters.append(_("{shown} shown").format(shown=len(self.table.keys)))
@@ -167,14 +210,18 @@ class QueueScreen(AdminListScreen):
         if self.selected:
             filters.append(_("{count} selected").format(count=len(self.selected)))
         self.sub_title = _("{count} pending · oldest: {oldest}").format(
-            count=len(data.pending), oldest=oldest)  # fmt: skip
+            count=len(data.pending), oldest=oldest
+        )
         self.query_one("#summary", Static).update(literal(" · ".join([text, *filters])))
         self.query_one("#filed-label", Label).update(literal(_("Filed/day")))
         self.query_one("#decided-label", Label).update(literal(_("Decided/day")))
         self.query_one("#filed-chart", Sparkline).data = list(data.activity.filed)
         self.query_one("#decided-chart", Sparkline).data = list(data.activity.decided)
-        buckets = [sum(1 for a in ages if a < 1), sum(1 for a in ages if 1 <= a < 7),
-                   sum(1 for a in ages if a >= 7)]  # fmt: skip
+        buckets = [
+            sum(1 for a in ages if a < 1),
+            sum(1 for a in ages if 1 <= a < 7),
+            sum(1 for a in ages if a >= 7),
+        ]
         ages_text = _(
             "Ages: <1 d {a} · 1-7 d {b} · >7 d {c} · 30 days: {filed} filed, {decided} decided"
         ).format(
@@ -227,16 +274,23 @@ class QueueScreen(AdminListScreen):
             f"{r.id} · {request_kind_label(r.kind, lang)} · {state.entity.name} "
             f"({state.entity.id}, {state.entity.email})",
             _("Person: {name} · {niss} · {type}").format(
-                name=r.full_name, niss=format_niss(r.niss), type=type_label(r.employee_type,
-                                                                            lang)),
+                name=r.full_name, niss=format_niss(r.niss), type=type_label(r.employee_type, lang)
+            ),
             _("Filed by {name} ({niss}) on {date}").format(
-                name=filer.full_name if filer else (
+                name=filer.full_name
+                if filer
+                else (
                     _("{name}, access request").format(name=r.full_name)
-                    if r.filed_by == r.niss else "?"),
-                niss=format_niss(r.filed_by), date=fmt_datetime(r.filed_at)),
+                    if r.filed_by == r.niss
+                    else "?"
+                ),
+                niss=format_niss(r.filed_by),
+                date=fmt_datetime(r.filed_at),
+            ),
             _("Staff: {count} people; doctors and pharmacists: {names}").format(
-                count=len(state.links), names=", ".join(names) or "–"),
-        ]  # fmt: skip
+                count=len(state.links), names=", ".join(names) or "–"
+            ),
+        ]
         lines += [f"⚠ {notice.message(lang)}" for notice in review.notices]
         detail.update(literal("\n".join(lines)))
 
@@ -313,10 +367,13 @@ class QueueScreen(AdminListScreen):
         key = self.table.cursor_key
         if key is None:
             return
-        question = _("Delete request {id}? Nothing changes and no e-mail is sent; the entity "
-                     "can then file a new request.").format(id=key)  # fmt: skip
-        self.app.push_screen(ConfirmScreen(question),
-                             lambda yes: yes and self.decide("delete", key, None))  # fmt: skip
+        question = _(
+            "Delete request {id}? Nothing changes and no e-mail is sent; the entity "
+            "can then file a new request."
+        ).format(id=key)
+        self.app.push_screen(
+            ConfirmScreen(question), lambda yes: yes and self.decide("delete", key, None)
+        )
 
     def decide(self, verb: str, request_id: str, reason: str | None) -> None:
         self.writing = True
@@ -324,9 +381,7 @@ class QueueScreen(AdminListScreen):
 
     # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
     @work(thread=True, group="decide", exit_on_error=False)
-    def take_decision(
-        self, verb: str, request_id: str, reason: str | None
-    ) -> tuple[str, Request]:
+    def take_decision(self, verb: str, request_id: str, reason: str | None) -> tuple[str, Request]:
         if verb == "approve":
             return N_("Request {id} approved: {person}."), self.store.approve(
                 self.admin_id, request_id
@@ -338,7 +393,7 @@ class QueueScreen(AdminListScreen):
         request = self.store.request(request_id)
         self.store.delete(self.admin_id, request_id)
         assert request is not None
-        return N_("Request {id} deleted: {person}."), request  # fmt: skip
+        return N_("Request {id} deleted: {person}."), request
 
     def bulk(self, verb: str, targets: list[str], reason: str | None) -> None:
         from tui.screens.admin_dialogs import BulkScreen
@@ -348,8 +403,7 @@ class QueueScreen(AdminListScreen):
             self._loading = True
             self.load(force=True)
 
-        self.app.push_screen(BulkScreen(self.store, self.admin_id, verb, targets, reason),
-                             finished)  # fmt: skip
+        self.app.push_screen(BulkScreen(self.store, self.admin_id, verb, targets, reason), finished)
 
     def worker_failed(self, worker: Worker) -> None:
         # Another admin may have decided first: show the queue as it is now.

@@ -29,9 +29,14 @@ from tui.widgets.footer import TranslatedFooter
 
 class DisconnectScreen(ModalScreen[list[Request] | None]):
     BINDINGS = [
-        Binding("escape", "cancel", N_("Back"), id="cancel",
-                tooltip=N_("Back to the list without filing")),
-    ]  # fmt: skip
+        Binding(
+            "escape",
+            "cancel",
+            N_("Back"),
+            id="cancel",
+            tooltip=N_("Back to the list without filing"),
+        ),
+    ]
 
     def __init__(self, store: Store, me: Link, entity: Entity, people: list[Link]) -> None:
         super().__init__()
@@ -40,17 +45,20 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
     def compose(self) -> ComposeResult:
         lang = language()
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(literal(_("Disconnection request"), " · ", self.entity.name),
-                         classes="dialog-title")  # fmt: skip
+            yield Static(
+                literal(_("Disconnection request"), " · ", self.entity.name), classes="dialog-title"
+            )
             yield Static(literal(_("Check the people you want to disconnect:")), classes="info")
             with VerticalScroll(id="people"):
                 for link in self.people:
-                    yield Static(literal(
-                        f"• {link.first_name} {link.last_name.upper()} · {mask_niss(link.niss)}"
-                        f" · {type_label(link.employee_type, lang)} · ",
-                        _("since {date}").format(date=fmt_date(link.since))),
+                    yield Static(
+                        literal(
+                            f"• {link.first_name} {link.last_name.upper()} · {mask_niss(link.niss)}"
+                            f" · {type_label(link.employee_type, lang)} · ",
+                            _("since {date}").format(date=fmt_date(link.since)),
+                        ),
                         classes="person",
-                    )  # fmt: skip
+                    )
             yield Static(literal(_("Checking the rules…")), id="preview", classes="info")
             with Horizontal(classes="buttons"):
                 yield Button(_("Agree"), id="agree", variant="primary", disabled=True)

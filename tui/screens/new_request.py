@@ -25,9 +25,14 @@ class NewRequestScreen(ModalScreen[Request | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the request")),
-        Binding("escape", "cancel", N_("Back"), id="cancel",
-                tooltip=N_("Back to the list without filing")),
-    ]  # fmt: skip
+        Binding(
+            "escape",
+            "cancel",
+            N_("Back"),
+            id="cancel",
+            tooltip=N_("Back to the list without filing"),
+        ),
+    ]
 
     # While the request is being filed, ctrl+s waits as the button does: a second filing
     # would only be refused, and its refusal would hide the first one's success.
@@ -43,8 +48,7 @@ class NewRequestScreen(ModalScreen[Request | None]):
             (type_label(code, lang), code) for code in requestable_types(self.me.employee_type)
         ]
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(literal(_("New request"), " · ", self.entity.name),
-                         classes="dialog-title")  # fmt: skip
+            yield Static(literal(_("New request"), " · ", self.entity.name), classes="dialog-title")
             with Vertical(classes="form"):
                 yield Label(_("National register number"), classes="field-label")
                 yield NissField(id="niss")
@@ -96,8 +100,9 @@ class NewRequestScreen(ModalScreen[Request | None]):
     # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
     @work(thread=True, group="save", exit_on_error=False)
     def file(self, niss: str, last_name: str, first_name: str, kind: str) -> Request:
-        return self.store.file_connect(self.me.niss, self.entity.id, niss, last_name, first_name,
-                                       kind)  # fmt: skip
+        return self.store.file_connect(
+            self.me.niss, self.entity.id, niss, last_name, first_name, kind
+        )
 
     @on(Worker.StateChanged)
     def _saved(self, event: Worker.StateChanged) -> None:

@@ -116,8 +116,9 @@ class NoAccessScreen(Screen[None]):
         if self.entity is None:
             chosen.update(literal(_("Type at least 2 characters, then choose in the list.")))
         else:
-            chosen.update(literal(_("Chosen: {name} ({id})").format(
-                name=self.entity.name, id=self.entity.id)))  # fmt: skip
+            chosen.update(
+                literal(_("Chosen: {name} ({id})").format(name=self.entity.name, id=self.entity.id))
+            )
 
     @on(Input.Changed, "#entity-search")
     def _search(self, event: Input.Changed) -> None:
@@ -158,8 +159,12 @@ class NoAccessScreen(Screen[None]):
             return
         error.update("")
         self.saving = True
-        self.file(self.entity.id, self.query_one("#last-name", Input).value,
-                  self.query_one("#first-name", Input).value, str(kind))  # fmt: skip
+        self.file(
+            self.entity.id,
+            self.query_one("#last-name", Input).value,
+            self.query_one("#first-name", Input).value,
+            str(kind),
+        )
 
     # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
     @work(thread=True, group="save", exit_on_error=False)
@@ -174,7 +179,8 @@ class NoAccessScreen(Screen[None]):
         if event.state == WorkerState.ERROR:
             if isinstance(worker.error, RuleViolation):
                 self.query_one("#form-error", Static).update(
-                    literal(worker.error.message(language())))  # fmt: skip
+                    literal(worker.error.message(language()))
+                )
             else:
                 console(self).show_error(worker.error)
             if worker.group == "mine":
@@ -186,8 +192,9 @@ class NoAccessScreen(Screen[None]):
             self.found = worker.result
             matches = self.query_one("#matches", OptionList)
             matches.clear_options()
-            matches.add_options(Option(literal(f"{e.name} ({e.id})", multiline=False), id=e.id)
-                                for e in self.found)  # fmt: skip
+            matches.add_options(
+                Option(literal(f"{e.name} ({e.id})", multiline=False), id=e.id) for e in self.found
+            )
             matches.display = bool(self.found)
             if self.found:
                 matches.highlighted = 0

@@ -21,6 +21,7 @@ from rules import (
     status_label,
     type_label,
 )
+from rules.text import fold
 from store import Store
 from tui.console import StoreFollower, console
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
@@ -40,10 +41,17 @@ KIND_SHORT = {"connect": N_("Connection"), "disconnect": N_("Disconnection")}
 
 def haystack(link: Link, lang: str) -> str:
     """What the filter searches: what the row shows (name, birth date, type)."""
-    return " ".join(
-        (link.first_name, link.last_name, mask_niss(link.niss), type_label(link.employee_type,
-         lang), link.employee_type)
-    ).casefold()  # fmt: skip
+    return fold(
+        " ".join(
+            (
+                link.first_name,
+                link.last_name,
+                mask_niss(link.niss),
+                type_label(link.employee_type, lang),
+                link.employee_type,
+            )
+        )
+    )
 
 
 class StaffScreen(Screen[None]):
@@ -56,16 +64,33 @@ class StaffScreen(Screen[None]):
 
     AUTO_FOCUS = "#staff"
     BINDINGS = [
-        Binding("n", "new_request", N_("New request"), id="new-request",
-                tooltip=N_("Connect a person to this entity")),
-        Binding("d", "disconnect", N_("Disconnect"), id="disconnect",
-                tooltip=N_("Request the disconnection of the selected people")),
-        Binding("space", "toggle_select", N_("Select"), id="select", key_display="␣",
-                tooltip=N_("Select or unselect the person under the cursor")),
-        Binding("slash", "filter", N_("Filter"), id="filter",
-                tooltip=N_("Type to filter the list")),
+        Binding(
+            "n",
+            "new_request",
+            N_("New request"),
+            id="new-request",
+            tooltip=N_("Connect a person to this entity"),
+        ),
+        Binding(
+            "d",
+            "disconnect",
+            N_("Disconnect"),
+            id="disconnect",
+            tooltip=N_("Request the disconnection of the selected people"),
+        ),
+        Binding(
+            "space",
+            "toggle_select",
+            N_("Select"),
+            id="select",
+            key_display="␣",
+            tooltip=N_("Select or unselect the person under the cursor"),
+        ),
+        Binding(
+            "slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter the list")
+        ),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, store: Store, niss: str, entity_id: str) -> None:
         super().__init__()
@@ -161,19 +186,23 @@ class StaffScreen(Screen[None]):
 
     def apply_language(self) -> None:
         self.title = _("My staff")
-        self.query_one("#staff", RecordTable).set_columns([
-            Column("sel", " ", 1),
-            Column("name", _("Name"), 24),
-            Column("niss", _("NISS"), 15),
-            Column("type", _("Type"), 20),
-            Column("since", _("Since"), 10),
-        ])  # fmt: skip
-        self.query_one("#requests", RecordTable).set_columns([
-            Column("kind", _("Request"), 13),
-            Column("person", _("Person"), 20),
-            Column("filed", _("Filed by · on"), 21),
-            Column("status", _("Status"), 17),
-        ])  # fmt: skip
+        self.query_one("#staff", RecordTable).set_columns(
+            [
+                Column("sel", " ", 1),
+                Column("name", _("Name"), 24),
+                Column("niss", _("NISS"), 15),
+                Column("type", _("Type"), 20),
+                Column("since", _("Since"), 10),
+            ]
+        )
+        self.query_one("#requests", RecordTable).set_columns(
+            [
+                Column("kind", _("Request"), 13),
+                Column("person", _("Person"), 20),
+                Column("filed", _("Filed by · on"), 21),
+                Column("status", _("Status"), 17),
+            ]
+        )
         self.query_one("#filter", Input).placeholder = _("Filter: name, birth date, type…")
         if self.view is not None:
             self.show(self.view)
@@ -189,14 +218,24 @@ class StaffScreen(Screen[None]):
         if view.me is None:
             who.update(literal(_("You are no longer linked to this entity.")))
         elif view.can_file:
-            who.update(literal(_("Logged in as {name} ({type}).").format(
-                name=view.me.full_name, type=type_label(view.me.employee_type, lang))))  # fmt: skip
+            who.update(
+                literal(
+                    _("Logged in as {name} ({type}).").format(
+                        name=view.me.full_name, type=type_label(view.me.employee_type, lang)
+                    )
+                )
+            )
         else:
             state = EntityState(view.entity, view.staff, view.pending)
             names = ", ".join(link.full_name for link in managers(state))
-            who.update(literal(_("Read only: only the doctors and pharmacists linked to the "
-                                 "entity can file requests ({names}).").format(
-                                     names=names)))  # fmt: skip
+            who.update(
+                literal(
+                    _(
+                        "Read only: only the doctors and pharmacists linked to the "
+                        "entity can file requests ({names})."
+                    ).format(names=names)
+                )
+            )
         shown = len(self.shown_rows()) if self.filter_text else len(view.staff)
         title = _("My staff: {count} people").format(count=len(view.staff))
         if shown != len(view.staff):
@@ -208,7 +247,8 @@ class StaffScreen(Screen[None]):
             heading = _("Loading the requests…")
         elif view.pending or view.recent:
             heading = _("Pending requests: {count} · latest decisions").format(
-                count=len(view.pending))  # fmt: skip
+                count=len(view.pending)
+            )
         else:
             heading = _("No pending request and no decision yet.")
         self.query_one("#requests-title", Static).update(literal(heading))
@@ -220,13 +260,16 @@ class StaffScreen(Screen[None]):
             return
         leaving = {r.niss for r in view.pending if r.kind == "disconnect"}
         self._rows = [
-            (link.niss, self._staff_row(view, link, lang, link.niss in leaving),
-             haystack(link, lang))
+            (
+                link.niss,
+                self._staff_row(view, link, lang, link.niss in leaving),
+                haystack(link, lang),
+            )
             for link in view.staff
-        ]  # fmt: skip
+        ]
 
     def shown_rows(self) -> list[tuple[str, tuple[str, ...]]]:
-        words = self.filter_text.casefold().split()
+        words = fold(self.filter_text).split()
         return [(key, cells) for key, cells, hay in self._rows if all(w in hay for w in words)]
 
     def fill_staff(self) -> None:
@@ -249,16 +292,21 @@ class StaffScreen(Screen[None]):
         if view is None:
             return
         lang = language()
-        self.query_one("#requests", RecordTable).set_rows([
-            (request.id, (
-                _(KIND_SHORT[request.kind]),
-                request.full_name,
-                f"{view.name_of(request.filed_by).split(' ')[-1]} · "
-                f"{fmt_date(request.filed_at)}",
-                self._status(request, lang),
-            ))
-            for request in (*view.pending, *view.recent)
-        ])  # fmt: skip
+        self.query_one("#requests", RecordTable).set_rows(
+            [
+                (
+                    request.id,
+                    (
+                        _(KIND_SHORT[request.kind]),
+                        request.full_name,
+                        f"{view.name_of(request.filed_by).split(' ')[-1]} · "
+                        f"{fmt_date(request.filed_at)}",
+                        self._status(request, lang),
+                    ),
+                )
+                for request in (*view.pending, *view.recent)
+            ]
+        )
 
     def _status(self, request: Request, lang: str) -> str:
         text = status_label(request.status, lang)
@@ -283,11 +331,14 @@ class StaffScreen(Screen[None]):
             if link is None:
                 return
             text = _("{name}, {type}, linked since {date}.").format(
-                name=link.full_name, type=type_label(link.employee_type, lang),
-                date=fmt_date(link.since))  # fmt: skip
+                name=link.full_name,
+                type=type_label(link.employee_type, lang),
+                date=fmt_date(link.since),
+            )
             if link.supervisor:
                 text += " " + _("Supervising doctor: {name}.").format(
-                    name=view.name_of(link.supervisor))  # fmt: skip
+                    name=view.name_of(link.supervisor)
+                )
             leaving = [r for r in view.pending if r.kind == "disconnect" and r.niss == link.niss]
             if leaving:
                 text += " " + _("↓ Disconnection requested ({id}).").format(id=leaving[0].id)
@@ -296,10 +347,14 @@ class StaffScreen(Screen[None]):
             if request is None:
                 return
             text = _("{id} · {kind} · {person} ({type}) · filed by {by} on {on} · {status}").format(
-                id=request.id, kind=request_kind_label(request.kind, lang),
-                person=request.full_name, type=type_label(request.employee_type, lang),
-                by=view.name_of(request.filed_by), on=fmt_datetime(request.filed_at),
-                status=self._status(request, lang))  # fmt: skip
+                id=request.id,
+                kind=request_kind_label(request.kind, lang),
+                person=request.full_name,
+                type=type_label(request.employee_type, lang),
+                by=view.name_of(request.filed_by),
+                on=fmt_datetime(request.filed_at),
+                status=self._status(request, lang),
+            )
             if request.decided_at:
                 text += " (" + fmt_datetime(request.decided_at) + ")"
         detail.update(literal(text))

@@ -70,8 +70,13 @@ class NissField(Vertical):
         if not digits:
             hint.update(literal(_("11 digits: YY.MM.DD-SSS.CC")) if not final else "")
         elif len(digits) < 11 and not final:
-            hint.update(literal(_("{typed} ({count}/11 digits)").format(
-                typed=format_niss(digits), count=len(digits))))  # fmt: skip
+            hint.update(
+                literal(
+                    _("{typed} ({count}/11 digits)").format(
+                        typed=format_niss(digits), count=len(digits)
+                    )
+                )
+            )
         else:
             try:
                 self.niss = normalize_niss(raw)

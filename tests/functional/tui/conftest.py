@@ -32,11 +32,31 @@ def practice(store):
     """A GP practice (fr) with a nurse and a trainee, a nursing home (nl), and a pharmacy."""
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", TRAINEE, "Claes", "Wout", "macg")
-    store.create_entity("adm", "wzc", "WZC Zonneweide", "maison_de_repos", "wzc@example.be", "nl",
-                        DOCTOR_2, "Jacobs", "Emma", "medecin")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "wzc",
+        "WZC Zonneweide",
+        "maison_de_repos",
+        "wzc@example.be",
+        "nl",
+        DOCTOR_2,
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
     link(store, "wzc", DOCTOR, "Dupont", "Jean", "medecin", actor=DOCTOR_2)
-    store.create_entity("adm", "ph", "Pharmacie Lelièvre", "pharmacie", "ph@example.be", "fr",
-                        PHARMACIST, "Lelièvre", "Sophie", "pharmacien")  # fmt: skip
+    store.create_entity(
+        "adm",
+        "ph",
+        "Pharmacie Lelièvre",
+        "pharmacie",
+        "ph@example.be",
+        "fr",
+        PHARMACIST,
+        "Lelièvre",
+        "Sophie",
+        "pharmacien",
+    )
     store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
     rejected = store.file_connect(DOCTOR, "cab", MIDWIFE, "Lambert", "Zoë", "sage_femme")
     store.reject("adm", rejected.id, "Inconnue au cabinet")

@@ -172,6 +172,12 @@ async def test_filters_by_text_kind_and_entity(practice):
         assert table.keys == [other.id]
         await pilot.press("escape")
         assert len(table.keys) == 3
+        # The same folding as the entity search: no accent, any case.
+        await pilot.press("slash")
+        await type_text(pilot, "LELIEVRE")
+        assert table.keys == [other.id]
+        await pilot.press("escape")
+        assert len(table.keys) == 3
         table.move_to(out.id)
         await until(pilot, lambda: screen.review and screen.review.request.id == out.id)
         await pilot.press("f")
@@ -185,8 +191,10 @@ async def test_queue_follows_other_sessions(practice, data):
     async with app.run_test(size=SIZE) as pilot:
         screen = await queue_of(pilot)
         table = screen.query_one("#records", RecordTable)
-        code = (f"from store import open_store; open_store({str(data)!r}).file_connect("
-                f"{PHARMACIST!r}, 'ph', {ANNA!r}, 'Roux', 'Anna', 'administratif')")  # fmt: skip
+        code = (
+            f"from store import open_store; open_store({str(data)!r}).file_connect("
+            f"{PHARMACIST!r}, 'ph', {ANNA!r}, 'Roux', 'Anna', 'administratif')"
+        )
         subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
         await until(pilot, lambda: len(table.keys) == 2, timeout=2.5)
 
@@ -195,8 +203,13 @@ async def test_sections_history_entities_audit_outbox(practice):
     app = make_admin(practice)
     async with app.run_test(size=SIZE) as pilot:
         await queue_of(pilot)
-        for key, kind in (("2", HistoryScreen), ("3", EntitiesScreen), ("4", AuditScreen),
-                          ("5", OutboxScreen), ("1", QueueScreen)):  # fmt: skip
+        for key, kind in (
+            ("2", HistoryScreen),
+            ("3", EntitiesScreen),
+            ("4", AuditScreen),
+            ("5", OutboxScreen),
+            ("1", QueueScreen),
+        ):
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, kind)
@@ -222,9 +235,13 @@ async def test_create_and_change_an_entity(practice):
         await settle(pilot)
         form = app.screen
         assert isinstance(form, EntityFormScreen)
-        for selector, text in (("#entity-id", "mr-zonnebloem"), ("#name", "MR De Zonnebloem"),
-                               ("#email", "info@zonnebloem.be"), ("#manager-last", "Maes"),
-                               ("#manager-first", "Anna")):  # fmt: skip
+        for selector, text in (
+            ("#entity-id", "mr-zonnebloem"),
+            ("#name", "MR De Zonnebloem"),
+            ("#email", "info@zonnebloem.be"),
+            ("#manager-last", "Maes"),
+            ("#manager-first", "Anna"),
+        ):
             form.query_one(selector, Input).value = text
         form.query_one("#manager-niss").input.value = ANNA
         form.query_one("#kind", Select).value = "maison_de_repos"
@@ -250,13 +267,15 @@ async def test_create_and_change_an_entity(practice):
         await settle(pilot)
         assert app.screen is entities
     entity = practice.entity("mr-zonnebloem")
-    assert (entity.kind, entity.language, entity.email) == ("maison_de_repos", "nl",
-                                                            "directie@zonnebloem.be")  # fmt: skip
+    assert (entity.kind, entity.language, entity.email) == (
+        "maison_de_repos",
+        "nl",
+        "directie@zonnebloem.be",
+    )
     assert [(k.niss, k.employee_type) for k in practice.staff("mr-zonnebloem")] == [
         (ANNA, "pharmacien")
     ]
-    assert [e.action for e in practice.audit_entries()][-2:] == ["entity_created",
-                                                                 "entity_updated"]  # fmt: skip
+    assert [e.action for e in practice.audit_entries()][-2:] == ["entity_created", "entity_updated"]
 
 
 async def test_audit_verification_locates_a_broken_entry(practice, data):
@@ -349,14 +368,14 @@ async def test_review_flags_a_name_written_in_another_script(practice):
     async with app.run_test(size=SIZE) as pilot:
         screen = await queue_of(pilot)
         await pilot.press("down")
-        await until(pilot, lambda: screen.review is not None
-                    and screen.review.request.id == flagged.id)  # fmt: skip
+        await until(
+            pilot, lambda: screen.review is not None and screen.review.request.id == flagged.id
+        )
         await until(pilot, lambda: "cyrillique" in text_of(screen, "#detail"))
         detail = text_of(screen, "#detail")
         assert "⚠ Le nom « Иванова » est écrit en cyrillique" in detail
         assert "⚠ Le prénom « Анна »" in detail
     assert practice.request(flagged.id).status == "pending"
-
 
 
 async def test_a_poll_that_fires_while_the_screens_go_is_harmless(practice):

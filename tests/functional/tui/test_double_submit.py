@@ -135,9 +135,13 @@ async def test_ctrl_s_twice_on_a_new_entity_creates_it_once_and_says_so(practice
         await settle(pilot)
         form = app.screen
         assert isinstance(form, EntityFormScreen)
-        for selector, text in (("#entity-id", "mr-zonnebloem"), ("#name", "MR De Zonnebloem"),
-                               ("#email", "info@zonnebloem.be"), ("#manager-last", "Maes"),
-                               ("#manager-first", "Anna")):  # fmt: skip
+        for selector, text in (
+            ("#entity-id", "mr-zonnebloem"),
+            ("#name", "MR De Zonnebloem"),
+            ("#email", "info@zonnebloem.be"),
+            ("#manager-last", "Maes"),
+            ("#manager-first", "Anna"),
+        ):
             form.query_one(selector, Input).value = text
         form.query_one("#manager-niss").input.value = ANNA
         form.query_one("#kind", Select).value = "maison_de_repos"
@@ -196,7 +200,6 @@ async def test_a_pressed_twice_approves_once_and_says_approved(practice, monkeyp
     assert NURSE_2 in {link.niss for link in practice.staff("cab")}
     decisions = [e.action for e in practice.audit_entries() if e.request_id == target]
     assert decisions.count("request_approved") == 1
-
 
 
 async def test_r_pressed_twice_retries_a_mail_once_and_says_so(practice, monkeypatch):

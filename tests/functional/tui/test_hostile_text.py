@@ -57,10 +57,30 @@ def base_store(root: Path) -> Store:
     s = open_store(root, clock=_clock())
     s.add_admin("adm", "Anne Admin", ADMIN_NISS)
     s.add_admin("adm2", "Koen Peeters")
-    s.create_entity("adm", "cab", "Cabinet Dupont", "cabinet_medical", "cab@example.be", "fr",
-                    DOCTOR, "Dupont", "Jean", "medecin")  # fmt: skip
-    s.create_entity("adm", "wzc", "WZC Zonneweide", "maison_de_repos", "wzc@example.be", "nl",
-                    DOCTOR_2, "Jacobs", "Emma", "medecin")  # fmt: skip
+    s.create_entity(
+        "adm",
+        "cab",
+        "Cabinet Dupont",
+        "cabinet_medical",
+        "cab@example.be",
+        "fr",
+        DOCTOR,
+        "Dupont",
+        "Jean",
+        "medecin",
+    )
+    s.create_entity(
+        "adm",
+        "wzc",
+        "WZC Zonneweide",
+        "maison_de_repos",
+        "wzc@example.be",
+        "nl",
+        DOCTOR_2,
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
     approved_link(s, "wzc", DOCTOR, "Dupont", "Jean", "medecin", actor=DOCTOR_2)
     approved_link(s, "cab", NURSE, "Martin", "Claire", "infirmier")
     approved_link(s, "cab", TRAINEE, "Claes", "Wout", "macg")
@@ -110,12 +130,36 @@ def _write_everything(s: Store, out: Outcome, old: list[str], i: int, text: str)
 
     entity_id, manager = f"h{i}", make_niss("700707", 100 + i)
     out.attempt(
-        lambda: s.create_entity("adm", entity_id, text, "pharmacie", f"{entity_id}@ex.be",
-                                "fr", manager, "Roux", "Anna", "pharmacien").name,
-        lambda: (s.create_entity("adm", entity_id, "Plain", "pharmacie", f"{entity_id}@ex.be",
-                                 "fr", manager, "Roux", "Anna", "pharmacien"),
-                 older("entities", where("id") == entity_id, {"name": text})),
-    )  # fmt: skip
+        lambda: (
+            s.create_entity(
+                "adm",
+                entity_id,
+                text,
+                "pharmacie",
+                f"{entity_id}@ex.be",
+                "fr",
+                manager,
+                "Roux",
+                "Anna",
+                "pharmacien",
+            ).name
+        ),
+        lambda: (
+            s.create_entity(
+                "adm",
+                entity_id,
+                "Plain",
+                "pharmacie",
+                f"{entity_id}@ex.be",
+                "fr",
+                manager,
+                "Roux",
+                "Anna",
+                "pharmacien",
+            ),
+            older("entities", where("id") == entity_id, {"name": text}),
+        ),
+    )
     out.attempt(
         lambda: s.update_entity("adm", entity_id, email=text).email,
         lambda: older("entities", where("id") == entity_id, {"email": text}),
@@ -123,23 +167,28 @@ def _write_everything(s: Store, out: Outcome, old: list[str], i: int, text: str)
     person = make_niss("900101", 300 + i)
     out.attempt(
         lambda: s.file_connect(DOCTOR, "cab", person, text, text, "infirmier").last_name,
-        lambda: (s.file_connect(DOCTOR, "cab", person, "Durand", "Paul", "infirmier"),
-                 older("requests", where("niss") == person,
-                       {"last_name": text, "first_name": text})),
-    )  # fmt: skip
+        lambda: (
+            s.file_connect(DOCTOR, "cab", person, "Durand", "Paul", "infirmier"),
+            older("requests", where("niss") == person, {"last_name": text, "first_name": text}),
+        ),
+    )
     (filed,) = [r for r in s.requests("cab") if r.niss == person]
     if i % 2 == 0:  # half are rejected (history, mails), half stay pending (queue, staff)
         out.attempt(
             lambda: s.reject("adm", filed.id, text).reason or "",
-            lambda: (s.reject("adm", filed.id, "refusée"),
-                     older("requests", where("id") == filed.id, {"reason": text})),
-        )  # fmt: skip
+            lambda: (
+                s.reject("adm", filed.id, "refusée"),
+                older("requests", where("id") == filed.id, {"reason": text}),
+            ),
+        )
     mine = (where("niss") == STRANGER) & (where("entity_id") == entity_id)
     out.attempt(
         lambda: s.file_access_request(STRANGER, entity_id, text, text, "medecin").first_name,
-        lambda: (s.file_access_request(STRANGER, entity_id, "Vos", "Els", "medecin"),
-                 older("requests", mine, {"last_name": text, "first_name": text})),
-    )  # fmt: skip
+        lambda: (
+            s.file_access_request(STRANGER, entity_id, "Vos", "Els", "medecin"),
+            older("requests", mine, {"last_name": text, "first_name": text}),
+        ),
+    )
     # Server answers and the key operator's name have no rule: they are only ever shown.
     s.note_ssh_key(text, "ssh_key_authorized", f"admin:{text}", text)
     old.append(text)

@@ -30,8 +30,9 @@ def test_a_former_filer_is_named_when_the_view_knows_the_name(store):
 def test_a_former_filer_nobody_names_shows_as_a_birth_date(store):
     _former_filer(store)
     for serial in range(5):  # newer decisions push hers out of the latest five
-        filed = store.file_connect(DOCTOR, "cab", make_niss("010101", serial, True), "Lenaerts",
-                                   "Jef", "infirmier")  # fmt: skip
+        filed = store.file_connect(
+            DOCTOR, "cab", make_niss("010101", serial, True), "Lenaerts", "Jef", "infirmier"
+        )
         store.reject("adm", filed.id, "doublon")
     view = load_entity_view(store, "cab", DOCTOR)
     assert view.name_of(DOCTOR_2) == mask_niss(DOCTOR_2) == "78.02.14-***.**"
@@ -40,8 +41,9 @@ def test_a_former_filer_nobody_names_shows_as_a_birth_date(store):
 async def test_the_staff_console_shows_no_full_niss_of_a_former_filer(store):
     _former_filer(store)
     for serial in range(5):
-        filed = store.file_connect(DOCTOR, "cab", make_niss("010101", serial, True), "Lenaerts",
-                                   "Jef", "infirmier")  # fmt: skip
+        filed = store.file_connect(
+            DOCTOR, "cab", make_niss("010101", serial, True), "Lenaerts", "Jef", "infirmier"
+        )
         store.reject("adm", filed.id, "doublon")
     app = make_app(store, DOCTOR)
     seen = []

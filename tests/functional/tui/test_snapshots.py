@@ -22,8 +22,9 @@ def test_staff_list(snap_compare, practice):
 
 
 def test_staff_list_in_dutch(snap_compare, practice):
-    assert snap_compare(make_app(practice, DOCTOR, lang="nl"), terminal_size=SIZE,
-                        run_before=_into_cab)  # fmt: skip
+    assert snap_compare(
+        make_app(practice, DOCTOR, lang="nl"), terminal_size=SIZE, run_before=_into_cab
+    )
 
 
 def test_new_request_with_an_error(snap_compare, practice):

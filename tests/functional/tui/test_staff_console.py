@@ -281,8 +281,11 @@ async def test_access_request(practice):
         await settle(pilot)
         assert "en attente" in text_of(screen, "#mine")
     (request,) = practice.filed_by(NEWCOMER)
-    assert (request.entity_id, request.niss, request.employee_type) == ("ph", NEWCOMER,
-                                                                        "pharmacien")  # fmt: skip
+    assert (request.entity_id, request.niss, request.employee_type) == (
+        "ph",
+        NEWCOMER,
+        "pharmacien",
+    )
 
 
 async def test_access_approved_meanwhile_opens_the_list(practice):
@@ -320,8 +323,10 @@ async def test_live_refresh_after_another_process_approves(practice, data):
         first = practice.file_connect(DOCTOR, "cab", NEWCOMER, "Abel", "Anna", "administratif")
         ids = [r.id for r in practice.requests("cab") if r.niss in (NURSE_2, NEWCOMER)]
         assert first.id in ids and len(ids) == 2
-        code = (f"from store import open_store; s = open_store({str(data)!r}); "
-                f"[s.approve('adm', rid) for rid in {ids!r}]")  # fmt: skip
+        code = (
+            f"from store import open_store; s = open_store({str(data)!r}); "
+            f"[s.approve('adm', rid) for rid in {ids!r}]"
+        )
         subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
         for _ in range(20):  # within 2 seconds
             await pilot.pause(0.1)
@@ -378,7 +383,6 @@ async def test_a_window_below_80_by_24_gets_a_message_not_a_broken_layout(practi
         await pilot.resize_terminal(120, 40)
         await pilot.pause(0.3)
         assert app.screen is screen
-
 
 
 async def test_ctrl_c_tells_how_to_quit_in_the_person_s_language(practice):
