@@ -37,8 +37,10 @@ class AdminApp(ConsoleApp):
         self.admin_id = admin_id
 
     def on_mount(self) -> None:
+        from tui.screens.admin_audit import AuditScreen
         from tui.screens.admin_entities import EntitiesScreen
-        from tui.screens.admin_lists import AuditScreen, HistoryScreen, OutboxScreen
+        from tui.screens.admin_history import HistoryScreen
+        from tui.screens.admin_outbox import OutboxScreen
         from tui.screens.admin_queue import QueueScreen
 
         for mode, screen in (

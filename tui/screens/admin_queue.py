@@ -28,8 +28,8 @@ from store.store import Activity, Review
 from tui.i18n import N_, _, fmt_datetime, language, local
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
-from tui.screens.staff import KIND_SHORT
 from tui.widgets.record_table import Column, Row
+from tui.wording import KIND_SHORT
 
 KINDS = (None, "connect", "disconnect")
 

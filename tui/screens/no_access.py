@@ -26,8 +26,8 @@ from store import Store
 from tui.console import StoreFollower, console
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
-from tui.screens.staff import REGISTERED, REGISTERED_MORE
 from tui.widgets.footer import TranslatedFooter
+from tui.wording import REGISTERED, REGISTERED_MORE
 
 
 class NoAccessScreen(Screen[None]):

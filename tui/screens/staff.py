@@ -29,14 +29,7 @@ from tui.literal import literal
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
-
-REGISTERED = N_("The request is now registered and must be approved by an administrator.")
-REGISTERED_MORE = N_(
-    "Only once an administrator has approved the request will you see the result here. This "
-    "may take some time."
-)
-
-KIND_SHORT = {"connect": N_("Connection"), "disconnect": N_("Disconnection")}
+from tui.wording import KIND_SHORT, REGISTERED, REGISTERED_MORE
 
 
 def haystack(link: Link, lang: str) -> str:

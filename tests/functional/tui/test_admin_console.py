@@ -12,9 +12,11 @@ from rules import format_niss, make_niss
 from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
 from tests.functional.tui.conftest import SIZE, settle, type_text, until
 from tui.admin_app import AdminApp
+from tui.screens.admin_audit import AuditScreen
 from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen
 from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
-from tui.screens.admin_lists import AuditScreen, HistoryScreen, OutboxScreen
+from tui.screens.admin_history import HistoryScreen
+from tui.screens.admin_outbox import OutboxScreen
 from tui.screens.admin_queue import QueueScreen
 from tui.widgets.record_table import RecordTable
 

@@ -15,7 +15,7 @@ from tests.functional.tui.test_admin_console import make_admin, queue_of
 from tests.functional.tui.test_console_lock import _threads_waiting_for_the_lock
 from tests.functional.tui.test_staff_console import open_cab
 from tui.admin_app import AdminApp
-from tui.screens.admin_lists import HistoryScreen
+from tui.screens.admin_history import HistoryScreen
 from tui.screens.no_access import NoAccessScreen
 from tui.screens.staff import StaffScreen
 from tui.staff_app import StaffApp

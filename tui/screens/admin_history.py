@@ -1,0 +1,92 @@
+"""The administrators' Historique: decided and deleted requests, the latest first."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from rules import Request, format_niss, request_kind_label, status_label, type_label
+from rules.text import fold
+from tui.i18n import N_, _, fmt_datetime, language
+from tui.literal import literal
+from tui.screens.admin_base import AdminListScreen
+from tui.widgets.record_table import Column, Row
+from tui.wording import KIND_SHORT
+
+
+class HistoryScreen(AdminListScreen):
+    SECTION = "history"
+    TITLE_TEXT = N_("History")
+
+    def fetch(self) -> list[Request]:
+        return self.store.history()
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("when", _("Decided on"), 16),
+            Column("status", _("Status"), 11),
+            Column("entity", _("Entity"), 14),
+            Column("kind", _("Request"), 11),
+            Column("person", _("Person"), 18),
+            Column("by", _("By"), 10),
+        ]
+
+    def all_rows(self) -> list[tuple[Row, str]]:
+        lang = language()
+        rows = []
+        for r in self.data or []:
+            cells = (
+                fmt_datetime(r.decided_at),
+                status_label(r.status, lang),
+                r.entity_id,
+                _(KIND_SHORT[r.kind]),
+                r.full_name,
+                r.decided_by or "",
+            )
+            hay = fold(
+                " ".join(
+                    (
+                        r.id,
+                        r.niss,
+                        r.full_name,
+                        r.entity_id,
+                        r.status,
+                        r.decided_by or "",
+                        r.reason or "",
+                        status_label(r.status, lang),
+                    )
+                )
+            )
+            rows.append(((r.id, cells), hay))
+        return rows
+
+    def refresh_summary(self) -> None:
+        self.query_one("#summary", Static).update(
+            literal(
+                _("{count} decided or deleted requests, the latest first.").format(
+                    count=len(self.data or [])
+                )
+            )
+        )
+
+    def show_detail(self, key: str | None) -> None:
+        r = next((r for r in self.data or [] if r.id == key), None)
+        lang = language()
+        text = (
+            ""
+            if r is None
+            else "\n".join(
+                [
+                    f"{r.id} · {request_kind_label(r.kind, lang)} · {r.entity_id} · {r.full_name} "
+                    f"({format_niss(r.niss)}, {type_label(r.employee_type, lang)})",
+                    _("Filed by {by} on {on}; {status} by {admin} on {when}.").format(
+                        by=format_niss(r.filed_by),
+                        on=fmt_datetime(r.filed_at),
+                        status=status_label(r.status, lang),
+                        admin=r.decided_by,
+                        when=fmt_datetime(r.decided_at),
+                    ),
+                    (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),
+                ]
+            )
+        )
+        self.query_one("#detail", Static).update(literal(text))

@@ -1,0 +1,110 @@
+"""The administrators' E-mails section: the outbox, failed mails first, and retries."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding
+from textual.widgets import Static
+from textual.worker import Worker
+
+from rules import Mail
+from rules.text import fold
+from tui.i18n import N_, _
+from tui.literal import literal
+from tui.screens.admin_base import AdminListScreen
+from tui.widgets.record_table import Column, Row
+
+
+class OutboxScreen(AdminListScreen):
+    SECTION = "outbox"
+    TITLE_TEXT = N_("E-mails")
+    BINDINGS = [
+        *AdminListScreen.BINDINGS,
+        Binding("R", "retry", N_("Retry"), id="retry", tooltip=N_("Send a failed e-mail again")),
+    ]
+    WRITES = frozenset({"retry"})
+
+    def fetch(self) -> list[Mail]:
+        mails = self.store.outbox(status=None)
+        order = {"failed": 0, "pending": 1, "sent": 2}
+        return sorted(mails, key=lambda m: (order.get(m.status, 3), m.id), reverse=False)
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("id", _("E-mail"), 8),
+            Column("status", _("Status"), 9),
+            Column("to", _("To"), 24),
+            Column("tries", _("Tries"), 5),
+            Column("error", _("Last answer"), 26),
+        ]
+
+    def all_rows(self) -> list[tuple[Row, str]]:
+        rows = []
+        self.table.marked = {m.id for m in self.data or [] if m.status == "failed"}
+        for m in self.data or []:
+            cells = (m.id, _(MAIL_STATUS[m.status]), m.to, str(m.attempts), m.last_error or "")
+            hay = fold(" ".join((m.id, m.to, m.status, m.subject, m.request_id)))
+            rows.append(((m.id, cells), hay))
+        return rows
+
+    def refresh_summary(self) -> None:
+        mails = self.data or []
+        counts = {s: sum(1 for m in mails if m.status == s) for s in MAIL_STATUS}
+        self.query_one("#summary", Static).update(
+            literal(
+                _(
+                    "{failed} failed · {pending} waiting · {sent} sent. Failed e-mails are kept "
+                    "until you retry them (R)."
+                ).format(**counts)
+            )
+        )
+
+    def show_detail(self, key: str | None) -> None:
+        m = next((m for m in self.data or [] if m.id == key), None)
+        text = (
+            ""
+            if m is None
+            else "\n".join(
+                [
+                    f"{m.id} · {m.message_id} · {m.request_id} · {m.to}",
+                    m.subject,
+                    _("Last answer: {error}").format(error=m.last_error) if m.last_error else "",
+                ]
+            )
+        )
+        self.query_one("#detail", Static).update(literal(text))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            if self.writing:
+                return None
+            key = self.table.cursor_key
+            return any(m.id == key and m.status == "failed" for m in self.data or [])
+        return True
+
+    def action_retry(self) -> None:
+        key = self.table.cursor_key
+        if key:
+            self.writing = True
+            self.retry(key)
+
+    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
+    @work(thread=True, group="retry", exit_on_error=False)
+    def retry(self, mail_id: str) -> Mail:
+        return self.store.retry_mail(self.admin_id, mail_id)
+
+    def worker_done(self, worker: Worker) -> None:
+        if worker.group == "retry":
+            self.notify(_("{id} will be sent again.").format(id=worker.result.id))
+            self._loading = True
+            self.load(force=True)
+
+    def worker_failed(self, worker: Worker) -> None:
+        # Refused because the list was out of date (sent or retried meanwhile): show the truth.
+        if worker.group == "retry":
+            self._loading = True
+            self.load(force=True)
+
+
+MAIL_STATUS = {"failed": N_("failed"), "pending": N_("waiting"), "sent": N_("sent")}
