@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -97,6 +98,8 @@ class ConsoleApp(App[None]):
         self._store_token = self.changes.token()
         self.store_changes = 0  # how many changes the watcher saw
         self.store_changed: Signal[int] = Signal(self, "store-changed")
+        # The language is app-wide state that screens observe, as Textual's theme is.
+        self.language_changed: Signal[str] = Signal(self, "language-changed")
         self._last_error: tuple[str, float] = ("", 0.0)
         self._incident_line = ""
         self._terminal_size: Size | None = None
@@ -149,10 +152,7 @@ class ConsoleApp(App[None]):
         lang = lang if lang in LANGUAGES else next_language(language())
         set_language(lang)
         self.language_chosen(lang)
-        for screen in self.screen_stack:
-            apply = getattr(screen, "apply_language", None)
-            if apply is not None:
-                apply()
+        self.language_changed.publish(lang)
         self.refresh_bindings()
         self.notify(_("Language: English"), timeout=2)
 
@@ -238,6 +238,18 @@ class ConsoleApp(App[None]):
             self.error_console.print(self._incident_line, soft_wrap=True)
             self._incident_line = ""
         super()._print_error_renderables()
+
+
+@runtime_checkable
+class SpeaksLanguage(Protocol):
+    def apply_language(self) -> None: ...
+
+
+def follow_language(screen: Screen[Any]) -> None:
+    """Draw ``screen``'s words in the console's language now, and again at every switch."""
+    assert isinstance(screen, SpeaksLanguage)
+    screen.apply_language()
+    console(screen).language_changed.subscribe(screen, lambda _lang: screen.apply_language())
 
 
 def console(node: DOMNode) -> ConsoleApp:

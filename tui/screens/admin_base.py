@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from rules.text import fold
 from store import Store
-from tui.console import StoreFollower, console
+from tui.console import StoreFollower, console, follow_language
 from tui.i18n import N_, _, language
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable, Row
@@ -90,7 +90,7 @@ class AdminListScreen(Screen[None]):
         yield Static(id="summary", classes="info")
 
     def on_mount(self) -> None:
-        self.apply_language()
+        follow_language(self)
         self._loading = True
         self.load(force=True)
         self.follower.start()

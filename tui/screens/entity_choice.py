@@ -11,6 +11,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rules import Entity, Link, kind_label, printable, type_label
+from tui.console import follow_language
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
@@ -34,7 +35,7 @@ class EntityChoiceScreen(Screen[str | None]):
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.apply_language()
+        follow_language(self)
 
     def apply_language(self) -> None:
         lang = language()

@@ -23,7 +23,7 @@ from rules import (
     type_label,
 )
 from store import Store
-from tui.console import StoreFollower, console
+from tui.console import StoreFollower, console, follow_language
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
@@ -71,7 +71,7 @@ class NoAccessScreen(Screen[None]):
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.apply_language()
+        follow_language(self)
         self.query_one("#entity-search", Input).focus()
         self.query_one("#matches", OptionList).display = False
         self.refresh_mine()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,7 +23,7 @@ from rules import (
 )
 from rules.text import fold
 from store import Store
-from tui.console import StoreFollower, console
+from tui.console import StoreFollower, console, follow_language
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
 from tui.literal import literal
 from tui.view import EntityView, load_entity_view
@@ -114,7 +114,7 @@ class StaffScreen(Screen[None]):
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.apply_language()
+        follow_language(self)
         self._loading = True
         self.load(force=True)
         self.follower.start()
@@ -199,6 +199,7 @@ class StaffScreen(Screen[None]):
         self.query_one("#filter", Input).placeholder = _("Filter: name, birth date, type…")
         if self.view is not None:
             self.show(self.view)
+            self.show_detail_of_focus()
         self.refresh_bindings()
 
     def refresh_texts(self) -> None:
@@ -245,7 +246,8 @@ class StaffScreen(Screen[None]):
         else:
             heading = _("No pending request and no decision yet.")
         self.query_one("#requests-title", Static).update(literal(heading))
-        self.query_one("#status", Static).update(literal(self.message))
+        # A msgid, translated when drawn: the line follows a language switch.
+        self.query_one("#status", Static).update(literal(_(self.message) if self.message else ""))
 
     def build_rows(self) -> None:
         view, lang = self.view, language()
@@ -308,6 +310,19 @@ class StaffScreen(Screen[None]):
         return text
 
     # ----- the detail line follows the cursor -----------------------------------------------
+
+    def show_detail_of_focus(self) -> None:
+        """The detail of the row under the cursor of the list that has the focus."""
+        focused = self.focused
+        table = (
+            focused if isinstance(focused, RecordTable) else self.query_one("#staff", RecordTable)
+        )
+        self.show_detail(table, table.cursor_key)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Tab to the other list: its row under the cursor is the one to detail.
+        if isinstance(event.widget, RecordTable):
+            self.show_detail(event.widget, event.widget.cursor_key)
 
     @on(RecordTable.Highlighted)
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
@@ -426,7 +441,7 @@ class StaffScreen(Screen[None]):
         if not filed:
             return
         self.selected.clear()
-        self.message = _(REGISTERED)
+        self.message = REGISTERED
         self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
         self._loading = True
         self.load(force=True)

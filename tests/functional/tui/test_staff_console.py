@@ -395,3 +395,19 @@ async def test_ctrl_c_tells_how_to_quit_in_the_person_s_language(practice):
     hint = "Appuyez sur q pour quitter (ctrl+q pendant la saisie)."
     assert ("Voulez-vous quitter ?", hint) in shown
     assert not any("[b]" in message for _title, message in shown)
+
+
+async def test_a_language_switch_redraws_the_detail_and_status_lines(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        screen.message = "The request is now registered and must be approved by an administrator."
+        await pilot.press("tab")  # the requests list: its row under the cursor is detailed
+        await settle(pilot)
+        before = text_of(screen, "#detail")
+        assert "demande de connexion" in before
+        await pilot.press("l")
+        await settle(pilot)
+        assert "aanvraag" in text_of(screen, "#detail").casefold()
+        assert "demande" not in text_of(screen, "#detail")
+        assert "geregistreerd" in text_of(screen, "#status")
