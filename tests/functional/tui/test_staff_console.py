@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from textual.notifications import Notify
 from textual.widgets import Input, Select, Static
 
 from rules import format_niss, make_niss, mask_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE
-from tests.functional.tui.conftest import SIZE, make_app, settle, type_text
+from tests.functional.tui.conftest import SIZE, make_app, settle, type_text, until
 from tui.screens.disconnect import DisconnectScreen
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.new_request import NewRequestScreen
@@ -295,9 +296,8 @@ async def test_access_approved_meanwhile_opens_the_list(practice):
         await settle(pilot)
         assert isinstance(app.screen, NoAccessScreen)
         practice.approve("adm", request.id)
-        await pilot.pause(0.5)
-        await settle(pilot)
-        assert isinstance(app.screen, StaffScreen) and app.screen.entity_id == "ph"
+        await until(pilot, lambda: isinstance(app.screen, StaffScreen))
+        assert app.screen.entity_id == "ph"
 
 
 async def test_filter(practice):
@@ -328,12 +328,8 @@ async def test_live_refresh_after_another_process_approves(practice, data):
             f"[s.approve('adm', rid) for rid in {ids!r}]"
         )
         subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
-        for _ in range(20):  # within 2 seconds
-            await pilot.pause(0.1)
-            if NURSE_2 in table.keys:
-                break
+        await until(pilot, lambda: NURSE_2 in table.keys)
         await settle(pilot)
-        assert NURSE_2 in table.keys
         assert screen.selected == {NURSE}  # the selection survived the refresh
         # A row came in above the cursor: it still sits on the same person.
         assert table.keys[0] == NEWCOMER
@@ -343,17 +339,20 @@ async def test_live_refresh_after_another_process_approves(practice, data):
 
 async def test_a_damaged_store_is_a_message_not_a_crash(practice, data):
     app = make_app(practice, DOCTOR)
-    async with app.run_test(size=SIZE) as pilot:
+    toasts = []
+
+    def hook(message):
+        if isinstance(message, Notify):
+            toasts.append(message.notification.message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         screen = await open_cab(pilot)
         manifest = data / "manifest.json"
         original = manifest.read_bytes()
         manifest.write_bytes(original[:40])
-        await pilot.pause(0.5)
-        await settle(pilot)
+        await until(pilot, lambda: any("manifest.json" in toast for toast in toasts))
         assert app.is_running and app.screen is screen
-        # Textual has no public list of notifications; the toasts are drawn from this one.
-        toasts = " ".join(n.message for n in app._notifications)
-        assert "ne sont pas utilisables" in toasts and "manifest.json" in toasts
+        assert any("ne sont pas utilisables" in toast for toast in toasts)
         assert manifest.read_bytes() == original[:40]  # left as it was
 
 
@@ -371,27 +370,29 @@ async def test_a_window_below_80_by_24_gets_a_message_not_a_broken_layout(practi
 
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=(70, 20)) as pilot:
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, TooSmallScreen)
+        await until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
         assert "70×20" in text_of(app.screen, "#too-small")
         await pilot.resize_terminal(80, 24)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: not isinstance(app.screen, TooSmallScreen))
         screen = await open_cab(pilot)
         await pilot.resize_terminal(79, 30)
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, TooSmallScreen)
+        await until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
         await pilot.resize_terminal(120, 40)
-        await pilot.pause(0.3)
-        assert app.screen is screen
+        await until(pilot, lambda: app.screen is screen)
 
 
 async def test_ctrl_c_tells_how_to_quit_in_the_person_s_language(practice):
     app = make_app(practice, DOCTOR)
-    async with app.run_test(size=SIZE) as pilot:
+    shown = []
+
+    def hook(message):
+        if isinstance(message, Notify):
+            shown.append((message.notification.title, message.notification.message))
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await open_cab(pilot)
         await pilot.press("ctrl+c")
-        await pilot.pause()
-        shown = [(n.title, n.message) for n in app._notifications]
+        await until(pilot, lambda: shown)
     hint = "Appuyez sur q pour quitter (ctrl+q pendant la saisie)."
     assert ("Voulez-vous quitter ?", hint) in shown
     assert not any("[b]" in message for _title, message in shown)
