@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from rules import Entity, Mail, Request, RuleViolation, compose_decision_mail
 from rules.outbox import check_retry
@@ -72,49 +73,24 @@ class Outbox(Records):
                         break
             return due
 
-    def mark_sent(self, mail_id: str) -> Mail:
+    def _attempted(self, mail_id: str, **changes: Any) -> Mail:
+        """One delivery attempt recorded: every outcome counts the attempt."""
         with self._writing():
             doc_id, mail = self._mail(mail_id)
-            return self._save_mail(
-                doc_id,
-                replace(
-                    mail,
-                    status="sent",
-                    attempts=mail.attempts + 1,
-                    sent_at=self._clock(),
-                    last_error=None,
-                    next_attempt_at=None,
-                ),
-            )
+            return self._save_mail(doc_id, replace(mail, attempts=mail.attempts + 1, **changes))
+
+    def mark_sent(self, mail_id: str) -> Mail:
+        return self._attempted(
+            mail_id, status="sent", sent_at=self._clock(), last_error=None, next_attempt_at=None
+        )
 
     def mark_deferred(self, mail_id: str, error: str, retry_in: timedelta) -> Mail:
         """The server is down or answered 4xx: the mail stays in the outbox for later."""
-        with self._writing():
-            doc_id, mail = self._mail(mail_id)
-            return self._save_mail(
-                doc_id,
-                replace(
-                    mail,
-                    attempts=mail.attempts + 1,
-                    last_error=error,
-                    next_attempt_at=self._clock() + retry_in,
-                ),
-            )
+        return self._attempted(mail_id, last_error=error, next_attempt_at=self._clock() + retry_in)
 
     def mark_failed(self, mail_id: str, error: str) -> Mail:
         """The server refused for good (5xx): kept, shown to admins, retried only on request."""
-        with self._writing():
-            doc_id, mail = self._mail(mail_id)
-            return self._save_mail(
-                doc_id,
-                replace(
-                    mail,
-                    status="failed",
-                    attempts=mail.attempts + 1,
-                    last_error=error,
-                    next_attempt_at=None,
-                ),
-            )
+        return self._attempted(mail_id, status="failed", last_error=error, next_attempt_at=None)
 
     def retry_mail(self, admin_id: str, mail_id: str) -> Mail:
         """A failed mail goes back in the queue, to the entity's address of now: a mail that

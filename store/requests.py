@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import rules
 from rules import Request, RuleViolation
@@ -37,15 +38,7 @@ class Requests(Records):
                 codec.request_id(doc_id),
             )
             self._insert("requests", codec.request_to_doc(request), doc_id)
-            self._audit(
-                request.filed_by,
-                "request_filed",
-                request.entity_id,
-                request.niss,
-                request.id,
-                kind="connect",
-                employee_type=request.employee_type,
-            )
+            self._audit_filed(request)
         return request
 
     def file_disconnect(
@@ -61,15 +54,7 @@ class Requests(Records):
                 self._insert(
                     "requests", codec.request_to_doc(request), codec.request_doc_id(request.id)
                 )
-                self._audit(
-                    request.filed_by,
-                    "request_filed",
-                    request.entity_id,
-                    request.niss,
-                    request.id,
-                    kind="disconnect",
-                    employee_type=request.employee_type,
-                )
+                self._audit_filed(request)
         return filed
 
     def file_access_request(
@@ -94,17 +79,20 @@ class Requests(Records):
                 codec.request_id(doc_id),
             )
             self._insert("requests", codec.request_to_doc(request), doc_id)
-            self._audit(
-                request.filed_by,
-                "request_filed",
-                request.entity_id,
-                request.niss,
-                request.id,
-                kind="connect",
-                employee_type=request.employee_type,
-                access=True,
-            )
+            self._audit_filed(request, access=True)
         return request
+
+    def _audit_filed(self, request: Request, **detail: Any) -> None:
+        self._audit(
+            request.filed_by,
+            "request_filed",
+            request.entity_id,
+            request.niss,
+            request.id,
+            kind=request.kind,
+            employee_type=request.employee_type,
+            **detail,
+        )
 
     def preview_disconnect(
         self, actor_niss: str, entity_id: str, nisses: Sequence[str]
