@@ -56,8 +56,14 @@ def store(data, clock) -> Store:
     s = open_store(data, clock=clock)
     s.add_admin("adm", "Anne Admin", ADMIN_NISS)
     s.add_admin("adm2", "Koen Peeters")
-    s.create_entity(
-        "adm",
+    add_practice(s)
+    return s
+
+
+def add_practice(s: Store, admin: str = "adm"):
+    """Cabinet Dupont (fr), run by DOCTOR."""
+    return s.create_entity(
+        admin,
         "cab",
         "Cabinet Dupont",
         "cabinet_medical",
@@ -68,7 +74,22 @@ def store(data, clock) -> Store:
         "Jean",
         "medecin",
     )
-    return s
+
+
+def add_nursing_home(s: Store, admin: str = "adm"):
+    """WZC Zonneweide (nl), run by DOCTOR_2."""
+    return s.create_entity(
+        admin,
+        "wzc",
+        "WZC Zonneweide",
+        "maison_de_repos",
+        "wzc@example.be",
+        "nl",
+        DOCTOR_2,
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
 
 
 def link(s: Store, entity: str, niss: str, last: str, first: str, kind: str, actor=DOCTOR):

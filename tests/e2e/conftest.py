@@ -26,7 +26,7 @@ import pytest
 
 from rules import make_niss
 from store import open_store
-from tests.conftest import DOCTOR, DOCTOR_2
+from tests.conftest import DOCTOR, DOCTOR_2, add_nursing_home, add_practice
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "vaccinnet-staff"
@@ -184,30 +184,8 @@ def service():
     data = base / "data"
     store = open_store(data)
     store.add_admin("anne", "Anne Lambert")
-    store.create_entity(
-        "anne",
-        "cab",
-        "Cabinet Dupont",
-        "cabinet_medical",
-        "cab@example.be",
-        "fr",
-        DOCTOR,
-        "Dupont",
-        "Jean",
-        "medecin",
-    )
-    store.create_entity(
-        "anne",
-        "wzc",
-        "WZC Zonneweide",
-        "maison_de_repos",
-        "wzc@example.be",
-        "nl",
-        DOCTOR_2,
-        "Jacobs",
-        "Emma",
-        "medecin",
-    )
+    add_practice(store, "anne")
+    add_nursing_home(store, "anne")
     keys = base / "authorized_keys"
     identities = {}
     for who, identity in (

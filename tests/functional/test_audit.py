@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from store import open_store
-from tests.conftest import DOCTOR, NURSE, NURSE_2, link
+from tests.conftest import DOCTOR, NURSE, NURSE_2, add_practice, link
 
 
 @pytest.fixture
@@ -206,18 +206,7 @@ def keyed_trail(audit_key, data, clock):
     s = open_store(data, clock=clock)
     s.add_admin("adm", "Anne Admin")
     s.add_admin("adm2", "Koen Peeters")
-    s.create_entity(
-        "adm",
-        "cab",
-        "Cabinet Dupont",
-        "cabinet_medical",
-        "cab@example.be",
-        "fr",
-        DOCTOR,
-        "Dupont",
-        "Jean",
-        "medecin",
-    )
+    add_practice(s)
     link(s, "cab", NURSE, "Martin", "Claire", "infirmier")
     request = s.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
     s.reject("adm", request.id, "inconnue")

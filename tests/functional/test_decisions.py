@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules import RuleViolation
-from tests.conftest import ADMIN_NISS, DOCTOR, DOCTOR_2, NURSE, link
+from tests.conftest import ADMIN_NISS, DOCTOR, DOCTOR_2, NURSE, add_nursing_home, link
 
 
 def _refused(code, call, *args):
@@ -67,18 +67,7 @@ def test_rejected_or_deleted_request_frees_the_way(store):
 
 
 def test_mail_is_in_the_entitys_language(store):
-    store.create_entity(
-        "adm",
-        "wzc",
-        "WZC Zonneweide",
-        "maison_de_repos",
-        "wzc@example.be",
-        "nl",
-        DOCTOR_2,
-        "Jacobs",
-        "Emma",
-        "medecin",
-    )
+    add_nursing_home(store)
     request = store.file_connect(DOCTOR_2, "wzc", NURSE, "Martin", "Claire", "infirmier")
     store.reject("adm", request.id, "Onbekend")
     (mail,) = store.outbox()

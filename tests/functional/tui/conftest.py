@@ -10,7 +10,16 @@ from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from rules import make_niss
-from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE, link
+from tests.conftest import (
+    DOCTOR,
+    DOCTOR_2,
+    NURSE,
+    NURSE_2,
+    PHARMACIST,
+    TRAINEE,
+    add_nursing_home,
+    link,
+)
 from tui.i18n import set_language
 from tui.staff_app import StaffApp
 
@@ -32,18 +41,7 @@ def practice(store):
     """A GP practice (fr) with a nurse and a trainee, a nursing home (nl), and a pharmacy."""
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", TRAINEE, "Claes", "Wout", "macg")
-    store.create_entity(
-        "adm",
-        "wzc",
-        "WZC Zonneweide",
-        "maison_de_repos",
-        "wzc@example.be",
-        "nl",
-        DOCTOR_2,
-        "Jacobs",
-        "Emma",
-        "medecin",
-    )
+    add_nursing_home(store)
     link(store, "wzc", DOCTOR, "Dupont", "Jean", "medecin", actor=DOCTOR_2)
     store.create_entity(
         "adm",

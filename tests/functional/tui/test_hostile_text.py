@@ -17,7 +17,17 @@ from tinydb import where
 from rules import RuleViolation, make_niss, printable
 from rules.text import has_unsafe_chars
 from store import Store, open_store
-from tests.conftest import ADMIN_NISS, DOCTOR, DOCTOR_2, NURSE, STRANGER, TRAINEE, TickingClock
+from tests.conftest import (
+    ADMIN_NISS,
+    DOCTOR,
+    DOCTOR_2,
+    NURSE,
+    STRANGER,
+    TRAINEE,
+    TickingClock,
+    add_nursing_home,
+    add_practice,
+)
 from tests.conftest import link as approved_link
 from tests.functional.tui.conftest import settle, until
 from tui.admin_app import AdminApp
@@ -57,30 +67,8 @@ def base_store(root: Path) -> Store:
     s = open_store(root, clock=_clock())
     s.add_admin("adm", "Anne Admin", ADMIN_NISS)
     s.add_admin("adm2", "Koen Peeters")
-    s.create_entity(
-        "adm",
-        "cab",
-        "Cabinet Dupont",
-        "cabinet_medical",
-        "cab@example.be",
-        "fr",
-        DOCTOR,
-        "Dupont",
-        "Jean",
-        "medecin",
-    )
-    s.create_entity(
-        "adm",
-        "wzc",
-        "WZC Zonneweide",
-        "maison_de_repos",
-        "wzc@example.be",
-        "nl",
-        DOCTOR_2,
-        "Jacobs",
-        "Emma",
-        "medecin",
-    )
+    add_practice(s)
+    add_nursing_home(s)
     approved_link(s, "wzc", DOCTOR, "Dupont", "Jean", "medecin", actor=DOCTOR_2)
     approved_link(s, "cab", NURSE, "Martin", "Claire", "infirmier")
     approved_link(s, "cab", TRAINEE, "Claes", "Wout", "macg")
