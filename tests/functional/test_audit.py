@@ -10,6 +10,7 @@ import pytest
 
 from store import open_store
 from tests.conftest import DOCTOR, NURSE, NURSE_2, add_practice, link
+from tests.functional.test_machine_faults import CONNECT
 
 
 @pytest.fixture
@@ -384,32 +385,7 @@ def test_a_writer_without_the_key_is_refused_on_a_keyed_trail(
 
     monkeypatch.delenv(KEY_FILE_ENV)
     before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
-    status, _, err = _cli(
-        capsys,
-        data,
-        "entity",
-        "add",
-        "--admin",
-        "adm",
-        "--id",
-        "ph",
-        "--name",
-        "Pharmacie",
-        "--kind",
-        "pharmacie",
-        "--email",
-        "ph@example.be",
-        "--lang",
-        "fr",
-        "--manager-niss",
-        NURSE,
-        "--manager-last",
-        "Martin",
-        "--manager-first",
-        "Claire",
-        "--manager-type",
-        "pharmacien",
-    )
+    status, _, err = _cli(capsys, data, *CONNECT)
     assert status == 2 and f"{KEY_FILE_ENV}: is not set, but the audit trail is keyed" in err
     after = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
     assert after == before
