@@ -17,6 +17,7 @@ import tui.incidents
 from rules import format_niss
 from rules.text import has_unsafe_chars
 from tests.conftest import DOCTOR
+from tests.functional.test_ssh_keys import ssh
 from tui.cli import main, run
 
 TITLE_REWRITE = "\x1b]0;P\x1b\\"
@@ -61,31 +62,11 @@ def _key_with_comment(tmp_path, comment: str):
     return pub
 
 
-def _ssh(data, keys, *args, env=None):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "ssh",
-            *args,
-            "--data",
-            str(data),
-            "--authorized-keys",
-            str(keys),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-
-
 @needs_ssh_keygen
 def test_ssh_list_shows_key_comments_inert(store, data, tmp_path):
     keys = tmp_path / "authorized_keys"
     pub = _key_with_comment(tmp_path, f"laptop{TITLE_REWRITE}\u202eevil")
-    authorized = _ssh(
+    authorized = ssh(
         data,
         keys,
         "authorize",
@@ -97,7 +78,7 @@ def test_ssh_list_shows_key_comments_inert(store, data, tmp_path):
         sys.executable,
     )
     assert authorized.returncode == 0, authorized.stderr
-    listed = _ssh(data, keys, "list")
+    listed = ssh(data, keys, "list")
     assert listed.returncode == 0, listed.stderr
     assert f"niss:{DOCTOR}" in listed.stdout
     assert "laptop\\x1b]0;P\\x1b\\\\u202eevil" in listed.stdout
@@ -109,7 +90,7 @@ def test_key_operations_are_audited_under_the_real_user(store, data, tmp_path):
     keys = tmp_path / "authorized_keys"
     pub = _key_with_comment(tmp_path, "laptop")
     env = {**os.environ, "LOGNAME": "root\x1b[2J", "USER": "root\x1b[2J"}
-    result = _ssh(
+    result = ssh(
         data,
         keys,
         "authorize",

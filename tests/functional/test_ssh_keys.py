@@ -38,7 +38,7 @@ def _fingerprint(pub) -> str:
     return out.split()[1]
 
 
-def ssh(data, keys, *args):
+def ssh(data, keys, *args, env=None):
     return subprocess.run(
         [
             sys.executable,
@@ -54,6 +54,7 @@ def ssh(data, keys, *args):
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
 
 
