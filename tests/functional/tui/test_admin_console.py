@@ -31,6 +31,22 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+def fill_new_entity(form: EntityFormScreen) -> None:
+    """A nursing home with a pharmacist as its first manager."""
+    for selector, text in (
+        ("#entity-id", "mr-zonnebloem"),
+        ("#name", "MR De Zonnebloem"),
+        ("#email", "info@zonnebloem.be"),
+        ("#manager-last", "Maes"),
+        ("#manager-first", "Anna"),
+    ):
+        form.query_one(selector, Input).value = text
+    form.query_one("#manager-niss").input.value = ANNA
+    form.query_one("#kind", Select).value = "maison_de_repos"
+    form.query_one("#language", Select).value = "nl"
+    form.query_one("#manager-type", Select).value = "pharmacien"
+
+
 async def queue_of(pilot) -> QueueScreen:
     await settle(pilot)
     screen = pilot.app.screen
@@ -237,18 +253,7 @@ async def test_create_and_change_an_entity(practice):
         await settle(pilot)
         form = app.screen
         assert isinstance(form, EntityFormScreen)
-        for selector, text in (
-            ("#entity-id", "mr-zonnebloem"),
-            ("#name", "MR De Zonnebloem"),
-            ("#email", "info@zonnebloem.be"),
-            ("#manager-last", "Maes"),
-            ("#manager-first", "Anna"),
-        ):
-            form.query_one(selector, Input).value = text
-        form.query_one("#manager-niss").input.value = ANNA
-        form.query_one("#kind", Select).value = "maison_de_repos"
-        form.query_one("#language", Select).value = "nl"
-        form.query_one("#manager-type", Select).value = "pharmacien"
+        fill_new_entity(form)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, EntityFormScreen)

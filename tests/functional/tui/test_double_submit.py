@@ -6,12 +6,12 @@ import asyncio
 import threading
 
 from textual.notifications import Notify
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Static
 
 from rules import make_niss
 from tests.conftest import DOCTOR, NURSE_2
 from tests.functional.tui.conftest import SIZE, make_app, settle, type_text, until
-from tests.functional.tui.test_admin_console import ANNA, make_admin, queue_of
+from tests.functional.tui.test_admin_console import fill_new_entity, make_admin, queue_of
 from tests.functional.tui.test_staff_console import NEWCOMER, fill_request, open_cab
 from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
 from tui.screens.new_request import NewRequestScreen
@@ -135,18 +135,7 @@ async def test_ctrl_s_twice_on_a_new_entity_creates_it_once_and_says_so(practice
         await settle(pilot)
         form = app.screen
         assert isinstance(form, EntityFormScreen)
-        for selector, text in (
-            ("#entity-id", "mr-zonnebloem"),
-            ("#name", "MR De Zonnebloem"),
-            ("#email", "info@zonnebloem.be"),
-            ("#manager-last", "Maes"),
-            ("#manager-first", "Anna"),
-        ):
-            form.query_one(selector, Input).value = text
-        form.query_one("#manager-niss").input.value = ANNA
-        form.query_one("#kind", Select).value = "maison_de_repos"
-        form.query_one("#language", Select).value = "nl"
-        form.query_one("#manager-type", Select).value = "pharmacien"
+        fill_new_entity(form)
         await pilot.press("ctrl+s")
         await held.second_press(pilot, "ctrl+s")
         assert held.calls == 1
