@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+from rules import NewEntity
 from store import lock as store_lock
 from store import open_store
 
@@ -128,15 +129,17 @@ def main() -> None:
         store.add_admin("adm", "Admin")
         store.create_entity(
             "adm",
-            "cab",
-            "Cabinet Dupont",
-            "cabinet_medical",
-            "cab@example.be",
-            "fr",
-            DOCTOR,
-            "Dupont",
-            "Jean",
-            "medecin",
+            NewEntity(
+                entity_id="cab",
+                name="Cabinet Dupont",
+                kind="cabinet_medical",
+                email="cab@example.be",
+                language="fr",
+                manager_niss=DOCTOR,
+                manager_last_name="Dupont",
+                manager_first_name="Jean",
+                manager_type="medecin",
+            ),
         )
         store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
         asyncio.run(_run(tmp / "data", DOCTOR, args.consoles, args.seconds, args.interval))

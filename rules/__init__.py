@@ -1,7 +1,7 @@
 """The domain of entity staff links: pure rules with no I/O, clock, textual or tinydb."""
 
 from rules.decisions import Approval, clean_reason, plan_approve, plan_delete, plan_reject
-from rules.entities import plan_admin, plan_entity, plan_entity_update
+from rules.entities import NewEntity, plan_admin, plan_entity, plan_entity_update
 from rules.mail import compose_decision_mail
 from rules.niss import (
     format_niss,
@@ -46,6 +46,7 @@ __all__ = [
     "Link",
     "Mail",
     "MailDraft",
+    "NewEntity",
     "Notice",
     "Request",
     "RuleViolation",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rules.fields import (
@@ -29,40 +30,48 @@ def plan_admin(admin_id: str, name: str, niss: str | None, exists: bool) -> Admi
     return Admin(admin_id, name, normalize_niss(niss) if niss else None)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewEntity:
+    """What an administrator typed to create an entity and its first manager, not yet checked.
+
+    One object from the form or the command line to the rules, so that no caller passes ten
+    values by position.
+    """
+
+    entity_id: str
+    name: str
+    kind: str
+    email: str
+    language: str
+    manager_niss: str
+    manager_last_name: str
+    manager_first_name: str
+    manager_type: str
+
+
 def plan_entity(
-    admin: Admin | None,
-    entity_id: str,
-    name: str,
-    kind: str,
-    email: str,
-    language: str,
-    manager_niss: str,
-    manager_last_name: str,
-    manager_first_name: str,
-    manager_type: str,
-    exists: bool,
-    now: datetime,
+    admin: Admin | None, new: NewEntity, exists: bool, now: datetime
 ) -> tuple[Entity, Link]:
     """An entity is born with its first manager, so that it is never without one."""
     if admin is None:
         raise RuleViolation("not_authorized", message_key="not_authorized.admin")
     entity = Entity(
-        id=clean_entity_id(entity_id),
-        name=clean_entity_name(name),
-        kind=check_entity_kind(kind),
-        email=clean_email(email),
-        language=check_entity_language(language),
+        id=clean_entity_id(new.entity_id),
+        name=clean_entity_name(new.name),
+        kind=check_entity_kind(new.kind),
+        email=clean_email(new.email),
+        language=check_entity_language(new.language),
     )
     if exists:
         raise RuleViolation("entity_exists", {"value": entity.id})
-    manager_type = check_employee_type(manager_type)
+    manager_type = check_employee_type(new.manager_type)
     if not is_manager(manager_type):
         raise RuleViolation("manager_type_required", {"entity": entity.name, "type": manager_type})
     link = Link(
         entity_id=entity.id,
-        niss=normalize_niss(manager_niss),
-        last_name=clean_name(manager_last_name, "last_name"),
-        first_name=clean_name(manager_first_name, "first_name"),
+        niss=normalize_niss(new.manager_niss),
+        last_name=clean_name(new.manager_last_name, "last_name"),
+        first_name=clean_name(new.manager_first_name, "first_name"),
         employee_type=manager_type,
         since=now,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from rules import make_niss
+from rules import NewEntity, make_niss
 from store.store import Store, open_store
 
 DEMO_DOCTOR = make_niss("760412", 137)  # Dr Jean Dupont, linked to two entities
@@ -176,7 +176,19 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
         store.add_admin(admin_id, name)
     people = _people(rng)
     for entity_id, name, kind, email, lang, manager, types in _ENTITIES:
-        store.create_entity("admin", entity_id, name, kind, email, lang, *manager)
+        manager_niss, manager_last, manager_first, manager_type = manager
+        new = NewEntity(
+            entity_id=entity_id,
+            name=name,
+            kind=kind,
+            email=email,
+            language=lang,
+            manager_niss=manager_niss,
+            manager_last_name=manager_last,
+            manager_first_name=manager_first,
+            manager_type=manager_type,
+        )
+        store.create_entity("admin", new)
         for employee_type in types:
             niss, last, first = next(people)
             filer = manager[0]

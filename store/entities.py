@@ -17,41 +17,17 @@ class Entities(Records):
             self._audit(admin.id, "admin_added", niss=admin.niss, name=admin.name)
         return admin
 
-    def create_entity(
-        self,
-        admin_id: str,
-        entity_id: str,
-        name: str,
-        kind: str,
-        email: str,
-        language: str,
-        manager_niss: str,
-        manager_last_name: str,
-        manager_first_name: str,
-        manager_type: str,
-    ) -> Entity:
+    def create_entity(self, admin_id: str, new: rules.NewEntity) -> Entity:
         with self._writing():
             now = self._clock()
             admin = self._admin(admin_id)
-            exists = self._entity_doc(str(entity_id).strip()) is not None
-            entity, link = rules.plan_entity(
-                admin,
-                entity_id,
-                name,
-                kind,
-                email,
-                language,
-                manager_niss,
-                manager_last_name,
-                manager_first_name,
-                manager_type,
-                exists,
-                now,
-            )
+            exists = self._entity_doc(str(new.entity_id).strip()) is not None
+            entity, link = rules.plan_entity(admin, new, exists, now)
+            assert admin is not None  # plan_entity refuses an unknown administrator
             self._insert("entities", codec.entity_to_doc(entity))
             self._insert("links", codec.link_to_doc(link))
             self._audit(
-                admin.id,  # type: ignore[union-attr]
+                admin.id,
                 "entity_created",
                 entity.id,
                 link.niss,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from rules import make_niss
+from rules import NewEntity, make_niss
 from store import Store, open_store
 
 DOCTOR = make_niss("850730", 33)
@@ -64,15 +64,17 @@ def add_practice(s: Store, admin: str = "adm"):
     """Cabinet Dupont (fr), run by DOCTOR."""
     return s.create_entity(
         admin,
-        "cab",
-        "Cabinet Dupont",
-        "cabinet_medical",
-        "cab@example.be",
-        "fr",
-        DOCTOR,
-        "Dupont",
-        "Jean",
-        "medecin",
+        NewEntity(
+            entity_id="cab",
+            name="Cabinet Dupont",
+            kind="cabinet_medical",
+            email="cab@example.be",
+            language="fr",
+            manager_niss=DOCTOR,
+            manager_last_name="Dupont",
+            manager_first_name="Jean",
+            manager_type="medecin",
+        ),
     )
 
 
@@ -80,15 +82,17 @@ def add_nursing_home(s: Store, admin: str = "adm"):
     """WZC Zonneweide (nl), run by DOCTOR_2."""
     return s.create_entity(
         admin,
-        "wzc",
-        "WZC Zonneweide",
-        "maison_de_repos",
-        "wzc@example.be",
-        "nl",
-        DOCTOR_2,
-        "Jacobs",
-        "Emma",
-        "medecin",
+        NewEntity(
+            entity_id="wzc",
+            name="WZC Zonneweide",
+            kind="maison_de_repos",
+            email="wzc@example.be",
+            language="nl",
+            manager_niss=DOCTOR_2,
+            manager_last_name="Jacobs",
+            manager_first_name="Emma",
+            manager_type="medecin",
+        ),
     )
 
 

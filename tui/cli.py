@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from rules import ENTITY_KINDS, MANAGER_TYPES, RuleViolation, printable
+from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, printable
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
@@ -437,18 +437,18 @@ def _init(root: Path, args: argparse.Namespace) -> int:
 
 def _entity_add(root: Path, args: argparse.Namespace) -> int:
     store = _open(root)
-    entity = store.create_entity(
-        args.admin,
-        args.entity_id,
-        args.name,
-        args.kind,
-        args.email,
-        args.entity_lang,
-        args.manager_niss,
-        args.manager_last,
-        args.manager_first,
-        args.manager_type,
+    new = NewEntity(
+        entity_id=args.entity_id,
+        name=args.name,
+        kind=args.kind,
+        email=args.email,
+        language=args.entity_lang,
+        manager_niss=args.manager_niss,
+        manager_last_name=args.manager_last,
+        manager_first_name=args.manager_first,
+        manager_type=args.manager_type,
     )
+    entity = store.create_entity(args.admin, new)
     print(f"Entity {entity.id} ({entity.name}) created.")
     return 0
 

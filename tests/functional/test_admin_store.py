@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import RuleViolation
+from rules import NewEntity, RuleViolation
 from tests.conftest import (
     ADMIN_NISS,
     DOCTOR,
@@ -32,15 +32,17 @@ def test_review_of_a_plain_request_has_no_warning(store):
 def test_review_sees_the_person_elsewhere(store):
     store.create_entity(
         "adm",
-        "wzc",
-        "WZC",
-        "maison_de_repos",
-        "wzc@example.be",
-        "nl",
-        DOCTOR_2,
-        "Jacobs",
-        "Emma",
-        "medecin",
+        NewEntity(
+            entity_id="wzc",
+            name="WZC",
+            kind="maison_de_repos",
+            email="wzc@example.be",
+            language="nl",
+            manager_niss=DOCTOR_2,
+            manager_last_name="Jacobs",
+            manager_first_name="Emma",
+            manager_type="medecin",
+        ),
     )
     link(store, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2)
     request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
@@ -96,15 +98,17 @@ def test_history_and_activity(store, clock):
 def test_entity_summaries_count_people_managers_and_pending_requests_in_one_read(store):
     store.create_entity(
         "adm",
-        "ph",
-        "Pharmacie",
-        "pharmacie",
-        "ph@example.be",
-        "fr",
-        PHARMACIST,
-        "Lambert",
-        "Luc",
-        "pharmacien",
+        NewEntity(
+            entity_id="ph",
+            name="Pharmacie",
+            kind="pharmacie",
+            email="ph@example.be",
+            language="fr",
+            manager_niss=PHARMACIST,
+            manager_last_name="Lambert",
+            manager_first_name="Luc",
+            manager_type="pharmacien",
+        ),
     )
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")

@@ -8,6 +8,7 @@ import sys
 import orjson
 import pytest
 
+from rules import NewEntity
 from store import open_store
 from tests.conftest import DOCTOR, NURSE, NURSE_2, add_practice, link
 from tests.functional.test_machine_faults import CONNECT
@@ -102,15 +103,17 @@ def test_audit_command_filters_and_json(trail, data, store):
 
     store.create_entity(
         "adm",
-        "ph",
-        "Pharmacie",
-        "pharmacie",
-        "ph@example.be",
-        "fr",
-        "82.09.25-244.15",
-        "Lelièvre",
-        "Sophie",
-        "pharmacien",
+        NewEntity(
+            entity_id="ph",
+            name="Pharmacie",
+            kind="pharmacie",
+            email="ph@example.be",
+            language="fr",
+            manager_niss="82.09.25-244.15",
+            manager_last_name="Lelièvre",
+            manager_first_name="Sophie",
+            manager_type="pharmacien",
+        ),
     )
     everything = _audit(data)
     assert everything.returncode == 0 and len(everything.stdout.splitlines()) == 8

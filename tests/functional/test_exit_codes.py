@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from rules import NewEntity
 from store import Store
 from store.segments import MANIFEST
 from tests.conftest import NURSE
@@ -33,15 +34,17 @@ def _ok(store, data, capsys, monkeypatch):
 def _refused(store, data, capsys, monkeypatch):
     store.create_entity(
         "adm",
-        "ph",
-        "Pharmacie",
-        "pharmacie",
-        "ph@example.be",
-        "fr",
-        NURSE,
-        "Martin",
-        "Claire",
-        "pharmacien",
+        NewEntity(
+            entity_id="ph",
+            name="Pharmacie",
+            kind="pharmacie",
+            email="ph@example.be",
+            language="fr",
+            manager_niss=NURSE,
+            manager_last_name="Martin",
+            manager_first_name="Claire",
+            manager_type="pharmacien",
+        ),
     )
     yield cli(capsys, *CONNECT, "--data", data)  # the entity exists already
     yield cli(capsys, "entity", "add", "--kind", "castle", "--data", data)  # a wrong argument

@@ -7,7 +7,7 @@ import random
 import sys
 import time
 
-from rules import RuleViolation, make_niss
+from rules import NewEntity, RuleViolation, make_niss
 from store import open_store
 
 ENTITIES = ("e1", "e2", "e3")
@@ -22,15 +22,17 @@ def setup(data: str) -> None:
     for entity, (first, second) in MANAGERS.items():
         store.create_entity(
             "adm",
-            entity,
-            f"Entity {entity}",
-            "hopital",
-            f"{entity}@x.be",
-            "fr",
-            first,
-            "Boss",
-            "First",
-            "medecin",
+            NewEntity(
+                entity_id=entity,
+                name=f"Entity {entity}",
+                kind="hopital",
+                email=f"{entity}@x.be",
+                language="fr",
+                manager_niss=first,
+                manager_last_name="Boss",
+                manager_first_name="First",
+                manager_type="medecin",
+            ),
         )
         request = store.file_connect(first, entity, second, "Boss", "Second", "medecin")
         store.approve("adm", request.id)

@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from dataclasses import dataclass
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
-from textual.worker import Worker, WorkerState
 
 from rules import (
     ENTITY_KINDS,
     MANAGER_TYPES,
     Entity,
-    RuleViolation,
+    NewEntity,
     kind_label,
     printable,
     type_label,
 )
 from rules.text import fold
 from store import EntitySummary, Store
-from tui.console import console
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
+from tui.screens.form import FormDialog, FormT
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 from tui.widgets.record_table import Column, Row
@@ -112,24 +111,15 @@ class EntitiesScreen(AdminListScreen):
             self.load(force=True)
 
 
-class _EntityDialog(ModalScreen[Entity | None]):
+class _EntityDialog(FormDialog[FormT, Entity]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("Save the entity")),
         Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do not save")),
     ]
 
-    # While the entity is being saved, ctrl+s waits as the button does.
-    saving = reactive(False, bindings=True)
-
     def __init__(self, store: Store, admin_id: str) -> None:
         super().__init__()
         self.store, self.admin_id = store, admin_id
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return None if action == "save" and self.saving else True
-
-    def watch_saving(self, saving: bool) -> None:
-        self.query_one("#save", Button).disabled = saving
 
     def buttons(self) -> ComposeResult:
         yield Static("", id="form-error", classes="error")
@@ -141,51 +131,18 @@ class _EntityDialog(ModalScreen[Entity | None]):
     def _next(self) -> None:
         self.focus_next()
 
-    def value(self, selector: str) -> str:
+    def text(self, selector: str) -> str:
+        """A field's text; a Select's value, empty while none is chosen (the rules say so)."""
         widget = self.query_one(selector)
         if isinstance(widget, Select):
             return "" if widget.value == Select.NULL else str(widget.value)
         if isinstance(widget, NissField):
             return widget.input.value
-        return widget.value  # type: ignore[attr-defined,no-any-return]
-
-    FIELDS: tuple[str, ...] = ()
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        self.saving = True
-        # Widgets are read here, on the UI thread; only the store call runs in the worker.
-        self.save({name: self.value(f"#{name}") for name in self.FIELDS})
-
-    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
-    @work(thread=True, group="save", exit_on_error=False)
-    def save(self, values: dict[str, str]) -> Entity:
-        raise NotImplementedError
-
-    @on(Worker.StateChanged)
-    def _done(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "save" or not event.worker.is_finished:
-            return
-        self.saving = False
-        if event.state == WorkerState.SUCCESS:
-            self.dismiss(event.worker.result)
-        elif event.state != WorkerState.ERROR:
-            return  # cancelled: the console is closing
-        elif isinstance(event.worker.error, RuleViolation):
-            self.query_one("#form-error", Static).update(
-                literal(event.worker.error.message(language()))
-            )
-        else:
-            console(self).show_error(event.worker.error)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        assert isinstance(widget, Input)
+        return widget.value
 
 
-class EntityFormScreen(_EntityDialog):
+class EntityFormScreen(_EntityDialog[NewEntity]):
     """A new entity is born with its first manager (the same rule as `vaccinnet entity add`)."""
 
     def compose(self) -> ComposeResult:
@@ -223,24 +180,32 @@ class EntityFormScreen(_EntityDialog):
             yield from self.buttons()
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
-    FIELDS = (
-        "entity-id",
-        "name",
-        "kind",
-        "email",
-        "language",
-        "manager-niss",
-        "manager-last",
-        "manager-first",
-        "manager-type",
-    )
+    def read_form(self) -> NewEntity:
+        return NewEntity(
+            entity_id=self.text("#entity-id"),
+            name=self.text("#name"),
+            kind=self.text("#kind"),
+            email=self.text("#email"),
+            language=self.text("#language"),
+            manager_niss=self.text("#manager-niss"),
+            manager_last_name=self.text("#manager-last"),
+            manager_first_name=self.text("#manager-first"),
+            manager_type=self.text("#manager-type"),
+        )
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def save(self, values: dict[str, str]) -> Entity:
-        return self.store.create_entity(self.admin_id, *(values[name] for name in self.FIELDS))
+    def write(self, form: NewEntity) -> Entity:
+        return self.store.create_entity(self.admin_id, form)
 
 
-class EntityEditScreen(_EntityDialog):
+@dataclass(frozen=True, slots=True)
+class EntityChange:
+    """Where the entity's mails go and in which language, as typed."""
+
+    email: str
+    language: str
+
+
+class EntityEditScreen(_EntityDialog[EntityChange]):
     def __init__(self, store: Store, admin_id: str, entity: Entity) -> None:
         super().__init__(store, admin_id)
         self.entity = entity
@@ -264,8 +229,10 @@ class EntityEditScreen(_EntityDialog):
             yield from self.buttons()
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
-    FIELDS = ("email", "language")
+    def read_form(self) -> EntityChange:
+        return EntityChange(self.text("#email"), self.text("#language"))
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def save(self, values: dict[str, str]) -> Entity:
-        return self.store.update_entity(self.admin_id, self.entity.id, **values)
+    def write(self, form: EntityChange) -> Entity:
+        return self.store.update_entity(
+            self.admin_id, self.entity.id, email=form.email, language=form.language
+        )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Button, Static
-from textual.worker import Worker, WorkerState
 
 from rules import (
     Entity,
@@ -21,13 +23,17 @@ from rules import (
     type_label,
 )
 from store import Store
-from tui.console import console
 from tui.i18n import N_, _, fmt_date, language
 from tui.literal import literal
+from tui.screens.base import deliver
+from tui.screens.form import FormDialog
 from tui.widgets.footer import TranslatedFooter
 
 
-class DisconnectScreen(ModalScreen[list[Request] | None]):
+class DisconnectScreen(FormDialog[list[str], list[Request]]):
+    """Shows what the rules say before « Accord »: a refusal, or the warnings to read first."""
+
+    SAVE_BUTTON = "#agree"
     BINDINGS = [
         Binding(
             "escape",
@@ -37,6 +43,14 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
             tooltip=N_("Back to the list without filing"),
         ),
     ]
+
+    # « Accord » waits for the rules' answer, and stays off when they refuse.
+    allowed = reactive(False, bindings=True)
+
+    @dataclass
+    class Previewed(Message, bubble=False):
+        refusal: RuleViolation | None
+        notices: list[Notice]
 
     def __init__(self, store: Store, me: Link, entity: Entity, people: list[Link]) -> None:
         super().__init__()
@@ -69,58 +83,46 @@ class DisconnectScreen(ModalScreen[list[Request] | None]):
         self.preview()
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def preview(self) -> tuple[RuleViolation | None, list[Notice]]:
+    def preview(self) -> None:
         nisses = [link.niss for link in self.people]
         with self.store.reading():  # the preview and the warnings see the same moment
             refusal = self.store.preview_disconnect(self.me.niss, self.entity.id, nisses)
             state = self.store.entity_state(self.entity.id)
-        return refusal, disconnect_notices(state, nisses) if state else []
+        notices = disconnect_notices(state, nisses) if state else []
+        deliver(self, self.Previewed(refusal, notices))
 
-    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
-    @work(thread=True, group="save", exit_on_error=False)
-    def file(self) -> list[Request]:
-        nisses = [link.niss for link in self.people]
-        return self.store.file_disconnect(self.me.niss, self.entity.id, nisses)
-
-    @on(Worker.StateChanged)
-    def _done(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if not worker.is_finished:
-            return
-        box = self.query_one("#preview", Static)
-        agree = self.query_one("#agree", Button)
-        if event.state == WorkerState.ERROR:
-            agree.disabled = False
-            if isinstance(worker.error, RuleViolation):
-                box.update(literal(worker.error.message(language())))
-                box.set_classes("error")
-            else:
-                console(self).show_error(worker.error)
-            return
-        if event.state != WorkerState.SUCCESS:
-            return
-        if worker.group == "save":
-            self.dismiss(worker.result)
-            return
-        refusal, notices = worker.result
-        if refusal is not None:
-            box.update(literal(refusal.message(language())))
-            box.set_classes("error")
-            agree.disabled = True
+    @on(Previewed)
+    def _previewed(self, message: Previewed) -> None:
+        if message.refusal is not None:
+            self.show_problem(message.refusal.message(language()))
             self.query_one("#cancel", Button).focus()
             return
         lines = [_("The rules allow this request.")]
-        lines += ["⚠ " + notice.message(language()) for notice in notices]
+        lines += ["⚠ " + notice.message(language()) for notice in message.notices]
+        box = self.query_one("#preview", Static)
         box.update(literal("\n".join(lines)))
-        box.set_classes("warning" if notices else "ok")
-        agree.disabled = False
-        agree.focus()
+        box.set_classes("warning" if message.notices else "ok")
+        self.allowed = True
+        self.query_one("#agree", Button).focus()
+
+    def can_save(self) -> bool:
+        return self.allowed and not self.saving
+
+    def watch_allowed(self) -> None:
+        self.refresh_save()
+
+    def show_problem(self, text: str) -> None:
+        if text:
+            box = self.query_one("#preview", Static)
+            box.update(literal(text))
+            box.set_classes("error")
+
+    def read_form(self) -> list[str]:
+        return [link.niss for link in self.people]
+
+    def write(self, form: list[str]) -> list[Request]:
+        return self.store.file_disconnect(self.me.niss, self.entity.id, form)
 
     @on(Button.Pressed, "#agree")
     def _agree(self) -> None:
-        self.query_one("#agree", Button).disabled = True
-        self.file()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.action_save()

@@ -2,44 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from rules import (
     MANAGER_TYPES,
     Entity,
     Request,
-    RuleViolation,
     format_niss,
     status_label,
     type_label,
 )
 from store import Store
-from tui.console import StoreFollower, console, follow_language
+from tui.console import StoreFollower, follow_language
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
+from tui.screens.base import deliver
+from tui.screens.form import FormIncomplete, SavingForm
 from tui.widgets.footer import TranslatedFooter
 from tui.wording import REGISTERED, REGISTERED_MORE
 
 
-class NoAccessScreen(Screen[None]):
+@dataclass(frozen=True, slots=True)
+class AccessForm:
+    """The entity and who the person says they are, as typed."""
+
+    entity_id: str
+    last_name: str
+    first_name: str
+    employee_type: str
+
+
+class NoAccessScreen(SavingForm[AccessForm, Request]):
     class AccessGranted(Message):
         """An administrator linked the person meanwhile: the console starts over."""
+
+    @dataclass
+    class Found(Message, bubble=False):
+        entities: list[Entity]
+
+    @dataclass
+    class Mine(Message, bubble=False):
+        requests: list[Request]
+        linked: bool
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the access request")),
     ]
-
-    # While the access request is being filed, ctrl+s waits as the button does.
-    saving = reactive(False, bindings=True)
 
     def __init__(self, store: Store, niss: str) -> None:
         super().__init__()
@@ -80,12 +96,6 @@ class NoAccessScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.follower.resumed()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return None if action == "save" and self.saving else True
-
-    def watch_saving(self, saving: bool) -> None:
-        self.query_one("#save", Button).disabled = saving
-
     def apply_language(self) -> None:
         lang = language()
         self.title = _("No access")
@@ -125,8 +135,21 @@ class NoAccessScreen(Screen[None]):
         self.search(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def search(self, text: str) -> list[Entity]:
-        return self.store.find_entities(text, limit=8) if len(text.strip()) >= 2 else []
+    def search(self, text: str) -> None:
+        found = self.store.find_entities(text, limit=8) if len(text.strip()) >= 2 else []
+        deliver(self, self.Found(found))
+
+    @on(Found)
+    def _found(self, message: Found) -> None:
+        self.found = message.entities
+        matches = self.query_one("#matches", OptionList)
+        matches.clear_options()
+        matches.add_options(
+            Option(literal(f"{e.name} ({e.id})", multiline=False), id=e.id) for e in self.found
+        )
+        matches.display = bool(self.found)
+        if self.found:
+            matches.highlighted = 0
 
     @on(OptionList.OptionSelected, "#matches")
     def _pick(self, event: OptionList.OptionSelected) -> None:
@@ -142,71 +165,43 @@ class NoAccessScreen(Screen[None]):
             self.focus_next()
 
     @work(thread=True, exclusive=True, group="mine", exit_on_error=False)
-    def refresh_mine(self) -> tuple[list[Request], bool]:
-        return self.store.filed_by(self.niss), bool(self.store.links_of(self.niss))
+    def refresh_mine(self) -> None:
+        mine = self.store.filed_by(self.niss)
+        deliver(self, self.Mine(mine, bool(self.store.links_of(self.niss))))
 
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        error = self.query_one("#form-error", Static)
+    @on(Mine)
+    def _mine(self, message: Mine) -> None:
+        if message.linked:
+            self.post_message(self.AccessGranted())
+        else:
+            self._show_mine(message.requests)
+
+    def read_form(self) -> AccessForm:
         kind = self.query_one("#type", Select).value
         if self.entity is None:
-            error.update(literal(_("Choose the entity in the list first.")))
-            return
+            raise FormIncomplete(_("Choose the entity in the list first."))
         if kind == Select.NULL:
-            error.update(literal(_("Say whether you are a doctor or a pharmacist.")))
-            return
-        error.update("")
-        self.saving = True
-        self.file(
+            raise FormIncomplete(_("Say whether you are a doctor or a pharmacist."))
+        return AccessForm(
             self.entity.id,
             self.query_one("#last-name", Input).value,
             self.query_one("#first-name", Input).value,
             str(kind),
         )
 
-    # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
-    @work(thread=True, group="save", exit_on_error=False)
-    def file(self, entity_id: str, last: str, first: str, kind: str) -> Request:
-        return self.store.file_access_request(self.niss, entity_id, last, first, kind)
+    def write(self, form: AccessForm) -> Request:
+        return self.store.file_access_request(
+            self.niss, form.entity_id, form.last_name, form.first_name, form.employee_type
+        )
 
-    @on(Worker.StateChanged)
-    def _done(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group == "save" and worker.is_finished:
-            self.saving = False
-        if event.state == WorkerState.ERROR:
-            if isinstance(worker.error, RuleViolation):
-                self.query_one("#form-error", Static).update(
-                    literal(worker.error.message(language()))
-                )
-            else:
-                console(self).show_error(worker.error)
-            if worker.group == "mine":
-                self.follower.failed()
-            return
-        if event.state != WorkerState.SUCCESS:
-            return
-        if worker.group == "search":
-            self.found = worker.result
-            matches = self.query_one("#matches", OptionList)
-            matches.clear_options()
-            matches.add_options(
-                Option(literal(f"{e.name} ({e.id})", multiline=False), id=e.id) for e in self.found
-            )
-            matches.display = bool(self.found)
-            if self.found:
-                matches.highlighted = 0
-        elif worker.group == "save":
-            self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
-            self.refresh_mine()
-        elif worker.group == "mine":
-            mine, linked = worker.result
-            if linked:
-                self.post_message(self.AccessGranted())
-                return
-            self._show_mine(mine)
+    def saved(self, result: Request) -> None:
+        self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
+        self.refresh_mine()
+
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        super().work_failed(group, error)
+        if group == "mine":
+            self.follower.failed()
 
     def _show_mine(self, mine: list[Request]) -> None:
         lang = language()

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from rules import make_niss
+from rules import NewEntity, make_niss
 from tests.conftest import (
     DOCTOR,
     DOCTOR_2,
@@ -45,15 +45,17 @@ def practice(store):
     link(store, "wzc", DOCTOR, "Dupont", "Jean", "medecin", actor=DOCTOR_2)
     store.create_entity(
         "adm",
-        "ph",
-        "Pharmacie Lelièvre",
-        "pharmacie",
-        "ph@example.be",
-        "fr",
-        PHARMACIST,
-        "Lelièvre",
-        "Sophie",
-        "pharmacien",
+        NewEntity(
+            entity_id="ph",
+            name="Pharmacie Lelièvre",
+            kind="pharmacie",
+            email="ph@example.be",
+            language="fr",
+            manager_niss=PHARMACIST,
+            manager_last_name="Lelièvre",
+            manager_first_name="Sophie",
+            manager_type="pharmacien",
+        ),
     )
     store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
     rejected = store.file_connect(DOCTOR, "cab", MIDWIFE, "Lambert", "Zoë", "sage_femme")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from textual.widgets import OptionList, Static
 from tinydb import where
 
-from rules import RuleViolation, make_niss, printable
+from rules import NewEntity, RuleViolation, make_niss, printable
 from rules.text import has_unsafe_chars
 from store import Store, open_store
 from tests.conftest import (
@@ -121,29 +121,33 @@ def _write_everything(s: Store, out: Outcome, old: list[str], i: int, text: str)
         lambda: (
             s.create_entity(
                 "adm",
-                entity_id,
-                text,
-                "pharmacie",
-                f"{entity_id}@ex.be",
-                "fr",
-                manager,
-                "Roux",
-                "Anna",
-                "pharmacien",
+                NewEntity(
+                    entity_id=entity_id,
+                    name=text,
+                    kind="pharmacie",
+                    email=f"{entity_id}@ex.be",
+                    language="fr",
+                    manager_niss=manager,
+                    manager_last_name="Roux",
+                    manager_first_name="Anna",
+                    manager_type="pharmacien",
+                ),
             ).name
         ),
         lambda: (
             s.create_entity(
                 "adm",
-                entity_id,
-                "Plain",
-                "pharmacie",
-                f"{entity_id}@ex.be",
-                "fr",
-                manager,
-                "Roux",
-                "Anna",
-                "pharmacien",
+                NewEntity(
+                    entity_id=entity_id,
+                    name="Plain",
+                    kind="pharmacie",
+                    email=f"{entity_id}@ex.be",
+                    language="fr",
+                    manager_niss=manager,
+                    manager_last_name="Roux",
+                    manager_first_name="Anna",
+                    manager_type="pharmacien",
+                ),
             ),
             older("entities", where("id") == entity_id, {"name": text}),
         ),

@@ -1,0 +1,53 @@
+"""What every screen shares: workers hand back typed messages; a failure is shown in one place."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual import on
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.screen import ModalScreen, Screen
+from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
+
+from tui.console import console
+
+ResultT = TypeVar("ResultT")
+
+
+def deliver(node: MessagePump, message: Message) -> None:
+    """Hand a worker's result to ``node``, unless the worker was cancelled meanwhile.
+
+    A cancelled worker was replaced by a newer one (whose result wins) or the console is
+    closing; its thread still runs to the end, so its result is dropped here.
+    """
+    try:
+        if get_current_worker().is_cancelled:
+            return
+    except NoActiveWorker:
+        pass
+    node.post_message(message)
+
+
+class ConsoleScreen(Screen[ResultT]):
+    """A screen whose workers post their results as typed messages (see ``deliver``).
+
+    Worker.StateChanged does not bubble, so each screen needs a handler; this is the only
+    one. A failure becomes a message in the person's language (never a traceback), then the
+    screen's ``work_failed`` puts its own state right (a flag, a retry).
+    """
+
+    @on(Worker.StateChanged)
+    def _worker_ended(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            console(self).show_error(event.worker.error)
+            self.work_failed(event.worker.group, event.worker.error)
+
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        """A worker of ``group`` failed and the person was told: the screen recovers."""
+
+
+# ModalScreen comes first so that its style (the screen beneath shows through) wins over
+# Screen's, which ConsoleScreen would otherwise bring in ahead of it.
+class ConsoleModal(ModalScreen[ResultT], ConsoleScreen[ResultT]):
+    """A dialog over another screen, with the same worker handling."""
