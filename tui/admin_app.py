@@ -22,7 +22,6 @@ class AdminApp(ConsoleApp):
                 ("outbox", "5", N_("E-mails")),
             )
         ),
-        *ConsoleApp.BINDINGS,
     ]
 
     def __init__(

@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.geometry import Size
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
@@ -46,6 +48,16 @@ def _worker_cancelled() -> bool:
         return get_current_worker().is_cancelled
     except NoActiveWorker:
         return False
+
+
+def deliver(node: MessagePump, message: Message) -> None:
+    """Hand a worker's result to ``node`` as a typed message, unless the worker was cancelled.
+
+    A cancelled worker was replaced by a newer one (whose result wins) or the console is
+    closing; its thread still runs to the end, so its result is dropped here.
+    """
+    if not _worker_cancelled():
+        node.post_message(message)
 
 
 class ConsoleApp(App[None]):

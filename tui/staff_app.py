@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from rules import Entity, Link
 from store import Store
 from store.changes import ChangeSource
-from tui.console import ConsoleApp
+from tui.console import ConsoleApp, deliver
 from tui.i18n import N_, _, set_language
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.no_access import NoAccessScreen
@@ -28,7 +31,6 @@ class StaffApp(ConsoleApp):
             id="entity",
             tooltip=N_("Work for another of your entities"),
         ),
-        *ConsoleApp.BINDINGS,
     ]
 
     def __init__(
@@ -58,28 +60,37 @@ class StaffApp(ConsoleApp):
     def start(self) -> None:
         self.read_choices(switching=False)
 
+    @dataclass
+    class Choices(Message, bubble=False):
+        """The entities the person is linked to, each with the person's link to it."""
+
+        switching: bool
+        entities: list[tuple[Entity, Link]]
+
     @work(thread=True, exclusive=True, group="choices", exit_on_error=False)
-    def read_choices(self, switching: bool) -> tuple[bool, list[tuple[Entity, Link]]]:
+    def read_choices(self, switching: bool) -> None:
         """The entities this person is linked to, read away from the UI thread."""
         with self.store.reading():
             links = self.store.links_of(self.niss)
             entities = {e.id: e for e in self.store.entities_of(self.niss)}
-        return switching, [(entities[k.entity_id], k) for k in links if k.entity_id in entities]
+        choices = [(entities[k.entity_id], k) for k in links if k.entity_id in entities]
+        deliver(self, self.Choices(switching, choices))
+
+    @on(Choices)
+    def _choices_read(self, message: Choices) -> None:
+        choices = message.entities
+        self.choices = {entity.id: entity for entity, _link in choices}
+        self.entity_count = len(choices)
+        if message.switching:
+            self.push_screen(EntityChoiceScreen(choices, current=self.entity_id), self._chosen)
+        else:
+            self._land(choices)
 
     @on(Worker.StateChanged)
-    def _choices_read(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "choices":
-            return
+    def _choices_failed(self, event: Worker.StateChanged) -> None:
+        # The app's own worker: the screens' failures are handled by ConsoleScreen.
         if event.state == WorkerState.ERROR:
             self.show_error(event.worker.error)
-        elif event.state == WorkerState.SUCCESS:
-            switching, choices = event.worker.result
-            self.choices = {entity.id: entity for entity, _link in choices}
-            self.entity_count = len(choices)
-            if switching:
-                self.push_screen(EntityChoiceScreen(choices, current=self.entity_id), self._chosen)
-            else:
-                self._land(choices)
 
     @on(NoAccessScreen.AccessGranted)
     def _access_granted(self) -> None:

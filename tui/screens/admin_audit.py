@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from textual import work
+from textual import on, work
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker
 
 from rules import format_niss
 from rules.text import fold
 from store import AuditEntry
+from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
@@ -21,8 +23,14 @@ from tui.widgets.record_table import Column, Row
 class AuditScreen(AdminListScreen):
     SECTION = "audit"
     TITLE_TEXT = N_("Audit trail")
+
+    @dataclass
+    class Verified(Message, bubble=False):
+        """What ``check`` found; empty when the chain and the store are intact."""
+
+        problems: list[str]
+
     BINDINGS = [
-        *AdminListScreen.BINDINGS,
         Binding(
             "v",
             "verify",
@@ -101,16 +109,14 @@ class AuditScreen(AdminListScreen):
         self.verify()
 
     @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
-    def verify(self) -> list[str]:
-        return self.store.verify()
+    def verify(self) -> None:
+        deliver(self, self.Verified(self.store.verify()))
 
-    def worker_done(self, worker: Worker) -> None:
-        if worker.group != "verify":
-            return
-        problems = worker.result
-        if problems:
+    @on(Verified)
+    def _verified(self, message: Verified) -> None:
+        if message.problems:
             self.notify(
-                "\n".join(problems[:6]),
+                "\n".join(message.problems[:6]),
                 title=_("The store has problems"),
                 severity="error",
                 timeout=20,

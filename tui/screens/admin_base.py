@@ -3,6 +3,7 @@ the store."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from textual import on, work
@@ -10,15 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
-from textual.worker import Worker, WorkerState
 
 from rules.text import fold
 from store import Store
-from tui.console import StoreFollower, console, follow_language
+from tui.console import StoreFollower, deliver, follow_language
 from tui.i18n import N_, _, language
+from tui.screens.base import ConsoleScreen
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable, Row
 
@@ -47,8 +48,15 @@ class NavBar(Static):
         self.update(Content.assemble(*parts))
 
 
-class AdminListScreen(Screen[None]):
+class AdminListScreen(ConsoleScreen[None]):
     """A list of records that follows the store, with a text filter and a detail area."""
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """A read of the section: ``data`` at store ``version``, or None if nothing changed."""
+
+        version: int
+        data: Any
 
     AUTO_FOCUS = "#records"
     SECTION = "queue"
@@ -57,10 +65,8 @@ class AdminListScreen(Screen[None]):
         Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter")),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
     ]
-    # The worker groups that write. While one runs, `writing` holds and the section's
-    # check_action turns its write keys off: a second write would only be refused, and
-    # its refusal would hide the first one's result.
-    WRITES: frozenset[str] = frozenset()
+    # While a write runs, the section's check_action turns its write keys off: a second
+    # write would only be refused, and its refusal would hide the first one's result.
     writing = reactive(False, bindings=True)
 
     def __init__(self, store: Store, admin_id: str) -> None:
@@ -110,41 +116,35 @@ class AdminListScreen(Screen[None]):
             self.load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self, force: bool = False) -> tuple[int, Any] | None:
+    def load(self, force: bool = False) -> None:
         version = self.store.version()
         if version == self.version and not force:
-            return None
-        return version, self.fetch()
-
-    @on(Worker.StateChanged)
-    def _worker_state(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group == "load" and worker.is_finished:
-            self._loading = False
-            if self._again:
-                self._again = False
-                self.store_changed()
-        if worker.group in self.WRITES and worker.is_finished:
-            self.writing = False
-        if event.state == WorkerState.ERROR:
-            console(self).show_error(worker.error)
-            if worker.group == "load":
-                self.follower.failed()
-            self.worker_failed(worker)
-            return
-        if event.state != WorkerState.SUCCESS:
-            return
-        if worker.group == "load" and worker.result is not None:
-            self.version, self.data = worker.result
-            self.redraw()
+            deliver(self, self.Loaded(version, None))
         else:
-            self.worker_done(worker)
+            deliver(self, self.Loaded(version, self.fetch()))
 
-    def worker_done(self, worker: Worker) -> None:
-        """Other workers' results (decisions, reviews) for subclasses."""
+    def reload(self) -> None:
+        """Read again now, whatever the version: after this console's own write."""
+        self._loading = True
+        self.load(force=True)
 
-    def worker_failed(self, worker: Worker) -> None:
-        """After the error was shown: a subclass may refresh what it shows."""
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.data is not None:
+            self.version, self.data = message.version, message.data
+            self.redraw()
+        self.load_ended()
+
+    def load_ended(self) -> None:
+        self._loading = False
+        if self._again:
+            self._again = False
+            self.store_changed()
+
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        if group == "load":
+            self.follower.failed()
+            self.load_ended()
 
     # ----- drawing --------------------------------------------------------------------------
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar, Static
 
 from rules import RuleViolation, clean_reason
 from store import Store
+from tui.console import deliver
 from tui.i18n import N_, _, language
 from tui.literal import literal
+from tui.screens.base import ConsoleModal
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
 
@@ -91,12 +96,20 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class BulkScreen(ModalScreen[None]):
+class BulkScreen(ConsoleModal[None]):
     """Decide several requests, each in its own transaction: one refusal stops nothing."""
 
     BINDINGS = [
         Binding("escape", "close", N_("Close"), id="close", tooltip=N_("Back to the queue"))
     ]
+
+    @dataclass
+    class Outcome(Message, bubble=False):
+        """One request decided (``ok``) or refused; ``text`` says which, for the person."""
+
+        request_id: str
+        ok: bool
+        text: str
 
     def __init__(
         self, store: Store, admin_id: str, verb: str, request_ids: list[str], reason: str | None
@@ -105,6 +118,8 @@ class BulkScreen(ModalScreen[None]):
         self.store, self.admin_id, self.verb = store, admin_id, verb
         self.request_ids, self.reason = request_ids, reason
         self.results: dict[str, tuple[bool, str]] = {}
+        # The run stopped on an unexpected failure (the store unusable): the rest is not tried.
+        self.stopped = False
 
     def compose(self) -> ComposeResult:
         title = (
@@ -137,35 +152,49 @@ class BulkScreen(ModalScreen[None]):
                 else:
                     done = self.store.reject(self.admin_id, request_id, self.reason or "")
             except RuleViolation as refusal:
-                outcome = (False, refusal.message(lang))
+                deliver(self, self.Outcome(request_id, False, refusal.message(lang)))
             else:
-                outcome = (True, _("done: {person}").format(person=done.full_name))
-            self.app.call_from_thread(self.record, request_id, outcome)
+                text = _("done: {person}").format(person=done.full_name)
+                deliver(self, self.Outcome(request_id, True, text))
 
-    def record(self, request_id: str, outcome: tuple[bool, str]) -> None:
-        self.results[request_id] = outcome
+    @on(Outcome)
+    def _outcome(self, message: Outcome) -> None:
+        self.results[message.request_id] = (message.ok, message.text)
         self.query_one("#progress", ProgressBar).advance(1)
-        done = sum(1 for ok, _text in self.results.values() if ok)
-        refused = len(self.results) - done
-        self.query_one("#bulk-summary", Static).update(
-            literal(
-                _("{done} done, {refused} refused, {left} to go").format(
-                    done=done, refused=refused, left=len(self.request_ids) - len(self.results)
-                )
-            )
-        )
         self.query_one("#results", RecordTable).set_rows(
             [
                 (rid, (rid, ("✓ " if ok else "✗ ") + text))
                 for rid, (ok, text) in self.results.items()
             ]
         )
-        if len(self.results) == len(self.request_ids):
+        self.show_progress()
+
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        self.stopped = True  # the error itself was shown; what was done stays listed
+        self.show_progress()
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped or len(self.results) == len(self.request_ids)
+
+    def show_progress(self) -> None:
+        done = sum(1 for ok, _text in self.results.values() if ok)
+        refused = len(self.results) - done
+        left = len(self.request_ids) - len(self.results)
+        summary = (
+            _("Stopped: {done} done, {refused} refused, {left} not tried")
+            if self.stopped
+            else _("{done} done, {refused} refused, {left} to go")
+        )
+        self.query_one("#bulk-summary", Static).update(
+            literal(summary.format(done=done, refused=refused, left=left))
+        )
+        if self.finished:
             close = self.query_one("#close", Button)
             close.disabled = False
             close.focus()
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
-        if len(self.results) == len(self.request_ids):
+        if self.finished:
             self.dismiss(None)

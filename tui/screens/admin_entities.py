@@ -34,7 +34,6 @@ class EntitiesScreen(AdminListScreen):
     SECTION = "entities"
     TITLE_TEXT = N_("Entities")
     BINDINGS = [
-        *AdminListScreen.BINDINGS,
         Binding(
             "n",
             "new_entity",
@@ -107,8 +106,7 @@ class EntitiesScreen(AdminListScreen):
     def _saved(self, entity: Entity | None) -> None:
         if entity is not None:
             self.notify(_("{name} ({id}) saved.").format(name=entity.name, id=entity.id))
-            self._loading = True
-            self.load(force=True)
+            self.reload()
 
 
 class _EntityDialog(FormDialog[FormT, Entity]):

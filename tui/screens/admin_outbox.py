@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from textual import work
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker
 
 from rules import Mail
 from rules.text import fold
+from tui.console import deliver
 from tui.i18n import N_, _
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
@@ -18,11 +21,14 @@ from tui.widgets.record_table import Column, Row
 class OutboxScreen(AdminListScreen):
     SECTION = "outbox"
     TITLE_TEXT = N_("E-mails")
+
+    @dataclass
+    class Retried(Message, bubble=False):
+        mail: Mail
+
     BINDINGS = [
-        *AdminListScreen.BINDINGS,
         Binding("R", "retry", N_("Retry"), id="retry", tooltip=N_("Send a failed e-mail again")),
     ]
-    WRITES = frozenset({"retry"})
 
     def fetch(self) -> list[Mail]:
         mails = self.store.outbox(status=None)
@@ -91,20 +97,21 @@ class OutboxScreen(AdminListScreen):
 
     # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
     @work(thread=True, group="retry", exit_on_error=False)
-    def retry(self, mail_id: str) -> Mail:
-        return self.store.retry_mail(self.admin_id, mail_id)
+    def retry(self, mail_id: str) -> None:
+        deliver(self, self.Retried(self.store.retry_mail(self.admin_id, mail_id)))
 
-    def worker_done(self, worker: Worker) -> None:
-        if worker.group == "retry":
-            self.notify(_("{id} will be sent again.").format(id=worker.result.id))
-            self._loading = True
-            self.load(force=True)
+    @on(Retried)
+    def _retried(self, message: Retried) -> None:
+        self.writing = False
+        self.notify(_("{id} will be sent again.").format(id=message.mail.id))
+        self.reload()
 
-    def worker_failed(self, worker: Worker) -> None:
-        # Refused because the list was out of date (sent or retried meanwhile): show the truth.
-        if worker.group == "retry":
-            self._loading = True
-            self.load(force=True)
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        super().work_failed(group, error)
+        if group == "retry":
+            self.writing = False
+            # Refused because the list was out of date (sent or retried meanwhile): the truth.
+            self.reload()
 
 
 MAIL_STATUS = {"failed": N_("failed"), "pending": N_("waiting"), "sent": N_("sent")}

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Label, Sparkline, Static
-from textual.worker import Worker
 
 from rules import (
     Entity,
@@ -25,6 +25,7 @@ from rules import (
 from rules.text import fold
 from store import Store
 from store.store import Activity, Review
+from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime, language, local
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
@@ -71,6 +72,20 @@ def age_text(filed: datetime, now: datetime) -> str:
 class QueueScreen(AdminListScreen):
     SECTION = "queue"
     TITLE_TEXT = N_("Queue")
+
+    @dataclass
+    class Reviewed(Message, bubble=False):
+        """What an administrator reads before deciding (None: the request is gone)."""
+
+        review: Review | None
+
+    @dataclass
+    class Decided(Message, bubble=False):
+        """A decision committed; ``said`` is the untranslated message that tells it."""
+
+        said: str
+        request: Request
+
     BINDINGS = [
         Binding(
             "a",
@@ -101,7 +116,6 @@ class QueueScreen(AdminListScreen):
             key_display="␣",
             tooltip=N_("Select or unselect the request under the cursor"),
         ),
-        *AdminListScreen.BINDINGS,
         Binding(
             "k",
             "cycle_kind",
@@ -117,8 +131,6 @@ class QueueScreen(AdminListScreen):
             tooltip=N_("Only this entity's requests, or all entities again"),
         ),
     ]
-
-    WRITES = frozenset({"decide"})
 
     def __init__(self, store: Store, admin_id: str) -> None:
         super().__init__(store, admin_id)
@@ -248,18 +260,13 @@ class QueueScreen(AdminListScreen):
         self.fetch_review(key)
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
-    def fetch_review(self, key: str) -> Review | None:
-        return self.store.review(self.admin_id, key)
+    def fetch_review(self, key: str) -> None:
+        deliver(self, self.Reviewed(self.store.review(self.admin_id, key)))
 
-    def worker_done(self, worker: Worker) -> None:
-        if worker.group == "review":
-            self.review = worker.result
-            self.draw_review()
-        elif worker.group == "decide":
-            verb, request = worker.result
-            self.notify(_(verb).format(id=request.id, person=request.full_name), timeout=4)
-            self._loading = True
-            self.load(force=True)
+    @on(Reviewed)
+    def _reviewed(self, message: Reviewed) -> None:
+        self.review = message.review
+        self.draw_review()
 
     def draw_review(self) -> None:
         review, lang = self.review, language()
@@ -381,32 +388,44 @@ class QueueScreen(AdminListScreen):
 
     # Never exclusive: a newer call would cancel this one and drop its result, yet it commits.
     @work(thread=True, group="decide", exit_on_error=False)
-    def take_decision(self, verb: str, request_id: str, reason: str | None) -> tuple[str, Request]:
+    def take_decision(self, verb: str, request_id: str, reason: str | None) -> None:
         if verb == "approve":
-            return N_("Request {id} approved: {person}."), self.store.approve(
-                self.admin_id, request_id
+            said, request = (
+                N_("Request {id} approved: {person}."),
+                self.store.approve(self.admin_id, request_id),
             )
-        if verb == "reject":
-            return N_("Request {id} rejected: {person}."), self.store.reject(
-                self.admin_id, request_id, reason or ""
+        elif verb == "reject":
+            said, request = (
+                N_("Request {id} rejected: {person}."),
+                self.store.reject(self.admin_id, request_id, reason or ""),
             )
-        request = self.store.request(request_id)
-        self.store.delete(self.admin_id, request_id)
-        assert request is not None
-        return N_("Request {id} deleted: {person}."), request
+        else:
+            found = self.store.request(request_id)
+            self.store.delete(self.admin_id, request_id)
+            assert found is not None
+            said, request = N_("Request {id} deleted: {person}."), found
+        deliver(self, self.Decided(said, request))
+
+    @on(Decided)
+    def _decided(self, message: Decided) -> None:
+        self.writing = False
+        request = message.request
+        self.notify(_(message.said).format(id=request.id, person=request.full_name), timeout=4)
+        self.reload()
 
     def bulk(self, verb: str, targets: list[str], reason: str | None) -> None:
         from tui.screens.admin_dialogs import BulkScreen
 
         def finished(_result: None) -> None:
             self.selected.clear()
-            self._loading = True
-            self.load(force=True)
+            self.reload()
 
         self.app.push_screen(BulkScreen(self.store, self.admin_id, verb, targets, reason), finished)
 
-    def worker_failed(self, worker: Worker) -> None:
-        # Another admin may have decided first: show the queue as it is now.
-        if worker.group == "decide" and isinstance(worker.error, RuleViolation):
-            self._loading = True
-            self.load(force=True)
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        super().work_failed(group, error)
+        if group == "decide":
+            self.writing = False
+            # Another admin may have decided first: show the queue as it is now.
+            if isinstance(error, RuleViolation):
+                self.reload()

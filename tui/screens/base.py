@@ -5,32 +5,16 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import on
-from textual.message import Message
-from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
-from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from tui.console import console
 
 ResultT = TypeVar("ResultT")
 
 
-def deliver(node: MessagePump, message: Message) -> None:
-    """Hand a worker's result to ``node``, unless the worker was cancelled meanwhile.
-
-    A cancelled worker was replaced by a newer one (whose result wins) or the console is
-    closing; its thread still runs to the end, so its result is dropped here.
-    """
-    try:
-        if get_current_worker().is_cancelled:
-            return
-    except NoActiveWorker:
-        pass
-    node.post_message(message)
-
-
 class ConsoleScreen(Screen[ResultT]):
-    """A screen whose workers post their results as typed messages (see ``deliver``).
+    """A screen whose workers post their results as typed messages (``tui.console.deliver``).
 
     Worker.StateChanged does not bubble, so each screen needs a handler; this is the only
     one. A failure becomes a message in the person's language (never a traceback), then the

@@ -23,9 +23,9 @@ from rules import (
     type_label,
 )
 from store import Store
+from tui.console import deliver
 from tui.i18n import N_, _, fmt_date, language
 from tui.literal import literal
-from tui.screens.base import deliver
 from tui.screens.form import FormDialog
 from tui.widgets.footer import TranslatedFooter
 

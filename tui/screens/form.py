@@ -12,9 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from rules import RuleViolation
+from tui.console import deliver
 from tui.i18n import language
 from tui.literal import literal
-from tui.screens.base import ConsoleScreen, deliver
+from tui.screens.base import ConsoleScreen
 
 FormT = TypeVar("FormT")
 SavedT = TypeVar("SavedT")

@@ -21,10 +21,9 @@ from rules import (
     type_label,
 )
 from store import Store
-from tui.console import StoreFollower, follow_language
+from tui.console import StoreFollower, deliver, follow_language
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
-from tui.screens.base import deliver
 from tui.screens.form import FormIncomplete, SavingForm
 from tui.widgets.footer import TranslatedFooter
 from tui.wording import REGISTERED, REGISTERED_MORE

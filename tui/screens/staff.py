@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
-from textual.worker import Worker, WorkerState
 
 from rules import (
     EntityState,
@@ -23,9 +23,10 @@ from rules import (
 )
 from rules.text import fold
 from store import Store
-from tui.console import StoreFollower, console, follow_language
+from tui.console import StoreFollower, deliver, follow_language
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
 from tui.literal import literal
+from tui.screens.base import ConsoleScreen
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
@@ -47,13 +48,20 @@ def haystack(link: Link, lang: str) -> str:
     )
 
 
-class StaffScreen(Screen[None]):
+class StaffScreen(ConsoleScreen[None]):
     class EntityLost(Message):
         """The person is no longer linked to the entity on screen (seen on a reload)."""
 
         def __init__(self, entity_id: str) -> None:
             super().__init__()
             self.entity_id = entity_id
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """A read of the entity: ``view`` is None when nothing changed since the last one."""
+
+        view: EntityView | None
+        final: bool = True
 
     AUTO_FOCUS = "#staff"
     BINDINGS = [
@@ -134,34 +142,37 @@ class StaffScreen(Screen[None]):
     # ----- loading --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self, force: bool = False) -> EntityView | None:
+    def load(self, force: bool = False) -> None:
         """Read the entity again if any session committed since the last read."""
         view = self.view
         unchanged = view is not None and view.complete and self.store.version() == view.version
         if unchanged and not force:
-            return None
+            deliver(self, self.Loaded(None))
+            return
         if view is None:
             # First paint: the people first; the requests follow a moment later.
             first = load_entity_view(self.store, self.entity_id, self.niss, with_requests=False)
             if first is not None:
-                self.app.call_from_thread(self.show, first)
-        return load_entity_view(self.store, self.entity_id, self.niss)
+                deliver(self, self.Loaded(first, final=False))
+        deliver(self, self.Loaded(load_entity_view(self.store, self.entity_id, self.niss)))
 
-    @on(Worker.StateChanged)
-    def _worker_done(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "load":
-            return
-        if event.state == WorkerState.SUCCESS and worker.result is not None:
-            self.show(worker.result)
-        elif event.state == WorkerState.ERROR:
-            console(self).show_error(worker.error)
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.view is not None:
+            self.show(message.view)
+        if message.final:
+            self.load_ended()
+
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        if group == "load":
             self.follower.failed()
-        if worker.is_finished:
-            self._loading = False
-            if self._again:
-                self._again = False
-                self.store_changed()
+            self.load_ended()
+
+    def load_ended(self) -> None:
+        self._loading = False
+        if self._again:
+            self._again = False
+            self.store_changed()
 
     def show(self, view: EntityView) -> None:
         lost_access = self.view is not None and view.me is None
