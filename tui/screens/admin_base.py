@@ -61,6 +61,7 @@ class AdminListScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "#records"
     SECTION = "queue"
     TITLE_TEXT = ""
+    SELECTABLE = False
     BINDINGS = [
         Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter")),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
@@ -88,7 +89,7 @@ class AdminListScreen(ConsoleScreen[None]):
             yield NavBar(self.SECTION)
             yield from self.compose_top()
             yield Input(id="filter", classes="hidden")
-            yield RecordTable(id="records")
+            yield RecordTable(id="records", selectable=self.SELECTABLE)
             yield Static(id="detail", classes="detail")
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
@@ -176,7 +177,9 @@ class AdminListScreen(ConsoleScreen[None]):
     def redraw(self) -> None:
         if self.data is None:
             return
-        self.table.set_rows(self.visible_rows())
+        # Records the filters hide stay selected; those gone from the store do not.
+        present = {row[0] for row, _hay in self.rows()}
+        self.table.set_rows(self.visible_rows(), present=present)
         self.refresh_summary()
         self.show_detail(self.table.cursor_key)
         self.refresh_bindings()

@@ -29,7 +29,7 @@ from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime, language, local
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen
-from tui.widgets.record_table import Column, Row
+from tui.widgets.record_table import Column, RecordTable, Row
 from tui.wording import KIND_SHORT
 
 KINDS = (None, "connect", "disconnect")
@@ -72,6 +72,7 @@ def age_text(filed: datetime, now: datetime) -> str:
 class QueueScreen(AdminListScreen):
     SECTION = "queue"
     TITLE_TEXT = N_("Queue")
+    SELECTABLE = True
 
     @dataclass
     class Reviewed(Message, bubble=False):
@@ -134,7 +135,6 @@ class QueueScreen(AdminListScreen):
 
     def __init__(self, store: Store, admin_id: str) -> None:
         super().__init__(store, admin_id)
-        self.selected: set[str] = set()
         self.kind: str | None = None
         self.entity_filter: str | None = None
         self.review: Review | None = None
@@ -158,7 +158,6 @@ class QueueScreen(AdminListScreen):
 
     def columns(self) -> list[Column]:
         return [
-            Column("sel", " ", 1),
             Column("age", _("Age"), 6),
             Column("entity", _("Entity"), 14),
             Column("kind", _("Request"), 11),
@@ -182,7 +181,6 @@ class QueueScreen(AdminListScreen):
             if overdue:
                 self.table.marked.add(r.id)
             cells = (
-                "*" if r.id in self.selected else " ",
                 ("!" if overdue else "") + age_text(r.filed_at, data.now),
                 r.entity_id,
                 _(KIND_SHORT[r.kind]),
@@ -219,8 +217,8 @@ class QueueScreen(AdminListScreen):
             filters.append(request_kind_label(self.kind, language()))
         if self.entity_filter:
             filters.append(self.entity_filter)
-        if self.selected:
-            filters.append(_("{count} selected").format(count=len(self.selected)))
+        if self.table.selected:
+            filters.append(_("{count} selected").format(count=len(self.table.selected)))
         self.sub_title = _("{count} pending · oldest: {oldest}").format(
             count=len(data.pending), oldest=oldest
         )
@@ -304,8 +302,8 @@ class QueueScreen(AdminListScreen):
     # ----- actions ----------------------------------------------------------------------------
 
     def targets(self) -> list[str]:
-        if self.selected:
-            return [key for key in self.table.keys if key in self.selected] or sorted(self.selected)
+        if self.table.selected:
+            return self.table.selected_in_order()
         key = self.table.cursor_key
         return [key] if key else []
 
@@ -315,23 +313,17 @@ class QueueScreen(AdminListScreen):
         return True
 
     def action_toggle_select(self) -> None:
-        key = self.table.cursor_key
-        if key is None:
-            return
-        self.selected ^= {key}
-        cells = ("*" if key in self.selected else " ", *self.table.row(key)[1:])
-        self.table.update_row(key, cells)
-        self._rows = [((k, cells if k == key else c), hay) for (k, c), hay in self._rows]
-        self.table.cursor += 1
+        self.table.toggle()
+
+    @on(RecordTable.SelectionChanged, "#records")
+    def _selection_changed(self) -> None:
         self.refresh_summary()
 
     def action_clear(self) -> None:
         if self.filter_text or self.query_one("#filter").has_focus:
             super().action_clear()
-        elif self.selected:
-            self.selected.clear()
-            self._rows_key = None  # the marks are in the formatted rows
-            self.redraw()
+        else:
+            self.table.clear_selection()
 
     def action_cycle_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
@@ -417,7 +409,7 @@ class QueueScreen(AdminListScreen):
         from tui.screens.admin_dialogs import BulkScreen
 
         def finished(_result: None) -> None:
-            self.selected.clear()
+            self.table.clear_selection()
             self.reload()
 
         self.app.push_screen(BulkScreen(self.store, self.admin_id, verb, targets, reason), finished)

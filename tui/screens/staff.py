@@ -99,7 +99,6 @@ class StaffScreen(ConsoleScreen[None]):
         self.niss = niss
         self.entity_id = entity_id
         self.view: EntityView | None = None
-        self.selected: set[str] = set()
         self.filter_text = ""
         self.message = ""
         # Rows are formatted once per load or language; a filter keystroke only picks.
@@ -114,7 +113,7 @@ class StaffScreen(ConsoleScreen[None]):
             yield Static(id="whoami", classes="info")
             yield Input(id="filter", classes="hidden")
             yield Static(id="staff-title", classes="section")
-            yield RecordTable(id="staff")
+            yield RecordTable(id="staff", selectable=True)
             yield Static(id="requests-title", classes="section")
             yield RecordTable(id="requests")
             yield Static(id="detail", classes="info")
@@ -177,7 +176,6 @@ class StaffScreen(ConsoleScreen[None]):
     def show(self, view: EntityView) -> None:
         lost_access = self.view is not None and view.me is None
         self.view = view
-        self.selected &= {link.niss for link in view.staff}
         self.build_rows()
         self.refresh_texts()
         self.fill_staff()
@@ -192,7 +190,6 @@ class StaffScreen(ConsoleScreen[None]):
         self.title = _("My staff")
         self.query_one("#staff", RecordTable).set_columns(
             [
-                Column("sel", " ", 1),
                 Column("name", _("Name"), 24),
                 Column("niss", _("NISS"), 15),
                 Column("type", _("Type"), 20),
@@ -245,8 +242,9 @@ class StaffScreen(ConsoleScreen[None]):
         title = _("My staff: {count} people").format(count=len(view.staff))
         if shown != len(view.staff):
             title += " · " + _("{shown} shown").format(shown=shown)
-        if self.selected:
-            title += " · " + _("{count} selected").format(count=len(self.selected))
+        selected = self.query_one("#staff", RecordTable).selected
+        if selected:
+            title += " · " + _("{count} selected").format(count=len(selected))
         self.query_one("#staff-title", Static).update(literal(title))
         if not view.complete:
             heading = _("Loading the requests…")
@@ -279,14 +277,15 @@ class StaffScreen(ConsoleScreen[None]):
         return [(key, cells) for key, cells, hay in self._rows if all(w in hay for w in words)]
 
     def fill_staff(self) -> None:
-        self.query_one("#staff", RecordTable).set_rows(self.shown_rows())
+        # People the filter hides stay selected; those no longer linked do not.
+        present = {key for key, _cells, _hay in self._rows}
+        self.query_one("#staff", RecordTable).set_rows(self.shown_rows(), present=present)
 
     def _staff_row(self, view: EntityView, link: Link, lang: str, leaving: bool) -> tuple[str, ...]:
         kind = type_label(link.employee_type, lang)
         if link.supervisor:
             kind += " · " + view.name_of(link.supervisor).split(" ")[-1]
         return (
-            "*" if link.niss in self.selected else " ",
             ("↓ " if leaving else "") + f"{link.last_name.upper()} {link.first_name}",
             mask_niss(link.niss),
             kind,
@@ -386,15 +385,10 @@ class StaffScreen(ConsoleScreen[None]):
         return True
 
     def action_toggle_select(self) -> None:
-        table = self.query_one("#staff", RecordTable)
-        key = table.cursor_key
-        if key is None or self.view is None:
-            return
-        self.selected ^= {key}
-        cells = ("*" if key in self.selected else " ", *table.row(key)[1:])
-        table.update_row(key, cells)
-        self._rows = [(k, cells if k == key else c, hay) for k, c, hay in self._rows]
-        table.cursor += 1
+        self.query_one("#staff", RecordTable).toggle()
+
+    @on(RecordTable.SelectionChanged, "#staff")
+    def _selection_changed(self) -> None:
         self.refresh_texts()
 
     def action_filter(self) -> None:
@@ -418,11 +412,8 @@ class StaffScreen(ConsoleScreen[None]):
             box.value = ""
             box.add_class("hidden")
             self.query_one("#staff", RecordTable).focus()
-        elif self.selected:
-            self.selected.clear()
-            self.build_rows()
-            self.fill_staff()
-            self.refresh_texts()
+        else:
+            self.query_one("#staff", RecordTable).clear_selection()
 
     def action_new_request(self) -> None:
         from tui.screens.new_request import NewRequestScreen
@@ -438,9 +429,10 @@ class StaffScreen(ConsoleScreen[None]):
 
         if self.view is None or self.view.me is None:
             return
-        chosen = [link for link in self.view.staff if link.niss in self.selected]
+        table = self.query_one("#staff", RecordTable)
+        chosen = [link for link in self.view.staff if link.niss in table.selected]
         if not chosen:
-            key = self.query_one("#staff", RecordTable).cursor_key
+            key = table.cursor_key
             chosen = [link for link in self.view.staff if link.niss == key]
         if not chosen:
             return
@@ -451,7 +443,7 @@ class StaffScreen(ConsoleScreen[None]):
     def _filed(self, filed: Request | list[Request] | None) -> None:
         if not filed:
             return
-        self.selected.clear()
+        self.query_one("#staff", RecordTable).clear_selection()
         self.message = REGISTERED
         self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
         self._loading = True

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -35,10 +35,12 @@ def fit(text: str, width: int) -> str:
 
 
 class RecordTable(ScrollView, can_focus=True):
-    """Rows keyed by record id, one cursor row, a header that stays on top.
+    """Rows keyed by record id, one cursor row, a header that stays on top, and, when
+    ``selectable``, a set of selected records shown by a "*" in a leading column.
 
     DataTable measures every cell of every row it is given; refilling it with 2,000 rows
-    on each filter keystroke took over 100 ms. Here a refill is a list swap.
+    on each filter keystroke took over 100 ms. Here a refill is a list swap, and a cursor
+    move or a toggle redraws only the lines it changes.
     """
 
     COMPONENT_CLASSES = {"record-table--header", "record-table--cursor", "record-table--marked"}
@@ -75,7 +77,8 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("end", "cursor_to(-1)", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # Not repainted as a whole on change: watch_cursor redraws the two lines concerned.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     @dataclass
     class Highlighted(Message):
@@ -88,12 +91,27 @@ class RecordTable(ScrollView, can_focus=True):
         def control(self) -> RecordTable:
             return self.table
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    @dataclass
+    class SelectionChanged(Message):
+        """Records were selected or unselected; ``keys`` is the whole selection now."""
+
+        table: RecordTable
+        keys: frozenset[str]
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    def __init__(
+        self, *, selectable: bool = False, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.selectable = selectable
         self.columns: list[Column] = []
         self.rows: list[Row] = []
         self._position: dict[str, int] = {}
         self._announced: str | None = None
+        self._selected: set[str] = set()
         # Rows that must stand out (overdue requests, failed mails); their text says why too.
         self.marked: set[str] = set()
 
@@ -104,8 +122,12 @@ class RecordTable(ScrollView, can_focus=True):
         self._resize()
         self.refresh()
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        """Replace every row; the cursor stays on the same record when it is still there."""
+    def set_rows(self, rows: Sequence[Row], *, present: Collection[str] | None = None) -> None:
+        """Replace every row; the cursor stays on the same record when it is still there.
+
+        The selection keeps only the records in ``present`` (by default the rows given):
+        a filter passes every record it could show, since hiding a row does not unselect it.
+        """
         current = self.cursor_key
         self.rows = list(rows)
         self._position = {key: i for i, (key, _cells) in enumerate(self.rows)}
@@ -115,11 +137,10 @@ class RecordTable(ScrollView, can_focus=True):
         else:
             self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
         self.refresh()
-
-    def update_row(self, key: str, cells: Sequence[str]) -> None:
-        index = self._position[key]
-        self.rows[index] = (key, cells)
-        self.refresh()
+        kept = self._selected & set(self._position if present is None else present)
+        if kept != self._selected:
+            self._selected = kept
+            self._selection_changed()
 
     def row(self, key: str) -> Sequence[str]:
         return self.rows[self._position[key]][1]
@@ -138,22 +159,67 @@ class RecordTable(ScrollView, can_focus=True):
         self.cursor = self._position[key]
 
     def _resize(self) -> None:
-        width = sum(column.width + 1 for column in self.columns)
+        width = sum(column.width + 1 for column in self.columns) + (2 if self.selectable else 0)
         self.virtual_size = Size(width, len(self.rows) + 1)
+
+    # ----- selection ------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> frozenset[str]:
+        return frozenset(self._selected)
+
+    def selected_in_order(self) -> list[str]:
+        """The selection as the table lists it; records a filter hides follow, sorted."""
+        shown = [key for key in self.keys if key in self._selected]
+        return shown + sorted(self._selected - set(shown))
+
+    def toggle(self, key: str | None = None) -> None:
+        """Select or unselect a record; by default the cursor's, and the cursor moves down."""
+        at_cursor = key is None
+        key = self.cursor_key if key is None else key
+        if key is None or key not in self._position:
+            return
+        self._selected ^= {key}
+        self._refresh_row(self._position[key])
+        if at_cursor:
+            self.cursor += 1
+        self._selection_changed()
+
+    def select_keys(self, keys: Iterable[str]) -> None:
+        added = set(keys) - self._selected
+        if added:
+            self._selected |= added
+            self._refresh_keys(added)
+            self._selection_changed()
+
+    def clear_selection(self) -> None:
+        if self._selected:
+            cleared, self._selected = self._selected, set()
+            self._refresh_keys(cleared)
+            self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self.post_message(self.SelectionChanged(self, frozenset(self._selected)))
 
     # ----- cursor ---------------------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
 
-    def watch_cursor(self, value: int) -> None:
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        """Scroll the cursor into view (a scroll redraws everything) and announce its record."""
+        value = self.cursor
         visible = max(1, self.size.height - 1)
         top = round(self.scroll_y)
         if value < top:
             self.scroll_to(y=value, animate=False)
         elif value >= top + visible:
             self.scroll_to(y=value - visible + 1, animate=False)
-        self.refresh()
         key = self.cursor_key
         if key != self._announced:
             self._announced = key
@@ -175,12 +241,26 @@ class RecordTable(ScrollView, can_focus=True):
 
     # ----- drawing --------------------------------------------------------------------------
 
-    def _line(self, cells: Sequence[str]) -> str:
+    def _refresh_row(self, index: int) -> None:
+        """Redraw one row if it is on screen (line 0 is the header)."""
+        y = index - round(self.scroll_y) + 1
+        if 0 <= index < len(self.rows) and 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _refresh_keys(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key in self._position:
+                self._refresh_row(self._position[key])
+
+    def _line(self, cells: Sequence[str], mark: str | None = None) -> str:
         text = " ".join(
             # Segments reach the terminal as they are: a control character would act on it.
             fit(printable(cell), column.width)
             for cell, column in zip(cells, self.columns, strict=False)
         )
+        if self.selectable:
+            # A sign, not only a colour: the selection shows on any terminal.
+            text = (mark or " ") + " " + text
         return fit(" " + text, self.size.width)
 
     def render_line(self, y: int) -> Strip:
@@ -191,12 +271,15 @@ class RecordTable(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y - 1
         if index >= len(self.rows):
             return Strip([Segment(" " * width, self.rich_style)], width)
+        key, cells = self.rows[index]
         style = self.rich_style
-        if self.rows[index][0] in self.marked:
+        if key in self.marked:
             style += self.get_component_rich_style("record-table--marked")
         if index == self.cursor:
             style += self.get_component_rich_style("record-table--cursor")
-        return Strip([Segment(self._line(self.rows[index][1]), style)], width)
+        mark = "*" if key in self._selected else None
+        return Strip([Segment(self._line(cells, mark), style)], width)
 
     def on_resize(self) -> None:
-        self.watch_cursor(self.cursor)
+        self.refresh()
+        self._follow_cursor()

@@ -131,6 +131,23 @@ async def test_delete_asks_first_and_sends_nothing(practice):
     assert len(practice.outbox()) == mails
 
 
+async def test_a_selected_request_once_decided_leaves_the_selection(practice):
+    other = practice.file_connect(PHARMACIST, "ph", ANNA, "Roux", "Anna", "assistant_pharma")
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        await pilot.press("end", "space")
+        assert screen.table.selected == {other.id}
+        await until(pilot, lambda: "1 sélectionnée(s)" in text_of(screen, "#summary"))
+        await pilot.press("home", "a")  # the selection, not the cursor's request
+        await settle(pilot)
+        await until(pilot, lambda: other.id not in screen.table.keys)
+        assert not screen.table.selected
+        assert "sélectionnée" not in text_of(screen, "#summary")
+    assert practice.request(other.id).status == "approved"
+    assert len(practice.requests("cab")) == 1  # the cursor's request is still pending
+
+
 async def test_bulk_approval_reports_each_request(practice):
     second = practice.file_connect(DOCTOR, "cab", ANNA, "Roux", "Anna", "administratif")
     third = practice.file_connect(PHARMACIST, "ph", NURSE, "Martin", "Claire", "infirmier")
@@ -140,7 +157,7 @@ async def test_bulk_approval_reports_each_request(practice):
         screen = await queue_of(pilot)
         for _ in range(3):
             await pilot.press("space")
-        assert len(screen.selected) == 3
+        assert len(screen.table.selected) == 3
         # Another administrator decides one of them first.
         practice.reject("adm2", second.id, "doublon")
         await pilot.press("a")
@@ -154,7 +171,7 @@ async def test_bulk_approval_reports_each_request(practice):
         assert "2 faite(s), 1 refusée(s)" in text_of(dialog, "#bulk-summary")
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, QueueScreen) and not screen.selected
+        assert isinstance(app.screen, QueueScreen) and not screen.table.selected
     assert practice.request(first.id).status == "approved"
     assert practice.request(third.id).status == "approved"
     assert practice.request(second.id).status == "rejected"

@@ -114,7 +114,7 @@ async def test_disconnect_two_people_with_accord(practice):
         for niss in (NURSE, TRAINEE):
             table.move_to(niss)
             await pilot.press("space")
-        assert screen.selected == {NURSE, TRAINEE}
+        assert table.selected == {NURSE, TRAINEE}
         assert "2 sélectionnée(s)" in text_of(screen, "#staff-title")
         await pilot.press("d")
         await settle(pilot)
@@ -128,10 +128,40 @@ async def test_disconnect_two_people_with_accord(practice):
         await pilot.click("#agree")
         await settle(pilot)
         assert app.screen is screen
-        assert screen.selected == set()
+        assert table.selected == set()
     filed = [r for r in practice.requests("cab") if r.kind == "disconnect"]
     assert {r.niss for r in filed} == {NURSE, TRAINEE}
     assert {lk.niss for lk in practice.staff("cab")} >= {NURSE, TRAINEE}  # until approved
+
+
+async def test_people_the_filter_hides_stay_selected_until_escape(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        table = screen.query_one("#staff", RecordTable)
+        table.move_to(NURSE)
+        await pilot.press("space", "slash")
+        await type_text(pilot, "claes")
+        await pilot.press("enter", "space")
+        await settle(pilot)
+        assert table.keys == [TRAINEE] and table.selected == {NURSE, TRAINEE}
+        assert "2 sélectionnée(s)" in text_of(screen, "#staff-title")
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DisconnectScreen)
+        people = " ".join(str(w.render()) for w in dialog.query(".person"))
+        assert "Claire MARTIN" in people and "Wout CLAES" in people
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")  # the filter goes first
+        await settle(pilot)
+        assert len(table.keys) == 3 and table.selected == {NURSE, TRAINEE}
+        await pilot.press("escape")  # then the selection
+        await settle(pilot)
+        assert table.selected == set()
+        assert "sélectionnée" not in text_of(screen, "#staff-title")
+    assert not [r for r in practice.requests("cab") if r.kind == "disconnect"]
 
 
 async def test_escape_goes_back_without_filing(practice):
@@ -330,7 +360,7 @@ async def test_live_refresh_after_another_process_approves(practice, data):
         subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
         await until(pilot, lambda: NURSE_2 in table.keys)
         await settle(pilot)
-        assert screen.selected == {NURSE}  # the selection survived the refresh
+        assert table.selected == {NURSE}  # the selection survived the refresh
         # A row came in above the cursor: it still sits on the same person.
         assert table.keys[0] == NEWCOMER
         assert table.cursor_key == NURSE
