@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 
 import pytest
+from textual.notifications import Notify
 from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
@@ -100,3 +101,19 @@ async def _workers_done(pilot) -> None:
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*("space" if ch == " " else ch for ch in text))
+
+
+class Toasts:
+    """Every notification a console shows, caught as it is posted: ``run_test(message_hook=…)``."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+
+    def __call__(self, message: object) -> None:
+        if isinstance(message, Notify):
+            note = message.notification
+            self.shown.append(f"{note.title} {note.message}".strip())
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.shown)

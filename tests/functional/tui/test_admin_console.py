@@ -9,8 +9,9 @@ import orjson
 from textual.widgets import Input, Select, Static
 
 from rules import format_niss, make_niss
+from store import StoreError
 from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
-from tests.functional.tui.conftest import SIZE, settle, type_text, until
+from tests.functional.tui.conftest import SIZE, Toasts, settle, type_text, until
 from tui.admin_app import AdminApp
 from tui.screens.admin_audit import AuditScreen
 from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen
@@ -55,11 +56,6 @@ async def queue_of(pilot) -> QueueScreen:
     return screen
 
 
-async def notes(pilot) -> str:
-    # Textual keeps no public list of notifications; the toasts are drawn from this one.
-    return " ".join(n.message for n in pilot.app._notifications)
-
-
 async def test_queue_shows_every_pending_request_with_its_review(practice):
     other = practice.file_connect(PHARMACIST, "ph", ANNA, "Roux", "Anna", "assistant_pharma")
     app = make_admin(practice)
@@ -76,13 +72,14 @@ async def test_queue_shows_every_pending_request_with_its_review(practice):
 
 async def test_approve_links_the_person_and_queues_the_mail(practice):
     app = make_admin(practice)
-    async with app.run_test(size=SIZE) as pilot:
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         screen = await queue_of(pilot)
         target = screen.query_one("#records", RecordTable).cursor_key
         await pilot.press("a")
         await settle(pilot)
         await until(pilot, lambda: target not in screen.query_one("#records", RecordTable).keys)
-        assert "approuvée" in await notes(pilot)
+        assert "approuvée" in toasts.text
     assert practice.request(target).status == "approved"
     assert NURSE_2 in {k.niss for k in practice.staff("cab")}
     assert any(m.request_id == target for m in practice.outbox())
@@ -179,13 +176,14 @@ async def test_bulk_approval_reports_each_request(practice):
 
 async def test_a_decision_taken_elsewhere_meanwhile_is_shown_plainly(practice):
     app = make_admin(practice)
-    async with app.run_test(size=SIZE) as pilot:
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         screen = await queue_of(pilot)
         target = screen.query_one("#records", RecordTable).cursor_key
         practice.approve("adm2", target)
         await pilot.press("a")
         await settle(pilot)
-        assert "n'est plus en attente" in await notes(pilot)
+        assert "n'est plus en attente" in toasts.text
         await until(pilot, lambda: target not in screen.query_one("#records", RecordTable).keys)
     assert practice.request(target).decided_by == "adm2"
 
@@ -308,13 +306,14 @@ async def test_audit_verification_locates_a_broken_entry(practice, data):
     raw["audit"]["4"]["actor"] = "mallory"
     segment.write_bytes(orjson.dumps(raw))
     app = make_admin(practice)
-    async with app.run_test(size=SIZE) as pilot:
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         await queue_of(pilot)
         await pilot.press("4")
         await settle(pilot)
         await pilot.press("v")
         await settle(pilot)
-        assert "audit entry 4 does not match its hash" in await notes(pilot)
+        assert "audit entry 4 does not match its hash" in toasts.text
 
 
 async def test_failed_mail_can_be_retried(practice):
@@ -359,7 +358,8 @@ async def test_a_retry_on_an_out_of_date_list_is_refused_and_the_list_refreshed(
     mail = practice.outbox()[0]
     practice.mark_failed(mail.id, "550 5.1.1 No such mailbox")
     app = make_admin(practice, poll=3600)  # the list is not refreshed behind the admin's back
-    async with app.run_test(size=SIZE) as pilot:
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         await queue_of(pilot)
         await pilot.press("5")
         await settle(pilot)
@@ -369,7 +369,7 @@ async def test_a_retry_on_an_out_of_date_list_is_refused_and_the_list_refreshed(
         practice.retry_mail("adm", mail.id)  # another admin was quicker
         await pilot.press("R")
         await until(pilot, lambda: mail.id not in table.marked)
-        assert "attend encore d'être envoyé" in await notes(pilot)
+        assert "attend encore d'être envoyé" in toasts.text
     assert [e.action for e in practice.audit_entries()].count("mail_retried") == 1
 
 
@@ -416,3 +416,34 @@ async def test_a_poll_that_fires_while_the_screens_go_is_harmless(practice):
         finally:
             stack.extend(saved)
         assert not queue._loading
+
+
+async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed(
+    practice, monkeypatch
+):
+    practice.file_connect(DOCTOR, "cab", ANNA, "Roux", "Anna", "administratif")
+    practice.file_connect(PHARMACIST, "ph", NURSE, "Martin", "Claire", "infirmier")
+    ids = [r.id for r in practice.requests()]  # the queue's order, oldest first
+    approve = practice.approve
+
+    def fails_after_the_first(admin_id, request_id):
+        if request_id != ids[0]:
+            raise StoreError("requests.json", "the disk is full")
+        return approve(admin_id, request_id)
+
+    app = make_admin(practice)
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
+        screen = await queue_of(pilot)
+        monkeypatch.setattr(practice, "approve", fails_after_the_first)
+        await pilot.press("space", "space", "space", "a")
+        dialog = app.screen
+        assert isinstance(dialog, BulkScreen)
+        await until(pilot, lambda: dialog.stopped)
+        assert "the disk is full" in toasts.text
+        summary = text_of(dialog, "#bulk-summary")
+        assert "Arrêté : 1 faite(s), 0 refusée(s), 2 non tentée(s)" in summary
+        assert not dialog.query_one("#close").disabled
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    assert [r.status for r in map(practice.request, ids)] == ["approved", "pending", "pending"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from textual.notifications import Notify
 from textual.widgets import Button, Input, Static
 
 from rules import make_niss
 from tests.conftest import DOCTOR, NURSE_2
-from tests.functional.tui.conftest import SIZE, make_app, settle, type_text, until
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
 from tests.functional.tui.test_admin_console import fill_new_entity, make_admin, queue_of
 from tests.functional.tui.test_staff_console import NEWCOMER, fill_request, open_cab
 from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
@@ -60,21 +59,11 @@ class Held:
         await settle(pilot)
 
 
-def _recorder() -> tuple[list[str], object]:
-    shown: list[str] = []
-
-    def hook(message) -> None:
-        if isinstance(message, Notify):
-            shown.append(f"{message.notification.title} {message.notification.message}")
-
-    return shown, hook
-
-
 async def test_ctrl_s_twice_on_a_new_request_files_it_once_and_says_so(practice, monkeypatch):
     held = Held(monkeypatch, practice, "file_connect")
-    shown, hook = _recorder()
+    toasts = Toasts()
     app = make_app(practice, DOCTOR)
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         screen = await open_cab(pilot)
         await pilot.press("n")
         await settle(pilot)
@@ -91,15 +80,15 @@ async def test_ctrl_s_twice_on_a_new_request_files_it_once_and_says_so(practice,
         assert held.calls == 1
         assert app.screen is screen  # the dialog closed on its success
         assert "doit être approuvée" in str(screen.query_one("#status", Static).render())
-        assert any("doit être approuvée" in text for text in shown)
+        assert "doit être approuvée" in toasts.text
     assert len([r for r in practice.requests("cab") if r.niss == PERSON]) == 1
 
 
 async def test_ctrl_s_twice_on_an_access_request_files_it_once_and_says_so(practice, monkeypatch):
     held = Held(monkeypatch, practice, "file_access_request")
-    shown, hook = _recorder()
+    toasts = Toasts()
     app = make_app(practice, NEWCOMER)
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, NoAccessScreen)
@@ -115,17 +104,17 @@ async def test_ctrl_s_twice_on_an_access_request_files_it_once_and_says_so(pract
         await held.second_press(pilot, "ctrl+s")
         assert held.calls == 1
         assert str(screen.query_one("#form-error", Static).render()) == ""
-        assert any("doit être approuvée" in text for text in shown)
+        assert "doit être approuvée" in toasts.text
         await until(pilot, lambda: "en attente" in str(screen.query_one("#mine", Static).render()))
     assert len(practice.filed_by(NEWCOMER)) == 1
 
 
 async def test_ctrl_s_twice_on_a_new_entity_creates_it_once_and_says_so(practice, monkeypatch):
     held = Held(monkeypatch, practice, "create_entity")
-    shown, hook = _recorder()
+    toasts = Toasts()
     created = [e.action for e in practice.audit_entries()].count("entity_created")
     app = make_admin(practice)
-    async with app.run_test(size=(100, 40), message_hook=hook) as pilot:
+    async with app.run_test(size=(100, 40), message_hook=toasts) as pilot:
         await queue_of(pilot)
         await pilot.press("3")
         await settle(pilot)
@@ -140,17 +129,17 @@ async def test_ctrl_s_twice_on_a_new_entity_creates_it_once_and_says_so(practice
         await held.second_press(pilot, "ctrl+s")
         assert held.calls == 1
         assert app.screen is entities  # the dialog closed on its success
-        assert any("MR De Zonnebloem (mr-zonnebloem) enregistrée" in text for text in shown)
-        assert not any("incident" in text for text in shown)  # no "error: None"
+        assert "MR De Zonnebloem (mr-zonnebloem) enregistrée" in toasts.text
+        assert "incident" not in toasts.text  # no "error: None"
     assert practice.entity("mr-zonnebloem") is not None
     assert [e.action for e in practice.audit_entries()].count("entity_created") == created + 1
 
 
 async def test_ctrl_s_twice_on_an_entity_change_saves_it_once(practice, monkeypatch):
     held = Held(monkeypatch, practice, "update_entity")
-    shown, hook = _recorder()
+    toasts = Toasts()
     app = make_admin(practice)
-    async with app.run_test(size=(100, 40), message_hook=hook) as pilot:
+    async with app.run_test(size=(100, 40), message_hook=toasts) as pilot:
         await queue_of(pilot)
         await pilot.press("3")
         await settle(pilot)
@@ -167,24 +156,24 @@ async def test_ctrl_s_twice_on_an_entity_change_saves_it_once(practice, monkeypa
         await held.second_press(pilot, "ctrl+s")
         assert held.calls == 1
         assert app.screen is entities
-        assert any("(cab) enregistrée" in text for text in shown)
-        assert not any("incident" in text for text in shown)
+        assert "(cab) enregistrée" in toasts.text
+        assert "incident" not in toasts.text
     assert practice.entity("cab").email == "accueil@cabinet.be"
     assert [e.action for e in practice.audit_entries()].count("entity_updated") == 1
 
 
 async def test_a_pressed_twice_approves_once_and_says_approved(practice, monkeypatch):
     held = Held(monkeypatch, practice, "approve")
-    shown, hook = _recorder()
+    toasts = Toasts()
     app = make_admin(practice)
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         screen = await queue_of(pilot)
         (target,) = screen.query_one("#records").keys
         await pilot.press("a")
         await held.second_press(pilot, "a")
         assert held.calls == 1
-        assert any(f"Demande {target} approuvée" in text for text in shown)
-        assert not any("n'est plus en attente" in text for text in shown)
+        assert f"Demande {target} approuvée" in toasts.text
+        assert "n'est plus en attente" not in toasts.text
     assert practice.request(target).status == "approved"
     assert NURSE_2 in {link.niss for link in practice.staff("cab")}
     decisions = [e.action for e in practice.audit_entries() if e.request_id == target]
@@ -195,9 +184,9 @@ async def test_r_pressed_twice_retries_a_mail_once_and_says_so(practice, monkeyp
     mail = practice.outbox()[0]
     practice.mark_failed(mail.id, "550 5.1.1 No such mailbox")
     held = Held(monkeypatch, practice, "retry_mail")
-    shown, hook = _recorder()
+    toasts = Toasts()
     app = make_admin(practice)
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         await queue_of(pilot)
         await pilot.press("5")
         await settle(pilot)
@@ -206,6 +195,6 @@ async def test_r_pressed_twice_retries_a_mail_once_and_says_so(practice, monkeyp
         await pilot.press("R")
         await held.second_press(pilot, "R")
         assert held.calls == 1
-        assert any(f"{mail.id} sera renvoyé" in text for text in shown)
-        assert not any("attend encore" in text for text in shown)
+        assert f"{mail.id} sera renvoyé" in toasts.text
+        assert "attend encore" not in toasts.text
     assert [e.action for e in practice.audit_entries()].count("mail_retried") == 1

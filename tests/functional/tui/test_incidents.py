@@ -8,7 +8,7 @@ import pytest
 
 import tui.incidents
 from tests.conftest import DOCTOR, NURSE, TRAINEE
-from tests.functional.tui.conftest import SIZE, make_app, settle, until
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
 from tui.screens.staff import StaffScreen
 
 
@@ -56,13 +56,14 @@ async def test_an_unexpected_error_in_a_worker_is_a_message_with_an_incident_id(
         raise OSError(f"staff of {entity_id} unreadable, first {NURSE}")
 
     app = make_app(practice, NURSE, lang="en")
-    async with app.run_test(size=SIZE) as pilot:
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StaffScreen)
         monkeypatch.setattr(practice, "staff", broken)
         practice.file_connect(DOCTOR, "cab", "60010100172", "Durand", "Paul", "infirmier")
-        await until(pilot, lambda: any("incident" in n.message for n in app._notifications))
-        messages = [n.message for n in app._notifications]
+        await until(pilot, lambda: "incident" in toasts.text)
+        messages = list(toasts.shown)
         assert app.is_running  # the console goes on; the next poll may work again
     (message,) = [m for m in messages if "incident" in m]
     assert message.startswith("Unexpected error (incident ")

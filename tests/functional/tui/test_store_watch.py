@@ -6,11 +6,9 @@ import asyncio
 import fcntl
 import os
 
-from textual.notifications import Notify
-
 from store import open_store
 from tests.conftest import DOCTOR, NURSE, NURSE_2
-from tests.functional.tui.conftest import SIZE, make_app, settle, until
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
 from tests.functional.tui.test_admin_console import make_admin, queue_of
 from tests.functional.tui.test_console_lock import _threads_waiting_for_the_lock
 from tests.functional.tui.test_staff_console import open_cab
@@ -110,14 +108,10 @@ async def test_the_admin_console_takes_the_same_change_source(practice):
 
 
 async def test_a_person_unlinked_elsewhere_is_told_and_led_out(practice, data):
-    shown: list[str] = []
+    toasts = Toasts()
     app = make_app(practice, NURSE, poll=0.02)
 
-    def hook(message) -> None:
-        if isinstance(message, Notify):
-            shown.append(message.notification.message)
-
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StaffScreen) and app.screen.entity_id == "cab"
         other = open_store(data)  # another session disconnects the nurse
@@ -125,4 +119,4 @@ async def test_a_person_unlinked_elsewhere_is_told_and_led_out(practice, data):
         other.approve("adm", request.id)
         await until(pilot, lambda: isinstance(app.screen, NoAccessScreen))
         await settle(pilot)
-    assert "Vous n'êtes plus lié(e) à cette entité." in shown
+    assert "Vous n'êtes plus lié(e) à cette entité." in toasts.shown
