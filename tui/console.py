@@ -165,6 +165,7 @@ class ConsoleApp(App[None]):
         set_language(lang)
         self.language_chosen(lang)
         self.language_changed.publish(lang)
+        # No state of a screen changed, only the words: the footer is redrawn by hand.
         self.refresh_bindings()
         self.notify(_("Language: English"), timeout=2)
 

@@ -182,7 +182,6 @@ class AdminListScreen(ConsoleScreen[None]):
         self.table.set_rows(self.visible_rows(), present=present)
         self.refresh_summary()
         self.show_detail(self.table.cursor_key)
-        self.refresh_bindings()
 
     def refresh_summary(self) -> None:
         pass

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from rules import Mail
@@ -25,6 +26,9 @@ class OutboxScreen(AdminListScreen):
     @dataclass
     class Retried(Message, bubble=False):
         mail: Mail
+
+    # R shows only on a mail that failed for good.
+    retryable = reactive(False, bindings=True)
 
     BINDINGS = [
         Binding("R", "retry", N_("Retry"), id="retry", tooltip=N_("Send a failed e-mail again")),
@@ -79,14 +83,11 @@ class OutboxScreen(AdminListScreen):
             )
         )
         self.query_one("#detail", Static).update(literal(text))
-        self.refresh_bindings()
+        self.retryable = m is not None and m.status == "failed"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
-            if self.writing:
-                return None
-            key = self.table.cursor_key
-            return any(m.id == key and m.status == "failed" for m in self.data or [])
+            return None if self.writing else self.retryable
         return True
 
     def action_retry(self) -> None:

@@ -79,7 +79,6 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
         """The button follows the action; call it when ``can_save`` changes for another reason."""
         for button in self.query(self.SAVE_BUTTON).results(Button):
             button.disabled = not self.can_save()
-        self.refresh_bindings()
 
     def action_save(self) -> None:
         if not self.can_save():

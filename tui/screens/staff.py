@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Header, Input, Static
 
 from rules import (
@@ -64,6 +65,8 @@ class StaffScreen(ConsoleScreen[None]):
         final: bool = True
 
     AUTO_FOCUS = "#staff"
+    # Only a doctor or pharmacist of the entity files requests: the footer follows.
+    can_file = reactive(False, bindings=True)
     BINDINGS = [
         Binding(
             "n",
@@ -180,7 +183,7 @@ class StaffScreen(ConsoleScreen[None]):
         self.refresh_texts()
         self.fill_staff()
         self.fill_requests()
-        self.refresh_bindings()
+        self.can_file = view.can_file
         if lost_access:
             self.post_message(self.EntityLost(self.entity_id))
 
@@ -208,7 +211,6 @@ class StaffScreen(ConsoleScreen[None]):
         if self.view is not None:
             self.show(self.view)
             self.show_detail_of_focus()
-        self.refresh_bindings()
 
     def refresh_texts(self) -> None:
         view = self.view
@@ -381,7 +383,7 @@ class StaffScreen(ConsoleScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_request", "disconnect", "toggle_select"):
-            return self.view is not None and self.view.can_file
+            return self.can_file
         return True
 
     def action_toggle_select(self) -> None:
