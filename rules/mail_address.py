@@ -80,4 +80,4 @@ def _sends_as_itself(address: str) -> bool:
     if header.defects or len(header.groups) != 1 or len(header.addresses) != 1:
         return False
     (parsed,) = header.addresses
-    return parsed.display_name == "" and parsed.addr_spec == address
+    return bool(parsed.display_name == "" and parsed.addr_spec == address)

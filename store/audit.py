@@ -39,7 +39,7 @@ class AuditEntry:
     mac: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
     @property
     def moment(self) -> datetime:

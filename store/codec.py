@@ -45,6 +45,12 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _required_when(value: str) -> datetime:
+    if not value:
+        raise TypeError("a date is missing")  # the decoder names the table and document
+    return datetime.fromisoformat(value)
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -115,7 +121,7 @@ def link_from_doc(d: Doc) -> Link:
         d["last_name"],
         d["first_name"],
         d["employee_type"],
-        _when(d["since"]),  # type: ignore[arg-type]
+        _required_when(d["since"]),
         d.get("supervisor"),
     )
 
@@ -149,7 +155,7 @@ def request_from_doc(d: Doc) -> Request:
         first_name=d["first_name"],
         employee_type=d["employee_type"],
         filed_by=d["filed_by"],
-        filed_at=_when(d["filed_at"]),  # type: ignore[arg-type]
+        filed_at=_required_when(d["filed_at"]),
         status=d["status"],
         decided_by=d.get("decided_by"),
         decided_at=_when(d.get("decided_at")),
@@ -215,4 +221,4 @@ def audit_from_doc(d: Doc) -> AuditEntry:
     # Named fields only: a field an older or newer version added is not a reason to fail.
     if not isinstance(d["detail"], dict) or not isinstance(d["seq"], int):
         raise TypeError("detail or seq")
-    return AuditEntry(*(d[name] for name in _AUDIT_FIELDS), mac=d.get("mac"))
+    return AuditEntry(**{name: d[name] for name in _AUDIT_FIELDS}, mac=d.get("mac"))

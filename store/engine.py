@@ -55,10 +55,7 @@ class Engine:
         self._swept = False
         self._files = SegmentFiles(root)
         self._db = SegmentDB(self._files)
-        self._tables: dict[str, SegmentTable] = {
-            name: self._db.table(name)  # type: ignore[misc]
-            for name in TABLES
-        }
+        self._tables = {name: self._segment_table(name) for name in TABLES}
 
     # ----- locking and transactions --------------------------------------------------------
 
@@ -77,6 +74,11 @@ class Engine:
             if self._files.refresh():
                 self._forget_queries()
             yield
+
+    def _segment_table(self, name: str) -> SegmentTable:
+        table = self._db.table(name)
+        assert isinstance(table, SegmentTable)  # SegmentDB.table_class
+        return table
 
     def _forget_queries(self) -> None:
         for table in self._tables.values():
@@ -135,7 +137,8 @@ class Engine:
         """Committed documents whose index key is ``value``, in id order, at most ``limit``."""
         files, table = self._files, index.table
         ids = files.lookup(table, index.name, index.key, value)
-        return [(doc_id, files.get(table, doc_id)) for doc_id in ids[:limit]]  # type: ignore[misc]
+        found = ((doc_id, files.get(table, doc_id)) for doc_id in ids[:limit])
+        return [(doc_id, doc) for doc_id, doc in found if doc is not None]
 
     def _insert(self, table: str, doc: Doc, doc_id: int | None = None) -> int:
         doc_id = doc_id or self._files.next_id(table)

@@ -195,12 +195,12 @@ def inspect(
     for _, doc in tables.get("requests", []):
         if doc["status"] != "pending":
             continue
-        key = (doc["entity_id"], doc["niss"], doc["kind"])
-        if key in pending:
+        pending_key = (doc["entity_id"], doc["niss"], doc["kind"])
+        if pending_key in pending:
             problems.append(
                 Problem(
                     f"two pending {doc['kind']} requests for {doc['niss']} at {doc['entity_id']}"
                 )
             )
-        pending.add(key)
+        pending.add(pending_key)
     return Findings(problems, chain.notes)

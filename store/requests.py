@@ -119,6 +119,12 @@ class Requests(Records):
             raise RuleViolation("unknown_request", {"request": str(request_id).strip()})
         return found[0], codec.request_from_doc(found[1])
 
+    def _audit_decision(self, decided: Request, action: str, **detail: Any) -> None:
+        assert decided.decided_by is not None  # the rules name who decided
+        self._audit(
+            decided.decided_by, action, decided.entity_id, decided.niss, decided.id, **detail
+        )
+
     def _save_decision(self, doc_id: int, request: Request) -> None:
         self._tables["requests"].update(
             {
@@ -148,14 +154,7 @@ class Requests(Records):
                 self._tables["links"].remove(doc_ids=gone)
             self._save_decision(doc_id, decided)
             queue_decision_mail(self, state.entity, decided)
-            self._audit(
-                decided.decided_by,
-                "request_approved",
-                decided.entity_id,
-                decided.niss,
-                decided.id,
-                kind=decided.kind,
-            )
+            self._audit_decision(decided, "request_approved", kind=decided.kind)
         return decided
 
     def reject(self, admin_id: str, request_id: str, reason: str) -> Request:
@@ -166,14 +165,8 @@ class Requests(Records):
             assert found is not None
             self._save_decision(doc_id, decided)
             queue_decision_mail(self, codec.entity_from_doc(found[1]), decided)
-            self._audit(
-                decided.decided_by,
-                "request_rejected",
-                decided.entity_id,
-                decided.niss,
-                decided.id,
-                kind=decided.kind,
-                reason=decided.reason,
+            self._audit_decision(
+                decided, "request_rejected", kind=decided.kind, reason=decided.reason
             )
         return decided
 
@@ -182,11 +175,4 @@ class Requests(Records):
             doc_id, request = self._pending_request(request_id)
             decided = rules.plan_delete(self._admin(admin_id), request, self._clock())
             self._save_decision(doc_id, decided)
-            self._audit(
-                decided.decided_by,
-                "request_deleted",
-                decided.entity_id,
-                decided.niss,
-                decided.id,
-                kind=decided.kind,
-            )
+            self._audit_decision(decided, "request_deleted", kind=decided.kind)

@@ -280,16 +280,18 @@ class SegmentFiles:
         changes = self._tx.get(table, {}) if self._tx is not None else {}
         seen: set[int] = set()
         for segment in self.segments(table):
-            for doc_id, doc in segment.docs.items():
-                if doc_id in changes:
-                    seen.add(doc_id)
-                    doc = changes[doc_id]
-                    if doc is None:
-                        continue
-                yield doc_id, doc
+            for doc_id, committed in segment.docs.items():
+                if doc_id not in changes:
+                    yield doc_id, committed
+                    continue
+                seen.add(doc_id)
+                changed = changes[doc_id]
+                if changed is not None:  # None: removed in this transaction
+                    yield doc_id, changed
         for doc_id in sorted(set(changes) - seen):
-            if changes[doc_id] is not None:
-                yield doc_id, changes[doc_id]
+            added = changes[doc_id]
+            if added is not None:
+                yield doc_id, added
 
     def newest_first(self, table: str) -> Iterator[tuple[int, Doc]]:
         """Committed documents, highest id first, loading segments only as far as read."""
@@ -331,13 +333,13 @@ class SegmentFiles:
     def in_transaction(self) -> bool:
         return self._tx is not None
 
-    def put(self, table: str, doc_id: int, doc: Doc) -> None:
+    def put(self, table: str, doc_id: int, doc: Doc | None) -> None:
         if self._tx is None:
             raise RuntimeError("write outside a transaction")
         self._tx.setdefault(table, {})[doc_id] = doc
 
     def delete(self, table: str, doc_id: int) -> None:
-        self.put(table, doc_id, _DELETED)  # type: ignore[arg-type]
+        self.put(table, doc_id, _DELETED)
 
     def set_meta(self, key: str, value: Any) -> None:
         if self._tx is None:

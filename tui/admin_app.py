@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.binding import Binding
 
 from store import Store
@@ -49,7 +51,7 @@ class AdminApp(ConsoleApp):
             ("audit", AuditScreen),
             ("outbox", OutboxScreen),
         ):
-            self.add_mode(mode, lambda s=screen: s(self.store, self.admin_id))
+            self.add_mode(mode, partial(screen, self.store, self.admin_id))
         self.switch_mode("queue")
 
     def action_section(self, mode: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on, work
 from textual.binding import Binding
@@ -108,7 +110,7 @@ class StaffApp(ConsoleApp):
                 set_language(languages.pop())
             self._show(EntityChoiceScreen(choices), self._chosen)
 
-    def _show(self, screen: Screen, callback=None) -> None:  # type: ignore[no-untyped-def]
+    def _show(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
         from tui.screens.too_small import TooSmallScreen
 
         # The size warning sits on top of whatever is shown: take it off, show, re-check.
@@ -124,7 +126,7 @@ class StaffApp(ConsoleApp):
         else:
             self.push_screen(screen, callback)
 
-    def _switch_with(self, screen: Screen, callback) -> None:  # type: ignore[no-untyped-def]
+    def _switch_with(self, screen: Screen[Any], callback: Callable[[Any], None]) -> None:
         self.pop_screen()
         self.push_screen(screen, callback)
 

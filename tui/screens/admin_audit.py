@@ -16,8 +16,8 @@ from store import AuditEntry
 from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen
-from tui.widgets.record_table import Column, Row
+from tui.screens.admin_base import AdminListScreen, Listed
+from tui.widgets.record_table import Column
 
 
 class AuditScreen(AdminListScreen):
@@ -53,8 +53,8 @@ class AuditScreen(AdminListScreen):
             Column("request", _("Request"), 7),
         ]
 
-    def all_rows(self) -> list[tuple[Row, str]]:
-        rows = []
+    def all_rows(self) -> list[Listed]:
+        rows: list[Listed] = []
         for e in self.data or []:
             cells = (
                 str(e.seq),

@@ -32,6 +32,10 @@ SECTIONS = [
 ]
 
 
+# A row of a section and the folded text its filter searches.
+Listed = tuple[Row, str]
+
+
 class NavBar(Static):
     """The five sections and their keys; the current one stands out (also without colour)."""
 
@@ -80,7 +84,7 @@ class AdminListScreen(ConsoleScreen[None]):
         self._again = False
         self.follower = StoreFollower(self, self.store_changed)
         self._lang = ""
-        self._rows: list[tuple[Row, str]] = []
+        self._rows: list[Listed] = []
         self._rows_key: tuple[int, str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -152,11 +156,11 @@ class AdminListScreen(ConsoleScreen[None]):
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def all_rows(self) -> list[tuple[Row, str]]:
+    def all_rows(self) -> list[Listed]:
         """Every row with the text the filter searches."""
         raise NotImplementedError
 
-    def rows(self) -> list[tuple[Row, str]]:
+    def rows(self) -> list[Listed]:
         """all_rows(), formatted once per load and language: a keystroke only filters."""
         key = (self.version, language())
         if self._rows_key != key:

@@ -23,11 +23,11 @@ from rules.text import fold
 from store import EntitySummary, Store
 from tui.i18n import N_, _, language
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen
+from tui.screens.admin_base import AdminListScreen, Listed
 from tui.screens.form import FormDialog, FormT
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
-from tui.widgets.record_table import Column, Row
+from tui.widgets.record_table import Column
 
 
 class EntitiesScreen(AdminListScreen):
@@ -63,8 +63,8 @@ class EntitiesScreen(AdminListScreen):
             Column("email", _("E-mail"), 20),
         ]
 
-    def all_rows(self) -> list[tuple[Row, str]]:
-        rows = []
+    def all_rows(self) -> list[Listed]:
+        rows: list[Listed] = []
         for item in self.data or []:
             e = item.entity
             cells = (e.id, e.name, e.language, str(item.staff), e.email)

@@ -8,8 +8,8 @@ from rules import Request, format_niss, request_kind_label, status_label, type_l
 from rules.text import fold
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen
-from tui.widgets.record_table import Column, Row
+from tui.screens.admin_base import AdminListScreen, Listed
+from tui.widgets.record_table import Column
 from tui.wording import KIND_SHORT
 
 
@@ -30,9 +30,9 @@ class HistoryScreen(AdminListScreen):
             Column("by", _("By"), 10),
         ]
 
-    def all_rows(self) -> list[tuple[Row, str]]:
+    def all_rows(self) -> list[Listed]:
         lang = language()
-        rows = []
+        rows: list[Listed] = []
         for r in self.data or []:
             cells = (
                 fmt_datetime(r.decided_at),

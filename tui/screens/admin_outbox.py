@@ -15,8 +15,8 @@ from rules.text import fold
 from tui.console import deliver
 from tui.i18n import N_, _
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen
-from tui.widgets.record_table import Column, Row
+from tui.screens.admin_base import AdminListScreen, Listed
+from tui.widgets.record_table import Column
 
 
 class OutboxScreen(AdminListScreen):
@@ -48,8 +48,8 @@ class OutboxScreen(AdminListScreen):
             Column("error", _("Last answer"), 26),
         ]
 
-    def all_rows(self) -> list[tuple[Row, str]]:
-        rows = []
+    def all_rows(self) -> list[Listed]:
+        rows: list[Listed] = []
         self.table.marked = {m.id for m in self.data or [] if m.status == "failed"}
         for m in self.data or []:
             cells = (m.id, _(MAIL_STATUS[m.status]), m.to, str(m.attempts), m.last_error or "")

@@ -28,8 +28,8 @@ from store.store import Activity, Review
 from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime, language, local
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen
-from tui.widgets.record_table import Column, RecordTable, Row
+from tui.screens.admin_base import AdminListScreen, Listed
+from tui.widgets.record_table import Column, RecordTable
 from tui.wording import KIND_SHORT
 
 KINDS = (None, "connect", "disconnect")
@@ -167,11 +167,12 @@ class QueueScreen(AdminListScreen):
             Column("filed", _("Filed by"), 15),
         ]
 
-    def all_rows(self) -> list[tuple[Row, str]]:
+    def all_rows(self) -> list[Listed]:
         data: QueueData | None = self.data
         if data is None:
             return []
-        lang, rows = language(), []
+        lang = language()
+        rows: list[Listed] = []
         today = local(data.now).date()
         self.table.marked = set()
         self._requests = {r.id: r for r in data.pending}
@@ -370,9 +371,12 @@ class QueueScreen(AdminListScreen):
             "Delete request {id}? Nothing changes and no e-mail is sent; the entity "
             "can then file a new request."
         ).format(id=key)
-        self.app.push_screen(
-            ConfirmScreen(question), lambda yes: yes and self.decide("delete", key, None)
-        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.decide("delete", key, None)
+
+        self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def decide(self, verb: str, request_id: str, reason: str | None) -> None:
         self.writing = True

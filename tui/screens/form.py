@@ -19,6 +19,7 @@ from tui.screens.base import ConsoleScreen
 
 FormT = TypeVar("FormT")
 SavedT = TypeVar("SavedT")
+ValueT = TypeVar("ValueT")
 
 
 class FormIncomplete(Exception):
@@ -38,8 +39,8 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
     saving = reactive(False, bindings=True)
 
     @dataclass
-    class Saved(Message, Generic[SavedT], bubble=False):
-        result: SavedT
+    class Saved(Message, Generic[ValueT], bubble=False):
+        result: ValueT
 
     @dataclass
     class Refused(Message, bubble=False):
@@ -106,7 +107,7 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
             deliver(self, self.Saved(result))
 
     @on(Saved)
-    def _saved(self, message: Saved[SavedT]) -> None:
+    def _saved(self, message: SavingForm.Saved[SavedT]) -> None:
         self.saving = False
         self.saved(message.result)
 

@@ -133,7 +133,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._position = {key: i for i, (key, _cells) in enumerate(self.rows)}
         self._resize()
         if current in self._position:
-            self.cursor = self._position[current]  # type: ignore[index]
+            self.cursor = self._position[current]
         else:
             self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
         self.refresh()
