@@ -45,6 +45,11 @@ def _(message: str) -> str:
     return _catalog(_current).gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for ``n`` in the console's language: « 1 personne », « 2 personnes »."""
+    return _catalog(_current).ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
     return message

@@ -256,7 +256,8 @@ def service():
 class Terminal:
     """One tmux window: type like a person, read the screen."""
 
-    SOCKET = ["tmux", "-L", "vaccinnet-e2e"]
+    # One tmux server per run: two checkouts testing side by side must not share sessions.
+    SOCKET = ["tmux", "-L", os.environ.get("VACCINNET_E2E_TMUX", "vaccinnet-e2e")]
 
     def __init__(
         self,

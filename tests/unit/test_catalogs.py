@@ -46,7 +46,7 @@ def template(tmp_path_factory):
         capture_output=True,
     )
     with out.open("rb") as fh:
-        return [m.id for m in read_po(fh) if m.id]
+        return [m.id for m in read_po(fh) if m.id]  # a tuple for ngettext
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
@@ -56,8 +56,15 @@ def test_every_message_is_translated(template, lang):
     assert len(template) > 50
     for msgid in template:
         message = catalog.get(msgid)
-        assert message is not None and message.string, f"{lang}: {msgid!r} is not translated"
-        assert _placeholders(message.string) == _placeholders(msgid), f"{lang}: {msgid!r}"
+        assert message is not None, f"{lang}: {msgid!r} is not translated"
+        if isinstance(msgid, tuple):  # ngettext: every form, each with the plural's names
+            forms = message.string
+            assert len(forms) == catalog.num_plurals and all(forms), f"{lang}: {msgid!r}"
+            for form in forms:
+                assert _placeholders(form) <= _placeholders(msgid[1]), f"{lang}: {msgid!r}"
+        else:
+            assert message.string, f"{lang}: {msgid!r} is not translated"
+            assert _placeholders(message.string) == _placeholders(msgid), f"{lang}: {msgid!r}"
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
@@ -68,7 +75,11 @@ def test_compiled_catalog_matches_its_source(lang):
     with (folder / f"{DOMAIN}.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     for message in catalog:
-        if message.id:
+        if isinstance(message.id, tuple):
+            singular, plural = message.id
+            for n, form in ((1, message.string[0]), (2, message.string[-1])):
+                assert compiled.ngettext(singular, plural, n) == form, "run `make i18n`"
+        elif message.id:
             assert compiled.gettext(message.id) == message.string, "run `make i18n`"
 
 

@@ -74,9 +74,16 @@ class Announced:
 
     def __init__(self) -> None:
         self.count = 0
+        self.asked = 0
 
     def token(self) -> int:
+        self.asked += 1
         return self.count
+
+    async def asked_again(self, pilot, times: int = 10) -> None:
+        """The console's watcher has looked ``times`` more times (and seen no change)."""
+        target = self.asked + times
+        await until(pilot, lambda: self.asked >= target)
 
 
 async def test_the_consoles_read_when_their_change_source_says_so(practice):
@@ -86,7 +93,7 @@ async def test_the_consoles_read_when_their_change_source_says_so(practice):
         screen = await open_cab(pilot)
         table = screen.query_one("#staff", RecordTable)
         practice.approve("adm", practice.requests("cab", status="pending")[0].id)
-        await pilot.pause(0.3)
+        await changes.asked_again(pilot)
         await settle(pilot)
         assert NURSE_2 not in table.keys  # the manifest changed, but the source said nothing
         changes.count += 1
@@ -100,7 +107,7 @@ async def test_the_admin_console_takes_the_same_change_source(practice):
         queue = await queue_of(pilot)
         (target,) = queue.query_one("#records", RecordTable).keys
         practice.approve("adm2", target)
-        await pilot.pause(0.3)
+        await changes.asked_again(pilot)
         await settle(pilot)
         assert target in queue.query_one("#records", RecordTable).keys
         changes.count += 1
