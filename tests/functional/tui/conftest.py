@@ -88,6 +88,11 @@ async def until(pilot, condition, timeout: float = 10.0) -> None:
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"still waiting after {timeout} s")
+        if pilot.app.return_code is not None:
+            # The console is closing: its screens no longer answer, so Pilot's pause (which
+            # waits for them to process their messages) would time out after 30 s.
+            await asyncio.sleep(0.05)
+            continue
         await pilot.pause(0.05)
         await _workers_done(pilot)
 
