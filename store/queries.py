@@ -186,18 +186,40 @@ class Queries(Records):
             state = self._state(request.entity_id)
             if state is None:
                 return None
-            elsewhere = [
-                codec.link_from_doc(doc)
-                for _, doc in self._docs(LINKS_BY_NISS, request.niss)
-                if doc["entity_id"] != request.entity_id
-            ]
-            others = [
-                codec.request_from_doc(doc)
-                for _, doc in self._docs(REQUESTS_BY_NISS, request.niss)
-                if doc["entity_id"] != request.entity_id
-            ]
-            notices = rules.review_notices(state, request, elsewhere, others, admin, self._clock())
-            return Review(request, state, tuple(notices))
+            return Review(request, state, self._notices(request, state, admin))
+
+    def pending_notices(self, admin_id: str) -> dict[str, tuple[rules.Notice, ...]]:
+        """The warnings of every pending request that has some, by request id: one locked
+        read where each entity's state is built once, not one review (and lock) per request."""
+        notices: dict[str, tuple[rules.Notice, ...]] = {}
+        with self.reading():
+            admin = self._admin(admin_id)
+            if admin is None:
+                return notices
+            states: dict[str, EntityState | None] = {}
+            for _, doc in self._docs(REQUESTS_BY_STATUS, "pending"):
+                request = codec.request_from_doc(doc)
+                if request.entity_id not in states:
+                    states[request.entity_id] = self._state(request.entity_id)
+                state = states[request.entity_id]
+                if state is not None and (found := self._notices(request, state, admin)):
+                    notices[request.id] = found
+        return notices
+
+    def _notices(
+        self, request: Request, state: EntityState, admin: Admin
+    ) -> tuple[rules.Notice, ...]:
+        elsewhere = [
+            codec.link_from_doc(doc)
+            for _, doc in self._docs(LINKS_BY_NISS, request.niss)
+            if doc["entity_id"] != request.entity_id
+        ]
+        others = [
+            codec.request_from_doc(doc)
+            for _, doc in self._docs(REQUESTS_BY_NISS, request.niss)
+            if doc["entity_id"] != request.entity_id
+        ]
+        return tuple(rules.review_notices(state, request, elsewhere, others, admin, self._clock()))
 
     # ----- the store as a whole ----------------------------------------------------------------
 

@@ -8,22 +8,22 @@ from textual.binding import Binding
 
 from store import Store
 from store.changes import ChangeSource
-from tui.console import ConsoleApp
+from tui.console import NAVIGATION_KEYS, ConsoleApp
 from tui.i18n import N_
+
+SECTION_KEYS = (
+    ("queue", "1", N_("Queue")),
+    ("history", "2", N_("History")),
+    ("entities", "3", N_("Entities")),
+    ("audit", "4", N_("Audit")),
+    ("outbox", "5", N_("E-mails")),
+)
 
 
 class AdminApp(ConsoleApp):
     BINDINGS = [
-        *(
-            Binding(key, f"section('{mode}')", label, show=False, id=f"section-{mode}")
-            for mode, key, label in (
-                ("queue", "1", N_("Queue")),
-                ("history", "2", N_("History")),
-                ("entities", "3", N_("Entities")),
-                ("audit", "4", N_("Audit")),
-                ("outbox", "5", N_("E-mails")),
-            )
-        ),
+        Binding(key, f"section('{mode}')", label, show=False, id=f"section-{mode}")
+        for mode, key, label in SECTION_KEYS
     ]
 
     def __init__(
@@ -56,3 +56,15 @@ class AdminApp(ConsoleApp):
 
     def action_section(self, mode: str) -> None:
         self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        # The section keys stay out of the footer (the nav bar shows them), not out of help.
+        keys = [
+            (self.get_key_display(binding), binding.tooltip or binding.description)
+            for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
+            if binding.show and binding.description and enabled
+        ]
+        sections = [(key, label) for _mode, key, label in SECTION_KEYS]
+        self.push_screen(HelpScreen([*sections, *keys, *NAVIGATION_KEYS]))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DOCTOR, NURSE, link
+from tests.conftest import DOCTOR, DOCTOR_2, NURSE, add_nursing_home, link
 from tests.e2e.conftest import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -70,3 +70,18 @@ def test_the_too_small_message_quits_with_the_key_it_names(store, data, terminal
     time.sleep(0.5)  # a person reads the message first; a key in the very first instant is lost
     screen.keys(key)
     screen.wait_for("EXITED-0", timeout=5)
+
+
+def test_admin_console_shows_the_warnings_and_asks_before_approving(store, data, terminals):
+    # A NISS known under another name and linked at another entity: two warnings to read.
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    add_nursing_home(store)
+    store.file_connect(DOCTOR_2, "wzc", NURSE, "Dubois", "Anne", "infirmier")
+    command = [PROGRAM, "--data", str(data), "admin", "--admin", "adm"]
+    screen = terminals("admin-warnings", command, size=(80, 24))
+    screen.wait_for("⚠ Ce numéro de registre national")  # lines start there, unwrapped
+    screen.wait_for("⚠ Anne Dubois")
+    screen.keys("a")
+    screen.wait_for("Approuver malgré ces avertissements")
+    screen.keys("Enter")  # Retour has the focus: nothing approved
+    assert store.requests(status="pending")

@@ -4,20 +4,91 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from textual import on, work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
-from rules import format_niss
+from rules import format_niss, kind_label, request_kind_label, type_label
+from rules.niss import niss_or_none
 from rules.text import fold
 from store import AuditEntry
 from tui.console import deliver
-from tui.i18n import N_, _, fmt_datetime
+from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen, Listed
 from tui.widgets.record_table import Column
+
+ACTIONS = {
+    "request_filed": N_("Request filed"),
+    "request_approved": N_("Request approved"),
+    "request_rejected": N_("Request rejected"),
+    "request_deleted": N_("Request deleted"),
+    "entity_created": N_("Entity created"),
+    "entity_updated": N_("Entity changed"),
+    "admin_added": N_("Administrator added"),
+    "mail_retried": N_("E-mail sent again"),
+    "ssh_key_authorized": N_("SSH key authorized"),
+    "ssh_key_revoked": N_("SSH key revoked"),
+}
+
+DETAILS = {
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "email": N_("E-mail"),
+    "language": N_("Language"),
+    "manager_type": N_("Manager's type"),
+    "employee_type": N_("Type"),
+    "access": N_("Access request"),
+    "reason": N_("Reason"),
+    "mail": N_("E-mail"),
+    "to": N_("To"),
+    "previous_error": N_("Previous error"),
+    "identity": N_("Identity"),
+    "fingerprint": N_("Fingerprint"),
+}
+
+
+@dataclass(frozen=True)
+class AuditData:
+    entries: list[AuditEntry]
+    admins: dict[str, str]  # id -> name
+
+
+def action_label(action: str) -> str:
+    """An event in the person's language; one this console does not know, as stored."""
+    return _(ACTIONS[action]) if action in ACTIONS else action
+
+
+def detail_value(entry: AuditEntry, key: str, value: Any, lang: str) -> str:
+    if key in ("employee_type", "manager_type") and isinstance(value, str):
+        return type_label(value, lang)
+    if key == "kind" and isinstance(value, str):
+        if entry.action.startswith("request_"):
+            return request_kind_label(value, lang)
+        return kind_label(value, lang)
+    if value is True:
+        return _("yes")
+    if isinstance(value, str) and niss_or_none(value) == value:
+        return format_niss(value)
+    return str(value)
+
+
+def detail_label(entry: AuditEntry, key: str) -> str:
+    if key == "kind" and entry.action.startswith("request_"):
+        return _("Request")
+    return _(DETAILS[key]) if key in DETAILS else key
+
+
+def detail_text(entry: AuditEntry, lang: str) -> str:
+    return " · ".join(
+        _("{label}: {value}").format(
+            label=detail_label(entry, k), value=detail_value(entry, k, v, lang)
+        )
+        for k, v in entry.detail.items()
+    )
 
 
 class AuditScreen(AdminListScreen):
@@ -40,39 +111,56 @@ class AuditScreen(AdminListScreen):
         ),
     ]
 
-    def fetch(self) -> list[AuditEntry]:
-        return self.store.audit_entries(newest_first=True)
+    def fetch(self) -> AuditData:
+        admins = {a.id: a.name for a in self.store.admins()}
+        return AuditData(self.store.audit_entries(newest_first=True), admins)
+
+    @property
+    def entries(self) -> list[AuditEntry]:
+        data: AuditData | None = self.data
+        return data.entries if data else []
+
+    def actor(self, actor: str, with_id: bool = False) -> str:
+        """An administrator by name (and id), a person by formatted NISS."""
+        data: AuditData | None = self.data
+        if data and actor in data.admins:
+            return f"{data.admins[actor]} ({actor})" if with_id else data.admins[actor]
+        return format_niss(actor) if niss_or_none(actor) == actor else actor
 
     def columns(self) -> list[Column]:
         return [
             Column("seq", "#", 5),
             Column("at", _("When"), 16),
-            Column("actor", _("Who"), 11),
-            Column("action", _("What"), 16),
+            Column("actor", _("Who"), 15),
+            Column("action", _("What"), 19),
             Column("entity", _("Entity"), 13),
-            Column("request", _("Request"), 7),
         ]
 
     def all_rows(self) -> list[Listed]:
+        lang = language()
         rows: list[Listed] = []
-        for e in self.data or []:
+        for e in self.entries:
             cells = (
                 str(e.seq),
                 fmt_datetime(datetime.fromisoformat(e.at)),
-                e.actor,
-                e.action,
+                self.actor(e.actor),
+                action_label(e.action),
                 e.entity_id or "",
-                e.request_id or "",
             )
+            # A NISS is found as typed in either form: digits, or as the lists show it.
             hay = fold(
                 " ".join(
                     (
                         e.actor,
+                        self.actor(e.actor, with_id=True),
                         e.action,
+                        action_label(e.action),
                         e.entity_id or "",
                         e.niss or "",
+                        format_niss(e.niss) if e.niss else "",
                         e.request_id or "",
                         str(e.detail),
+                        detail_text(e, lang),
                     )
                 )
             )
@@ -85,20 +173,21 @@ class AuditScreen(AdminListScreen):
                 _(
                     "{count} entries, the newest first. Filter by entity, person (NISS) or "
                     "administrator; v verifies the chain."
-                ).format(count=len(self.data or []))
+                ).format(count=len(self.entries))
             )
         )
 
     def show_detail(self, key: str | None) -> None:
-        e = next((e for e in self.data or [] if str(e.seq) == key), None)
+        e = next((e for e in self.entries if str(e.seq) == key), None)
         text = (
             ""
             if e is None
             else "\n".join(
                 [
-                    f"#{e.seq} {e.action} · {e.actor} · {e.entity_id or '–'} · "
-                    f"{format_niss(e.niss) if e.niss else '–'} · {e.request_id or '–'}",
-                    ", ".join(f"{k}: {v}" for k, v in e.detail.items()),
+                    f"#{e.seq} {action_label(e.action)} · {self.actor(e.actor, with_id=True)} · "
+                    f"{e.entity_id or '–'} · {format_niss(e.niss) if e.niss else '–'} · "
+                    f"{e.request_id or '–'}",
+                    detail_text(e, language()),
                     _("hash {hash}… follows {prev}…").format(hash=e.hash[:16], prev=e.prev[:16]),
                 ]
             )

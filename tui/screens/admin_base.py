@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -67,7 +67,16 @@ class AdminListScreen(ConsoleScreen[None]):
     TITLE_TEXT = ""
     SELECTABLE = False
     BINDINGS = [
-        Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter")),
+        # A priority binding runs as the key comes in, before the keys behind it are handed
+        # to the focused widget: typed in one burst, they reach the box, not the list.
+        Binding(
+            "slash",
+            "filter",
+            N_("Filter"),
+            id="filter",
+            tooltip=N_("Type to filter"),
+            priority=True,
+        ),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
     ]
     # While a write runs, the section's check_action turns its write keys off: a second
@@ -220,8 +229,14 @@ class AdminListScreen(ConsoleScreen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if self.focused is box:
+            # The binding comes first, even in the box: a slash typed there goes to it,
+            # behind the keys already on their way.
+            box.post_message(events.Key("slash", "/"))
+            return
         box.remove_class("hidden")
-        box.focus()
+        # Now, not after a refresh as focus() would: the next key may already be on its way.
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

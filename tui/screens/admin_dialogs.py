@@ -1,4 +1,4 @@
-"""The administrators' dialogs: a rejection reason, a confirmation, a bulk decision."""
+"""The administrators' dialogs: a rejection reason, confirmations, a bulk decision, a reader."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar, Static
@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, ProgressBar, Static
 from rules import RuleViolation, clean_reason
 from store import Store
 from tui.console import deliver
-from tui.i18n import N_, _, language
+from tui.i18n import N_, _, language, ngettext
 from tui.literal import literal
 from tui.screens.base import ConsoleModal
 from tui.widgets.footer import TranslatedFooter
@@ -23,34 +23,43 @@ from tui.widgets.record_table import Column, RecordTable
 
 
 class ReasonScreen(ModalScreen[str | None]):
-    """The reason a rejection must carry; it is sent to the entity in its e-mail."""
+    """The reason a rejection must carry; it is sent to the entity in its e-mail.
+
+    The requests are listed by name and kind: the review beneath the dialog is the cursor's
+    row, which in a bulk rejection may not even be one of them.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do not reject")),
     ]
 
-    def __init__(self, request_ids: list[str]) -> None:
+    def __init__(self, request_ids: list[str], described: list[str]) -> None:
         super().__init__()
-        self.request_ids = request_ids
+        self.request_ids, self.described = request_ids, described
 
     def compose(self) -> ComposeResult:
+        count = len(self.request_ids)
         with Vertical(classes="dialog"):
             yield Static(
                 literal(
-                    _("Reject {ids}").format(
-                        ids=", ".join(self.request_ids[:5])
-                        + ("…" if len(self.request_ids) > 5 else "")
-                    )
+                    ngettext(
+                        "Reject this request:", "Reject these {count} requests:", count
+                    ).format(count=count)
                 ),
                 classes="dialog-title",
             )
+            with VerticalScroll(classes="listed", can_focus=False):
+                yield Static(literal("\n".join(self.described)), id="rejected")
             yield Static(literal(_("Reason (sent to the entity in its e-mail):")), classes="info")
             yield Input(id="reason", max_length=500)
             yield Static("", id="reason-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button(_("Reject"), id="reject", variant="error")
                 yield Button(_("Back"), id="cancel")
+                yield Button(_("Reject"), id="reject", variant="error")
         yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
 
     @on(Input.Submitted, "#reason")
     @on(Button.Pressed, "#reject")
@@ -70,6 +79,8 @@ class ReasonScreen(ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    """A destructive action asked first: the safe choice comes first and has the focus."""
+
     BINDINGS = [Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do nothing"))]
 
     def __init__(self, question: str) -> None:
@@ -78,11 +89,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(literal(self.question), classes="info")
+            yield from self.compose_question()
             with Horizontal(classes="buttons"):
-                yield Button(_("Agree"), id="yes", variant="error")
                 yield Button(_("Back"), id="cancel")
+                yield Button(self.agree_label(), id="yes", variant="error")
         yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    def compose_question(self) -> ComposeResult:
+        yield Static(literal(self.question), classes="info")
+
+    def agree_label(self) -> str:
+        return _("Agree")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -94,6 +111,70 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class WarningsScreen(ConfirmScreen):
+    """Approval of warned requests: each one with its warnings, all in one confirmation."""
+
+    def __init__(self, warned: list[tuple[str, list[str]]], total: int) -> None:
+        super().__init__("")
+        self.warned, self.total = warned, total
+
+    def compose_question(self) -> ComposeResult:
+        count = len(self.warned)
+        yield Static(
+            literal(
+                ngettext(
+                    "Approve despite this warning?",
+                    "Approve despite these warnings?",
+                    sum(len(notices) for _head, notices in self.warned),
+                )
+            ),
+            classes="dialog-title",
+        )
+        lines: list[str] = []
+        for head, notices in self.warned:
+            lines.append(head)
+            lines += [f"  ⚠ {text}" for text in notices]
+        if self.total > count:
+            lines.append(
+                ngettext(
+                    "and {count} request without warnings.",
+                    "and {count} requests without warnings.",
+                    self.total - count,
+                ).format(count=self.total - count)
+            )
+        with VerticalScroll(classes="listed warnings"):
+            yield Static(literal("\n".join(lines)), id="warnings")
+
+    def agree_label(self) -> str:
+        return ngettext("Approve it", "Approve all {count}", self.total).format(count=self.total)
+
+
+class ReadScreen(ModalScreen[None]):
+    """A text too long for its pane, whole and wrapped; it scrolls when it is longer still."""
+
+    BINDINGS = [
+        Binding("escape", "close", N_("Close"), id="close", tooltip=N_("Back to the list")),
+        Binding("enter", "close", show=False),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="reading"):
+                yield Static(literal(self.text), id="reading")
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(".reading", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class BulkScreen(ConsoleModal[None]):
@@ -129,7 +210,7 @@ class BulkScreen(ConsoleModal[None]):
         )
         with Vertical(classes="dialog bulk"):
             yield Static(literal(title.format(count=len(self.request_ids))), classes="dialog-title")
-            yield ProgressBar(total=len(self.request_ids), id="progress")
+            yield ProgressBar(total=len(self.request_ids), show_eta=False, id="progress")
             yield Static("", id="bulk-summary", classes="info")
             yield RecordTable(id="results")
             with Horizontal(classes="buttons"):

@@ -47,6 +47,9 @@ class HistoryScreen(AdminListScreen):
                     (
                         r.id,
                         r.niss,
+                        format_niss(r.niss),
+                        r.filed_by,
+                        format_niss(r.filed_by),
                         r.full_name,
                         r.entity_id,
                         r.status,

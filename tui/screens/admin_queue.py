@@ -14,6 +14,7 @@ from textual.widgets import Label, Sparkline, Static
 
 from rules import (
     Entity,
+    Notice,
     Request,
     RuleViolation,
     format_niss,
@@ -41,6 +42,8 @@ class QueueData:
     entities: dict[str, Entity]
     activity: Activity
     now: datetime
+    # The warnings of each warned request, read with the queue: the rows are marked with them.
+    notices: dict[str, tuple[Notice, ...]]
 
 
 def queue_haystack(request: Request, entity: Entity | None) -> str:
@@ -69,6 +72,39 @@ def age_text(filed: datetime, now: datetime) -> str:
     return _("{n} d").format(n=hours // 24)
 
 
+def review_lines(review: Review | None, lang: str) -> list[str]:
+    """What an administrator reads before deciding, the warnings first: when the pane is
+    short, they are what must not be cut off."""
+    if review is None:
+        return []
+    r, state = review.request, review.state
+    filer = state.link_of(r.filed_by)
+    names = [link.full_name for link in managers(state)]
+    lines = [f"⚠ {notice.message(lang)}" for notice in review.notices]
+    lines += [
+        f"{r.id} · {request_kind_label(r.kind, lang)} · {state.entity.name} "
+        f"({state.entity.id}, {state.entity.email})",
+        _("Person: {name} · {niss} · {type}").format(
+            name=r.full_name, niss=format_niss(r.niss), type=type_label(r.employee_type, lang)
+        ),
+        _("Filed by {name} ({niss}) on {date}").format(
+            name=filer.full_name
+            if filer
+            else (
+                _("{name}, access request").format(name=r.full_name)
+                if r.filed_by == r.niss
+                else "?"
+            ),
+            niss=format_niss(r.filed_by),
+            date=fmt_datetime(r.filed_at),
+        ),
+        _("Staff: {count} people; doctors and pharmacists: {names}").format(
+            count=len(state.links), names=", ".join(names) or "–"
+        ),
+    ]
+    return lines
+
+
 class QueueScreen(AdminListScreen):
     SECTION = "queue"
     TITLE_TEXT = N_("Queue")
@@ -88,6 +124,14 @@ class QueueScreen(AdminListScreen):
         request: Request
 
     BINDINGS = [
+        Binding(
+            "enter",
+            "read_review",
+            N_("Details"),
+            id="read",
+            key_display="⏎",
+            tooltip=N_("The whole review of the request under the cursor, warnings first"),
+        ),
         Binding(
             "a",
             "approve",
@@ -142,9 +186,12 @@ class QueueScreen(AdminListScreen):
 
     def compose_top(self) -> ComposeResult:
         yield Static(id="summary", classes="info")
-        with Horizontal(id="stats"):
+        # One cell per day: a narrower chart would merge days (French labels left 21 cells
+        # for 30 days), so each chart has its own line.
+        with Horizontal(classes="stats"):
             yield Label(id="filed-label", classes="stat-label")
             yield Sparkline([0], id="filed-chart", classes="chart")
+        with Horizontal(classes="stats"):
             yield Label(id="decided-label", classes="stat-label")
             yield Sparkline([0], id="decided-chart", classes="chart")
         yield Static(id="ages", classes="info")
@@ -152,13 +199,14 @@ class QueueScreen(AdminListScreen):
     def fetch(self) -> QueueData:
         pending = tuple(self.store.requests(status="pending"))
         entities = {e.id: e for e in self.store.entities()}
-        return QueueData(pending, entities, self.store.activity(30), self.store.now())
+        notices = self.store.pending_notices(self.admin_id)
+        return QueueData(pending, entities, self.store.activity(30), self.store.now(), notices)
 
     # ----- drawing --------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
         return [
-            Column("age", _("Age"), 6),
+            Column("age", _("Age"), 7),
             Column("entity", _("Entity"), 14),
             Column("kind", _("Request"), 11),
             Column("niss", _("NISS"), 15),
@@ -181,8 +229,11 @@ class QueueScreen(AdminListScreen):
             overdue = is_overdue(local(r.filed_at).date(), today)
             if overdue:
                 self.table.marked.add(r.id)
+            # A text marker, not a colour: it must show under NO_COLOR and on a vt100.
             cells = (
-                ("!" if overdue else "") + age_text(r.filed_at, data.now),
+                ("⚠" if r.id in data.notices else "")
+                + ("!" if overdue else "")
+                + age_text(r.filed_at, data.now),
                 r.entity_id,
                 _(KIND_SHORT[r.kind]),
                 format_niss(r.niss),
@@ -218,6 +269,9 @@ class QueueScreen(AdminListScreen):
             filters.append(request_kind_label(self.kind, language()))
         if self.entity_filter:
             filters.append(self.entity_filter)
+        warned = len(data.notices)
+        if warned:
+            filters.append(_("⚠ with warnings: {count}").format(count=warned))
         if self.table.selected:
             filters.append(_("{count} selected").format(count=len(self.table.selected)))
         self.sub_title = _("{count} pending · oldest: {oldest}").format(
@@ -268,37 +322,15 @@ class QueueScreen(AdminListScreen):
         self.draw_review()
 
     def draw_review(self) -> None:
-        review, lang = self.review, language()
         detail = self.query_one("#detail", Static)
-        if review is None:
-            detail.update("")
-            return
-        r, state = review.request, review.state
-        filer = state.link_of(r.filed_by)
-        names = [link.full_name for link in managers(state)]
-        lines = [
-            f"{r.id} · {request_kind_label(r.kind, lang)} · {state.entity.name} "
-            f"({state.entity.id}, {state.entity.email})",
-            _("Person: {name} · {niss} · {type}").format(
-                name=r.full_name, niss=format_niss(r.niss), type=type_label(r.employee_type, lang)
-            ),
-            _("Filed by {name} ({niss}) on {date}").format(
-                name=filer.full_name
-                if filer
-                else (
-                    _("{name}, access request").format(name=r.full_name)
-                    if r.filed_by == r.niss
-                    else "?"
-                ),
-                niss=format_niss(r.filed_by),
-                date=fmt_datetime(r.filed_at),
-            ),
-            _("Staff: {count} people; doctors and pharmacists: {names}").format(
-                count=len(state.links), names=", ".join(names) or "–"
-            ),
-        ]
-        lines += [f"⚠ {notice.message(lang)}" for notice in review.notices]
-        detail.update(literal("\n".join(lines)))
+        detail.update(literal("\n".join(review_lines(self.review, language()))))
+
+    def action_read_review(self) -> None:
+        from tui.screens.admin_dialogs import ReadScreen
+
+        if self.review is not None:
+            lines = review_lines(self.review, language())
+            self.app.push_screen(ReadScreen(self.review.request.id, "\n".join(lines)))
 
     # ----- actions ----------------------------------------------------------------------------
 
@@ -338,11 +370,38 @@ class QueueScreen(AdminListScreen):
         self.redraw()
 
     def action_approve(self) -> None:
+        from tui.screens.admin_dialogs import WarningsScreen
+
+        data: QueueData | None = self.data
         targets = self.targets()
+        if not targets or data is None:
+            return
+        warned = [(self.describe(key), data.notices[key]) for key in targets if key in data.notices]
+        if not warned:
+            self.approve(targets)
+            return
+        lang = language()
+        listed = [(head, [n.message(lang) for n in notices]) for head, notices in warned]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.approve(targets)
+
+        self.app.push_screen(WarningsScreen(listed, len(targets)), confirmed)
+
+    def approve(self, targets: list[str]) -> None:
         if len(targets) > 1:
             self.bulk("approve", targets, None)
-        elif targets:
+        else:
             self.decide("approve", targets[0], None)
+
+    def describe(self, key: str) -> str:
+        """A request as the dialogs name it: id, kind, person, entity."""
+        request = self._requests.get(key)
+        if request is None:
+            return key
+        kind = _(KIND_SHORT[request.kind])
+        return f"{request.id} · {kind} · {request.full_name} · {request.entity_id}"
 
     def action_reject(self) -> None:
         from tui.screens.admin_dialogs import ReasonScreen
@@ -359,7 +418,9 @@ class QueueScreen(AdminListScreen):
             else:
                 self.decide("reject", targets[0], reason)
 
-        self.app.push_screen(ReasonScreen(targets), rejected)
+        self.app.push_screen(
+            ReasonScreen(targets, [self.describe(key) for key in targets]), rejected
+        )
 
     def action_delete(self) -> None:
         from tui.screens.admin_dialogs import ConfirmScreen
@@ -370,7 +431,7 @@ class QueueScreen(AdminListScreen):
         question = _(
             "Delete request {id}? Nothing changes and no e-mail is sent; the entity "
             "can then file a new request."
-        ).format(id=key)
+        ).format(id=self.describe(key))
 
         def confirmed(yes: bool | None) -> None:
             if yes:

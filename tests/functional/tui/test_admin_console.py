@@ -14,7 +14,7 @@ from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
 from tests.functional.tui.conftest import SIZE, Toasts, settle, type_text, until
 from tui.admin_app import AdminApp
 from tui.screens.admin_audit import AuditScreen
-from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen
+from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen, WarningsScreen
 from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
 from tui.screens.admin_history import HistoryScreen
 from tui.screens.admin_outbox import OutboxScreen
@@ -158,6 +158,14 @@ async def test_bulk_approval_reports_each_request(practice):
         # Another administrator decides one of them first.
         practice.reject("adm2", second.id, "doublon")
         await pilot.press("a")
+        await settle(pilot)
+        # Claire Martin is linked at the practice too: one confirmation for the three.
+        warned = app.screen
+        assert isinstance(warned, WarningsScreen)
+        assert third.id in text_of(warned, "#warnings") and first.id not in text_of(
+            warned, "#warnings"
+        )
+        await pilot.click("#yes")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, BulkScreen)
@@ -437,6 +445,8 @@ async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed
         screen = await queue_of(pilot)
         monkeypatch.setattr(practice, "approve", fails_after_the_first)
         await pilot.press("space", "space", "space", "a")
+        assert isinstance(app.screen, WarningsScreen)  # Claire Martin is linked elsewhere
+        await pilot.click("#yes")
         dialog = app.screen
         assert isinstance(dialog, BulkScreen)
         await until(pilot, lambda: dialog.stopped)
