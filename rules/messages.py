@@ -146,6 +146,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Aanvraag {request} voor {person} is niet meer in behandeling (status: {status}).",
         "en": "Request {request} for {person} is no longer pending (status: {status}).",
     },
+    "withdraw_not_own": {
+        "fr": "Vous ne pouvez pas retirer la demande {request} pour {person} : seule la personne "
+        "qui l'a introduite peut la retirer.",
+        "nl": "U kunt aanvraag {request} voor {person} niet intrekken: enkel wie ze heeft "
+        "ingediend, kan ze intrekken.",
+        "en": "You cannot withdraw request {request} for {person}: only the person who filed it "
+        "can withdraw it.",
+    },
     "unknown_request": {
         "fr": "La demande « {request} » n'existe pas.",
         "nl": "Aanvraag ‘{request}’ bestaat niet.",
