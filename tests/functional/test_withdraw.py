@@ -24,7 +24,11 @@ def test_the_filer_withdraws_a_pending_request(store):
     assert store.recent_decisions("cab")[0].id == request.id  # the entity still sees it
     assert store.outbox() == []  # no mail: the filer did it
     entry = store.audit_entries()[-1]
-    assert (entry.action, entry.actor, entry.request_id) == ("request_withdrawn", DOCTOR, request.id)
+    assert (entry.action, entry.actor, entry.request_id) == (
+        "request_withdrawn",
+        DOCTOR,
+        request.id,
+    )
     assert store.verify() == []
     # The way is free again for a new request for the same person.
     assert store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier").id
