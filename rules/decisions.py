@@ -1,4 +1,4 @@
-"""Administrators' decisions (approve, reject, delete), a filer's withdrawal, and what each changes."""
+"""Admins' decisions (approve, reject, delete), a filer's withdrawal, and what each changes."""
 
 from __future__ import annotations
 
