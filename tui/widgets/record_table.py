@@ -213,13 +213,17 @@ class RecordTable(ScrollView, can_focus=True):
     @property
     def widths(self) -> list[int]:
         """The columns' widths for the rows and the width of this moment."""
-        width = self.size.width
+        width = self._usable_width()
         if self._laid_out_for != width:
             # A leading space, the selection mark and its space, a space between columns.
             room = width - 1 - (2 if self.selectable else 0) - max(len(self.columns) - 1, 0)
             self._widths = layout(self.columns, self.rows, room)
             self._laid_out_for = width
         return self._widths
+
+    def _usable_width(self) -> int:
+        """The width the rows may use: a vertical scrollbar takes its cells from the right."""
+        return max(0, self.size.width - self.scrollbar_gutter.width)
 
     # ----- selection ------------------------------------------------------------------------
 
@@ -320,7 +324,7 @@ class RecordTable(ScrollView, can_focus=True):
         if self.selectable:
             # A sign, not only a colour: the selection shows on any terminal.
             text = (mark or " ") + " " + text
-        return fit(" " + text, self.size.width)
+        return fit(" " + text, self._usable_width()) + " " * self.scrollbar_gutter.width
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

@@ -7,7 +7,13 @@ from textual.app import App, ComposeResult
 
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE_2, TRAINEE, link
 from tests.functional.tui.conftest import MIDWIFE, SIZE, make_app, settle
-from tests.functional.tui.staff_helpers import open_cab, requests_of, shown_in, staff_of
+from tests.functional.tui.staff_helpers import (
+    open_cab,
+    requests_of,
+    screen_lines,
+    shown_in,
+    staff_of,
+)
 from tui.widgets.record_table import Column, RecordTable
 
 REASON = (
@@ -100,3 +106,15 @@ async def test_a_long_request_row_reads_whole_in_the_detail(practice):
         await settle(pilot)
         shown = shown_in(app, screen.query_one("#detail"))
         assert pending.id in shown and "Lotte Peeters" in shown and "Jean Dupont" in shown
+
+
+async def test_a_scrollbar_takes_its_cells_from_the_flexible_column():
+    columns = [Column("name", "Name", 10, flex=1), Column("when", "When", 10)]
+    rows = [(f"p{i}", (f"Person {i}", "01/01/2026")) for i in range(100)]
+    app = OneTable(columns, rows)
+    async with app.run_test(size=SIZE):
+        table = app.query_one(RecordTable)
+        assert table.scrollbar_size_vertical > 0
+        lines = screen_lines(app)
+        assert lines[1].rstrip(" ▁▂▃▄▅▆▇█").endswith("01/01/2026")
+        assert "When" in lines[0]
