@@ -115,12 +115,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{entity} must keep at least one doctor or pharmacist to manage its staff. "
         "Disconnecting {person} would leave none.",
     },
+    # Only given for two refusals or more (one refusal is given as it is): always plural.
     "disconnect_refused": {
         "fr": "Aucune demande de déconnexion n'a été introduite pour {entity} ; {count} "
-        "personne(s) posent problème :",
+        "personnes posent problème :",
         "nl": "Er werd geen enkele ontkoppelingsaanvraag ingediend voor {entity}; {count} "
-        "perso(o)n(en) geven een probleem:",
-        "en": "No disconnection request was filed for {entity}; {count} person(s) cannot be "
+        "personen geven een probleem:",
+        "en": "No disconnection request was filed for {entity}; {count} people cannot be "
         "disconnected:",
     },
     "empty_selection": {
