@@ -1,6 +1,13 @@
 """The domain of entity staff links: pure rules with no I/O, clock, textual or tinydb."""
 
-from rules.decisions import Approval, clean_reason, plan_approve, plan_delete, plan_reject
+from rules.decisions import (
+    Approval,
+    clean_reason,
+    plan_approve,
+    plan_delete,
+    plan_reject,
+    plan_withdraw,
+)
 from rules.entities import NewEntity, plan_admin, plan_entity, plan_entity_update
 from rules.mail import compose_decision_mail
 from rules.niss import (
@@ -75,6 +82,7 @@ __all__ = [
     "plan_entity",
     "plan_entity_update",
     "plan_reject",
+    "plan_withdraw",
     "printable",
     "request_kind_label",
     "requestable_types",

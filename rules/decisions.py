@@ -1,4 +1,4 @@
-"""Administrators' decisions: approve, reject, delete, and what each one changes."""
+"""Admins' decisions (approve, reject, delete), a filer's withdrawal, and what each changes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rules.fields import check_no_control_chars
+from rules.niss import niss_or_none
 from rules.records import Admin, Link, Request, person_label
 from rules.requests import EntityState, check_keeps_someone
 from rules.violation import RuleViolation
@@ -101,3 +102,16 @@ def plan_delete(admin: Admin | None, request: Request, now: datetime) -> Request
     check_decider(admin, request)
     assert admin is not None
     return replace(request, status="deleted", decided_by=admin.id, decided_at=now)
+
+
+def plan_withdraw(actor_niss: str, request: Request, now: datetime) -> Request:
+    """The filer takes back their own pending request (« withdrawn », not an admin's « deleted »).
+
+    Only the person who filed it: a colleague's request is theirs to keep, and the admins
+    decide the rest. The filer is named as who closed it, so the entity's list says so.
+    """
+    if niss_or_none(actor_niss) != request.filed_by:
+        raise RuleViolation("not_authorized", _params(request), message_key="withdraw_not_own")
+    if request.status != "pending":
+        raise RuleViolation("not_pending", _params(request))
+    return replace(request, status="withdrawn", decided_by=request.filed_by, decided_at=now)

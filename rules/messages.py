@@ -115,12 +115,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{entity} must keep at least one doctor or pharmacist to manage its staff. "
         "Disconnecting {person} would leave none.",
     },
+    # Only given for two refusals or more (one refusal is given as it is): always plural.
     "disconnect_refused": {
         "fr": "Aucune demande de déconnexion n'a été introduite pour {entity} ; {count} "
-        "personne(s) posent problème :",
+        "personnes posent problème :",
         "nl": "Er werd geen enkele ontkoppelingsaanvraag ingediend voor {entity}; {count} "
-        "perso(o)n(en) geven een probleem:",
-        "en": "No disconnection request was filed for {entity}; {count} person(s) cannot be "
+        "personen geven een probleem:",
+        "en": "No disconnection request was filed for {entity}; {count} people cannot be "
         "disconnected:",
     },
     "empty_selection": {
@@ -145,6 +146,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La demande {request} pour {person} n'est plus en attente (statut : {status}).",
         "nl": "Aanvraag {request} voor {person} is niet meer in behandeling (status: {status}).",
         "en": "Request {request} for {person} is no longer pending (status: {status}).",
+    },
+    "withdraw_not_own": {
+        "fr": "Vous ne pouvez pas retirer la demande {request} pour {person} : seule la personne "
+        "qui l'a introduite peut la retirer.",
+        "nl": "U kunt aanvraag {request} voor {person} niet intrekken: enkel wie ze heeft "
+        "ingediend, kan ze intrekken.",
+        "en": "You cannot withdraw request {request} for {person}: only the person who filed it "
+        "can withdraw it.",
     },
     "unknown_request": {
         "fr": "La demande « {request} » n'existe pas.",

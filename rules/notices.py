@@ -41,10 +41,11 @@ def managers(state: EntityState) -> list[Link]:
 
 def disconnect_notices(state: EntityState, nisses: Sequence[str]) -> list[Notice]:
     """A doctor leaving while MACG they supervise stay linked: allowed, but worth a warning."""
-    leaving = set(nisses)
+    # A trainee whose disconnection is already pending is not staying linked.
+    leaving = set(nisses) | {r.niss for r in state.pending if r.kind == "disconnect"}
     notices = []
     for link in state.links:
-        if link.niss not in leaving or link.employee_type != "medecin":
+        if link.niss not in nisses or link.employee_type != "medecin":
             continue
         trainees = [
             t

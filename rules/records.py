@@ -50,7 +50,7 @@ class Request:
     employee_type: str
     filed_by: str
     filed_at: datetime
-    status: str = "pending"  # pending | approved | rejected | deleted
+    status: str = "pending"  # pending | approved | rejected | deleted | withdrawn
     decided_by: str | None = None
     decided_at: datetime | None = None
     reason: str | None = None

@@ -61,6 +61,7 @@ STATUSES: dict[str, dict[str, str]] = {
     "approved": {"fr": "approuvée", "nl": "goedgekeurd", "en": "approved"},
     "rejected": {"fr": "rejetée", "nl": "afgewezen", "en": "rejected"},
     "deleted": {"fr": "supprimée", "nl": "verwijderd", "en": "deleted"},
+    "withdrawn": {"fr": "retirée", "nl": "ingetrokken", "en": "withdrawn"},
 }
 
 

@@ -176,3 +176,20 @@ class Requests(Records):
             decided = rules.plan_delete(self._admin(admin_id), request, self._clock())
             self._save_decision(doc_id, decided)
             self._audit_decision(decided, "request_deleted", kind=decided.kind)
+
+    def withdraw(self, actor_niss: str, request_id: str) -> Request:
+        """The filer takes back a pending request: no admin decides it, and no mail is sent
+        (the filer is the one who would read it)."""
+        with self._writing():
+            doc_id, request = self._pending_request(request_id)
+            withdrawn = rules.plan_withdraw(actor_niss, request, self._clock())
+            self._save_decision(doc_id, withdrawn)
+            self._audit(
+                withdrawn.filed_by,
+                "request_withdrawn",
+                withdrawn.entity_id,
+                withdrawn.niss,
+                withdrawn.id,
+                kind=withdrawn.kind,
+            )
+        return withdrawn

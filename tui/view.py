@@ -39,6 +39,16 @@ class EntityView:
                 return request.full_name
         return mask_niss(niss)
 
+    def short_name_of(self, niss: str | None) -> str:
+        """« J. Dupont »: short enough for a column, with an initial to tell two Duponts apart."""
+        name = next((link for link in self.staff if link.niss == niss), None) or next(
+            (r for r in (*self.pending, *self.recent) if r.niss == niss), None
+        )
+        if name is None:
+            return self.name_of(niss)
+        initial = name.first_name[:1]
+        return f"{initial}. {name.last_name}" if initial else name.last_name
+
 
 def load_entity_view(
     store: Store, entity_id: str, niss: str, with_requests: bool = True

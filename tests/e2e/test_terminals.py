@@ -32,7 +32,7 @@ def console(store, data, terminals):
 def test_staff_console_in_each_terminal(console, term):
     screen = console(term)
     for expected in (
-        "Mes employés : 2 personne(s)",
+        "Mes employés\u00a0: 2 personnes",
         "MARTIN Claire",
         "n Nouvelle demande",
         "q Quitter",
@@ -45,17 +45,17 @@ def test_staff_console_in_each_terminal(console, term):
 
 def test_no_color(console):
     screen = console("xterm-256color", NO_COLOR="1")
-    screen.wait_for("Mes employés : 2 personne(s)")
+    screen.wait_for("Mes employés\u00a0: 2 personnes")
     screen.wait_for("MARTIN Claire")
 
 
 def test_resize_below_the_minimum_and_back(console):
     screen = console("xterm-256color")
-    screen.wait_for("Mes employés : 2 personne(s)")
+    screen.wait_for("Mes employés\u00a0: 2 personnes")
     screen.resize(60, 20)
     screen.wait_for("trop petite : 60×20")
     screen.resize(100, 30)
-    screen.wait_for("Mes employés : 2 personne(s)")
+    screen.wait_for("Mes employés\u00a0: 2 personnes")
     assert "trop petite" not in screen.screen()
 
 

@@ -160,6 +160,8 @@ def test_disconnect_is_all_or_nothing_and_lists_every_failure(store):
     ]
     text = refusal.message("fr")
     assert "Claire Martin" in text and "70.01.01-005" in text
+    assert "3 personnes posent" in text and "3 personen geven" in refusal.message("nl")
+    assert "3 people cannot" in refusal.message("en")
     assert len(store.requests("cab")) == 1  # only the first, earlier one
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rules import Entity, EntityState, Link, disconnect_notices, requestable_types
+from rules import Entity, EntityState, Link, Request, disconnect_notices, requestable_types
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, TRAINEE
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -30,6 +30,16 @@ def test_a_doctor_leaving_their_trainees_behind_is_warned():
     assert "Wout Claes" in notice.message("fr") and "HAIO" in notice.message("nl")
     assert disconnect_notices(state, [DOCTOR, TRAINEE]) == []  # the trainee leaves too
     assert disconnect_notices(state, [DOCTOR_2]) == []
+
+
+def test_a_trainee_already_on_the_way_out_is_not_said_to_stay():
+    links = (
+        Link("cab", DOCTOR, "Dupont", "Jean", "medecin", NOW),
+        Link("cab", DOCTOR_2, "Jacobs", "Emma", "medecin", NOW),
+        Link("cab", TRAINEE, "Claes", "Wout", "macg", NOW, supervisor=DOCTOR),
+    )
+    leaving = Request("R1", "disconnect", "cab", TRAINEE, "Claes", "Wout", "macg", DOCTOR, NOW)
+    assert disconnect_notices(EntityState(ENTITY, links, (leaving,)), [DOCTOR]) == []
 
 
 def test_review_says_an_approval_would_now_be_refused():

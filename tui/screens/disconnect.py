@@ -31,7 +31,13 @@ from tui.widgets.footer import TranslatedFooter
 
 
 class DisconnectScreen(FormDialog[list[str], list[Request]]):
-    """Shows what the rules say before « Accord »: a refusal, or the warnings to read first."""
+    """Shows what the rules say before « Accord »: a refusal, or the warnings to read first.
+
+    The focus policy of the consoles: a dialog whose choice destroys data at once (an admin's
+    deletion, withdrawing a request) focuses « Retour ». « Accord » here only files requests
+    that an administrator still has to approve, and that the filer can withdraw, so once the
+    rules allow it, « Accord » has the focus as in the manual; while they refuse, « Retour ».
+    """
 
     SAVE_BUTTON = "#agree"
     BINDINGS = [
@@ -75,7 +81,7 @@ class DisconnectScreen(FormDialog[list[str], list[Request]]):
                     )
             yield Static(literal(_("Checking the rules…")), id="preview", classes="info")
             with Horizontal(classes="buttons"):
-                yield Button(_("Agree"), id="agree", variant="primary", disabled=True)
+                yield Button(_("Agree (unavailable)"), id="agree", variant="primary", disabled=True)
                 yield Button(_("Back"), id="cancel")
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
@@ -110,6 +116,12 @@ class DisconnectScreen(FormDialog[list[str], list[Request]]):
 
     def watch_allowed(self) -> None:
         self.refresh_save()
+
+    def refresh_save(self) -> None:
+        super().refresh_save()
+        # Not only a dimmer colour: under NO_COLOR the label says it is off.
+        button = self.query_one("#agree", Button)
+        button.label = _("Agree (unavailable)") if button.disabled else _("Agree")
 
     def show_problem(self, text: str) -> None:
         if text:

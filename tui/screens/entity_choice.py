@@ -54,9 +54,11 @@ class EntityChoiceScreen(Screen[str | None]):
                 # The name's own line breaks must not pass for the second line.
                 literal(
                     printable(entity.name),
+                    # A sign and words, not a colour: the entity worked for until now.
+                    "  " + _("✓ current entity") if entity.id == self.current else "",
                     "\n  ",
                     f"{kind_label(entity.kind, lang)} · {entity.id} · ",
-                    _("you are {type}").format(type=type_label(link.employee_type, lang)),
+                    _("your role: {type}").format(type=type_label(link.employee_type, lang)),
                 ),
                 id=entity.id,
             )

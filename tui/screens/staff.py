@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
 from rules import (
@@ -25,13 +26,17 @@ from rules import (
 from rules.text import fold
 from store import Store
 from tui.console import StoreFollower, deliver, follow_language
-from tui.i18n import N_, _, fmt_date, fmt_datetime, language
+from tui.i18n import N_, _, fmt_date, fmt_datetime, language, ngettext
 from tui.literal import literal
 from tui.screens.base import ConsoleScreen
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
 from tui.wording import KIND_SHORT, REGISTERED, REGISTERED_MORE
+
+# How long a status line stays once its news is no longer news (toasts stay 5 s at most).
+STATUS_SECONDS = 20.0
+TOAST_SECONDS = 5.0
 
 
 def haystack(link: Link, lang: str) -> str:
@@ -67,6 +72,10 @@ class StaffScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "#staff"
     # Only a doctor or pharmacist of the entity files requests: the footer follows.
     can_file = reactive(False, bindings=True)
+    # Keys act on the list that has the focus: the footer offers that list's keys only.
+    focused_list = reactive("staff", bindings=True)
+    # The request under the cursor is pending and was filed by the person at the keyboard.
+    can_withdraw = reactive(False, bindings=True)
     BINDINGS = [
         Binding(
             "n",
@@ -78,7 +87,7 @@ class StaffScreen(ConsoleScreen[None]):
         Binding(
             "d",
             "disconnect",
-            N_("Disconnect"),
+            N_("Disconnection request"),
             id="disconnect",
             tooltip=N_("Request the disconnection of the selected people"),
         ),
@@ -89,6 +98,13 @@ class StaffScreen(ConsoleScreen[None]):
             id="select",
             key_display="␣",
             tooltip=N_("Select or unselect the person under the cursor"),
+        ),
+        Binding(
+            "r",
+            "withdraw",
+            N_("Withdraw"),
+            id="withdraw",
+            tooltip=N_("Withdraw your own pending request under the cursor"),
         ),
         Binding(
             "slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter the list")
@@ -104,6 +120,12 @@ class StaffScreen(ConsoleScreen[None]):
         self.view: EntityView | None = None
         self.filter_text = ""
         self.message = ""
+        # Requests just filed: the cursor goes to them once they are read back, and the
+        # status line about them goes once none of them is pending any more.
+        self._reveal: list[str] = []
+        self._news: set[str] = set()
+        self._status_timer: Timer | None = None
+        self._values: dict[str, str] = {}
         # Rows are formatted once per load or language; a filter keystroke only picks.
         self._rows: list[tuple[str, tuple[str, ...], str]] = []
         self._loading = False
@@ -184,6 +206,12 @@ class StaffScreen(ConsoleScreen[None]):
         self.fill_staff()
         self.fill_requests()
         self.can_file = view.can_file
+        if view.complete:
+            self.reveal_filed()
+            pending = {r.id for r in view.pending}
+            if self._news and not self._news & pending:
+                self.clear_status()  # decided (or withdrawn) meanwhile: no longer news
+        self.show_detail_of_focus()
         if lost_access:
             self.post_message(self.EntityLost(self.entity_id))
 
@@ -193,24 +221,23 @@ class StaffScreen(ConsoleScreen[None]):
         self.title = _("My staff")
         self.query_one("#staff", RecordTable).set_columns(
             [
-                Column("name", _("Name"), 24),
+                Column("name", _("Name"), 24, flex=1, min_width=12),
                 Column("niss", _("NISS"), 15),
-                Column("type", _("Type"), 20),
+                Column("type", _("Type"), 32, fit=True),
                 Column("since", _("Since"), 10),
             ]
         )
         self.query_one("#requests", RecordTable).set_columns(
             [
-                Column("kind", _("Request"), 13),
-                Column("person", _("Person"), 20),
-                Column("filed", _("Filed by · on"), 21),
-                Column("status", _("Status"), 17),
+                Column("kind", _("Request"), 14, fit=True),
+                Column("person", _("Person"), 20, flex=2, min_width=10),
+                Column("filed", _("Filed by · on"), 24, fit=True),
+                Column("status", _("Status"), 17, flex=3),
             ]
         )
         self.query_one("#filter", Input).placeholder = _("Filter: name, birth date, type…")
         if self.view is not None:
             self.show(self.view)
-            self.show_detail_of_focus()
 
     def refresh_texts(self) -> None:
         view = self.view
@@ -241,12 +268,19 @@ class StaffScreen(ConsoleScreen[None]):
                 )
             )
         shown = len(self.shown_rows()) if self.filter_text else len(view.staff)
-        title = _("My staff: {count} people").format(count=len(view.staff))
-        if shown != len(view.staff):
-            title += " · " + _("{shown} shown").format(shown=shown)
-        selected = self.query_one("#staff", RecordTable).selected
+        count = len(view.staff)
+        title = ngettext("My staff: {count} person", "My staff: {count} people", count).format(
+            count=count
+        )
+        if shown != count:
+            title += " · " + ngettext("{shown} person shown", "{shown} people shown", shown).format(
+                shown=shown
+            )
+        selected = len(self.query_one("#staff", RecordTable).selected)
         if selected:
-            title += " · " + _("{count} selected").format(count=len(selected))
+            title += " · " + ngettext(
+                "{count} person selected", "{count} people selected", selected
+            ).format(count=selected)
         self.query_one("#staff-title", Static).update(literal(title))
         if not view.complete:
             heading = _("Loading the requests…")
@@ -258,7 +292,9 @@ class StaffScreen(ConsoleScreen[None]):
             heading = _("No pending request and no decision yet.")
         self.query_one("#requests-title", Static).update(literal(heading))
         # A msgid, translated when drawn: the line follows a language switch.
-        self.query_one("#status", Static).update(literal(_(self.message) if self.message else ""))
+        self.query_one("#status", Static).update(
+            literal(_(self.message).format(**self._values) if self.message else "")
+        )
 
     def build_rows(self) -> None:
         view, lang = self.view, language()
@@ -286,7 +322,8 @@ class StaffScreen(ConsoleScreen[None]):
     def _staff_row(self, view: EntityView, link: Link, lang: str, leaving: bool) -> tuple[str, ...]:
         kind = type_label(link.employee_type, lang)
         if link.supervisor:
-            kind += " · " + view.name_of(link.supervisor).split(" ")[-1]
+            # The first name too: two doctors of the entity may share a last name.
+            kind += " · " + view.name_of(link.supervisor)
         return (
             ("↓ " if leaving else "") + f"{link.last_name.upper()} {link.first_name}",
             mask_niss(link.niss),
@@ -306,8 +343,7 @@ class StaffScreen(ConsoleScreen[None]):
                     (
                         _(KIND_SHORT[request.kind]),
                         request.full_name,
-                        f"{view.name_of(request.filed_by).split(' ')[-1]} · "
-                        f"{fmt_date(request.filed_at)}",
+                        f"{view.short_name_of(request.filed_by)} · {fmt_date(request.filed_at)}",
                         self._status(request, lang),
                     ),
                 )
@@ -318,31 +354,38 @@ class StaffScreen(ConsoleScreen[None]):
     def _status(self, request: Request, lang: str) -> str:
         text = status_label(request.status, lang)
         if request.status == "rejected" and request.reason:
-            text += f": {request.reason}"
+            text = _("{status}: {reason}").format(status=text, reason=request.reason)
         return text
 
     # ----- the detail line follows the cursor -----------------------------------------------
 
     def show_detail_of_focus(self) -> None:
         """The detail of the row under the cursor of the list that has the focus."""
-        focused = self.focused
-        table = (
-            focused if isinstance(focused, RecordTable) else self.query_one("#staff", RecordTable)
-        )
+        table = self.query_one(f"#{self.focused_list}", RecordTable)
         self.show_detail(table, table.cursor_key)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # Tab to the other list: its row under the cursor is the one to detail.
+        # Tab to the other list: its row under the cursor is the one to detail. The filter
+        # box belongs to the staff list.
+        self.focused_list = "requests" if event.widget.id == "requests" else "staff"
         if isinstance(event.widget, RecordTable):
             self.show_detail(event.widget, event.widget.cursor_key)
 
     @on(RecordTable.Highlighted)
     def _highlighted(self, event: RecordTable.Highlighted) -> None:
-        self.show_detail(event.table, event.key)
+        # The other list's cursor moves too (a reload): only the focused list is detailed.
+        if event.table.id == self.focused_list:
+            self.show_detail(event.table, event.key)
 
     def show_detail(self, table: RecordTable, key: str | None) -> None:
+        """The whole text of the row under the cursor, wrapped over as many lines as needed."""
         view, lang = self.view, language()
         detail = self.query_one("#detail", Static)
+        self.can_withdraw = bool(
+            view is not None
+            and table.id == "requests"
+            and any(r.id == key and r.filed_by == self.niss for r in view.pending)
+        )
         if view is None or key is None:
             detail.update("")
             return
@@ -350,8 +393,9 @@ class StaffScreen(ConsoleScreen[None]):
             link = next((k for k in view.staff if k.niss == key), None)
             if link is None:
                 return
-            text = _("{name}, {type}, linked since {date}.").format(
+            text = _("{name}, {niss}, {type}, linked since {date}.").format(
                 name=link.full_name,
+                niss=mask_niss(link.niss),
                 type=type_label(link.employee_type, lang),
                 date=fmt_date(link.since),
             )
@@ -382,8 +426,12 @@ class StaffScreen(ConsoleScreen[None]):
     # ----- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_request", "disconnect", "toggle_select"):
+        if action == "new_request":
             return self.can_file
+        if action in ("disconnect", "toggle_select"):
+            return self.can_file and self.focused_list == "staff"
+        if action == "withdraw":
+            return self.can_withdraw and self.focused_list == "requests"
         return True
 
     def action_toggle_select(self) -> None:
@@ -442,11 +490,64 @@ class StaffScreen(ConsoleScreen[None]):
             DisconnectScreen(self.store, self.view.me, self.view.entity, chosen), self._filed
         )
 
+    def action_withdraw(self) -> None:
+        from tui.screens.withdraw import WithdrawScreen
+
+        table = self.query_one("#requests", RecordTable)
+        view = self.view
+        if view is None or not self.can_withdraw:
+            return
+        request = next((r for r in view.pending if r.id == table.cursor_key), None)
+        if request is not None:
+            self.app.push_screen(WithdrawScreen(self.store, self.niss, request), self._withdrawn)
+
+    def _withdrawn(self, request: Request | None) -> None:
+        if request is None:
+            return
+        self.say(N_("Request {id} withdrawn: {person}."), id=request.id, person=request.full_name)
+        self._news = set()
+        self.reload()
+
     def _filed(self, filed: Request | list[Request] | None) -> None:
         if not filed:
             return
+        requests = filed if isinstance(filed, list) else [filed]
         self.query_one("#staff", RecordTable).clear_selection()
-        self.message = REGISTERED
-        self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
-        self._loading = True
-        self.load(force=True)
+        self.say(REGISTERED)
+        self._news = {r.id for r in requests}
+        self._reveal = [r.id for r in requests]
+        self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=TOAST_SECONDS)
+        self.reload()
+
+    def reload(self) -> None:
+        if self._loading:
+            self._again = True
+        else:
+            self._loading = True
+            self.load(force=True)
+
+    def reveal_filed(self) -> None:
+        """Put the cursor, and the focus, on the request just filed: what was just done shows."""
+        table = self.query_one("#requests", RecordTable)
+        shown = [key for key in self._reveal if key in table.keys]
+        if not shown:
+            return
+        self._reveal = []
+        table.move_to(shown[0])
+        table.focus()
+
+    # ----- the status line ----------------------------------------------------------------------
+
+    def say(self, msgid: str, **values: str) -> None:
+        """A status line (a msgid, drawn in the language of the moment) that goes after a while."""
+        self.message = msgid
+        self._values = values
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(STATUS_SECONDS, self.clear_status)
+        self.refresh_texts()
+
+    def clear_status(self) -> None:
+        self.message = ""
+        self._news = set()
+        self.refresh_texts()

@@ -22,9 +22,55 @@ Row = tuple[str, Sequence[str]]
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A column's width never cuts its header (whatever the language).
+
+    By default ``width`` is fixed. With ``fit``, the column is as wide as its widest cell,
+    up to ``width``. With ``flex`` (a weight), it takes its share of the room the others
+    leave. Fit and flex columns give way, down to their header, when the table is narrow.
+    """
+
     key: str
     label: str
     width: int
+    fit: bool = False
+    flex: int = 0
+    min_width: int = 0
+
+    @property
+    def floor(self) -> int:
+        return max(cell_len(self.label), self.min_width)
+
+
+def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[int]:
+    """Each column's width in cells, for ``room`` cells of cells (separators excluded)."""
+    widths = []
+    for i, column in enumerate(columns):
+        if column.flex:
+            widths.append(column.floor)
+        elif column.fit:
+            widest = max((cell_len(cells[i]) for _key, cells in rows if i < len(cells)), default=0)
+            widths.append(max(column.floor, min(column.width, widest)))
+        else:
+            widths.append(max(column.floor, column.width))
+    spare = room - sum(widths)
+    weights = sum(column.flex for column in columns)
+    if spare > 0 and weights:
+        shares = [spare * column.flex // weights for column in columns]
+        # What the division leaves goes to the last flexible column.
+        last = max(i for i, column in enumerate(columns) if column.flex)
+        shares[last] += spare - sum(shares)
+        widths = [w + share for w, share in zip(widths, shares, strict=True)]
+    elif spare < 0:
+        # Too narrow: the widest column that can give way gives one cell, until it fits.
+        yielding = [i for i, column in enumerate(columns) if column.fit or column.flex]
+        while spare < 0:
+            movable = [i for i in yielding if widths[i] > columns[i].floor]
+            if not movable:
+                break
+            widest = max(movable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            spare += 1
+    return widths
 
 
 def fit(text: str, width: int) -> str:
@@ -112,6 +158,8 @@ class RecordTable(ScrollView, can_focus=True):
         self._position: dict[str, int] = {}
         self._announced: str | None = None
         self._selected: set[str] = set()
+        self._widths: list[int] = []
+        self._laid_out_for: int | None = None
         # Rows that must stand out (overdue requests, failed mails); their text says why too.
         self.marked: set[str] = set()
 
@@ -159,8 +207,23 @@ class RecordTable(ScrollView, can_focus=True):
         self.cursor = self._position[key]
 
     def _resize(self) -> None:
-        width = sum(column.width + 1 for column in self.columns) + (2 if self.selectable else 0)
-        self.virtual_size = Size(width, len(self.rows) + 1)
+        self._laid_out_for = None  # widths follow the content: measured again when drawn
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+
+    @property
+    def widths(self) -> list[int]:
+        """The columns' widths for the rows and the width of this moment."""
+        width = self._usable_width()
+        if self._laid_out_for != width:
+            # A leading space, the selection mark and its space, a space between columns.
+            room = width - 1 - (2 if self.selectable else 0) - max(len(self.columns) - 1, 0)
+            self._widths = layout(self.columns, self.rows, room)
+            self._laid_out_for = width
+        return self._widths
+
+    def _usable_width(self) -> int:
+        """The width the rows may use: a vertical scrollbar takes its cells from the right."""
+        return max(0, self.size.width - self.scrollbar_gutter.width)
 
     # ----- selection ------------------------------------------------------------------------
 
@@ -255,13 +318,13 @@ class RecordTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[str], mark: str | None = None) -> str:
         text = " ".join(
             # Segments reach the terminal as they are: a control character would act on it.
-            fit(printable(cell), column.width)
-            for cell, column in zip(cells, self.columns, strict=False)
+            fit(printable(cell), width)
+            for cell, width in zip(cells, self.widths, strict=False)
         )
         if self.selectable:
             # A sign, not only a colour: the selection shows on any terminal.
             text = (mark or " ") + " " + text
-        return fit(" " + text, self.size.width)
+        return fit(" " + text, self._usable_width()) + " " * self.scrollbar_gutter.width
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -281,5 +344,6 @@ class RecordTable(ScrollView, can_focus=True):
         return Strip([Segment(self._line(cells, mark), style)], width)
 
     def on_resize(self) -> None:
+        self._resize()
         self.refresh()
         self._follow_cursor()

@@ -115,7 +115,7 @@ async def test_disconnect_two_people_with_accord(practice):
             table.move_to(niss)
             await pilot.press("space")
         assert table.selected == {NURSE, TRAINEE}
-        assert "2 sélectionnée(s)" in text_of(screen, "#staff-title")
+        assert "2 sélectionnées" in text_of(screen, "#staff-title")
         await pilot.press("d")
         await settle(pilot)
         dialog = app.screen
@@ -145,7 +145,7 @@ async def test_people_the_filter_hides_stay_selected_until_escape(practice):
         await pilot.press("enter", "space")
         await settle(pilot)
         assert table.keys == [TRAINEE] and table.selected == {NURSE, TRAINEE}
-        assert "2 sélectionnée(s)" in text_of(screen, "#staff-title")
+        assert "2 sélectionnées" in text_of(screen, "#staff-title")
         await pilot.press("d")
         await settle(pilot)
         dialog = app.screen

@@ -1,0 +1,120 @@
+"""« Mes employés » at 80 columns: nothing cut that cannot be read whole somewhere."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+
+from tests.conftest import DOCTOR, DOCTOR_2, NURSE_2, TRAINEE, link
+from tests.functional.tui.conftest import MIDWIFE, SIZE, make_app, settle
+from tests.functional.tui.staff_helpers import (
+    open_cab,
+    requests_of,
+    screen_lines,
+    shown_in,
+    staff_of,
+)
+from tui.widgets.record_table import Column, RecordTable
+
+REASON = (
+    "Cette personne ne travaille pas au cabinet : son contrat commence le mois prochain, "
+    "introduisez une nouvelle demande à ce moment-là avec le bon type d'employé."
+)
+
+
+class OneTable(App[None]):
+    def __init__(self, columns: list[Column], rows) -> None:
+        super().__init__()
+        self.columns, self.rows = columns, rows
+
+    def compose(self) -> ComposeResult:
+        yield RecordTable(id="t")
+
+    def on_mount(self) -> None:
+        table = self.query_one(RecordTable)
+        table.set_columns(self.columns)
+        table.set_rows(self.rows)
+
+
+async def test_a_header_is_never_cut_even_when_its_column_is_narrower():
+    app = OneTable([Column("age", "Leeftijd", 6), Column("who", "Ontkoppeling", 11)], [])
+    async with app.run_test(size=SIZE):
+        header = app.query_one(RecordTable).render_line(0).text
+        assert "Leeftijd" in header and "Ontkoppeling" in header and "…" not in header
+
+
+async def test_fit_columns_follow_their_content_and_flex_ones_take_the_rest():
+    columns = [
+        Column("kind", "Kind", 20, fit=True),
+        Column("name", "Name", 10, flex=1),
+        Column("when", "When", 10),
+    ]
+    app = OneTable(columns, [("a", ("Short", "Ann", "01/01/2026"))])
+    async with app.run_test(size=SIZE):
+        table = app.query_one(RecordTable)
+        kind, name, when = table.widths
+        assert kind == len("Short") and when == 10
+        assert 1 + kind + 1 + name + 1 + when == table.size.width  # the row spans the table
+        table.set_rows([("a", ("A much longer kind of thing", "Ann", "01/01/2026"))])
+        assert table.widths[0] == 20  # up to its width, then cut (the detail shows it whole)
+
+
+async def test_the_whole_reject_reason_is_on_screen_under_the_requests(practice):
+    request = practice.file_connect(DOCTOR, "cab", MIDWIFE, "Lambert", "Zoë", "sage_femme")
+    practice.reject("adm", request.id, REASON)
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await pilot.press("tab")
+        requests_of(screen).move_to(request.id)
+        await settle(pilot)
+        shown = shown_in(app, screen.query_one("#detail"))
+        assert " ".join(REASON.split()) in shown
+        assert requests_of(screen).row(request.id)[3].startswith("rejetée\u00a0: Cette")
+        assert screen.query_one("#detail").region.bottom <= SIZE[1] - 2  # above the footer
+
+
+async def test_the_supervisor_of_a_macg_is_told_apart_from_a_namesake(practice):
+    link(practice, "cab", DOCTOR_2, "Dupont", "Marc", "medecin")  # a second Dr Dupont
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        row = staff_of(screen).row(TRAINEE)
+        assert "MACG · Jean Dupont" in row
+        assert "MACG · Jean Dupont" in shown_in(app, staff_of(screen))
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+async def test_headers_are_whole_in_every_language(practice, lang):
+    app = make_app(practice, DOCTOR, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        for table in (staff_of(screen), requests_of(screen)):
+            header = table.render_line(0).text
+            for column in table.columns:
+                assert column.label in header, (lang, column.label)
+            assert "…" not in header
+
+
+async def test_a_long_request_row_reads_whole_in_the_detail(practice):
+    app = make_app(practice, DOCTOR, "nl")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await pilot.press("tab")
+        (pending,) = [r for r in screen.view.pending if r.niss == NURSE_2]
+        requests_of(screen).move_to(pending.id)
+        await settle(pilot)
+        shown = shown_in(app, screen.query_one("#detail"))
+        assert pending.id in shown and "Lotte Peeters" in shown and "Jean Dupont" in shown
+
+
+async def test_a_scrollbar_takes_its_cells_from_the_flexible_column():
+    columns = [Column("name", "Name", 10, flex=1), Column("when", "When", 10)]
+    rows = [(f"p{i}", (f"Person {i}", "01/01/2026")) for i in range(100)]
+    app = OneTable(columns, rows)
+    async with app.run_test(size=SIZE):
+        table = app.query_one(RecordTable)
+        assert table.scrollbar_size_vertical > 0
+        lines = screen_lines(app)
+        assert lines[1].rstrip(" ▁▂▃▄▅▆▇█").endswith("01/01/2026")
+        assert "When" in lines[0]
