@@ -26,6 +26,7 @@ from store import Store, StoreError
 from store.changes import ChangeSource, ManifestChanges
 from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
 from tui.incidents import record_incident
+from tui.typeahead import Typeahead
 
 INCIDENT = N_(
     "Unexpected error (incident {id}). The details are in the service's log; give this number "
@@ -115,7 +116,14 @@ class ConsoleApp(App[None]):
         self._last_error: tuple[str, float] = ("", 0.0)
         self._incident_line = ""
         self._terminal_size: Size | None = None
+        self.typeahead = Typeahead(self, super().on_event)
         set_language(lang)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.typeahead.key(event)
+        else:
+            await super().on_event(event)
 
     def on_mount(self) -> None:
         self.set_interval(self.poll_interval, self.look_at_store)
