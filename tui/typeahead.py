@@ -1,4 +1,4 @@
-"""Keys that arrive together are handled one after the other, each where the one before left focus."""
+"""Keys that arrive together are handled in turn, each where the key before left the focus."""
 
 from __future__ import annotations
 

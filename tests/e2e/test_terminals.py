@@ -91,11 +91,8 @@ def test_a_burst_of_keys_lands_in_each_field_of_nouvelle_demande(console):
     # One send-keys call: tmux writes it all at once, as a slow SSH link delivers typing.
     screen = console("xterm-256color")
     screen.wait_for("Mes employés")
-    subprocess.run(
-        [*Terminal.SOCKET, "send-keys", "-t", "term-xterm-256color"]
-        + ["n", "60010100172", "Tab", "Alpha", "Tab", "Beta"],
-        check=True,
-    )
+    burst = ["n", "60010100172", "Tab", "Alpha", "Tab", "Beta"]
+    subprocess.run([*Terminal.SOCKET, "send-keys", "-t", "term-xterm-256color", *burst], check=True)
     screen.wait_for("Beta")
     shown = screen.screen()
     assert "60.01.01-001.72" in shown
