@@ -2,6 +2,13 @@
 
 from rules.decisions import Approval, clean_reason, plan_approve, plan_delete, plan_reject
 from rules.entities import NewEntity, plan_admin, plan_entity, plan_entity_update
+from rules.form_check import (
+    FieldProblems,
+    check_access_fields,
+    check_connect_fields,
+    check_entity_change_fields,
+    check_entity_fields,
+)
 from rules.mail import compose_decision_mail
 from rules.niss import (
     format_niss,
@@ -43,6 +50,7 @@ __all__ = [
     "Approval",
     "Entity",
     "EntityState",
+    "FieldProblems",
     "Link",
     "Mail",
     "MailDraft",
@@ -50,6 +58,10 @@ __all__ = [
     "Notice",
     "Request",
     "RuleViolation",
+    "check_access_fields",
+    "check_connect_fields",
+    "check_entity_change_fields",
+    "check_entity_fields",
     "clean_reason",
     "compose_decision_mail",
     "disconnect_notices",

@@ -284,6 +284,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{person} wordt HAIO onder verantwoordelijkheid van {supervisor}.",
         "en": "{person} will be a GP trainee supervised by {supervisor}.",
     },
+    "field_required": {
+        "fr": "{field} est obligatoire.",
+        "nl": "{field} is verplicht.",
+        "en": "{field} is required.",
+    },
+    "choice_required": {
+        "fr": "Choisissez {field} dans la liste.",
+        "nl": "Kies {field} in de lijst.",
+        "en": "Choose {field} from the list.",
+    },
     "access_type_not_allowed": {
         "fr": "Seul un médecin ou un pharmacien peut demander l'accès à une entité, pas {type}.",
         "nl": "Enkel een arts of apotheker kan toegang tot een entiteit aanvragen, geen {type}.",
@@ -359,6 +369,16 @@ FRAGMENTS: dict[str, dict[str, str]] = {
         "en": "The e-mail address",
     },
     "field.reason": {"fr": "La raison", "nl": "De reden", "en": "The reason"},
+    "field.niss": {
+        "fr": "Le numéro de registre national",
+        "nl": "Het rijksregisternummer",
+        "en": "The national register number",
+    },
+    "field.entity_id": {"fr": "L'identifiant", "nl": "De id", "en": "The id"},
+    "choice.employee_type": {"fr": "le type", "nl": "het type", "en": "the type"},
+    "choice.entity": {"fr": "l'entité", "nl": "de entiteit", "en": "the entity"},
+    "choice.kind": {"fr": "le genre d'entité", "nl": "de soort entiteit", "en": "the kind"},
+    "choice.language": {"fr": "la langue", "nl": "de taal", "en": "the language"},
 }
 
 # Parameters whose value is a fragment key or a vocabulary code, translated at render time.

@@ -283,7 +283,7 @@ async def test_create_and_change_an_entity(practice):
         edit.query_one("#email", Input).value = "not an address"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "n'est pas valide" in text_of(edit, "#form-error")
+        assert "n'est pas valide" in text_of(edit, "#email-error")
         edit.query_one("#email", Input).value = "directie@zonnebloem.be"
         await pilot.press("ctrl+s")
         await settle(pilot)

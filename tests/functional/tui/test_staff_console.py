@@ -301,7 +301,7 @@ async def test_access_request(practice):
         assert "Martin" not in str(screen.query_one("#why", Static).render())
         await type_text(pilot, "lelie")
         await settle(pilot)
-        await pilot.press("enter", "enter")  # to the matches, pick the first
+        await pilot.press("enter")  # picks the first match
         await settle(pilot)
         assert "Pharmacie Lelièvre" in text_of(screen, "#entity-chosen")
         await type_text(pilot, "Nouveau")
