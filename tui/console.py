@@ -10,6 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.geometry import Size
@@ -190,8 +191,19 @@ class ConsoleApp(App[None]):
         ]
         self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS]))
 
+    def action_command_palette(self) -> None:
+        # Textual's palette says "Search for commands…": the same palette, in our words.
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Only our own bindings (each has an id): Textual's widgets bring English ones ("Focus
+        # Next", "Copy selected text") that the help's navigation keys already describe.
         for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
+            if binding.id is None:
+                continue
             if enabled and binding.description and binding.action != "command_palette":
                 yield SystemCommand(
                     f"{_(binding.description)} ({self.get_key_display(binding)})",

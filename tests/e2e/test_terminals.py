@@ -33,7 +33,7 @@ def console(store, data, terminals):
 def test_staff_console_in_each_terminal(console, term):
     screen = console(term)
     for expected in (
-        "Mes employés : 2 personne(s)",
+        "Mes employés\u00a0: 2 personne(s)",
         "MARTIN Claire",
         "n Nouvelle demande",
         "q Quitter",
@@ -46,17 +46,17 @@ def test_staff_console_in_each_terminal(console, term):
 
 def test_no_color(console):
     screen = console("xterm-256color", NO_COLOR="1")
-    screen.wait_for("Mes employés : 2 personne(s)")
+    screen.wait_for("Mes employés\u00a0: 2 personne(s)")
     screen.wait_for("MARTIN Claire")
 
 
 def test_resize_below_the_minimum_and_back(console):
     screen = console("xterm-256color")
-    screen.wait_for("Mes employés : 2 personne(s)")
+    screen.wait_for("Mes employés\u00a0: 2 personne(s)")
     screen.resize(60, 20)
-    screen.wait_for("trop petite : 60×20")
+    screen.wait_for("trop petite\u00a0: 60×20")
     screen.resize(100, 30)
-    screen.wait_for("Mes employés : 2 personne(s)")
+    screen.wait_for("Mes employés\u00a0: 2 personne(s)")
     assert "trop petite" not in screen.screen()
 
 
@@ -67,7 +67,7 @@ def test_the_too_small_message_quits_with_the_key_it_names(store, data, terminal
     script.write_text(f'"{PROGRAM}" --data "{data}" --niss {DOCTOR}\necho "EXITED-$?"\n')
     script.chmod(0o700)
     screen = terminals(f"small-{key}", [str(script)], size=(60, 20))
-    screen.wait_for("trop petite : 60×20")
+    screen.wait_for("trop petite\u00a0: 60×20")
     time.sleep(0.5)  # a person reads the message first; a key in the very first instant is lost
     screen.keys(key)
     screen.wait_for("EXITED-0", timeout=5)
@@ -81,7 +81,7 @@ def test_the_too_small_message_after_a_resize_quits_with_q(store, data, terminal
     screen = terminals("shrunk", [str(script)])
     screen.wait_for("Mes employés")
     screen.resize(60, 20)
-    screen.wait_for("trop petite : 60×20")
+    screen.wait_for("trop petite\u00a0: 60×20")
     time.sleep(0.5)  # as above: a person reads the message first
     screen.keys("q")
     screen.wait_for("EXITED-0", timeout=5)

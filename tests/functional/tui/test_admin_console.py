@@ -442,7 +442,7 @@ async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed
         await until(pilot, lambda: dialog.stopped)
         assert "the disk is full" in toasts.text
         summary = text_of(dialog, "#bulk-summary")
-        assert "Arrêté : 1 faite(s), 0 refusée(s), 2 non tentée(s)" in summary
+        assert "Arrêté\u00a0: 1 faite(s), 0 refusée(s), 2 non tentée(s)" in summary
         assert not dialog.query_one("#close").disabled
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)

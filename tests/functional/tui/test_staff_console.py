@@ -392,7 +392,7 @@ async def test_fast_polling_never_leaves_the_requests_unloaded(practice):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cab(pilot)
         assert screen.view.complete
-        assert "Demandes en cours : 1" in text_of(screen, "#requests-title")
+        assert "Demandes en cours\u00a0: 1" in text_of(screen, "#requests-title")
 
 
 async def test_a_window_below_80_by_24_gets_a_message_not_a_broken_layout(practice):
@@ -424,7 +424,7 @@ async def test_ctrl_c_tells_how_to_quit_in_the_person_s_language(practice):
         await pilot.press("ctrl+c")
         await until(pilot, lambda: shown)
     hint = "Appuyez sur q pour quitter (ctrl+q pendant la saisie)."
-    assert ("Voulez-vous quitter ?", hint) in shown
+    assert ("Voulez-vous quitter\u00a0?", hint) in shown
     assert not any("[b]" in message for _title, message in shown)
 
 
