@@ -193,7 +193,7 @@ class ConsoleApp(App[None]):
 
     def action_command_palette(self) -> None:
         # Textual's palette says "Search for commands…": the same palette, in our words.
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
