@@ -9,6 +9,13 @@ from rules.decisions import (
     plan_withdraw,
 )
 from rules.entities import NewEntity, plan_admin, plan_entity, plan_entity_update
+from rules.form_check import (
+    FieldProblems,
+    check_access_fields,
+    check_connect_fields,
+    check_entity_change_fields,
+    check_entity_fields,
+)
 from rules.mail import compose_decision_mail
 from rules.niss import (
     format_niss,
@@ -50,6 +57,7 @@ __all__ = [
     "Approval",
     "Entity",
     "EntityState",
+    "FieldProblems",
     "Link",
     "Mail",
     "MailDraft",
@@ -57,6 +65,10 @@ __all__ = [
     "Notice",
     "Request",
     "RuleViolation",
+    "check_access_fields",
+    "check_connect_fields",
+    "check_entity_change_fields",
+    "check_entity_fields",
     "clean_reason",
     "compose_decision_mail",
     "disconnect_notices",

@@ -10,12 +10,12 @@ from typing import Any
 # with the same placeholders.
 MESSAGES: dict[str, dict[str, str]] = {
     "invalid_niss": {
-        "fr": "Le numéro de registre national « {niss} » n'est pas valide : {detail}.",
+        "fr": "Le numéro de registre national « {niss} » n'est pas valide : {detail}.",
         "nl": "Het rijksregisternummer ‘{niss}’ is ongeldig: {detail}.",
         "en": "The national register number '{niss}' is not valid: {detail}.",
     },
     "invalid_name": {
-        "fr": "{field} « {value} » n'est pas valide : de 1 à 100 caractères, lettres, espaces, "
+        "fr": "{field} « {value} » n'est pas valide : de 1 à 100 caractères, lettres, espaces, "
         "traits d'union et apostrophes uniquement.",
         "nl": "{field} ‘{value}’ is ongeldig: 1 tot 100 tekens, enkel letters, spaties, "
         "koppeltekens en apostrofs.",
@@ -24,7 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "mixed_script_name": {
         "fr": "{field} « {value} » mêle dans un même mot des lettres latines, cyrilliques ou "
-        "grecques qui se ressemblent : tapez chaque mot dans un seul alphabet.",
+        "grecques qui se ressemblent : tapez chaque mot dans un seul alphabet.",
         "nl": "{field} ‘{value}’ mengt in één woord Latijnse, Cyrillische of Griekse letters die "
         "op elkaar lijken: typ elk woord in één enkel schrift.",
         "en": "{field} '{value}' mixes look-alike Latin, Cyrillic or Greek letters within one "
@@ -32,7 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "control_characters": {
         "fr": "{field} contient un caractère de contrôle ou une marque de direction invisible, "
-        "ce qui n'est pas permis : « {value} ».",
+        "ce qui n'est pas permis : « {value} ».",
         "nl": "{field} bevat een stuurteken of een onzichtbaar richtingsteken, wat niet "
         "toegelaten is: ‘{value}’.",
         "en": "{field} contains a control character or an invisible direction mark, which is "
@@ -57,7 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You are not allowed to decide this request.",
     },
     "not_authorized.own": {
-        "fr": "Vous ne pouvez pas traiter la demande {request} : elle vous concerne ou vous "
+        "fr": "Vous ne pouvez pas traiter la demande {request} : elle vous concerne ou vous "
         "l'avez introduite vous-même.",
         "nl": "U kunt aanvraag {request} niet behandelen: ze betreft uzelf of u hebt ze zelf "
         "ingediend.",
@@ -65,7 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "macg_needs_doctor": {
         "fr": "{person} ne peut être ajouté(e) comme MACG à {entity} que par son médecin "
-        "responsable ; un pharmacien ne peut pas ajouter de MACG.",
+        "responsable ; un pharmacien ne peut pas ajouter de MACG.",
         "nl": "{person} kan enkel door de verantwoordelijke arts als HAIO aan {entity} worden "
         "toegevoegd; een apotheker kan geen HAIO toevoegen.",
         "en": "{person} can only be added to {entity} as a GP trainee by their supervising "
@@ -101,7 +101,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "last_person": {
         "fr": "Au moins une personne doit toujours être liée à {entity}. Déconnecter {person} "
-        "ne laisserait plus personne : liez d'abord une nouvelle personne.",
+        "ne laisserait plus personne : liez d'abord une nouvelle personne.",
         "nl": "Er moet altijd minstens één persoon aan {entity} gekoppeld blijven. {person} "
         "ontkoppelen zou niemand overlaten: koppel eerst een nieuwe persoon.",
         "en": "At least one person must always stay linked to {entity}. Disconnecting {person} "
@@ -135,7 +135,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Give the reason for rejecting request {request}.",
     },
     "reason_too_long": {
-        "fr": "La raison du rejet de la demande {request} compte {length} caractères ; "
+        "fr": "La raison du rejet de la demande {request} compte {length} caractères ; "
         "{limit} au plus.",
         "nl": "De reden van afwijzing van aanvraag {request} telt {length} tekens; hoogstens "
         "{limit}.",
@@ -143,7 +143,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "most.",
     },
     "not_pending": {
-        "fr": "La demande {request} pour {person} n'est plus en attente (statut : {status}).",
+        "fr": "La demande {request} pour {person} n'est plus en attente (statut : {status}).",
         "nl": "Aanvraag {request} voor {person} is niet meer in behandeling (status: {status}).",
         "en": "Request {request} for {person} is no longer pending (status: {status}).",
     },
@@ -176,7 +176,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An entity with id '{value}' already exists.",
     },
     "invalid_entity_id": {
-        "fr": "L'identifiant d'entité « {value} » n'est pas valide : 1 à 64 caractères, "
+        "fr": "L'identifiant d'entité « {value} » n'est pas valide : 1 à 64 caractères, "
         "lettres, chiffres, « . », « _ » et « - ».",
         "nl": "Entiteits-id ‘{value}’ is ongeldig: 1 tot 64 tekens, letters, cijfers, ‘.’, ‘_’ "
         "en ‘-’.",
@@ -184,7 +184,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "and '-'.",
     },
     "invalid_entity_name": {
-        "fr": "Le nom d'entité « {value} » n'est pas valide : 1 à 200 caractères imprimables.",
+        "fr": "Le nom d'entité « {value} » n'est pas valide : 1 à 200 caractères imprimables.",
         "nl": "Entiteitsnaam ‘{value}’ is ongeldig: 1 tot 200 afdrukbare tekens.",
         "en": "Entity name '{value}' is not valid: 1 to 200 printable characters.",
     },
@@ -194,7 +194,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The entity kind '{value}' does not exist.",
     },
     "invalid_email": {
-        "fr": "L'adresse électronique « {value} » n'est pas valide : une seule adresse, de la "
+        "fr": "L'adresse électronique « {value} » n'est pas valide : une seule adresse, de la "
         "forme secretariat@cabinet.be, sans nom ni espace.",
         "nl": "Het e-mailadres ‘{value}’ is ongeldig: één enkel adres, zoals "
         "secretariaat@praktijk.be, zonder naam of spaties.",
@@ -202,7 +202,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "office@practice.be, with no name or spaces.",
     },
     "invalid_email.local_part_ascii": {
-        "fr": "L'adresse électronique « {value} » n'est pas acceptée : la partie avant le @ doit "
+        "fr": "L'adresse électronique « {value} » n'est pas acceptée : la partie avant le @ doit "
         "s'écrire sans accents ni caractères spéciaux, car peu de serveurs de messagerie "
         "acceptent les autres.",
         "nl": "Het e-mailadres ‘{value}’ wordt niet aanvaard: het deel vóór de @ moet zonder "
@@ -211,13 +211,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "accents or special letters, because few mail servers accept them.",
     },
     "mail_not_failed.sent": {
-        "fr": "Le courriel {mail} a déjà été envoyé ; seul un courriel en échec peut être renvoyé.",
+        "fr": "Le courriel {mail} a déjà été envoyé ; seul un courriel en échec peut être renvoyé.",
         "nl": "De e-mail {mail} is al verzonden; enkel een mislukte e-mail kan opnieuw worden "
         "verzonden.",
         "en": "E-mail {mail} has already been sent; only a failed e-mail can be sent again.",
     },
     "mail_not_failed": {
-        "fr": "Le courriel {mail} attend encore d'être envoyé ; seul un courriel en échec peut "
+        "fr": "Le courriel {mail} attend encore d'être envoyé ; seul un courriel en échec peut "
         "être renvoyé.",
         "nl": "De e-mail {mail} wacht nog op verzending; enkel een mislukte e-mail kan opnieuw "
         "worden verzonden.",
@@ -234,7 +234,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The first manager of {entity} must be a doctor or pharmacist, not {type}.",
     },
     "supervises_macg": {
-        "fr": "{person} est le médecin responsable de MACG qui restent liés à {entity} : "
+        "fr": "{person} est le médecin responsable de MACG qui restent liés à {entity} : "
         "{trainees}. Ils n'auront plus de médecin responsable dans l'entité.",
         "nl": "{person} is de verantwoordelijke arts van HAIO's die aan {entity} gekoppeld "
         "blijven: {trainees}. Zij hebben dan geen verantwoordelijke arts meer in de entiteit.",
@@ -242,13 +242,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "will no longer have a supervising doctor at the entity.",
     },
     "approval_would_fail": {
-        "fr": "L'approbation serait refusée maintenant : {reason}",
+        "fr": "L'approbation serait refusée maintenant : {reason}",
         "nl": "Goedkeuring zou nu geweigerd worden: {reason}",
         "en": "Approval would be refused now: {reason}",
     },
     "niss_other_name": {
-        "fr": "Ce numéro de registre national est déjà connu sous un autre nom : {other} "
-        "(demande : {person}).",
+        "fr": "Ce numéro de registre national est déjà connu sous un autre nom : {other} "
+        "(demande : {person}).",
         "nl": "Dit rijksregisternummer is al gekend onder een andere naam: {other} "
         "(aanvraag: {person}).",
         "en": "This national register number is already known under another name: {other} "
@@ -256,35 +256,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "name_mixed_scripts": {
         "fr": "{field} « {value} » mêle dans un même mot des lettres latines, cyrilliques ou "
-        "grecques qui se ressemblent : il peut imiter un autre nom.",
+        "grecques qui se ressemblent : il peut imiter un autre nom.",
         "nl": "{field} ‘{value}’ mengt in één woord Latijnse, Cyrillische of Griekse letters die "
         "op elkaar lijken: de naam kan een andere naam nabootsen.",
         "en": "{field} '{value}' mixes look-alike Latin, Cyrillic or Greek letters within one "
         "word: it may imitate another name.",
     },
     "name_compatibility_forms": {
-        "fr": "{field} « {value} » est écrit en caractères pleine chasse ou de compatibilité ; "
-        "en lettres ordinaires : « {plain} ».",
+        "fr": "{field} « {value} » est écrit en caractères pleine chasse ou de compatibilité ; "
+        "en lettres ordinaires : « {plain} ».",
         "nl": "{field} ‘{value}’ is geschreven met tekens van volle breedte of "
         "compatibiliteitstekens; in gewone letters: ‘{plain}’.",
         "en": "{field} '{value}' is written in full-width or compatibility characters; in "
         "ordinary letters: '{plain}'.",
     },
     "name_other_script": {
-        "fr": "{field} « {value} » est écrit en {script} ; le registre national écrit les noms "
-        "en lettres latines : vérifiez-le.",
+        "fr": "{field} « {value} » est écrit en {script} ; le registre national écrit les noms "
+        "en lettres latines : vérifiez-le.",
         "nl": "{field} ‘{value}’ is geschreven in {script}; het rijksregister schrijft namen in "
         "Latijnse letters: kijk het na.",
         "en": "{field} '{value}' is written in {script}; the national register writes names in "
         "Latin letters: check it.",
     },
     "linked_elsewhere": {
-        "fr": "{person} est aussi lié(e) à : {entities}.",
+        "fr": "{person} est aussi lié(e) à : {entities}.",
         "nl": "{person} is ook gekoppeld aan: {entities}.",
         "en": "{person} is also linked to: {entities}.",
     },
     "pending_elsewhere": {
-        "fr": "{person} a aussi une demande en attente auprès de : {entities}.",
+        "fr": "{person} a aussi une demande en attente auprès de : {entities}.",
         "nl": "{person} heeft ook een lopende aanvraag bij: {entities}.",
         "en": "{person} also has a pending request at: {entities}.",
     },
@@ -292,6 +292,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{person} sera MACG sous la responsabilité de {supervisor}.",
         "nl": "{person} wordt HAIO onder verantwoordelijkheid van {supervisor}.",
         "en": "{person} will be a GP trainee supervised by {supervisor}.",
+    },
+    "field_required": {
+        "fr": "{field} est obligatoire.",
+        "nl": "{field} is verplicht.",
+        "en": "{field} is required.",
+    },
+    "choice_required": {
+        "fr": "Choisissez {field} dans la liste.",
+        "nl": "Kies {field} in de lijst.",
+        "en": "Choose {field} from the list.",
     },
     "access_type_not_allowed": {
         "fr": "Seul un médecin ou un pharmacien peut demander l'accès à une entité, pas {type}.",
@@ -304,7 +314,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An administrator with id '{value}' already exists.",
     },
     "invalid_admin_id": {
-        "fr": "L'identifiant d'administrateur « {value} » n'est pas valide : 1 à 32 caractères, "
+        "fr": "L'identifiant d'administrateur « {value} » n'est pas valide : 1 à 32 caractères, "
         "lettres minuscules sans accent, chiffres, « . », « _ » et « - », en commençant par "
         "une lettre ou un chiffre.",
         "nl": "Beheerders-id ‘{value}’ is ongeldig: 1 tot 32 tekens, kleine letters zonder "
@@ -313,7 +323,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "without accents, digits, '.', '_' and '-', starting with a letter or digit.",
     },
     "invalid_admin_name": {
-        "fr": "Le nom d'administrateur « {value} » n'est pas valide : 1 à 100 caractères "
+        "fr": "Le nom d'administrateur « {value} » n'est pas valide : 1 à 100 caractères "
         "imprimables.",
         "nl": "Beheerdersnaam ‘{value}’ is ongeldig: 1 tot 100 afdrukbare tekens.",
         "en": "Administrator name '{value}' is not valid: 1 to 100 printable characters.",
@@ -368,6 +378,16 @@ FRAGMENTS: dict[str, dict[str, str]] = {
         "en": "The e-mail address",
     },
     "field.reason": {"fr": "La raison", "nl": "De reden", "en": "The reason"},
+    "field.niss": {
+        "fr": "Le numéro de registre national",
+        "nl": "Het rijksregisternummer",
+        "en": "The national register number",
+    },
+    "field.entity_id": {"fr": "L'identifiant", "nl": "De id", "en": "The id"},
+    "choice.employee_type": {"fr": "le type", "nl": "het type", "en": "the type"},
+    "choice.entity": {"fr": "l'entité", "nl": "de entiteit", "en": "the entity"},
+    "choice.kind": {"fr": "le genre d'entité", "nl": "de soort entiteit", "en": "the kind"},
+    "choice.language": {"fr": "la langue", "nl": "de taal", "en": "the language"},
 }
 
 # Parameters whose value is a fragment key or a vocabulary code, translated at render time.

@@ -10,6 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.geometry import Size
@@ -26,6 +27,7 @@ from store import Store, StoreError
 from store.changes import ChangeSource, ManifestChanges
 from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
 from tui.incidents import record_incident
+from tui.typeahead import Typeahead
 
 INCIDENT = N_(
     "Unexpected error (incident {id}). The details are in the service's log; give this number "
@@ -115,7 +117,14 @@ class ConsoleApp(App[None]):
         self._last_error: tuple[str, float] = ("", 0.0)
         self._incident_line = ""
         self._terminal_size: Size | None = None
+        self.typeahead = Typeahead(self, super().on_event)
         set_language(lang)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.typeahead.key(event)
+        else:
+            await super().on_event(event)
 
     def on_mount(self) -> None:
         self.set_interval(self.poll_interval, self.look_at_store)
@@ -182,8 +191,19 @@ class ConsoleApp(App[None]):
         ]
         self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS]))
 
+    def action_command_palette(self) -> None:
+        # Textual's palette says "Search for commands…": the same palette, in our words.
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Only our own bindings (each has an id): Textual's widgets bring English ones ("Focus
+        # Next", "Copy selected text") that the help's navigation keys already describe.
         for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
+            if binding.id is None:
+                continue
             if enabled and binding.description and binding.action != "command_palette":
                 yield SystemCommand(
                     f"{_(binding.description)} ({self.get_key_display(binding)})",

@@ -16,7 +16,7 @@ from rules import Entity, Link
 from store import Store
 from store.changes import ChangeSource
 from tui.console import ConsoleApp, deliver
-from tui.i18n import N_, _, set_language
+from tui.i18n import N_, _, language, set_language
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.no_access import NoAccessScreen
 from tui.screens.staff import StaffScreen
@@ -107,7 +107,7 @@ class StaffApp(ConsoleApp):
         else:
             languages = {entity.language for entity, _link in choices}
             if not self.explicit_lang and len(languages) == 1:
-                set_language(languages.pop())
+                self._entity_language(languages.pop())
             self._show(EntityChoiceScreen(choices), self._chosen)
 
     def _show(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
@@ -140,13 +140,22 @@ class StaffApp(ConsoleApp):
             self.start()
             return
         if not self.explicit_lang:
-            set_language(entity.language)
+            self._entity_language(entity.language)
         self.entity_id = entity_id
         self._show(StaffScreen(self.store, self.niss, entity_id))
+
+    def _entity_language(self, lang: str) -> None:
+        """The entity's language, for every screen at once (not only the next one drawn)."""
+        if lang != language():
+            set_language(lang)
+            self.language_changed.publish(lang)
 
     @on(StaffScreen.EntityLost)
     def entity_lost(self) -> None:
         self.notify(_("You are no longer linked to this entity."), severity="warning")
+        # The person was reading in this language: a link removed elsewhere does not switch
+        # the console (and its next messages) to another entity's language under them.
+        self.explicit_lang = self.explicit_lang or language()
         self.start()
 
     # ----- app-wide actions -------------------------------------------------------------------

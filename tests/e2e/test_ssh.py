@@ -51,7 +51,7 @@ def _consoles_gone(service, timeout: float) -> bool:
 
 def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
     doctor = terminals("doctor", service.ssh_command("doctor"))
-    doctor.wait_for("Mes employés : 1 personne")
+    doctor.wait_for("Mes employés\u00a0: 1 personne")
     doctor.keys("n")
     doctor.wait_for("Nouvelle demande")
     doctor.type(format_niss(NURSE_E2E))
@@ -60,7 +60,7 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
     doctor.keys("Tab")
     doctor.type("Claire")
     doctor.keys("Tab", "Enter", "Down", "Down", "Down", "Down", "Enter", "C-s")
-    doctor.wait_for("Demandes en cours : 1")
+    doctor.wait_for("Demandes en cours\u00a0: 1")
     (request,) = service.store().requests("cab")
     assert (request.niss, request.employee_type) == (NURSE_E2E, "infirmier")
 
@@ -147,7 +147,7 @@ def test_a_connection_killed_mid_request_leaves_a_valid_store(service, terminals
     # saves, so the write is really in flight, waiting for it, when the client dies.
     control = make_niss("900101", 200)
     doctor = terminals("saved", service.ssh_command("doctor"))
-    doctor.wait_for("Mes employés :")
+    doctor.wait_for("Mes employés\u00a0:")
     _fill_new_request(doctor, control)
     generation = _generation(service)
     held = os.open(service.data, os.O_RDONLY)
@@ -163,7 +163,7 @@ def test_a_connection_killed_mid_request_leaves_a_valid_store(service, terminals
     for attempt in range(1, 4):
         niss = make_niss("900101", 200 + attempt)
         doctor = terminals(f"killed{attempt}", service.ssh_command("doctor"))
-        doctor.wait_for("Mes employés :")
+        doctor.wait_for("Mes employés\u00a0:")
         _fill_new_request(doctor, niss)
         held = os.open(service.data, os.O_RDONLY)
         fcntl.flock(held, fcntl.LOCK_EX)
@@ -184,12 +184,12 @@ def test_a_connection_killed_mid_request_leaves_a_valid_store(service, terminals
 
 def test_ssh_original_command_is_ignored_with_a_note(service, terminals):
     shell = terminals("asked", service.ssh_command("doctor", "bash"))
-    shell.wait_for("Mes employés :")  # the console, not bash
+    shell.wait_for("Mes employés\u00a0:")  # the console, not bash
 
 
 def test_sighup_is_a_clean_exit(service, terminals):
     doctor = terminals("hup", service.ssh_command("doctor"))
-    doctor.wait_for("Mes employés :")
+    doctor.wait_for("Mes employés\u00a0:")
     found = subprocess.run(
         ["pgrep", "-u", service.user, "-f", "vaccinnet.*--niss"], capture_output=True, text=True
     ).stdout.split()

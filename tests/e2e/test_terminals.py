@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_resize_below_the_minimum_and_back(console):
     screen = console("xterm-256color")
     screen.wait_for("Mes employés\u00a0: 2 personnes")
     screen.resize(60, 20)
-    screen.wait_for("trop petite : 60×20")
+    screen.wait_for("trop petite\u00a0: 60×20")
     screen.resize(100, 30)
     screen.wait_for("Mes employés\u00a0: 2 personnes")
     assert "trop petite" not in screen.screen()
@@ -66,7 +67,7 @@ def test_the_too_small_message_quits_with_the_key_it_names(store, data, terminal
     script.write_text(f'"{PROGRAM}" --data "{data}" --niss {DOCTOR}\necho "EXITED-$?"\n')
     script.chmod(0o700)
     screen = terminals(f"small-{key}", [str(script)], size=(60, 20))
-    screen.wait_for("trop petite : 60×20")
+    screen.wait_for("trop petite\u00a0: 60×20")
     time.sleep(0.5)  # a person reads the message first; a key in the very first instant is lost
     screen.keys(key)
     screen.wait_for("EXITED-0", timeout=5)
@@ -85,3 +86,28 @@ def test_admin_console_shows_the_warnings_and_asks_before_approving(store, data,
     screen.wait_for("Approuver malgré ces avertissements")
     screen.keys("Enter")  # Retour has the focus: nothing approved
     assert store.requests(status="pending")
+
+def test_the_too_small_message_after_a_resize_quits_with_q(store, data, terminals, tmp_path):
+    # Shrinking a working console, the state people really meet the message in.
+    script = tmp_path / "console.sh"
+    script.write_text(f'"{PROGRAM}" --data "{data}" --niss {DOCTOR}\necho "EXITED-$?"\n')
+    script.chmod(0o700)
+    screen = terminals("shrunk", [str(script)])
+    screen.wait_for("Mes employés")
+    screen.resize(60, 20)
+    screen.wait_for("trop petite\u00a0: 60×20")
+    time.sleep(0.5)  # as above: a person reads the message first
+    screen.keys("q")
+    screen.wait_for("EXITED-0", timeout=5)
+
+
+def test_a_burst_of_keys_lands_in_each_field_of_nouvelle_demande(console):
+    # One send-keys call: tmux writes it all at once, as a slow SSH link delivers typing.
+    screen = console("xterm-256color")
+    screen.wait_for("Mes employés")
+    burst = ["n", "60010100172", "Tab", "Alpha", "Tab", "Beta"]
+    subprocess.run([*Terminal.SOCKET, "send-keys", "-t", "term-xterm-256color", *burst], check=True)
+    screen.wait_for("Beta")
+    shown = screen.screen()
+    assert "60.01.01-001.72" in shown
+    assert "Alpha" in shown

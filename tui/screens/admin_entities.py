@@ -15,6 +15,8 @@ from rules import (
     MANAGER_TYPES,
     Entity,
     NewEntity,
+    check_entity_change_fields,
+    check_entity_fields,
     kind_label,
     printable,
     type_label,
@@ -24,7 +26,7 @@ from store import EntitySummary, Store
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen, Listed
-from tui.screens.form import FormDialog, FormT
+from tui.screens.form import FieldError, FormDialog, FormT, problem_texts
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 from tui.widgets.record_table import Column
@@ -122,8 +124,8 @@ class _EntityDialog(FormDialog[FormT, Entity]):
     def buttons(self) -> ComposeResult:
         yield Static("", id="form-error", classes="error")
         with Horizontal(classes="buttons"):
-            yield Button(_("Save"), id="save", variant="primary")
-            yield Button(_("Back"), id="cancel")
+            yield Button(_("Save"), id="save", variant="primary", compact=True)
+            yield Button(_("Back"), id="cancel", compact=True)
 
     @on(Input.Submitted)
     def _next(self) -> None:
@@ -148,33 +150,52 @@ class EntityFormScreen(_EntityDialog[NewEntity]):
         with Vertical(classes="dialog entity-form"):
             yield Static(_("New entity"), classes="dialog-title")
             with Vertical(classes="form"):
-                for field_id, label in [
-                    ("entity-id", _("Id")),
-                    ("name", _("Name")),
-                    ("email", _("E-mail")),
+                for field_id, field, label in [
+                    ("entity-id", "entity_id", _("Id")),
+                    ("name", "name", _("Name")),
+                    ("email", "email", _("E-mail")),
                 ]:
                     yield Label(label, classes="field-label")
-                    yield Input(id=field_id)
+                    with Vertical(classes="field"):
+                        yield Input(id=field_id, compact=True)
+                        yield FieldError(field)
                 yield Label(_("Kind"), classes="field-label")
-                yield Select(
-                    [(kind_label(k, lang), k) for k in ENTITY_KINDS], id="kind", prompt=_("Choose")
-                )
+                with Vertical(classes="field"):
+                    yield Select(
+                        [(kind_label(k, lang), k) for k in ENTITY_KINDS],
+                        id="kind",
+                        prompt=_("Choose"),
+                        compact=True,
+                    )
+                    yield FieldError("kind")
                 yield Label(_("Language"), classes="field-label")
-                yield Select(
-                    [("Français", "fr"), ("Nederlands", "nl")], id="language", prompt=_("Choose")
-                )
+                with Vertical(classes="field"):
+                    yield Select(
+                        [("Français", "fr"), ("Nederlands", "nl")],
+                        id="language",
+                        prompt=_("Choose"),
+                        compact=True,
+                    )
+                    yield FieldError("language")
                 yield Label(_("Manager's NISS"), classes="field-label")
-                yield NissField(id="manager-niss")
+                yield NissField(id="manager-niss", field="manager_niss")
                 yield Label(_("Last name"), classes="field-label")
-                yield Input(id="manager-last")
+                with Vertical(classes="field"):
+                    yield Input(id="manager-last", compact=True)
+                    yield FieldError("manager_last_name")
                 yield Label(_("First name"), classes="field-label")
-                yield Input(id="manager-first")
+                with Vertical(classes="field"):
+                    yield Input(id="manager-first", compact=True)
+                    yield FieldError("manager_first_name")
                 yield Label(_("Manager is"), classes="field-label")
-                yield Select(
-                    [(type_label(t, lang), t) for t in sorted(MANAGER_TYPES)],
-                    id="manager-type",
-                    prompt=_("Choose"),
-                )
+                with Vertical(classes="field"):
+                    yield Select(
+                        [(type_label(t, lang), t) for t in sorted(MANAGER_TYPES)],
+                        id="manager-type",
+                        prompt=_("Choose"),
+                        compact=True,
+                    )
+                    yield FieldError("manager_type")
             yield from self.buttons()
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
@@ -190,6 +211,21 @@ class EntityFormScreen(_EntityDialog[NewEntity]):
             manager_first_name=self.text("#manager-first"),
             manager_type=self.text("#manager-type"),
         )
+
+    def field_problems(self) -> dict[str, str]:
+        f = self.read_form()
+        problems = check_entity_fields(
+            f.entity_id,
+            f.name,
+            f.kind,
+            f.email,
+            f.language,
+            f.manager_niss,
+            f.manager_last_name,
+            f.manager_first_name,
+            f.manager_type,
+        )
+        return problem_texts(problems)
 
     def write(self, form: NewEntity) -> Entity:
         return self.store.create_entity(self.admin_id, form)
@@ -215,20 +251,29 @@ class EntityEditScreen(_EntityDialog[EntityChange]):
             )
             with Vertical(classes="form"):
                 yield Label(_("E-mail"), classes="field-label")
-                # An address stored before the rules refused control characters shows inert.
-                yield Input(printable(self.entity.email), id="email")
+                with Vertical(classes="field"):
+                    # An address stored before the rules refused control characters shows inert.
+                    yield Input(printable(self.entity.email), id="email", compact=True)
+                    yield FieldError("email")
                 yield Label(_("Language"), classes="field-label")
-                yield Select(
-                    [("Français", "fr"), ("Nederlands", "nl")],
-                    id="language",
-                    value=self.entity.language,
-                    allow_blank=False,
-                )
+                with Vertical(classes="field"):
+                    yield Select(
+                        [("Français", "fr"), ("Nederlands", "nl")],
+                        id="language",
+                        value=self.entity.language,
+                        allow_blank=False,
+                        compact=True,
+                    )
+                    yield FieldError("language")
             yield from self.buttons()
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def read_form(self) -> EntityChange:
         return EntityChange(self.text("#email"), self.text("#language"))
+
+    def field_problems(self) -> dict[str, str]:
+        form = self.read_form()
+        return problem_texts(check_entity_change_fields(form.email, form.language))
 
     def write(self, form: EntityChange) -> Entity:
         return self.store.update_entity(

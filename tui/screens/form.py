@@ -9,13 +9,14 @@ from textual import on, work
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Select, Static
 
-from rules import RuleViolation
+from rules import FieldProblems, RuleViolation
 from tui.console import deliver
 from tui.i18n import language
 from tui.literal import literal
 from tui.screens.base import ConsoleScreen
+from tui.widgets.niss_field import NissField
 
 FormT = TypeVar("FormT")
 SavedT = TypeVar("SavedT")
@@ -24,6 +25,29 @@ ValueT = TypeVar("ValueT")
 
 class FormIncomplete(Exception):
     """Something is missing before anything can reach the store; the text is for the person."""
+
+
+class FieldError(Static):
+    """A field's problem, right under the field; takes no line while there is none."""
+
+    DEFAULT_CLASSES = "error field-error"
+
+    def __init__(self, field: str) -> None:
+        super().__init__("", id=f"{field}-error")
+        self.field = field
+        self.display = False
+
+    def show(self, text: str) -> None:
+        self.update(literal(text))
+        self.display = bool(text)
+
+
+def problem_texts(problems: FieldProblems) -> dict[str, str]:
+    """The rules' problems as the person reads them, the first one of each field."""
+    texts: dict[str, str] = {}
+    for field, violation in problems:
+        texts.setdefault(field, violation.message(language()))
+    return texts
 
 
 class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
@@ -47,6 +71,14 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
         violation: RuleViolation
 
     # ----- what a form says -------------------------------------------------------------------
+
+    def field_problems(self) -> dict[str, str]:
+        """Every field's problem at once (field → text), read on the UI thread; {} when none.
+
+        Saving shows them all, each in its FieldError (or a NissField's hint); while some are
+        shown, each change checks again, so that a fixed field loses its message at once.
+        """
+        return {}
 
     def read_form(self) -> FormT:
         """What was typed, read on the UI thread; raises FormIncomplete."""
@@ -81,8 +113,29 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
         for button in self.query(self.SAVE_BUTTON).results(Button):
             button.disabled = not self.can_save()
 
+    def show_field_problems(self, problems: dict[str, str], saving: bool) -> None:
+        for error in self.query(FieldError).results(FieldError):
+            error.show(problems.get(error.field, ""))
+        # A NISS field's hint follows its typing by itself; it is flagged on saving only.
+        for niss in self.query(NissField).results(NissField):
+            if saving and niss.field in problems:
+                niss.flag(problems[niss.field])
+        self.flagged = set(problems)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(NissField.Validated)
+    def _recheck(self) -> None:
+        if getattr(self, "flagged", None):
+            self.show_field_problems(self.field_problems(), saving=False)
+
     def action_save(self) -> None:
         if not self.can_save():
+            return
+        problems = self.field_problems()
+        self.show_field_problems(problems, saving=True)
+        if problems:
+            self.show_problem("")
             return
         try:
             form = self.read_form()

@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from rules import Entity, Link, Request, requestable_types, type_label
+from rules import Entity, Link, Request, check_connect_fields, requestable_types, type_label
 from store import Store
 from tui.i18n import N_, _, language
 from tui.literal import literal
-from tui.screens.form import FormDialog, FormIncomplete
+from tui.screens.form import FieldError, FormDialog, problem_texts
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 
@@ -58,15 +58,21 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
                 yield Label(_("National register number"), classes="field-label")
                 yield NissField(id="niss")
                 yield Label(_("Last name"), classes="field-label")
-                yield Input(id="last-name", max_length=100)
+                with Vertical(classes="field"):
+                    yield Input(id="last-name", max_length=100, compact=True)
+                    yield FieldError("last_name")
                 yield Label(_("First name"), classes="field-label")
-                yield Input(id="first-name", max_length=100)
+                with Vertical(classes="field"):
+                    yield Input(id="first-name", max_length=100, compact=True)
+                    yield FieldError("first_name")
                 yield Label(_("Employee type"), classes="field-label")
-                yield Select(types, prompt=_("Choose a type"), id="type")
+                with Vertical(classes="field"):
+                    yield Select(types, prompt=_("Choose a type"), id="type", compact=True)
+                    yield FieldError("employee_type")
             yield Static("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
-                yield Button(_("Back"), id="cancel")
+                yield Button(_("Save"), id="save", variant="primary", compact=True)
+                yield Button(_("Back"), id="cancel", compact=True)
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -77,17 +83,20 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
         self.focus_next()
 
     def read_form(self) -> PersonForm:
-        niss_field = self.query_one(NissField)
-        niss_field.check(final=True)
         kind = self.query_one("#type", Select).value
-        if kind == Select.NULL:
-            raise FormIncomplete(_("Choose the employee type."))
         return PersonForm(
-            niss_field.input.value,
+            self.query_one(NissField).input.value,
             self.query_one("#last-name", Input).value,
             self.query_one("#first-name", Input).value,
-            str(kind),
+            "" if kind == Select.NULL else str(kind),
         )
+
+    def field_problems(self) -> dict[str, str]:
+        form = self.read_form()
+        problems = check_connect_fields(
+            form.niss, form.last_name, form.first_name, form.employee_type
+        )
+        return problem_texts(problems)
 
     def write(self, form: PersonForm) -> Request:
         return self.store.file_connect(

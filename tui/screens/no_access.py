@@ -16,6 +16,7 @@ from rules import (
     MANAGER_TYPES,
     Entity,
     Request,
+    check_access_fields,
     format_niss,
     status_label,
     type_label,
@@ -24,7 +25,7 @@ from store import Store
 from tui.console import StoreFollower, deliver, follow_language
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
-from tui.screens.form import FormIncomplete, SavingForm
+from tui.screens.form import FieldError, SavingForm, problem_texts
 from tui.widgets.footer import TranslatedFooter
 from tui.wording import REGISTERED, REGISTERED_MORE
 
@@ -51,9 +52,12 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
     class Mine(Message, bubble=False):
         requests: list[Request]
         linked: bool
+        names: dict[str, str]  # entity id → name, as the person knows it
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the access request")),
+        # Down from the search box goes into the matches, as in any search field with a list.
+        Binding("down", "into_matches", show=False, priority=True),
     ]
 
     def __init__(self, store: Store, niss: str) -> None:
@@ -61,6 +65,7 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         self.store, self.niss = store, niss
         self.entity: Entity | None = None
         self.found: list[Entity] = []
+        self.just_filed: str | None = None
         self.follower = StoreFollower(self, self.refresh_mine)
 
     def compose(self) -> ComposeResult:
@@ -70,18 +75,25 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
             with Vertical(classes="form"):
                 yield Label(id="entity-label", classes="field-label")
                 with Vertical(classes="field"):
-                    yield Input(id="entity-search")
+                    yield Input(id="entity-search", compact=True)
                     yield OptionList(id="matches")
                     yield Static(id="entity-chosen", classes="hint")
+                    yield FieldError("entity")
                 yield Label(id="last-label", classes="field-label")
-                yield Input(id="last-name", max_length=100)
+                with Vertical(classes="field"):
+                    yield Input(id="last-name", max_length=100, compact=True)
+                    yield FieldError("last_name")
                 yield Label(id="first-label", classes="field-label")
-                yield Input(id="first-name", max_length=100)
+                with Vertical(classes="field"):
+                    yield Input(id="first-name", max_length=100, compact=True)
+                    yield FieldError("first_name")
                 yield Label(id="type-label", classes="field-label")
-                yield Select([], id="type")
+                with Vertical(classes="field"):
+                    yield Select([], id="type", compact=True)
+                    yield FieldError("employee_type")
             yield Static("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button(id="save", variant="primary")
+                yield Button(id="save", variant="primary", compact=True)
             yield Static(id="mine", classes="info")
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
@@ -152,41 +164,69 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
 
     @on(OptionList.OptionSelected, "#matches")
     def _pick(self, event: OptionList.OptionSelected) -> None:
-        self.entity = next((e for e in self.found if e.id == event.option.id), None)
+        self._choose(event.option.id)
+
+    def _choose(self, entity_id: str | None) -> None:
+        self.entity = next((e for e in self.found if e.id == entity_id), None)
         self._show_chosen()
+        self._recheck()
         self.query_one("#last-name", Input).focus()
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
+        matches = self.query_one("#matches", OptionList)
         if event.input.id == "entity-search" and self.found:
-            self.query_one("#matches", OptionList).focus()
+            # Enter chooses the match the list shows highlighted, as Down then Enter would.
+            index = matches.highlighted or 0
+            self._choose(self.found[index].id if index < len(self.found) else None)
         else:
             self.focus_next()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "into_matches":
+            searching = isinstance(self.focused, Input) and self.focused.id == "entity-search"
+            return searching and bool(self.found)
+        return super().check_action(action, parameters)
+
+    def action_into_matches(self) -> None:
+        matches = self.query_one("#matches", OptionList)
+        matches.focus()
+        if matches.highlighted is None:
+            matches.highlighted = 0
+
     @work(thread=True, exclusive=True, group="mine", exit_on_error=False)
     def refresh_mine(self) -> None:
-        mine = self.store.filed_by(self.niss)
-        deliver(self, self.Mine(mine, bool(self.store.links_of(self.niss))))
+        with self.store.reading():
+            mine = self.store.filed_by(self.niss)
+            linked = bool(self.store.links_of(self.niss))
+            names = {}
+            for request in mine:
+                entity = self.store.entity(request.entity_id)
+                names[request.entity_id] = entity.name if entity else request.entity_id
+        deliver(self, self.Mine(mine, linked, names))
 
     @on(Mine)
     def _mine(self, message: Mine) -> None:
         if message.linked:
             self.post_message(self.AccessGranted())
         else:
-            self._show_mine(message.requests)
+            self._show_mine(message.requests, message.names)
 
     def read_form(self) -> AccessForm:
         kind = self.query_one("#type", Select).value
-        if self.entity is None:
-            raise FormIncomplete(_("Choose the entity in the list first."))
-        if kind == Select.NULL:
-            raise FormIncomplete(_("Say whether you are a doctor or a pharmacist."))
         return AccessForm(
-            self.entity.id,
+            self.entity.id if self.entity else "",
             self.query_one("#last-name", Input).value,
             self.query_one("#first-name", Input).value,
-            str(kind),
+            "" if kind == Select.NULL else str(kind),
         )
+
+    def field_problems(self) -> dict[str, str]:
+        form = self.read_form()
+        problems = check_access_fields(
+            form.entity_id, form.last_name, form.first_name, form.employee_type
+        )
+        return problem_texts(problems)
 
     def write(self, form: AccessForm) -> Request:
         return self.store.file_access_request(
@@ -195,23 +235,44 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
 
     def saved(self, result: Request) -> None:
         self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=8)
+        self._clear_form()
+        self.just_filed = result.id
         self.refresh_mine()
+
+    def _clear_form(self) -> None:
+        """The request is filed: the form is ready for another one, not still showing this one."""
+        self.entity = None
+        self.found = []
+        for selector in ("#entity-search", "#last-name", "#first-name"):
+            self.query_one(selector, Input).value = ""
+        self.query_one("#type", Select).clear()
+        self.query_one("#matches", OptionList).display = False
+        self.show_field_problems({}, saving=False)
+        self._show_chosen()
+        self.query_one("#entity-search", Input).focus()
 
     def work_failed(self, group: str, error: BaseException | None) -> None:
         super().work_failed(group, error)
         if group == "mine":
             self.follower.failed()
 
-    def _show_mine(self, mine: list[Request]) -> None:
+    def _show_mine(self, mine: list[Request], names: dict[str, str]) -> None:
         lang = language()
+        shown = self.query_one("#mine", Static)
         if not mine:
-            self.query_one("#mine", Static).update("")
+            shown.update("")
             return
         lines = [_("Your access requests:")]
-        for r in mine:
-            line = f"• {r.id} · {r.entity_id} · {status_label(r.status, lang)} · "
+        # The newest first: the one just filed is the first line under the title.
+        for r in sorted(mine, key=lambda r: r.filed_at, reverse=True):
+            name = names.get(r.entity_id, r.entity_id)
+            line = f"• {r.id} · {name} · {status_label(r.status, lang)} · "
             line += _("filed on {date}").format(date=fmt_datetime(r.filed_at))
             if r.reason:
                 line += f" · {r.reason}"
             lines.append(line)
-        self.query_one("#mine", Static).update(literal("\n".join(lines)))
+        shown.update(literal("\n".join(lines)))
+        if self.just_filed:
+            self.just_filed = None
+            # The person sees the request they just filed without having to scroll to it.
+            self.call_after_refresh(shown.scroll_visible, animate=False)

@@ -9,7 +9,10 @@ from textual.events import Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from tui.i18n import _
+from tui.i18n import N_, _
+
+# Textual's own key descriptions this footer draws; the catalogs translate them like ours.
+TEXTUAL_DESCRIPTIONS = [N_("Dismiss menu")]  # the Select's open menu: escape
 
 
 class TranslatedFooter(Footer):

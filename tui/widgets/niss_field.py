@@ -27,9 +27,10 @@ class NissField(Vertical):
         def control(self) -> NissField:
             return self.field
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, field: str = "niss") -> None:
         super().__init__(id=id, classes="niss-field")
         self.niss: str | None = None
+        self.field = field  # the name a form's problems give it
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -37,6 +38,7 @@ class NissField(Vertical):
             restrict=r"[0-9 .\-]*",
             max_length=20,
             id="niss-input",
+            compact=True,
         )
         yield Static("", id="niss-hint", classes="hint")
 
@@ -59,6 +61,13 @@ class NissField(Vertical):
     @on(Input.Blurred, "#niss-input")
     def _blurred(self, event: Input.Blurred) -> None:
         self.check(final=True)
+
+    def flag(self, text: str) -> None:
+        """A form's problem with this number, shown in the hint until the next keystroke."""
+        hint = self.query_one("#niss-hint", Static)
+        hint.remove_class("ok")
+        hint.add_class("error")
+        hint.update(literal(text))
 
     def check(self, final: bool) -> str | None:
         """Validate the current text; ``final`` also reports a number that is too short."""

@@ -291,7 +291,7 @@ async def test_create_and_change_an_entity(practice):
         edit.query_one("#email", Input).value = "not an address"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "n'est pas valide" in text_of(edit, "#form-error")
+        assert "n'est pas valide" in text_of(edit, "#email-error")
         edit.query_one("#email", Input).value = "directie@zonnebloem.be"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -452,7 +452,7 @@ async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed
         await until(pilot, lambda: dialog.stopped)
         assert "the disk is full" in toasts.text
         summary = text_of(dialog, "#bulk-summary")
-        assert "Arrêté : 1 faite(s), 0 refusée(s), 2 non tentée(s)" in summary
+        assert "Arrêté\u00a0: 1 faite(s), 0 refusée(s), 2 non tentée(s)" in summary
         assert not dialog.query_one("#close").disabled
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)

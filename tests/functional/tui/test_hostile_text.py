@@ -319,7 +319,7 @@ def test_known_hostile_texts_are_refused_or_shown_literally(tmp_path):
     seen = asyncio.run(visit_everything(s))
     check_shown_safely(seen, out, old)
     details = "\n".join(seen.details)
-    assert "Raison : doublon [R000041]" in details  # the history's detail, nothing eaten
+    assert "Raison\u00a0: doublon [R000041]" in details  # the history's detail, nothing eaten
     assert "\\x1b]0;P\\x1b\\" in details  # the old title rewrite, visible and inert
     assert any("[@click=app.quit]" in screen for screen in seen.screens)
 

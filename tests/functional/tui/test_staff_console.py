@@ -301,7 +301,7 @@ async def test_access_request(practice):
         assert "Martin" not in str(screen.query_one("#why", Static).render())
         await type_text(pilot, "lelie")
         await settle(pilot)
-        await pilot.press("enter", "enter")  # to the matches, pick the first
+        await pilot.press("enter")  # picks the first match
         await settle(pilot)
         assert "Pharmacie Lelièvre" in text_of(screen, "#entity-chosen")
         await type_text(pilot, "Nouveau")
@@ -392,7 +392,7 @@ async def test_fast_polling_never_leaves_the_requests_unloaded(practice):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cab(pilot)
         assert screen.view.complete
-        assert "Demandes en cours : 1" in text_of(screen, "#requests-title")
+        assert "Demandes en cours\u00a0: 1" in text_of(screen, "#requests-title")
 
 
 async def test_a_window_below_80_by_24_gets_a_message_not_a_broken_layout(practice):
@@ -424,7 +424,7 @@ async def test_ctrl_c_tells_how_to_quit_in_the_person_s_language(practice):
         await pilot.press("ctrl+c")
         await until(pilot, lambda: shown)
     hint = "Appuyez sur q pour quitter (ctrl+q pendant la saisie)."
-    assert ("Voulez-vous quitter ?", hint) in shown
+    assert ("Voulez-vous quitter\u00a0?", hint) in shown
     assert not any("[b]" in message for _title, message in shown)
 
 

@@ -1,0 +1,101 @@
+"""Everything on screen follows the console's language, Textual's own words included."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.widgets import Input, Select
+
+from rules import NewEntity
+from store import open_store
+from tests.conftest import DOCTOR, NURSE
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
+from tui.screens.entity_choice import EntityChoiceScreen
+from tui.screens.new_request import NewRequestScreen
+from tui.screens.staff import StaffScreen
+from tui.widgets.footer import TranslatedFooter
+
+
+def footer_text(screen) -> str:
+    footer = screen.query_one(TranslatedFooter)
+    return " ".join(str(key.description) for key in footer.query("FooterKey"))
+
+
+async def test_the_select_menu_s_footer_key_is_translated(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewRequestScreen)
+        form.query_one("#type", Select).focus()
+        await pilot.press("enter")  # the menu opens
+        await settle(pilot)
+        assert form.query_one("#type", Select).expanded
+        text = footer_text(form)
+        assert "Dismiss menu" not in text
+        assert "Fermer la liste" in text
+
+
+async def test_the_command_palette_speaks_the_console_s_language(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
+        assert palette.query_one(Input).placeholder == "Chercher une commande…"
+        commands = [command.title for command in app.get_system_commands(app.screen_stack[-2])]
+        assert commands and not any(
+            word in " ".join(commands) for word in ("Focus", "Copy", "Dismiss")
+        )
+
+
+async def test_a_link_removed_elsewhere_keeps_the_console_in_its_language(practice, data):
+    # The nurse works for the French practice and a Dutch nursing home.
+    practice.create_entity(
+        "adm",
+        NewEntity(
+            entity_id="wzc2",
+            name="WZC Twee",
+            kind="maison_de_repos",
+            email="wzc2@example.be",
+            language="nl",
+            manager_niss=NURSE,
+            manager_last_name="Martin",
+            manager_first_name="Claire",
+            manager_type="medecin",
+        ),
+    )
+    toasts = Toasts()
+    app = make_app(practice, NURSE, poll=0.02)
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the French practice, first in the list
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen) and app.screen.entity_id == "cab"
+        other = open_store(data)
+        (request,) = other.file_disconnect(DOCTOR, "cab", [NURSE])
+        other.approve("adm", request.id)
+        await until(
+            pilot, lambda: isinstance(app.screen, StaffScreen) and app.screen.entity_id == "wzc2"
+        )
+        await settle(pilot)
+        assert app.screen.title == "Mes employés"
+    assert "Vous n'êtes plus lié(e) à cette entité." in toasts.shown
+
+
+async def test_english_says_the_role_not_you_are_doctor(practice):
+    app = make_app(practice, DOCTOR, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, EntityChoiceScreen)
+        text = " ".join(
+            str(option.prompt) for option in app.screen.query_one("OptionList")._options
+        )
+        assert "you are doctor" not in text
+        assert "your role: doctor" in text
