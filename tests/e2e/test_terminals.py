@@ -87,6 +87,7 @@ def test_admin_console_shows_the_warnings_and_asks_before_approving(store, data,
     screen.keys("Enter")  # Retour has the focus: nothing approved
     assert store.requests(status="pending")
 
+
 def test_the_too_small_message_after_a_resize_quits_with_q(store, data, terminals, tmp_path):
     # Shrinking a working console, the state people really meet the message in.
     script = tmp_path / "console.sh"
