@@ -117,8 +117,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # Only given for two refusals or more (one refusal is given as it is): always plural.
     "disconnect_refused": {
-        "fr": "Aucune demande de déconnexion n'a été introduite pour {entity} ; {count} "
-        "personnes posent problème :",
+        "fr": "Aucune demande de déconnexion n'a été introduite pour {entity} ; {count} "
+        "personnes posent problème :",
         "nl": "Er werd geen enkele ontkoppelingsaanvraag ingediend voor {entity}; {count} "
         "personen geven een probleem:",
         "en": "No disconnection request was filed for {entity}; {count} people cannot be "
@@ -148,7 +148,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Request {request} for {person} is no longer pending (status: {status}).",
     },
     "withdraw_not_own": {
-        "fr": "Vous ne pouvez pas retirer la demande {request} pour {person} : seule la personne "
+        "fr": "Vous ne pouvez pas retirer la demande {request} pour {person} : seule la personne "
         "qui l'a introduite peut la retirer.",
         "nl": "U kunt aanvraag {request} voor {person} niet intrekken: enkel wie ze heeft "
         "ingediend, kan ze intrekken.",
