@@ -131,9 +131,9 @@ class AuditScreen(AdminListScreen):
         return [
             Column("seq", "#", 5),
             Column("at", _("When"), 16),
-            Column("actor", _("Who"), 15),
-            Column("action", _("What"), 19),
-            Column("entity", _("Entity"), 13),
+            Column("actor", _("Who"), 18, flex=1),
+            Column("action", _("What"), 24, flex=2),
+            Column("entity", _("Entity"), 13, fit=True),
         ]
 
     def all_rows(self) -> list[Listed]:

@@ -58,11 +58,11 @@ class EntitiesScreen(AdminListScreen):
 
     def columns(self) -> list[Column]:
         return [
-            Column("id", _("Id"), 16),
-            Column("name", _("Name"), 26),
-            Column("lang", _("Lang."), 5),
-            Column("staff", _("People"), 6),
-            Column("email", _("E-mail"), 20),
+            Column("id", _("Id"), 16, fit=True),
+            Column("name", _("Name"), 40, flex=2, min_width=12),
+            Column("lang", _("Lang."), 5, fit=True),
+            Column("staff", _("People"), 6, fit=True),
+            Column("email", _("E-mail"), 30, flex=1),
         ]
 
     def all_rows(self) -> list[Listed]:

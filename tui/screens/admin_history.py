@@ -23,11 +23,11 @@ class HistoryScreen(AdminListScreen):
     def columns(self) -> list[Column]:
         return [
             Column("when", _("Decided on"), 16),
-            Column("status", _("Status"), 11),
-            Column("entity", _("Entity"), 14),
-            Column("kind", _("Request"), 11),
-            Column("person", _("Person"), 18),
-            Column("by", _("By"), 10),
+            Column("status", _("Status"), 11, fit=True),
+            Column("entity", _("Entity"), 14, fit=True),
+            Column("kind", _("Request"), 12, fit=True),
+            Column("person", _("Person"), 24, flex=2, min_width=10),
+            Column("by", _("By"), 16, flex=1),
         ]
 
     def all_rows(self) -> list[Listed]:

@@ -206,13 +206,13 @@ class QueueScreen(AdminListScreen):
 
     def columns(self) -> list[Column]:
         return [
-            Column("age", _("Age"), 7),
-            Column("entity", _("Entity"), 14),
-            Column("kind", _("Request"), 11),
+            Column("age", _("Age"), 8, fit=True),
+            Column("entity", _("Entity"), 14, fit=True),
+            Column("kind", _("Request"), 12, fit=True),
             Column("niss", _("NISS"), 15),
-            Column("person", _("Person"), 20),
-            Column("type", _("Type"), 16),
-            Column("filed", _("Filed by"), 15),
+            Column("person", _("Person"), 24, flex=2, min_width=10),
+            Column("type", _("Type"), 16, flex=1),
+            Column("filed", _("Filed by"), 15, fit=True),
         ]
 
     def all_rows(self) -> list[Listed]:
