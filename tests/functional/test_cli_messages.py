@@ -229,8 +229,8 @@ def test_the_demo_lists_its_people_in_one_language(data, capsys, lang):
     assert status == 0
     lines = out.splitlines()
     words = {
-        "fr": ("Ouvrir une console en tant que", "médecin", "administrat"),
-        "nl": ("Een console openen als:", "arts", "beheerder"),
+        "fr": ("Ouvrir une console en tant que", "médecin", "console d’administration"),
+        "nl": ("Een console openen als:", "arts", "beheerconsole"),
         "en": ("Open a console as:", "doctor", "administrator"),
     }[lang]
     assert all(word in out for word in words), out

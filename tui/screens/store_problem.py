@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store import StoreError
 from store.errors import StoreBusy, StoreInterrupted
 from tui.console import follow_language
 from tui.i18n import N_, _
 from tui.literal import literal
+from tui.widgets.footer import TranslatedFooter
 
 EXIT_STATUS = StoreError.exit_status  # as the command line says for an unusable store
 
@@ -45,7 +46,7 @@ class StoreProblemScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="store-problem")
-        yield Footer()
+        yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         follow_language(self)

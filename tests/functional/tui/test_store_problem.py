@@ -51,6 +51,8 @@ async def _problem_then_quit(app, segment, data, lang, key="q"):
         assert f"vaccinnet --data {data} check" in text
         damaged, quit_hint = WORDS[lang]
         assert damaged in text and quit_hint in text
+        footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+        assert {"fr": "Quitter", "nl": "Stoppen", "en": "Quit"}[lang] in footer
         # It stays: the store watcher and the screens' retries do not take it away.
         await pilot.pause(0.5)
         assert isinstance(app.screen, StoreProblemScreen)
@@ -106,18 +108,26 @@ def test_through_the_command_line_the_damaged_store_is_exit_2(practice, data):
         start_new_session=True,
     ) as console:
         os.close(follower)
-        seen = b""
-        deadline = time.monotonic() + 60
-        while b"Press q to quit" not in seen.replace(b"\x1b", b""):
-            assert time.monotonic() < deadline, seen[-2000:]
-            ready, _, _ = select.select([leader], [], [], 0.5)
-            if ready:
-                seen += os.read(leader, 65536)
-        os.write(leader, b"q")
-        while console.poll() is None:
-            with contextlib.suppress(OSError):
-                if select.select([leader], [], [], 0.2)[0]:
-                    os.read(leader, 65536)  # drain, or the console blocks on a full terminal
-            assert time.monotonic() < deadline
-    os.close(leader)
+        try:
+            _press_q_once_shown(leader, console)
+        finally:
+            if console.poll() is None:
+                console.kill()  # a failed wait must not leave a console behind
+            os.close(leader)
     assert console.returncode == 2
+
+
+def _press_q_once_shown(leader: int, console: subprocess.Popen) -> None:
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Press q to quit" not in seen:
+        assert console.poll() is None, seen[-2000:]  # it ended without showing the screen
+        assert time.monotonic() < deadline, seen[-2000:]
+        if select.select([leader], [], [], 0.5)[0]:
+            seen += os.read(leader, 65536)
+    os.write(leader, b"q")
+    while console.poll() is None:
+        with contextlib.suppress(OSError):
+            if select.select([leader], [], [], 0.2)[0]:
+                os.read(leader, 65536)  # drain, or the console blocks on a full terminal
+        assert time.monotonic() < deadline
