@@ -1,12 +1,15 @@
-# Two entry points: `make run` (set up, demo store, open the app) and `make test`.
+# Two entry points: `make run` (set up, demo store, open the app) and `make test`;
+# `make admin` opens the administrators' console on the same demo store.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-data
 # The demo's Dr Jean Dupont, linked to a GP practice and a nursing home.
 DEMO_NISS ?= 76.04.12-137.60
+# The demo's administrator Anne Lambert.
+DEMO_ADMIN ?= admin
 
-.PHONY: run test demo check bench clean i18n
+.PHONY: run admin test demo check bench clean i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,9 @@ demo: $(DEMO)/manifest.json
 
 run: $(VENV)/.installed $(DEMO)/manifest.json
 	$(BIN)/vaccinnet --data $(DEMO) --niss $(DEMO_NISS)
+
+admin: $(VENV)/.installed $(DEMO)/manifest.json
+	$(BIN)/vaccinnet --data $(DEMO) admin --admin $(DEMO_ADMIN)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -221,11 +221,3 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
     macg = [lk.niss for lk in store.staff("cab-dupont") if lk.employee_type == "macg"]
     store.file_disconnect(DEMO_DOCTOR, "cab-dupont", macg[:1])
     return store
-
-
-DEMO_LOGINS = [
-    ("Dr Jean Dupont (médecin, 2 entités)", DEMO_DOCTOR),
-    ("Sophie Lelièvre (pharmacienne)", DEMO_PHARMACIST),
-    ("Sofie Mertens (infirmière, lecture seule)", DEMO_NURSE),
-    ("Nouveau médecin sans accès", DEMO_NEWCOMER),
-]

@@ -35,7 +35,9 @@ class TickingClock:
 def _isolated_data(tmp_path, monkeypatch):
     # No test may ever touch a real user's data directory.
     monkeypatch.setenv("VACCINNET_DATA", str(tmp_path / "default-data"))
-    monkeypatch.delenv("VACCINNET_LANG", raising=False)
+    # Nor the machine's language: the command line speaks English in tests unless one asks
+    # (its default, French, is tested in test_cli_messages.py).
+    monkeypatch.setenv("VACCINNET_LANG", "en")
     # Nor an audit key of the machine: tests that want one set their own.
     monkeypatch.delenv("VACCINNET_AUDIT_KEY_FILE", raising=False)
 

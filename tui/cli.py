@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, printable
+from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, format_niss, printable
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
+from tui.i18n import _, ngettext, set_language
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -36,10 +37,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _default_lang() -> str:
-    for value in (os.environ.get("VACCINNET_LANG"), os.environ.get("LANG")):
-        if value and value[:2] in LANGS:
-            return value[:2]
-    return "fr"
+    """Without --lang: $VACCINNET_LANG, else French (the manual's language).
+
+    $LANG is the service account's locale, not the language of whoever reads the message.
+    """
+    value = os.environ.get("VACCINNET_LANG", "")
+    return value if value in LANGS else "fr"
 
 
 def _interval(text: str) -> float:
@@ -76,40 +79,49 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NISS",
         help="open the staff console as this person (from the SSH forced command)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="without one: this help, or --niss's console"
+    )
 
     init = commands.add_parser("init", parents=[common], help="create a store with its first admin")
-    init.add_argument("--admin", required=True, metavar="ID")
-    init.add_argument("--admin-name", required=True, metavar="NAME")
-    init.add_argument("--admin-niss", metavar="NISS")
+    init.add_argument("--admin", required=True, metavar="ID", help="the first administrator's id")
+    init.add_argument("--admin-name", required=True, metavar="NAME", help="their full name")
+    init.add_argument("--admin-niss", metavar="NISS", help="their NISS (optional)")
 
     entity = commands.add_parser("entity", parents=[common], help="manage entities")
-    entity_commands = entity.add_subparsers(dest="entity_command", metavar="ACTION", required=True)
+    entity_commands = entity.add_subparsers(
+        dest="entity_command", metavar="ACTION", required=True, help="what to do"
+    )
     add = entity_commands.add_parser(
         "add", parents=[common], help="create an entity with its first manager"
     )
-    add.add_argument("--admin", required=True, metavar="ID")
-    add.add_argument("--id", required=True, dest="entity_id")
-    add.add_argument("--name", required=True)
-    add.add_argument("--kind", required=True, choices=sorted(ENTITY_KINDS))
-    add.add_argument("--email", required=True)
+    add.add_argument("--admin", required=True, metavar="ID", help="the administrator creating it")
+    add.add_argument(
+        "--id", required=True, dest="entity_id", metavar="ENTITY", help="the entity's id"
+    )
+    add.add_argument("--name", required=True, help="the entity's name")
+    add.add_argument(
+        "--kind", required=True, choices=sorted(ENTITY_KINDS), help="the kind of entity"
+    )
+    add.add_argument("--email", required=True, metavar="ADDRESS", help="where its mails go")
     add.add_argument(
         "--entity-lang",
-        "--language",
         dest="entity_lang",
         required=True,
         choices=("fr", "nl"),
-        help="language of the entity's e-mails",
+        help="language of the entity and its e-mails (--lang is the language of messages)",
     )
-    add.add_argument("--manager-niss", required=True)
-    add.add_argument("--manager-last", required=True)
-    add.add_argument("--manager-first", required=True)
-    add.add_argument("--manager-type", required=True, choices=sorted(MANAGER_TYPES))
+    add.add_argument("--manager-niss", required=True, metavar="NISS", help="the first manager")
+    add.add_argument("--manager-last", required=True, metavar="NAME", help="their last name")
+    add.add_argument("--manager-first", required=True, metavar="NAME", help="their first name")
+    add.add_argument(
+        "--manager-type", required=True, choices=sorted(MANAGER_TYPES), help="doctor or pharmacist"
+    )
 
     commands.add_parser("demo", parents=[common], help="fill an empty store with demo data")
 
     admin = commands.add_parser("admin", parents=[common], help="open the administrators' console")
-    admin.add_argument("--admin", required=True, metavar="ID", dest="admin_id")
+    admin.add_argument("--admin", required=True, metavar="ID", dest="admin_id", help="who opens it")
 
     notify = commands.add_parser(
         "notify",
@@ -130,10 +142,12 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the store consistently, even while sessions run"
     )
-    backup.add_argument("dest", metavar="DEST_DIR")
+    backup.add_argument("dest", metavar="DEST_DIR", help="a new or empty directory, off the store")
 
     ssh = commands.add_parser("ssh", parents=[common], help="manage the SSH keys of the service")
-    ssh_commands = ssh.add_subparsers(dest="ssh_command", metavar="ACTION", required=True)
+    ssh_commands = ssh.add_subparsers(
+        dest="ssh_command", metavar="ACTION", required=True, help="what to do"
+    )
     keys_file = _Parser(add_help=False)
     keys_file.add_argument(
         "--authorized-keys",
@@ -147,8 +161,10 @@ def _parser() -> argparse.ArgumentParser:
         help="let a key log in as one person or administrator",
     )
     who = auth.add_mutually_exclusive_group(required=True)
-    who.add_argument("--niss", dest="key_niss", metavar="NISS")
-    who.add_argument("--admin", dest="key_admin", metavar="ID")
+    who.add_argument("--niss", dest="key_niss", metavar="NISS", help="the key opens their console")
+    who.add_argument(
+        "--admin", dest="key_admin", metavar="ID", help="the key opens the admin console"
+    )
     auth.add_argument("--key-file", required=True, metavar="FILE", help="the public key (.pub)")
     auth.add_argument(
         "--applicant",
@@ -162,21 +178,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     rev = ssh_commands.add_parser("revoke", parents=[common, keys_file], help="remove a key")
     which = rev.add_mutually_exclusive_group(required=True)
-    which.add_argument("--key-file", metavar="FILE")
-    which.add_argument("--fingerprint", metavar="SHA256:…")
+    which.add_argument("--key-file", metavar="FILE", help="the public key (.pub)")
+    which.add_argument("--fingerprint", metavar="SHA256:…", help="the key's fingerprint")
     ssh_commands.add_parser("list", parents=[common, keys_file], help="list the managed keys")
 
     audit = commands.add_parser("audit", parents=[common], help="read the audit trail")
-    audit.add_argument("--entity", metavar="ID")
-    audit.add_argument("--niss", metavar="NISS")
+    audit.add_argument("--entity", metavar="ID", help="only entries about this entity")
+    audit.add_argument("--niss", metavar="NISS", help="only entries about this person")
     audit.add_argument("--since", metavar="DATE", help="YYYY-MM-DD or DD/MM/YYYY")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
     # An optional action: "audit [--entity …]" lists as before, "audit head" prints the head.
-    audit_actions = audit.add_subparsers(dest="audit_command", metavar="[head]")
+    audit_actions = audit.add_subparsers(
+        dest="audit_command", metavar="[head]", help="without it: list the entries"
+    )
     head = audit_actions.add_parser(
         "head", parents=[common], help="print the head, SEQ:HASH, to keep off this host"
     )
-    head.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    head.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="with its date, as JSON"
+    )
     check = commands.add_parser(
         "check", parents=[common], help="verify the store and its audit trail"
     )
@@ -195,18 +215,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _entity_lang_alias(argv: list[str]) -> list[str]:
-    # "entity add ... --lang fr|nl" sets the entity's language; before the command,
-    # --lang still chooses the language of messages.
-    if "entity" in argv and "add" in argv[argv.index("entity") :]:
-        start = argv.index("add", argv.index("entity"))
-        return argv[:start] + ["--entity-lang" if a == "--lang" else a for a in argv[start:]]
-    return argv
-
-
 def run(argv: Sequence[str]) -> int:
-    args = _parser().parse_args(_entity_lang_alias(list(argv)))
+    set_language(_default_lang())  # a wrong argument is told before --lang is known
+    args = _parser().parse_args(list(argv))
     lang = getattr(args, "lang", None) or _default_lang()
+    set_language(lang)
     root = data_dir(getattr(args, "data", None))
     try:
         if args.command is None:
@@ -228,9 +241,13 @@ def run(argv: Sequence[str]) -> int:
             return _ssh(root, args)
         if args.command == "backup":
             names = _existing_store(root).backup(Path(args.dest))
+            count = len(names) + 1
             print(
-                f"{len(names) + 1} files copied to {args.dest}; check it with "
-                f"'vaccinnet --data {args.dest} check'."
+                ngettext(
+                    "{count} file copied to {dest}; check it with '{check}'.",
+                    "{count} files copied to {dest}; check it with '{check}'.",
+                    count,
+                ).format(count=count, dest=args.dest, check=f"vaccinnet --data {args.dest} check")
             )
             return 0
         if args.command == "notify":
@@ -274,7 +291,6 @@ def _reader_gone() -> int:
 
 def _incident(error: BaseException, root: Path | None, lang: str) -> int:
     """One line in the person's language; the trace goes to a log only the service can read."""
-    from tui.i18n import _, set_language
     from tui.incidents import record_incident
 
     incident, log = record_incident(error, root)
@@ -302,11 +318,11 @@ def _run_console(app: App[None]) -> int:
     import signal
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise CommandError("this console needs a terminal: connect with ssh -t")
+        raise CommandError(_("this console needs a terminal: connect with ssh -t"))
     if os.environ.get("SSH_ORIGINAL_COMMAND"):
         # The key's forced command decides what runs; what the client asked for is ignored.
         print(
-            "vaccinnet: the command you asked for is ignored; this key opens the console",
+            "vaccinnet: " + _("the command you asked for is ignored; this key opens the console"),
             file=sys.stderr,
         )
 
@@ -336,7 +352,7 @@ def _program(explicit: str | None) -> str:
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return str(Path(candidate).resolve())
-    raise CommandError("cannot find the vaccinnet executable; give --program")
+    raise CommandError(_("cannot find the vaccinnet executable; give --program"))
 
 
 def _operator() -> str:
@@ -375,12 +391,21 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             revoked = ssh_keys.revoke(keys, fingerprint)
             for grant in revoked.gone:
                 store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
-                print(printable(f"revoked {grant.identity} {fingerprint}"))
+                print(
+                    printable(
+                        _("revoked {identity} {fingerprint}").format(
+                            identity=grant.identity, fingerprint=fingerprint
+                        )
+                    )
+                )
             _warn_damaged(keys, revoked.damaged)
             for number in revoked.still_holding:
                 print(
-                    f"vaccinnet: {keys}: line {number} still holds this key, which can still "
-                    "log in through it: remove that line",
+                    "vaccinnet: "
+                    + _(
+                        "{file}: line {number} still holds this key, which can still log in "
+                        "through it: remove that line"
+                    ).format(file=keys, number=number),
                     file=sys.stderr,
                 )
             return 1 if revoked.still_holding else 0
@@ -389,23 +414,33 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             niss = normalize_niss(args.key_niss)
             if not store.links_of(niss) and not args.applicant:
                 raise CommandError(
-                    f"{niss} is linked to no entity; add --applicant if this "
-                    "person will request access"
+                    _(
+                        "{niss} is linked to no entity; add --applicant if this person will "
+                        "request access"
+                    ).format(niss=format_niss(niss))
                 )
             identity = f"niss:{niss}"
         else:
             # An id stored before ids had an alphabet must not reach a forced command.
             admin_id = clean_admin_id(args.key_admin)
             if store.admin(admin_id) is None:
-                raise CommandError(f"{admin_id!r} is not an administrator")
+                raise CommandError(_("‘{admin}’ is not an administrator").format(admin=admin_id))
             identity = f"admin:{admin_id}"
         data = root.resolve()
         added, damaged = ssh_keys.authorize(keys, _program(args.program), data, identity, key)
         if added:
             store.note_ssh_key(operator, "ssh_key_authorized", identity, key.fingerprint)
-            print(f"authorized {identity} {key.fingerprint} in {keys}")
+            print(
+                _("authorized {identity} {fingerprint} in {file}").format(
+                    identity=identity, fingerprint=key.fingerprint, file=keys
+                )
+            )
         else:
-            print(f"{identity} {key.fingerprint} was already authorized")
+            print(
+                _("{identity} {fingerprint} was already authorized").format(
+                    identity=identity, fingerprint=key.fingerprint
+                )
+            )
         _warn_damaged(keys, damaged)
         return 0
     except ssh_keys.KeyProblem as exc:
@@ -414,7 +449,8 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
 
 def _warn_damaged(keys: Path, damaged: Sequence[object]) -> None:
     for damage in damaged:
-        print(f"vaccinnet: warning: {keys}: {damage}", file=sys.stderr)
+        warning = _("warning: {file}: {damage}").format(file=keys, damage=damage)
+        print(f"vaccinnet: {warning}", file=sys.stderr)
 
 
 def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
@@ -422,16 +458,24 @@ def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
 
     store = _existing_store(root)
     if store.admin(admin_id) is None:
-        raise CommandError(f"{admin_id!r} is not an administrator of {root}")
+        raise CommandError(
+            _("‘{admin}’ is not an administrator of {data}").format(admin=admin_id, data=root)
+        )
     return _run_console(AdminApp(store, admin_id, lang))
 
 
 def _init(root: Path, args: argparse.Namespace) -> int:
     store = _open(root)
     if store.admins():
-        raise CommandError(f"{root} already holds a store with administrators")
+        raise CommandError(_("{data} already holds a store with administrators").format(data=root))
     admin = store.add_admin(args.admin, args.admin_name, args.admin_niss)
-    print(f"Store created in {root} with administrator {admin.id} ({admin.name}).")
+    print(
+        printable(
+            _("Store created in {data} with administrator {admin} ({name}).").format(
+                data=root, admin=admin.id, name=admin.name
+            )
+        )
+    )
     return 0
 
 
@@ -449,29 +493,58 @@ def _entity_add(root: Path, args: argparse.Namespace) -> int:
         manager_type=args.manager_type,
     )
     entity = store.create_entity(args.admin, new)
-    print(f"Entity {entity.id} ({entity.name}) created.")
+    print(printable(_("Entity {id} ({name}) created.").format(id=entity.id, name=entity.name)))
     return 0
 
 
 def _demo(root: Path) -> int:
-    from rules import format_niss
-    from store.demo import DEMO_ADMINS, DEMO_LOGINS, build_demo
+    from store.demo import DEMO_ADMINS, build_demo
+    from tui.demo_people import demo_logins
 
     try:
         store = build_demo(root, datetime.now(UTC))
-    except ValueError as exc:
-        raise CommandError(str(exc)) from None
+    except ValueError:  # the one refusal of build_demo: a store that holds something
+        raise CommandError(
+            _("{data} already holds a store; choose an empty directory").format(data=root)
+        ) from None
     counts = store.counts()
     print(
-        f"Demo store written to {root}: {counts['entities']} entities, {counts['links']} "
-        f"links, {len(store.requests())} pending requests."
+        _(
+            "Demo store written to {data}: {entities} entities, {links} links, "
+            "{pending} pending requests."
+        ).format(
+            data=root,
+            entities=counts["entities"],
+            links=counts["links"],
+            pending=len(store.requests()),
+        )
     )
-    print("Log in as:")
-    for label, niss in DEMO_LOGINS:
-        print(f"  vaccinnet --data {root} --niss {format_niss(niss)}   # {label}")
+    # The commands are printed as they can be pasted: the program by the path it was run
+    # from, since a fresh virtualenv is not on PATH.
+    program = _shown_program()
+    print(_("Open a console as:"))
+    for label, niss in demo_logins():
+        print(f"  {program} --data {root} --niss {format_niss(niss)}   # {label}")
     for admin_id, name in DEMO_ADMINS:
-        print(f"  vaccinnet --data {root} admin --admin {admin_id}   # {name}, administrator")
+        role = _("{name}, administrator").format(name=name)
+        print(f"  {program} --data {root} admin --admin {admin_id}   # {role}")
     return 0
+
+
+def _shown_program() -> str:
+    """How to type this program again: its path relative to here when it is not on PATH."""
+    import shutil
+
+    here = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if here is None or here.name != "vaccinnet" or not here.is_file():
+        return "vaccinnet"  # python -m tui.cli, as in the tests
+    on_path = shutil.which("vaccinnet")
+    if on_path and Path(on_path).resolve() == here.resolve():
+        return "vaccinnet"
+    try:
+        return str(here.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(here.resolve())
 
 
 def _anchors(args: argparse.Namespace) -> list[Anchor]:
@@ -480,18 +553,23 @@ def _anchors(args: argparse.Namespace) -> list[Anchor]:
         anchor = parse_anchor(text)
         if anchor is None:
             raise CommandError(
-                f"--audit-head '{printable(text)}': give SEQ:HASH as printed "
-                "by 'vaccinnet audit head'"
+                _(
+                    "--audit-head ‘{text}’: give SEQ:HASH as printed by ‘vaccinnet audit head’"
+                ).format(text=printable(text))
             )
         anchors.append(anchor)
     if args.audit_heads:
         try:
             text = Path(args.audit_heads).read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            raise CommandError(f"{args.audit_heads}: cannot be read ({exc.strerror})") from None
+            raise CommandError(
+                _("{file}: cannot be read ({problem})").format(
+                    file=args.audit_heads, problem=exc.strerror
+                )
+            ) from None
         found = anchors_in(text)
         if not found:
-            raise CommandError(f"{args.audit_heads}: holds no SEQ:HASH head")
+            raise CommandError(_("{file}: holds no SEQ:HASH head").format(file=args.audit_heads))
         anchors.extend(found)
     return list(dict.fromkeys(anchors))  # a head mailed twice is one head
 
@@ -505,22 +583,35 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
         for problem in problems:
             print(f"FAIL {printable(problem)}")
         damaged = any(getattr(problem, "damage", False) for problem in problems)
-        print(
-            f"{root}: {len(problems)} problem(s) found"
-            f"{', files or documents damaged' if damaged else ''}.",
-            file=sys.stderr,
-        )
+        found = ngettext("{count} problem found", "{count} problems found", len(problems))
+        summary = found.format(count=len(problems))
+        if damaged:
+            summary += _(", files or documents damaged")
+        print(f"{root}: {summary}.", file=sys.stderr)
         return 2 if damaged else 1
     counts = store.counts()
     print(
-        f"OK {root}: {counts['entities']} entities, {counts['links']} links, "
-        f"{counts['requests']} requests, {counts['outbox']} mails, audit trail of "
-        f"{counts['audit']} entries intact."
+        "OK "
+        + _(
+            "{data}: {entities} entities, {links} links, {requests} requests, {mails} mails, "
+            "audit trail of {audit} entries intact."
+        ).format(
+            data=root,
+            entities=counts["entities"],
+            links=counts["links"],
+            requests=counts["requests"],
+            mails=counts["outbox"],
+            audit=counts["audit"],
+        )
     )
     if anchors:
         print(
-            f"OK the audit trail extends {len(anchors)} anchored head(s), the latest "
-            f"{max(anchors, key=lambda a: a.seq).short}"
+            "OK "
+            + ngettext(
+                "the audit trail extends {count} anchored head, the latest {head}",
+                "the audit trail extends {count} anchored heads, the latest {head}",
+                len(anchors),
+            ).format(count=len(anchors), head=max(anchors, key=lambda a: a.seq).short)
         )
     return 0
 
@@ -528,7 +619,9 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
 def _existing_store(root: Path) -> Store:
     """Commands other than init and demo never create a store where none is."""
     if not (root / "manifest.json").exists():
-        raise CommandError(f"{root} holds no store (no manifest.json); run 'vaccinnet init'")
+        raise CommandError(
+            _("{data} holds no store (no manifest.json); run ‘vaccinnet init’").format(data=root)
+        )
     return _open(root)
 
 
@@ -540,11 +633,16 @@ def _open(root: Path) -> Store:
     except ValueError:
         timeout = -1.0
     if not 0 <= timeout < 86400:
-        raise CommandError(f"VACCINNET_LOCK_TIMEOUT={text!r}: give seconds, 0 to 86399")
+        raise CommandError(
+            _("VACCINNET_LOCK_TIMEOUT={value}: give seconds, 0 to 86399").format(value=repr(text))
+        )
 
     def waiting(holder: str) -> None:
         print(
-            f"vaccinnet: waiting for the store's lock on {root}, held by {holder}…",
+            "vaccinnet: "
+            + _("waiting for the store's lock on {data}, held by {holder}…").format(
+                data=root, holder=holder
+            ),
             file=sys.stderr,
             flush=True,
         )
@@ -591,7 +689,10 @@ def _deliver_rounds(
             if not args.watch:
                 raise
             print(
-                f"vaccinnet notify: {printable(str(exc))}; next try in {args.interval:g} s",
+                "vaccinnet notify: "
+                + _("{problem}; next try in {seconds} s").format(
+                    problem=printable(str(exc)), seconds=f"{args.interval:g}"
+                ),
                 file=sys.stderr,
                 flush=True,
             )
@@ -599,18 +700,27 @@ def _deliver_rounds(
             if not args.watch:
                 raise
             print(
-                f"vaccinnet notify: unexpected error: {printable(repr(exc))}; next try in "
-                f"{args.interval:g} s",
+                "vaccinnet notify: "
+                + _("unexpected error: {problem}; next try in {seconds} s").format(
+                    problem=printable(repr(exc)), seconds=f"{args.interval:g}"
+                ),
                 file=sys.stderr,
                 flush=True,
             )
         else:
             for mail_id, reason in report.reasons.items():
-                print(f"failed {mail_id}: {reason}", file=sys.stderr, flush=True)
+                print(
+                    _("failed {mail}: {reason}").format(mail=mail_id, reason=reason),
+                    file=sys.stderr,
+                    flush=True,
+                )
             if report.sent or report.deferred or report.failed or not args.watch:
                 print(
-                    f"sent {len(report.sent)}, deferred {len(report.deferred)}, "
-                    f"failed {len(report.failed)}",
+                    _("sent {sent}, deferred {deferred}, failed {failed}").format(
+                        sent=len(report.sent),
+                        deferred=len(report.deferred),
+                        failed=len(report.failed),
+                    ),
                     flush=True,
                 )
         if not args.watch or stop:
@@ -628,7 +738,9 @@ def _parse_day(text: str) -> date:
             return datetime.strptime(text, form).date()
         except ValueError:
             continue
-    raise CommandError(f"--since {text!r}: use YYYY-MM-DD or DD/MM/YYYY")
+    raise CommandError(
+        _("--since {value}: use YYYY-MM-DD or DD/MM/YYYY").format(value=repr(printable(text)))
+    )
 
 
 def _audit(root: Path, args: argparse.Namespace) -> int:
@@ -643,6 +755,9 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
         return _audit_head(store, args.json)
     niss = normalize_niss(args.niss) if args.niss else None
     since = _parse_day(args.since) if args.since else None
+    if args.entity is not None and store.entity(args.entity) is None:
+        # An empty list would read as "nothing happened there"; a typo must not look like that.
+        raise CommandError(_("there is no entity ‘{entity}’").format(entity=printable(args.entity)))
     for entry in store.audit_entries(entity_id=args.entity, niss=niss, since=since):
         if args.json:
             line = json.dumps(entry.as_dict(), ensure_ascii=False)
@@ -670,7 +785,7 @@ def _audit_head(store: Store, as_json: bool) -> int:
         # A head is only worth keeping if the trail up to it is intact.
         for problem in report.findings:
             print(f"FAIL {problem}")
-        print("vaccinnet: the audit trail is broken; no head printed", file=sys.stderr)
+        print("vaccinnet: " + _("the audit trail is broken; no head printed"), file=sys.stderr)
         return 1
     for note in report.findings.notes:
         print(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts

@@ -76,7 +76,7 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
     (mail,) = service.store().outbox()
     assert mail.to == "cab@example.be" and "Claire Martin" in mail.subject
 
-    delivered = _run_as_service(service, "notify", "--once")
+    delivered = _run_as_service(service, "--lang", "en", "notify", "--once")
     assert delivered.returncode == 0 and "sent 1" in delivered.stdout, delivered.stderr
     assert len(list((service.data / "maildir" / "new").iterdir())) == 1
     assert service.store().outbox() == []

@@ -35,7 +35,7 @@ ENTITY = [
     "pharmacie",
     "--email",
     "ph@example.be",
-    "--lang",
+    "--entity-lang",
     "nl",
     "--manager-niss",
     format_niss(PHARMACIST),
@@ -76,7 +76,9 @@ def test_rule_refusal_is_one_line_in_the_chosen_language(data):
     assert again.stderr.strip() == "vaccinnet: Er bestaat al een entiteit met id ‘ph-1’."
     wrong = vaccinnet(*[("doctor" if a == "pharmacien" else a) for a in ENTITY], "--data", data)
     assert wrong.returncode == 1 and "invalid choice" in wrong.stderr  # a wrong argument
-    nobody = vaccinnet(*[("ghost" if a == "boss" else a) for a in ENTITY], "--data", data)
+    nobody = vaccinnet(
+        "--lang", "fr", *[("ghost" if a == "boss" else a) for a in ENTITY], "--data", data
+    )
     assert nobody.returncode == 1 and "Traceback" not in nobody.stderr
     assert "autorisé" in nobody.stderr
     assert len(open_store(data).entities()) == 1

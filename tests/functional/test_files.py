@@ -122,7 +122,7 @@ def test_damaged_manifest_stops_with_exit_2_and_is_left_alone(store, data, damag
             "pharmacie",
             "--email",
             "x@y.be",
-            "--lang",
+            "--entity-lang",
             "fr",
             "--manager-niss",
             DOCTOR,

@@ -30,7 +30,7 @@ CONNECT = [
     "pharmacie",
     "--email",
     "ph@example.be",
-    "--lang",
+    "--entity-lang",
     "fr",
     "--manager-niss",
     NURSE,

@@ -12,7 +12,9 @@ from tui.i18n import LOCALE_DIR
 # An ordinary space, or none after a letter, before the high punctuation. (« 10:30 » and
 # « R000001: » never occur in French text here; an ordinary space could break the line before
 # the colon, leaving it alone at the start of the next one.)
-WRONG = re.compile(r"(?: |(?<=[^\W\d_]))[:;?!]")
+# Punctuation inside a token (« SEQ:HASH », « smtp:// ») is not prose: it is followed by a
+# letter or a slash, never by a space or the end.
+WRONG = re.compile(r"(?: |(?<=[^\W\d_]))[:;?!](?=[\s»]|$)")
 
 
 def _french_catalog() -> list[str]:
@@ -35,6 +37,10 @@ def test_the_french_catalog_puts_a_non_breaking_space_before_high_punctuation():
 def test_the_rules_french_messages_put_a_non_breaking_space_before_high_punctuation():
     texts = [t["fr"] for t in (*MESSAGES.values(), *FRAGMENTS.values()) if "fr" in t]
     assert [text for text in texts if WRONG.search(text)] == []
+
+
+def test_the_test_leaves_tokens_alone():
+    assert not WRONG.search("donnez SEQ:HASH tel qu'affiché")
 
 
 def test_the_test_sees_an_ordinary_space():
