@@ -161,11 +161,11 @@ class Queries(Records):
         return decided[:limit]
 
     def history(self, limit: int | None = None) -> list[Request]:
-        """Decided and deleted requests, the latest decision first."""
+        """Decided, deleted and withdrawn requests, the latest decision first."""
         with self.reading():
             decided = [
                 codec.request_from_doc(doc)
-                for status in ("approved", "rejected", "deleted")
+                for status in ("approved", "rejected", "deleted", "withdrawn")
                 for _, doc in self._docs(REQUESTS_BY_STATUS, status)
             ]
         decided.sort(key=lambda r: r.decided_at or r.filed_at, reverse=True)

@@ -26,6 +26,7 @@ ACTIONS = {
     "request_approved": N_("Request approved"),
     "request_rejected": N_("Request rejected"),
     "request_deleted": N_("Request deleted"),
+    "request_withdrawn": N_("Request withdrawn"),
     "entity_created": N_("Entity created"),
     "entity_updated": N_("Entity changed"),
     "admin_added": N_("Administrator added"),

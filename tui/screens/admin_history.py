@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from rules import Request, format_niss, request_kind_label, status_label, type_label
+from rules import Request, format_niss, niss_or_none, request_kind_label, status_label, type_label
 from rules.text import fold
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
@@ -85,7 +85,10 @@ class HistoryScreen(AdminListScreen):
                         by=format_niss(r.filed_by),
                         on=fmt_datetime(r.filed_at),
                         status=status_label(r.status, lang),
-                        admin=r.decided_by,
+                        # An administrator's id, or the filer's NISS for a withdrawal.
+                        admin=format_niss(r.decided_by)
+                        if niss_or_none(r.decided_by or "")
+                        else r.decided_by,
                         when=fmt_datetime(r.decided_at),
                     ),
                     (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),

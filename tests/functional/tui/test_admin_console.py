@@ -457,3 +457,29 @@ async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
     assert [r.status for r in map(practice.request, ids)] == ["approved", "pending", "pending"]
+
+
+async def test_a_withdrawn_request_is_in_the_history_and_the_audit_in_words(practice):
+    request = practice.requests("cab")[0]
+    practice.withdraw(DOCTOR, request.id)
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        await until(pilot, lambda: queue.data is not None)
+        assert request.id not in queue.table.keys  # the queue forgot it
+        await pilot.press("2")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await until(pilot, lambda: request.id in history.table.keys)
+        history.table.move_to(request.id)
+        # Withdrawn by the doctor who filed it: shown as a NISS, formatted.
+        await until(
+            pilot, lambda: f"retirée par {format_niss(DOCTOR)}" in text_of(history, "#detail")
+        )
+        await pilot.press("4")
+        audit = app.screen
+        assert isinstance(audit, AuditScreen)
+        await until(pilot, lambda: audit.data is not None)
+        assert "Demande retirée" in " ".join(" ".join(audit.table.row(k)) for k in audit.table.keys)
