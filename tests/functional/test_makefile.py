@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,8 +19,11 @@ def dry_run(target: str) -> list[str]:
         pytest.skip("make is not installed")
     # -n prints what would run, the setup first when the venv is missing, and runs nothing.
     done = subprocess.run(
-        ["make", "-n", target, "DEMO=demo-data"],
+        ["make", "--no-print-directory", "-n", target, "DEMO=demo-data"],
         cwd=ROOT,
+        # Under `make test` the outer make's flags would reach this one (and its w flag
+        # prints "Entering directory" lines).
+        env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")},
         capture_output=True,
         text=True,
         timeout=60,
