@@ -27,7 +27,7 @@ from rules.text import fold
 from store import Store
 from store.store import Activity, Review
 from tui.console import deliver
-from tui.i18n import N_, _, fmt_datetime, language, local
+from tui.i18n import N_, _, fmt_datetime, language, local, ngettext
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen, Listed
 from tui.widgets.record_table import Column, RecordTable
@@ -370,24 +370,32 @@ class QueueScreen(AdminListScreen):
         self.redraw()
 
     def action_approve(self) -> None:
-        from tui.screens.admin_dialogs import WarningsScreen
+        from tui.screens.admin_dialogs import ConfirmScreen, WarningsScreen
 
         data: QueueData | None = self.data
         targets = self.targets()
         if not targets or data is None:
             return
         warned = [(self.describe(key), data.notices[key]) for key in targets if key in data.notices]
-        if not warned:
-            self.approve(targets)
-            return
-        lang = language()
-        listed = [(head, [n.message(lang) for n in notices]) for head, notices in warned]
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.approve(targets)
 
-        self.app.push_screen(WarningsScreen(listed, len(targets)), confirmed)
+        if warned:
+            lang = language()
+            listed = [(head, [n.message(lang) for n in notices]) for head, notices in warned]
+            self.app.push_screen(WarningsScreen(listed, len(targets)), confirmed)
+        elif len(targets) > 1:
+            # Many links change with one key: one question first, even without warnings.
+            question = ngettext(
+                "Approve {count} request? It has no warning.",
+                "Approve these {count} requests? None has a warning.",
+                len(targets),
+            ).format(count=len(targets))
+            self.app.push_screen(ConfirmScreen(question), confirmed)
+        else:
+            self.approve(targets)
 
     def approve(self, targets: list[str]) -> None:
         if len(targets) > 1:

@@ -126,7 +126,7 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         kinds = self.query_one("#type", Select)
         value = kinds.value
         kinds.set_options([(type_label(code, lang), code) for code in sorted(MANAGER_TYPES)])
-        kinds.prompt = _("Doctor or pharmacist")
+        kinds.prompt = _("Choose: doctor or pharmacist")
         if value != Select.NULL:
             kinds.value = value
         self._show_chosen()
@@ -170,6 +170,8 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         self.entity = next((e for e in self.found if e.id == entity_id), None)
         self._show_chosen()
         self._recheck()
+        if self.entity is not None:
+            self.query_one("#matches", OptionList).display = False  # chosen: the list is done
         self.query_one("#last-name", Input).focus()
 
     @on(Input.Submitted)

@@ -94,3 +94,24 @@ async def test_deleting_asks_with_the_safe_choice_focused(practice):
         await pilot.press("enter")  # the focused choice: back, nothing deleted
         await settle(pilot)
     assert practice.request(target).status == "pending"
+
+
+async def test_approving_several_requests_without_warnings_asks_once(practice):
+    second = practice.file_connect(DOCTOR, "cab", ANNA, "Roux", "Anna", "administratif")
+    first = practice.requests("cab")[0]
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        assert not screen.data.notices  # neither request has a warning
+        await pilot.press("space", "space", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "ces 2 demandes" in text_of(app.screen, ".info")
+        await pilot.press("enter")  # Retour has the focus: nothing happens
+        await settle(pilot)
+        assert practice.request(first.id).status == "pending"
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.click("#yes")
+        await until(pilot, lambda: practice.request(second.id).status == "approved")
+    assert practice.request(first.id).status == "approved"

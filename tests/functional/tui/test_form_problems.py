@@ -83,6 +83,7 @@ async def test_the_access_request_chooses_with_down_enter_and_clears_once_filed(
         assert screen.entity is not None and screen.entity.id == "ph"
         assert "entity" not in shown_problems(screen)
         assert app.focused is screen.query_one("#last-name", Input)
+        assert not screen.query_one("#matches").display  # chosen: the list is put away
         await type_text(pilot, "Nouveau")
         await pilot.press("tab")
         await type_text(pilot, "Pierre")
