@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.widgets import Static
 
 from rules import Request, format_niss, niss_or_none, request_kind_label, status_label, type_label
@@ -13,12 +15,31 @@ from tui.widgets.record_table import Column
 from tui.wording import KIND_SHORT
 
 
+@dataclass(frozen=True)
+class HistoryData:
+    requests: list[Request]
+    admins: dict[str, str]  # id -> name
+
+
 class HistoryScreen(AdminListScreen):
     SECTION = "history"
     TITLE_TEXT = N_("History")
 
-    def fetch(self) -> list[Request]:
-        return self.store.history()
+    def fetch(self) -> HistoryData:
+        with self.store.reading():  # the requests and the names of who decided, one moment
+            admins = {admin.id: admin.name for admin in self.store.admins()}
+            return HistoryData(self.store.history(), admins)
+
+    @property
+    def requests(self) -> list[Request]:
+        return self.data.requests if self.data else []
+
+    def decider(self, r: Request) -> str:
+        """Who closed the request: an administrator by name, the filer (a withdrawal) by NISS."""
+        by = r.decided_by or ""
+        if niss_or_none(by):
+            return format_niss(by)
+        return self.data.admins.get(by, by) if self.data else by
 
     def columns(self) -> list[Column]:
         return [
@@ -27,20 +48,20 @@ class HistoryScreen(AdminListScreen):
             Column("entity", _("Entity"), 14, fit=True),
             Column("kind", _("Request"), 12, fit=True),
             Column("person", _("Person"), 24, flex=2, min_width=10),
-            Column("by", _("By"), 16, flex=1),
+            Column("by", _("By"), 24, fit=True),
         ]
 
     def all_rows(self) -> list[Listed]:
         lang = language()
         rows: list[Listed] = []
-        for r in self.data or []:
+        for r in self.requests:
             cells = (
                 fmt_datetime(r.decided_at),
                 status_label(r.status, lang),
                 r.entity_id,
                 _(KIND_SHORT[r.kind]),
                 r.full_name,
-                r.decided_by or "",
+                self.decider(r),
             )
             hay = fold(
                 " ".join(
@@ -54,6 +75,7 @@ class HistoryScreen(AdminListScreen):
                         r.entity_id,
                         r.status,
                         r.decided_by or "",
+                        self.decider(r),
                         r.reason or "",
                         status_label(r.status, lang),
                     )
@@ -66,13 +88,13 @@ class HistoryScreen(AdminListScreen):
         self.query_one("#summary", Static).update(
             literal(
                 _("{count} decided or deleted requests, the latest first.").format(
-                    count=len(self.data or [])
+                    count=len(self.requests)
                 )
             )
         )
 
     def show_detail(self, key: str | None) -> None:
-        r = next((r for r in self.data or [] if r.id == key), None)
+        r = next((r for r in self.requests if r.id == key), None)
         lang = language()
         text = (
             ""
@@ -85,10 +107,7 @@ class HistoryScreen(AdminListScreen):
                         by=format_niss(r.filed_by),
                         on=fmt_datetime(r.filed_at),
                         status=status_label(r.status, lang),
-                        # An administrator's id, or the filer's NISS for a withdrawal.
-                        admin=format_niss(r.decided_by)
-                        if niss_or_none(r.decided_by or "")
-                        else r.decided_by,
+                        admin=self.decider(r),
                         when=fmt_datetime(r.decided_at),
                     ),
                     (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),

@@ -206,13 +206,13 @@ class QueueScreen(AdminListScreen):
 
     def columns(self) -> list[Column]:
         return [
+            Column("mark", "", 2),  # ⚠ warned, ! overdue: text, for NO_COLOR and a vt100
             Column("age", _("Age"), 8, fit=True),
             Column("entity", _("Entity"), 14, fit=True),
             Column("kind", _("Request"), 12, fit=True),
             Column("niss", _("NISS"), 15),
             Column("person", _("Person"), 24, flex=2, min_width=10),
-            Column("type", _("Type"), 16, flex=1),
-            Column("filed", _("Filed by"), 15, fit=True),
+            Column("type", _("Type"), 30, fit=True),
         ]
 
     def all_rows(self) -> list[Listed]:
@@ -229,17 +229,15 @@ class QueueScreen(AdminListScreen):
             overdue = is_overdue(local(r.filed_at).date(), today)
             if overdue:
                 self.table.marked.add(r.id)
-            # A text marker, not a colour: it must show under NO_COLOR and on a vt100.
+            # The filer is named in the review beneath, not in a column cut at 80 columns.
             cells = (
-                ("⚠" if r.id in data.notices else "")
-                + ("!" if overdue else "")
-                + age_text(r.filed_at, data.now),
+                ("⚠" if r.id in data.notices else " ") + ("!" if overdue else " "),
+                age_text(r.filed_at, data.now),
                 r.entity_id,
                 _(KIND_SHORT[r.kind]),
                 format_niss(r.niss),
                 f"{r.last_name.upper()} {r.first_name}",
                 type_label(r.employee_type, lang),
-                format_niss(r.filed_by),
             )
             rows.append(((r.id, cells), queue_haystack(r, entity)))
         return rows

@@ -124,7 +124,7 @@ async def test_disconnect_two_people_with_accord(practice):
         assert "Claire MARTIN" in people and "Wout CLAES" in people
         # Colleagues appear as the list shows them: the birth date, never the whole number.
         assert mask_niss(NURSE) in people and format_niss(NURSE) not in people
-        assert "permettent" in text_of(dialog, "#preview")
+        assert "peut être introduite" in text_of(dialog, "#preview")
         await pilot.click("#agree")
         await settle(pilot)
         assert app.screen is screen
