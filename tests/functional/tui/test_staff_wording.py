@@ -71,6 +71,6 @@ async def test_a_trainee_already_leaving_is_not_said_to_stay(practice):
         dialog = app.screen
         assert isinstance(dialog, DisconnectScreen)
         preview = shown_in(app, dialog.query_one("#preview"))
-        assert "permettent" in preview and "⚠" not in preview and "Wout" not in preview
+        assert "peut être introduite" in preview and "⚠" not in preview and "Wout" not in preview
         agree = dialog.query_one("#agree", Button)
         assert str(agree.label) == "Accord" and agree.has_focus  # filing: see the policy
