@@ -189,7 +189,11 @@ class ConsoleApp(App[None]):
             for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
             if binding.show and binding.description and enabled
         ]
-        self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS]))
+        self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS, *self.legend()]))
+
+    def legend(self) -> list[tuple[str, str]]:
+        """Signs a console's lists use, explained in its help."""
+        return []
 
     def action_command_palette(self) -> None:
         # Textual's palette says "Search for commands…": the same palette, in our words.

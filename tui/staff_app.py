@@ -163,6 +163,9 @@ class StaffApp(ConsoleApp):
         self.explicit_lang = self.explicit_lang or language()
         self.start()
 
+    def legend(self) -> list[tuple[str, str]]:
+        return [("↓", N_("Before a name: disconnection requested, waiting for approval"))]
+
     # ----- app-wide actions -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar, Static
@@ -18,6 +18,7 @@ from tui.console import deliver
 from tui.i18n import N_, _, language, ngettext
 from tui.literal import literal
 from tui.screens.base import ConsoleModal
+from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
 
@@ -53,7 +54,7 @@ class ReasonScreen(ModalScreen[str | None]):
             yield Static(literal(_("Reason (sent to the entity in its e-mail):")), classes="info")
             yield Input(id="reason", max_length=500)
             yield Static("", id="reason-error", classes="error")
-            with Horizontal(classes="buttons"):
+            with ButtonRow():
                 yield Button(_("Back"), id="cancel")
                 yield Button(_("Reject"), id="reject", variant="error")
         yield TranslatedFooter(compact=True, show_command_palette=False)
@@ -90,7 +91,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield from self.compose_question()
-            with Horizontal(classes="buttons"):
+            with ButtonRow():
                 yield Button(_("Back"), id="cancel")
                 yield Button(self.agree_label(), id="yes", variant="error")
         yield TranslatedFooter(compact=True, show_command_palette=False)
@@ -213,7 +214,7 @@ class BulkScreen(ConsoleModal[None]):
             yield ProgressBar(total=len(self.request_ids), show_eta=False, id="progress")
             yield Static("", id="bulk-summary", classes="info")
             yield RecordTable(id="results")
-            with Horizontal(classes="buttons"):
+            with ButtonRow():
                 yield Button(_("Close"), id="close", disabled=True)
         yield TranslatedFooter(compact=True, show_command_palette=False)
 

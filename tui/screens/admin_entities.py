@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from rules import (
@@ -27,6 +27,7 @@ from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen, Listed
 from tui.screens.form import FieldError, FormDialog, FormT, problem_texts
+from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 from tui.widgets.record_table import Column
@@ -123,7 +124,7 @@ class _EntityDialog(FormDialog[FormT, Entity]):
 
     def buttons(self) -> ComposeResult:
         yield Static("", id="form-error", classes="error")
-        with Horizontal(classes="buttons"):
+        with ButtonRow():
             yield Button(_("Save"), id="save", variant="primary", compact=True)
             yield Button(_("Back"), id="cancel", compact=True)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Static
@@ -27,6 +27,7 @@ from tui.console import deliver
 from tui.i18n import N_, _, fmt_date, language
 from tui.literal import literal
 from tui.screens.form import FormDialog
+from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 
 
@@ -80,7 +81,7 @@ class DisconnectScreen(FormDialog[list[str], list[Request]]):
                         classes="person",
                     )
             yield Static(literal(_("Checking the rules…")), id="preview", classes="info")
-            with Horizontal(classes="buttons"):
+            with ButtonRow():
                 yield Button(_("Agree (unavailable)"), id="agree", variant="primary", disabled=True)
                 yield Button(_("Back"), id="cancel")
         yield TranslatedFooter(compact=True, show_command_palette=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from rules import Entity, Link, Request, check_connect_fields, requestable_types, type_label
@@ -15,6 +15,7 @@ from store import Store
 from tui.i18n import N_, _, language
 from tui.literal import literal
 from tui.screens.form import FieldError, FormDialog, problem_texts
+from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 
@@ -70,7 +71,7 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
                     yield Select(types, prompt=_("Choose a type"), id="type", compact=True)
                     yield FieldError("employee_type")
             yield Static("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
+            with ButtonRow():
                 yield Button(_("Save"), id="save", variant="primary", compact=True)
                 yield Button(_("Back"), id="cancel", compact=True)
         yield TranslatedFooter(compact=True, show_command_palette=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -26,6 +26,7 @@ from tui.console import StoreFollower, deliver, follow_language
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
 from tui.screens.form import FieldError, SavingForm, problem_texts
+from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 from tui.wording import REGISTERED, REGISTERED_MORE
 
@@ -92,7 +93,7 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
                     yield Select([], id="type", compact=True)
                     yield FieldError("employee_type")
             yield Static("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
+            with ButtonRow():
                 yield Button(id="save", variant="primary", compact=True)
             yield Static(id="mine", classes="info")
         yield TranslatedFooter(compact=True, show_command_palette=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from rules import Request, mask_niss, request_kind_label, type_label
@@ -13,6 +13,7 @@ from store import Store
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
 from tui.screens.form import FormDialog
+from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 
 
@@ -49,9 +50,10 @@ class WithdrawScreen(FormDialog[str, Request]):
                 classes="info",
             )
             yield Static(id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button(_("Withdraw the request"), id="withdraw", variant="error")
+            with ButtonRow():
+                # The safe choice first, as in every dialog that cannot be undone.
                 yield Button(_("Back"), id="cancel")
+                yield Button(_("Withdraw the request"), id="withdraw", variant="error")
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

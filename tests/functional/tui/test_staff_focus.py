@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.notifications import Notify
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from rules import make_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE_2, link
@@ -17,6 +17,7 @@ from tests.functional.tui.staff_helpers import (
 )
 from tui.screens import staff as staff_screen
 from tui.screens.disconnect import DisconnectScreen
+from tui.screens.help import HelpScreen
 from tui.screens.staff import StaffScreen
 from tui.screens.withdraw import WithdrawScreen
 
@@ -67,7 +68,11 @@ async def test_the_filer_withdraws_their_pending_request_from_the_list(practice)
         assert app.screen is screen and practice.request(request.id).status == "pending"
         await pilot.press("r")
         await settle(pilot)
-        await pilot.click("#withdraw")
+        await pilot.press("right")  # the arrows move between a dialog's buttons
+        assert app.screen.query_one("#withdraw", Button).has_focus
+        await pilot.press("left")
+        assert app.screen.query_one("#cancel", Button).has_focus
+        await pilot.press("right", "enter")
         await settle(pilot)
         assert app.screen is screen
         await until(pilot, lambda: request.id not in {r.id for r in screen.view.pending})
@@ -150,3 +155,16 @@ async def test_a_status_line_goes_after_a_while(practice, monkeypatch):
         screen.say(staff_screen.REGISTERED)
         assert "enregistrée" in shown_in(app, screen.query_one("#status"))
         await until(pilot, lambda: shown_in(app, screen.query_one("#status")) == "")
+
+
+async def test_help_explains_the_disconnection_sign(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cab(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys", Static).render())
+        assert any(
+            line.startswith("↓") and "déconnexion demandée" in line for line in keys.splitlines()
+        )
