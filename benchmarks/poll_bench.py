@@ -18,7 +18,6 @@ import threading
 import time
 from pathlib import Path
 
-from rules import NewEntity
 from store import lock as store_lock
 from store import open_store
 
@@ -121,26 +120,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--interval", type=float, default=1.0)
     args = parser.parse_args()
-    from tests.conftest import DOCTOR, NURSE
+    from tests.conftest import DOCTOR, NURSE, add_practice
 
     tmp = Path(tempfile.mkdtemp())
     try:
         store = open_store(tmp / "data")
         store.add_admin("adm", "Admin")
-        store.create_entity(
-            "adm",
-            NewEntity(
-                entity_id="cab",
-                name="Cabinet Dupont",
-                kind="cabinet_medical",
-                email="cab@example.be",
-                language="fr",
-                manager_niss=DOCTOR,
-                manager_last_name="Dupont",
-                manager_first_name="Jean",
-                manager_type="medecin",
-            ),
-        )
+        add_practice(store)
         store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
         asyncio.run(_run(tmp / "data", DOCTOR, args.consoles, args.seconds, args.interval))
         tick = _stat_cost(tmp / "data")

@@ -80,6 +80,35 @@ def add_practice(s: Store, admin: str = "adm"):
     )
 
 
+def add_pharmacy(
+    s: Store,
+    admin: str = "adm",
+    entity_id: str = "ph",
+    name: str = "Pharmacie Lelièvre",
+    email: str = "ph@example.be",
+    language: str = "fr",
+    manager: str = PHARMACIST,
+    last: str = "Lelièvre",
+    first: str = "Sophie",
+    manager_type: str = "pharmacien",
+):
+    """Pharmacie Lelièvre (fr), run by PHARMACIST unless told otherwise."""
+    return s.create_entity(
+        admin,
+        NewEntity(
+            entity_id=entity_id,
+            name=name,
+            kind="pharmacie",
+            email=email,
+            language=language,
+            manager_niss=manager,
+            manager_last_name=last,
+            manager_first_name=first,
+            manager_type=manager_type,
+        ),
+    )
+
+
 def add_nursing_home(s: Store, admin: str = "adm"):
     """WZC Zonneweide (nl), run by DOCTOR_2."""
     return s.create_entity(

@@ -13,6 +13,7 @@ from tests.conftest import (
     NURSE_2,
     PHARMACIST,
     TRAINEE,
+    add_pharmacy,
     link,
 )
 
@@ -96,20 +97,7 @@ def test_history_and_activity(store, clock):
 
 
 def test_entity_summaries_count_people_managers_and_pending_requests_in_one_read(store):
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="ph",
-            name="Pharmacie",
-            kind="pharmacie",
-            email="ph@example.be",
-            language="fr",
-            manager_niss=PHARMACIST,
-            manager_last_name="Lambert",
-            manager_first_name="Luc",
-            manager_type="pharmacien",
-        ),
-    )
+    add_pharmacy(store, name="Pharmacie", last="Lambert", first="Luc")
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
     store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")

@@ -8,9 +8,8 @@ import sys
 import orjson
 import pytest
 
-from rules import NewEntity
 from store import open_store
-from tests.conftest import DOCTOR, NURSE, NURSE_2, add_practice, link
+from tests.conftest import DOCTOR, NURSE, NURSE_2, add_pharmacy, add_practice, link
 from tests.functional.test_machine_faults import CONNECT
 
 
@@ -101,20 +100,7 @@ def test_audit_command_filters_and_json(trail, data, store):
 
     from rules import format_niss
 
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="ph",
-            name="Pharmacie",
-            kind="pharmacie",
-            email="ph@example.be",
-            language="fr",
-            manager_niss="82.09.25-244.15",
-            manager_last_name="Lelièvre",
-            manager_first_name="Sophie",
-            manager_type="pharmacien",
-        ),
-    )
+    add_pharmacy(store, name="Pharmacie", manager="82.09.25-244.15")
     everything = _audit(data)
     assert everything.returncode == 0 and len(everything.stdout.splitlines()) == 8
     cab = _audit(data, "--entity", "cab", "--json")

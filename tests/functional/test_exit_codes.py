@@ -11,10 +11,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from rules import NewEntity
 from store import Store
 from store.segments import MANIFEST
-from tests.conftest import NURSE
+from tests.conftest import NURSE, add_pharmacy
 from tests.functional.test_damaged_manifest import cli
 from tests.functional.test_machine_faults import CONNECT, _edit_segment, _path_of
 
@@ -32,20 +31,7 @@ def _ok(store, data, capsys, monkeypatch):
 
 
 def _refused(store, data, capsys, monkeypatch):
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="ph",
-            name="Pharmacie",
-            kind="pharmacie",
-            email="ph@example.be",
-            language="fr",
-            manager_niss=NURSE,
-            manager_last_name="Martin",
-            manager_first_name="Claire",
-            manager_type="pharmacien",
-        ),
-    )
+    add_pharmacy(store, name="Pharmacie", manager=NURSE, last="Martin", first="Claire")
     yield cli(capsys, *CONNECT, "--data", data)  # the entity exists already
     yield cli(capsys, "entity", "add", "--kind", "castle", "--data", data)  # a wrong argument
     _edit_segment(data, "audit", lambda docs: docs["2"].update(actor="someone else"))

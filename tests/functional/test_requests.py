@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import NewEntity, RuleViolation, format_niss
+from rules import RuleViolation, format_niss
 from tests.conftest import (
     DOCTOR,
     DOCTOR_2,
@@ -13,6 +13,7 @@ from tests.conftest import (
     PHARMACIST,
     STRANGER,
     TRAINEE,
+    add_pharmacy,
     link,
 )
 
@@ -81,20 +82,7 @@ def test_only_a_linked_manager_may_file(store, actor):
 
 
 def test_unknown_entity_and_other_entity_get_the_same_refusal(store):
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="pharma",
-            name="Pharmacie",
-            kind="pharmacie",
-            email="ph@example.be",
-            language="fr",
-            manager_niss=PHARMACIST,
-            manager_last_name="Lelièvre",
-            manager_first_name="Sophie",
-            manager_type="pharmacien",
-        ),
-    )
+    add_pharmacy(store, entity_id="pharma", name="Pharmacie")
     other = _refused(
         "not_authorized", store.file_connect, DOCTOR, "pharma", NURSE, "M", "C", "infirmier"
     )
@@ -106,20 +94,7 @@ def test_unknown_entity_and_other_entity_get_the_same_refusal(store):
 
 
 def test_macg_needs_a_doctor_who_becomes_supervisor(store):
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="pharma",
-            name="Pharmacie",
-            kind="pharmacie",
-            email="ph@example.be",
-            language="fr",
-            manager_niss=PHARMACIST,
-            manager_last_name="Lelièvre",
-            manager_first_name="Sophie",
-            manager_type="pharmacien",
-        ),
-    )
+    add_pharmacy(store, entity_id="pharma", name="Pharmacie")
     _refused(
         "macg_needs_doctor",
         store.file_connect,
@@ -256,20 +231,7 @@ def test_access_request_for_oneself(store):
 
 
 def test_find_entities_ignores_case_and_accents(store):
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="ph-1",
-            name="Pharmacie Lelièvre",
-            kind="pharmacie",
-            email="p@example.be",
-            language="fr",
-            manager_niss=PHARMACIST,
-            manager_last_name="Lelièvre",
-            manager_first_name="Sophie",
-            manager_type="pharmacien",
-        ),
-    )
+    add_pharmacy(store, entity_id="ph-1", email="p@example.be")
     assert [e.id for e in store.find_entities("LELIEVRE")] == ["ph-1"]
     assert [e.id for e in store.find_entities("cab")] == ["cab"]
     assert store.find_entities("  ") == []

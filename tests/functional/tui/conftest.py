@@ -10,15 +10,15 @@ from textual.notifications import Notify
 from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from rules import NewEntity, make_niss
+from rules import make_niss
 from tests.conftest import (
     DOCTOR,
     DOCTOR_2,
     NURSE,
     NURSE_2,
-    PHARMACIST,
     TRAINEE,
     add_nursing_home,
+    add_pharmacy,
     link,
 )
 from tui.i18n import set_language
@@ -44,20 +44,7 @@ def practice(store):
     link(store, "cab", TRAINEE, "Claes", "Wout", "macg")
     add_nursing_home(store)
     link(store, "wzc", DOCTOR, "Dupont", "Jean", "medecin", actor=DOCTOR_2)
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="ph",
-            name="Pharmacie Lelièvre",
-            kind="pharmacie",
-            email="ph@example.be",
-            language="fr",
-            manager_niss=PHARMACIST,
-            manager_last_name="Lelièvre",
-            manager_first_name="Sophie",
-            manager_type="pharmacien",
-        ),
-    )
+    add_pharmacy(store)
     store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
     rejected = store.file_connect(DOCTOR, "cab", MIDWIFE, "Lambert", "Zoë", "sage_femme")
     store.reject("adm", rejected.id, "Inconnue au cabinet")

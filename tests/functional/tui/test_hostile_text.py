@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from textual.widgets import OptionList, Static
 from tinydb import where
 
-from rules import NewEntity, RuleViolation, make_niss, printable
+from rules import RuleViolation, make_niss, printable
 from rules.text import has_unsafe_chars
 from store import Store, open_store
 from tests.conftest import (
@@ -26,6 +26,7 @@ from tests.conftest import (
     TRAINEE,
     TickingClock,
     add_nursing_home,
+    add_pharmacy,
     add_practice,
 )
 from tests.conftest import link as approved_link
@@ -119,35 +120,25 @@ def _write_everything(s: Store, out: Outcome, old: list[str], i: int, text: str)
     entity_id, manager = f"h{i}", make_niss("700707", 100 + i)
     out.attempt(
         lambda: (
-            s.create_entity(
-                "adm",
-                NewEntity(
-                    entity_id=entity_id,
-                    name=text,
-                    kind="pharmacie",
-                    email=f"{entity_id}@ex.be",
-                    language="fr",
-                    manager_niss=manager,
-                    manager_last_name="Roux",
-                    manager_first_name="Anna",
-                    manager_type="pharmacien",
-                ),
+            add_pharmacy(
+                s,
+                entity_id=entity_id,
+                name=text,
+                email=f"{entity_id}@ex.be",
+                manager=manager,
+                last="Roux",
+                first="Anna",
             ).name
         ),
         lambda: (
-            s.create_entity(
-                "adm",
-                NewEntity(
-                    entity_id=entity_id,
-                    name="Plain",
-                    kind="pharmacie",
-                    email=f"{entity_id}@ex.be",
-                    language="fr",
-                    manager_niss=manager,
-                    manager_last_name="Roux",
-                    manager_first_name="Anna",
-                    manager_type="pharmacien",
-                ),
+            add_pharmacy(
+                s,
+                entity_id=entity_id,
+                name="Plain",
+                email=f"{entity_id}@ex.be",
+                manager=manager,
+                last="Roux",
+                first="Anna",
             ),
             older("entities", where("id") == entity_id, {"name": text}),
         ),
