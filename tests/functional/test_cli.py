@@ -150,8 +150,13 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly(data):
 
     from store.demo import build_demo
 
-    build_demo(data, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    command = [sys.executable, "-m", "tui.cli", "--data", str(data), "audit"]
+    store = build_demo(data, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    # More than a pipe holds (64 KiB): the command must still be writing when the reader
+    # leaves, or it would finish first and rightly exit 0.
+    entity = store.entities()[0]
+    for i in range(400):
+        store.update_entity("admin", entity.id, language=("nl", "fr")[i % 2])
+    command = [sys.executable, "-m", "tui.cli", "--data", str(data), "audit", "--json"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reader:
         assert reader.stdout.readline().strip()
         reader.stdout.close()
