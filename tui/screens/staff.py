@@ -110,6 +110,9 @@ class StaffScreen(ConsoleScreen[None]):
             "slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter the list")
         ),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
+        # Tried after the keys above: for someone who cannot file, the same keys say why
+        # instead of doing nothing.
+        Binding("n,d,space", "read_only", show=False, id="read-only"),
     ]
 
     def __init__(self, store: Store, niss: str, entity_id: str) -> None:
@@ -257,16 +260,7 @@ class StaffScreen(ConsoleScreen[None]):
                 )
             )
         else:
-            state = EntityState(view.entity, view.staff, view.pending)
-            names = ", ".join(link.full_name for link in managers(state))
-            who.update(
-                literal(
-                    _(
-                        "Read only: only the doctors and pharmacists linked to the "
-                        "entity can file requests ({names})."
-                    ).format(names=names)
-                )
-            )
+            who.update(literal(self.read_only_text()))
         shown = len(self.shown_rows()) if self.filter_text else len(view.staff)
         count = len(view.staff)
         title = ngettext("My staff: {count} person", "My staff: {count} people", count).format(
@@ -425,7 +419,22 @@ class StaffScreen(ConsoleScreen[None]):
 
     # ----- actions ------------------------------------------------------------------------------
 
+    def read_only_text(self) -> str:
+        if self.view is None:
+            return ""
+        state = EntityState(self.view.entity, self.view.staff, self.view.pending)
+        names = ", ".join(link.full_name for link in managers(state))
+        return _(
+            "Read only: only the doctors and pharmacists linked to the "
+            "entity can file requests ({names})."
+        ).format(names=names)
+
+    def action_read_only(self) -> None:
+        self.notify(self.read_only_text(), severity="warning", timeout=5)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "read_only":
+            return self.view is not None and self.view.me is not None and not self.can_file
         if action == "new_request":
             return self.can_file
         if action in ("disconnect", "toggle_select"):

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static
 
 from rules import format_niss, make_niss, mask_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE
-from tests.functional.tui.conftest import SIZE, make_app, settle, type_text, until
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
 from tui.screens.disconnect import DisconnectScreen
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.new_request import NewRequestScreen
@@ -278,7 +278,8 @@ async def test_switch_language(practice):
 
 async def test_read_only_view(practice):
     app = make_app(practice, NURSE)
-    async with app.run_test(size=SIZE) as pilot:
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StaffScreen)
@@ -289,6 +290,10 @@ async def test_read_only_view(practice):
         await pilot.press("n", "space", "d")
         await settle(pilot)
         assert app.screen is screen
+        # Each key says why it does nothing here, rather than nothing at all.
+        assert toasts.text.count("Lecture seule") == 3
+        footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
+        assert "Nouvelle demande" not in footer
     assert len(practice.requests("cab")) == 1
 
 
