@@ -1,4 +1,4 @@
-"""The administrators' dialogs: a rejection reason, confirmations, a bulk decision, a reader."""
+"""The administrators' dialogs: a rejection reason, warnings to confirm, a bulk run, a reader."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tui.console import deliver
 from tui.i18n import N_, _, language, ngettext
 from tui.literal import literal
 from tui.screens.base import ConsoleModal
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
@@ -77,41 +78,6 @@ class ReasonScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A destructive action asked first: the safe choice comes first and has the focus."""
-
-    BINDINGS = [Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do nothing"))]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield from self.compose_question()
-            with ButtonRow():
-                yield Button(_("Back"), id="cancel")
-                yield Button(self.agree_label(), id="yes", variant="error")
-        yield TranslatedFooter(compact=True, show_command_palette=False)
-
-    def compose_question(self) -> ComposeResult:
-        yield Static(literal(self.question), classes="info")
-
-    def agree_label(self) -> str:
-        return _("Agree")
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
-
-    @on(Button.Pressed, "#yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
 
 class WarningsScreen(ConfirmScreen):

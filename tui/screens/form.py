@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -13,9 +13,10 @@ from textual.widgets import Button, Input, Select, Static
 
 from rules import FieldProblems, RuleViolation
 from tui.console import deliver
-from tui.i18n import language
+from tui.i18n import _, language
 from tui.literal import literal
 from tui.screens.base import ConsoleScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.niss_field import NissField
 
 FormT = TypeVar("FormT")
@@ -176,8 +177,32 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
 
 # ModalScreen first: see ConsoleModal.
 class FormDialog(ModalScreen[Any], SavingForm[FormT, SavedT]):
-    """A form in a dialog: saving dismisses it with the result; ``escape`` or Back with None."""
+    """A form in a dialog: saving dismisses it with the result; ``escape`` or Back with None,
+    after asking when something was typed (a stray escape must not throw a form away)."""
+
+    _at_start: tuple[object, ...] = ()
+
+    @on(events.Mount)
+    def _remember_the_start(self) -> None:
+        self._at_start = self.typed()
+
+    def typed(self) -> tuple[object, ...]:
+        """What the fields hold now (a prefilled form starts with its values)."""
+        return tuple(
+            widget.value
+            for widget in self.query("Input, Select")
+            if isinstance(widget, Input | Select)
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.typed() == self._at_start:
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        question = _("Leave this form? What you typed will be lost.")
+        self.app.push_screen(ConfirmScreen(question, agree=_("Leave")), answered)

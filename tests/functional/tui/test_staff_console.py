@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, Static
 from rules import format_niss, make_niss, mask_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE
 from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.disconnect import DisconnectScreen
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.new_request import NewRequestScreen
@@ -81,7 +82,22 @@ async def test_niss_is_checked_as_typed(practice):
         assert "10/11" in text_of(app.screen, "#niss-hint")
         await type_text(pilot, "5")
         assert "date de naissance" in text_of(app.screen, "#niss-hint")
+        form = app.screen
+        # Something was typed: escape asks before throwing it away, « Retour » first.
         await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # « Retour »: the form and what was typed stay
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#niss Input", Input).value
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("right", "enter")  # « Quitter »
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: no question
         await settle(pilot)
         assert isinstance(app.screen, StaffScreen)
     assert len(practice.requests("cab")) == 1  # nothing filed
