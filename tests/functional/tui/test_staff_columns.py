@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
+from rules import make_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE_2, TRAINEE, link
 from tests.functional.tui.conftest import MIDWIFE, SIZE, make_app, settle
 from tests.functional.tui.staff_helpers import (
@@ -118,3 +119,22 @@ async def test_a_scrollbar_takes_its_cells_from_the_flexible_column():
         lines = screen_lines(app)
         assert lines[1].rstrip(" ▁▂▃▄▅▆▇█").endswith("01/01/2026")
         assert "When" in lines[0]
+
+
+async def test_the_columns_keep_their_width_when_the_detail_grows(practice):
+    # Seven people: they fit at 80×24 until the detail beneath wraps a long reason.
+    for i in range(4):
+        link(practice, "cab", make_niss("800101", 200 + i), "Extra", "ABCDEFGHI"[i], "infirmier")
+    target = practice.requests("cab")[0]
+    practice.reject("adm", target.id, "Inconnue au cabinet, " * 8)
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        staff = staff_of(screen)
+        before = list(staff._widths)
+        assert staff.max_scroll_y == 0  # every person fits…
+        await pilot.press("tab")  # into « Demandes en cours »: the detail wraps the reason
+        requests_of(screen).move_to(target.id)
+        await settle(pilot)
+        assert staff.max_scroll_y > 0  # …until the detail takes a line more: now it scrolls…
+        assert staff._widths == before  # …and its columns did not move
