@@ -301,13 +301,32 @@ class StoreFollower:
 
     At once while the screen is shown, also beneath a dialog; a hidden one (another admin
     section, a screen under another) catches up once, when it is shown again. The screen
-    calls ``start`` once mounted (after its first read began) and ``resumed`` from its
-    ``on_screen_resume``.
+    reads through ``read`` (its first read too), calls ``read_ended`` when a read is over,
+    ``start`` once mounted and ``resumed`` from its ``on_screen_resume``.
     """
 
-    def __init__(self, screen: Screen, reload: Callable[[], object]) -> None:
-        self.screen, self.reload = screen, reload
+    def __init__(self, screen: Screen, read: Callable[[bool], object]) -> None:
+        self.screen, self._read = screen, read
         self.seen: int | None = None
+        self.reading = False  # a read is under way
+        self._again = False
+
+    def read(self, force: bool = False) -> None:
+        """Read now (``force``: whatever the version). A read under way finishes rather than
+        being replaced (a very large store), then one more follows: it may have started
+        before the change that asked for this one."""
+        if self.reading:
+            self._again = True
+            return
+        self.reading = True
+        self._read(force)
+
+    def read_ended(self) -> None:
+        """The screen's read finished, with data, without, or failed."""
+        self.reading = False
+        if self._again:
+            self._again = False
+            self.read()
 
     def start(self) -> None:
         app = console(self.screen)
@@ -318,13 +337,13 @@ class StoreFollower:
         # is_current also answers while no screen is on top (between two, or at exit).
         if self.screen.is_current:
             self.seen = count
-            self.reload()
+            self.read()
 
     def resumed(self) -> None:
         count = console(self.screen).store_changes
         if self.seen is not None and count != self.seen:
             self.seen = count
-            self.reload()
+            self.read()
 
     def failed(self) -> None:
         """The reload failed (the store busy, damaged, unreadable): try again one poll interval

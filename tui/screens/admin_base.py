@@ -89,9 +89,7 @@ class AdminListScreen(ConsoleScreen[None]):
         self.version = -1
         self.data: Any = None
         self.filter_text = ""
-        self._loading = False
-        self._again = False
-        self.follower = StoreFollower(self, self.store_changed)
+        self.follower = StoreFollower(self, self.load)
         self._lang = ""
         self._rows: list[Listed] = []
         self._rows_key: tuple[int, str] | None = None
@@ -111,8 +109,7 @@ class AdminListScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         follow_language(self)
-        self._loading = True
-        self.load(force=True)
+        self.follower.read(force=True)
         self.follower.start()
 
     # ----- data -----------------------------------------------------------------------------
@@ -120,14 +117,6 @@ class AdminListScreen(ConsoleScreen[None]):
     def fetch(self) -> Any:
         """Read what the screen shows (runs in a worker thread)."""
         raise NotImplementedError
-
-    def store_changed(self) -> None:
-        # A read under way finishes, then reads once more: it may have started before this.
-        if self._loading:
-            self._again = True
-        else:
-            self._loading = True
-            self.load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, force: bool = False) -> None:
@@ -139,8 +128,7 @@ class AdminListScreen(ConsoleScreen[None]):
 
     def reload(self) -> None:
         """Read again now, whatever the version: after this console's own write."""
-        self._loading = True
-        self.load(force=True)
+        self.follower.read(force=True)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -150,10 +138,7 @@ class AdminListScreen(ConsoleScreen[None]):
         self.load_ended()
 
     def load_ended(self) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.store_changed()
+        self.follower.read_ended()
 
     def work_failed(self, group: str, error: BaseException | None) -> None:
         if group == "load":

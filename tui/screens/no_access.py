@@ -67,7 +67,8 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         self.entity: Entity | None = None
         self.found: list[Entity] = []
         self.just_filed: str | None = None
-        self.follower = StoreFollower(self, self.refresh_mine)
+        # Its requests are always read whole (there is no version to compare): no force.
+        self.follower = StoreFollower(self, lambda _force: self.refresh_mine())
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -210,6 +211,7 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
 
     @on(Mine)
     def _mine(self, message: Mine) -> None:
+        self.follower.read_ended()
         if message.linked:
             self.post_message(self.AccessGranted())
         else:
@@ -258,6 +260,7 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         super().work_failed(group, error)
         if group == "mine":
             self.follower.failed()
+            self.follower.read_ended()
 
     def _show_mine(self, mine: list[Request], names: dict[str, str]) -> None:
         lang = language()

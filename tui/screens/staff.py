@@ -131,9 +131,7 @@ class StaffScreen(ConsoleScreen[None]):
         self._values: dict[str, str] = {}
         # Rows are formatted once per load or language; a filter keystroke only picks.
         self._rows: list[tuple[str, tuple[str, ...], str]] = []
-        self._loading = False
-        self._again = False
-        self.follower = StoreFollower(self, self.store_changed)
+        self.follower = StoreFollower(self, self.load)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -150,21 +148,11 @@ class StaffScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         follow_language(self)
-        self._loading = True
-        self.load(force=True)
+        self.follower.read(force=True)
         self.follower.start()
 
     def on_screen_resume(self) -> None:
         self.follower.resumed()
-
-    def store_changed(self) -> None:
-        # A read under way finishes rather than being replaced (a very large store), and
-        # reads once more after, since it may have started before this change.
-        if self._loading:
-            self._again = True
-        else:
-            self._loading = True
-            self.load()
 
     # ----- loading --------------------------------------------------------------------------
 
@@ -196,10 +184,7 @@ class StaffScreen(ConsoleScreen[None]):
             self.load_ended()
 
     def load_ended(self) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.store_changed()
+        self.follower.read_ended()
 
     def show(self, view: EntityView) -> None:
         lost_access = self.view is not None and view.me is None
@@ -529,11 +514,7 @@ class StaffScreen(ConsoleScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        if self._loading:
-            self._again = True
-        else:
-            self._loading = True
-            self.load(force=True)
+        self.follower.read(force=True)
 
     def reveal_filed(self) -> None:
         """Put the cursor, and the focus, on the request just filed: what was just done shows."""

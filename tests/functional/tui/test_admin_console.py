@@ -423,7 +423,7 @@ async def test_a_poll_that_fires_while_the_screens_go_is_harmless(practice):
             queue.follower.changed(app.store_changes + 1)
         finally:
             stack.extend(saved)
-        assert not queue._loading
+        assert not queue.follower.reading
 
 
 async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed(

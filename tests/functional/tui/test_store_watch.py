@@ -13,6 +13,7 @@ from tests.functional.tui.test_admin_console import make_admin, queue_of
 from tests.functional.tui.test_console_lock import _threads_waiting_for_the_lock
 from tests.functional.tui.test_staff_console import open_cab
 from tui.admin_app import AdminApp
+from tui.console import StoreFollower
 from tui.screens.admin_history import HistoryScreen
 from tui.screens.no_access import NoAccessScreen
 from tui.screens.staff import StaffScreen
@@ -127,3 +128,18 @@ async def test_a_person_unlinked_elsewhere_is_told_and_led_out(practice, data):
         await until(pilot, lambda: isinstance(app.screen, NoAccessScreen))
         await settle(pilot)
     assert "Vous n'êtes plus lié(e) à cette entité." in toasts.shown
+
+
+def test_reads_asked_during_a_read_make_one_more_read_after_it():
+    # A large store: the read under way finishes (it is not replaced), then exactly one more
+    # follows, however many changes came meanwhile (they may postdate its start).
+    calls: list[bool] = []
+    follower = StoreFollower(screen=None, read=calls.append)
+    follower.read(force=True)
+    follower.read()
+    follower.read(force=True)
+    assert calls == [True] and follower.reading
+    follower.read_ended()
+    assert calls == [True, False] and follower.reading
+    follower.read_ended()
+    assert calls == [True, False] and not follower.reading
