@@ -3,6 +3,7 @@
 from rules.decisions import (
     Approval,
     clean_reason,
+    may_withdraw,
     plan_approve,
     plan_delete,
     plan_reject,
@@ -82,6 +83,7 @@ __all__ = [
     "make_niss",
     "managers",
     "mask_niss",
+    "may_withdraw",
     "niss_or_none",
     "normalize_niss",
     "person_label",

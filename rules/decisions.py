@@ -104,6 +104,11 @@ def plan_delete(admin: Admin | None, request: Request, now: datetime) -> Request
     return replace(request, status="deleted", decided_by=admin.id, decided_at=now)
 
 
+def may_withdraw(actor_niss: str, request: Request) -> bool:
+    """Whether ``plan_withdraw`` would let this person withdraw this request (to offer the key)."""
+    return niss_or_none(actor_niss) == request.filed_by and request.status == "pending"
+
+
 def plan_withdraw(actor_niss: str, request: Request, now: datetime) -> Request:
     """The filer takes back their own pending request (« withdrawn », not an admin's « deleted »).
 

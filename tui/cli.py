@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, format_niss, printable
 from rules.vocabulary import LANGUAGES
@@ -34,6 +34,12 @@ class _Parser(argparse.ArgumentParser):
         # Exit 2 means "the store cannot be used"; a wrong argument is 1, as the README says.
         self.print_usage(sys.stderr)
         self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+def say(text: object, *, file: TextIO | None = None, flush: bool = False) -> None:
+    """Every line this command prints. Paths, names, reasons, key comments and server answers
+    are data: shown, never obeyed by the terminal (rules.printable), whoever formatted them."""
+    print(printable(str(text), multiline=True), file=file, flush=flush)
 
 
 def _default_lang() -> str:
@@ -242,7 +248,7 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "backup":
             names = _existing_store(root).backup(Path(args.dest))
             count = len(names) + 1
-            print(
+            say(
                 ngettext(
                     "{count} file copied to {dest}; check it with '{check}'.",
                     "{count} files copied to {dest}; check it with '{check}'.",
@@ -255,13 +261,13 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "audit":
             return _audit(root, args)
     except RuleViolation as refusal:
-        print(f"vaccinnet: {printable(refusal.message(lang), multiline=True)}", file=sys.stderr)
+        say(f"vaccinnet: {printable(refusal.message(lang), multiline=True)}", file=sys.stderr)
         return 1
     except StoreError as exc:
-        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
+        say(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return exc.exit_status
     except CommandError as exc:
-        print(f"vaccinnet: {printable(exc)}", file=sys.stderr)
+        say(f"vaccinnet: {printable(exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader left (`vaccinnet audit | head`): nothing is wrong and nobody is listening.
@@ -269,7 +275,7 @@ def run(argv: Sequence[str]) -> int:
     except OSError as exc:
         # A failure of the machine the store did not name itself: still the file, and exit 2.
         where = exc.filename if exc.filename is not None else root
-        print(f"vaccinnet: {printable(where)}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"vaccinnet: {printable(where)}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except Exception as exc:
         if os.environ.get("VACCINNET_DEBUG"):
@@ -301,7 +307,7 @@ def _incident(error: BaseException, root: Path | None, lang: str) -> int:
         text = _("unexpected error (incident {id}); the details are in {log}.").format(
             id=incident, log=log
         )
-    print(f"vaccinnet: {printable(text)}", file=sys.stderr)
+    say(f"vaccinnet: {printable(text)}", file=sys.stderr)
     return 70
 
 
@@ -321,7 +327,7 @@ def _run_console(app: App[None]) -> int:
         raise CommandError(_("this console needs a terminal: connect with ssh -t"))
     if os.environ.get("SSH_ORIGINAL_COMMAND"):
         # The key's forced command decides what runs; what the client asked for is ignored.
-        print(
+        say(
             "vaccinnet: " + _("the command you asked for is ignored; this key opens the console"),
             file=sys.stderr,
         )
@@ -377,9 +383,7 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             found = ssh_keys.read_keys(keys)
             for grant in found.grants:
                 # A key's comment is whatever its owner wrote: shown, never obeyed.
-                print(
-                    printable(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}")
-                )
+                say(printable(f"{grant.identity:<24} {grant.key.fingerprint}  {grant.key.comment}"))
             _warn_damaged(keys, found.damaged)
             return 0
         store = _existing_store(root)
@@ -391,7 +395,7 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             revoked = ssh_keys.revoke(keys, fingerprint)
             for grant in revoked.gone:
                 store.note_ssh_key(operator, "ssh_key_revoked", grant.identity, fingerprint)
-                print(
+                say(
                     printable(
                         _("revoked {identity} {fingerprint}").format(
                             identity=grant.identity, fingerprint=fingerprint
@@ -400,7 +404,7 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
                 )
             _warn_damaged(keys, revoked.damaged)
             for number in revoked.still_holding:
-                print(
+                say(
                     "vaccinnet: "
                     + _(
                         "{file}: line {number} still holds this key, which can still log in "
@@ -430,13 +434,13 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
         added, damaged = ssh_keys.authorize(keys, _program(args.program), data, identity, key)
         if added:
             store.note_ssh_key(operator, "ssh_key_authorized", identity, key.fingerprint)
-            print(
+            say(
                 _("authorized {identity} {fingerprint} in {file}").format(
                     identity=identity, fingerprint=key.fingerprint, file=keys
                 )
             )
         else:
-            print(
+            say(
                 _("{identity} {fingerprint} was already authorized").format(
                     identity=identity, fingerprint=key.fingerprint
                 )
@@ -450,7 +454,7 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
 def _warn_damaged(keys: Path, damaged: Sequence[object]) -> None:
     for damage in damaged:
         warning = _("warning: {file}: {damage}").format(file=keys, damage=damage)
-        print(f"vaccinnet: {warning}", file=sys.stderr)
+        say(f"vaccinnet: {warning}", file=sys.stderr)
 
 
 def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
@@ -469,7 +473,7 @@ def _init(root: Path, args: argparse.Namespace) -> int:
     if store.admins():
         raise CommandError(_("{data} already holds a store with administrators").format(data=root))
     admin = store.add_admin(args.admin, args.admin_name, args.admin_niss)
-    print(
+    say(
         printable(
             _("Store created in {data} with administrator {admin} ({name}).").format(
                 data=root, admin=admin.id, name=admin.name
@@ -493,7 +497,7 @@ def _entity_add(root: Path, args: argparse.Namespace) -> int:
         manager_type=args.manager_type,
     )
     entity = store.create_entity(args.admin, new)
-    print(printable(_("Entity {id} ({name}) created.").format(id=entity.id, name=entity.name)))
+    say(printable(_("Entity {id} ({name}) created.").format(id=entity.id, name=entity.name)))
     return 0
 
 
@@ -508,7 +512,7 @@ def _demo(root: Path) -> int:
             _("{data} already holds a store; choose an empty directory").format(data=root)
         ) from None
     counts = store.counts()
-    print(
+    say(
         _(
             "Demo store written to {data}: {entities} entities, {links} links, "
             "{pending} pending requests."
@@ -522,12 +526,12 @@ def _demo(root: Path) -> int:
     # The commands are printed as they can be pasted: the program by the path it was run
     # from, since a fresh virtualenv is not on PATH.
     program = _shown_program()
-    print(_("Open a console as:"))
+    say(_("Open a console as:"))
     for label, niss in demo_logins():
-        print(f"  {program} --data {root} --niss {format_niss(niss)}   # {label}")
+        say(f"  {program} --data {root} --niss {format_niss(niss)}   # {label}")
     for admin_id, name in DEMO_ADMINS:
         role = _("{name}, administrator").format(name=name)
-        print(f"  {program} --data {root} admin --admin {admin_id}   # {role}")
+        say(f"  {program} --data {root} admin --admin {admin_id}   # {role}")
     return 0
 
 
@@ -578,19 +582,19 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
     store = _existing_store(root)
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
-        print(f"NOTE {note}")
+        say(f"NOTE {note}")
     if problems:
         for problem in problems:
-            print(f"FAIL {printable(problem)}")
+            say(f"FAIL {printable(problem)}")
         damaged = any(getattr(problem, "damage", False) for problem in problems)
         found = ngettext("{count} problem found", "{count} problems found", len(problems))
         summary = found.format(count=len(problems))
         if damaged:
             summary += _(", files or documents damaged")
-        print(f"{root}: {summary}.", file=sys.stderr)
+        say(f"{root}: {summary}.", file=sys.stderr)
         return 2 if damaged else 1
     counts = store.counts()
-    print(
+    say(
         "OK "
         + _(
             "{data}: {entities} entities, {links} links, {requests} requests, {mails} mails, "
@@ -605,7 +609,7 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
         )
     )
     if anchors:
-        print(
+        say(
             "OK "
             + ngettext(
                 "the audit trail extends {count} anchored head, the latest {head}",
@@ -638,7 +642,7 @@ def _open(root: Path) -> Store:
         )
 
     def waiting(holder: str) -> None:
-        print(
+        say(
             "vaccinnet: "
             + _("waiting for the store's lock on {data}, held by {holder}…").format(
                 data=root, holder=holder
@@ -688,7 +692,7 @@ def _deliver_rounds(
         except StoreError as exc:
             if not args.watch:
                 raise
-            print(
+            say(
                 "vaccinnet notify: "
                 + _("{problem}; next try in {seconds} s").format(
                     problem=printable(str(exc)), seconds=f"{args.interval:g}"
@@ -699,7 +703,7 @@ def _deliver_rounds(
         except Exception as exc:
             if not args.watch:
                 raise
-            print(
+            say(
                 "vaccinnet notify: "
                 + _("unexpected error: {problem}; next try in {seconds} s").format(
                     problem=printable(repr(exc)), seconds=f"{args.interval:g}"
@@ -709,13 +713,13 @@ def _deliver_rounds(
             )
         else:
             for mail_id, reason in report.reasons.items():
-                print(
+                say(
                     _("failed {mail}: {reason}").format(mail=mail_id, reason=reason),
                     file=sys.stderr,
                     flush=True,
                 )
             if report.sent or report.deferred or report.failed or not args.watch:
-                print(
+                say(
                     _("sent {sent}, deferred {deferred}, failed {failed}").format(
                         sent=len(report.sent),
                         deferred=len(report.deferred),
@@ -762,12 +766,12 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
         if args.json:
             line = json.dumps(entry.as_dict(), ensure_ascii=False)
             # JSON escapes C0 only; C1 controls and bidi marks get the same \uXXXX form.
-            print("".join(f"\\u{ord(ch):04x}" if is_unsafe_char(ch) else ch for ch in line))
+            say("".join(f"\\u{ord(ch):04x}" if is_unsafe_char(ch) else ch for ch in line))
             continue
         when = fmt_datetime(datetime.fromisoformat(entry.at))
         detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())
         # Entries hold what people typed, and older ones predate the rules on control characters.
-        print(
+        say(
             printable(
                 f"{entry.seq:>6}  {when}  {entry.actor:<12} {entry.action:<17} "
                 f"{entry.entity_id or '-':<16} {entry.niss or '-':<11} "
@@ -784,18 +788,18 @@ def _audit_head(store: Store, as_json: bool) -> int:
     if report.findings:
         # A head is only worth keeping if the trail up to it is intact.
         for problem in report.findings:
-            print(f"FAIL {problem}")
-        print("vaccinnet: " + _("the audit trail is broken; no head printed"), file=sys.stderr)
+            say(f"FAIL {problem}")
+        say("vaccinnet: " + _("the audit trail is broken; no head printed"), file=sys.stderr)
         return 1
     for note in report.findings.notes:
-        print(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts
+        say(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts
     head = report.head
     if as_json:
-        print(
+        say(
             json.dumps({"seq": head.seq, "hash": head.hash, "at": report.at, "keyed": report.keyed})
         )
     else:
-        print(head)
+        say(head)
     return 0
 
 

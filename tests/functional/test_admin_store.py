@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import NewEntity, RuleViolation
+from rules import RuleViolation
 from tests.conftest import (
     ADMIN_NISS,
     DOCTOR,
@@ -13,6 +13,7 @@ from tests.conftest import (
     NURSE_2,
     PHARMACIST,
     TRAINEE,
+    add_nursing_home,
     add_pharmacy,
     link,
 )
@@ -31,20 +32,7 @@ def test_review_of_a_plain_request_has_no_warning(store):
 
 
 def test_review_sees_the_person_elsewhere(store):
-    store.create_entity(
-        "adm",
-        NewEntity(
-            entity_id="wzc",
-            name="WZC",
-            kind="maison_de_repos",
-            email="wzc@example.be",
-            language="nl",
-            manager_niss=DOCTOR_2,
-            manager_last_name="Jacobs",
-            manager_first_name="Emma",
-            manager_type="medecin",
-        ),
-    )
+    add_nursing_home(store)
     link(store, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2)
     request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     review = store.review("adm", request.id)

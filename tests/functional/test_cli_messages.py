@@ -8,37 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rules import format_niss
 from store import open_store
 from store.demo import build_demo
-from tests.conftest import NURSE
 from tests.functional.test_damaged_manifest import cli
+from tests.functional.test_machine_faults import CONNECT
 from tui.cli import _parser
-
-ENTITY = [
-    "entity",
-    "add",
-    "--admin",
-    "adm",
-    "--id",
-    "ph",
-    "--name",
-    "Pharmacie",
-    "--kind",
-    "pharmacie",
-    "--email",
-    "ph@example.be",
-    "--entity-lang",
-    "fr",
-    "--manager-niss",
-    format_niss(NURSE),
-    "--manager-last",
-    "Martin",
-    "--manager-first",
-    "Claire",
-    "--manager-type",
-    "pharmacien",
-]
 
 
 def _no_store(data, tmp_path):
@@ -50,7 +24,7 @@ def _not_admin(data, tmp_path):
 
 
 def _entity_created(data, tmp_path):
-    return [*ENTITY, "--data", data]
+    return [*CONNECT, "--data", data]
 
 
 def _notify(data, tmp_path):
@@ -213,11 +187,11 @@ def test_without_lang_the_messages_are_french(store, data, capsys, monkeypatch):
 
 def test_the_lang_of_entity_add_is_the_messages_and_entity_lang_the_entitys(store, data, capsys):
     # --lang nl used to set the entity's language silently.
-    without = [a for a in ENTITY if a not in ("--entity-lang", "fr")]
+    without = [a for a in CONNECT if a not in ("--entity-lang", "fr")]
     status, _out, err = cli(capsys, "--lang", "nl", *without, "--data", data)
     assert status == 1 and "--entity-lang" in err
     assert open_store(data).entity("ph") is None
-    status, out, _err = cli(capsys, *ENTITY[:2], "--lang", "nl", *ENTITY[2:], "--data", data)
+    status, out, _err = cli(capsys, *CONNECT[:2], "--lang", "nl", *CONNECT[2:], "--data", data)
     assert status == 0 and "Entiteit ph (Pharmacie) aangemaakt." in out
     entity = open_store(data).entity("ph")
     assert entity is not None and entity.language == "fr"

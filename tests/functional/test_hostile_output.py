@@ -183,3 +183,13 @@ def test_developers_still_get_the_traceback(store, data, monkeypatch):
     monkeypatch.setattr(tui.cli, "_check", _explode)
     with pytest.raises(RuntimeError, match="the disk said no"):
         run(["--data", str(data), "check"])
+
+
+def test_a_data_directory_s_name_is_shown_inert_in_every_line(tmp_path, capsys):
+    # A path is data too: `demo` and `check` print it, and it must not rewrite the title.
+    odd = tmp_path / f"store{TITLE_REWRITE}"
+    assert run(["--lang", "en", "--data", str(odd), "demo"]) == 0
+    assert run(["--lang", "en", "--data", str(odd), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "store\\x1b]0;P\\x1b\\" in out and "OK " in out and "Demo store written" in out
+    assert _no_raw_controls(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import RuleViolation, format_niss
+from rules import RuleViolation, format_niss, may_withdraw
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, link
 
 
@@ -46,3 +46,12 @@ def test_only_the_filer_may_withdraw_and_only_while_pending(store):
     _refused("not_pending", store.withdraw, DOCTOR, request.id)
     _refused("unknown_request", store.withdraw, DOCTOR, "R999999")
     assert [e.action for e in store.audit_entries()].count("request_withdrawn") == 0
+
+
+def test_the_key_is_offered_exactly_when_the_rule_allows(store):
+    link(store, "cab", DOCTOR_2, "Durand", "Luc", "medecin")
+    request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    assert may_withdraw(format_niss(DOCTOR), request)  # the filer, any NISS form
+    assert not may_withdraw(DOCTOR_2, request) and not may_withdraw("adm", request)
+    rejected = store.reject("adm", request.id, "doublon")
+    assert not may_withdraw(DOCTOR, rejected)

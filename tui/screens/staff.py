@@ -19,6 +19,7 @@ from rules import (
     Request,
     managers,
     mask_niss,
+    may_withdraw,
     request_kind_label,
     status_label,
     type_label,
@@ -363,7 +364,7 @@ class StaffScreen(ConsoleScreen[None]):
         self.can_withdraw = bool(
             view is not None
             and table.id == "requests"
-            and any(r.id == key and r.filed_by == self.niss for r in view.pending)
+            and any(r.id == key and may_withdraw(self.niss, r) for r in view.pending)
         )
         if view is None or key is None:
             detail.update("")

@@ -7,6 +7,7 @@ from textual.widgets import OptionList
 
 from tests.functional.tui.conftest import settle
 from tui.screens.entity_choice import EntityChoiceScreen
+from tui.screens.new_request import NewRequestScreen
 from tui.screens.staff import StaffScreen
 from tui.widgets.record_table import RecordTable
 
@@ -44,3 +45,13 @@ def requests_of(screen: StaffScreen) -> RecordTable:
 
 def staff_of(screen: StaffScreen) -> RecordTable:
     return screen.query_one("#staff", RecordTable)
+
+
+async def open_new_request(pilot) -> NewRequestScreen:
+    """« Nouvelle demande » of the GP practice, as the doctor opens it: the entity, then n."""
+    await open_cab(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, NewRequestScreen)
+    return form

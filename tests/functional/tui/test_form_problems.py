@@ -7,10 +7,10 @@ from textual.widgets import Input, Select, Static
 from rules import make_niss
 from tests.conftest import DOCTOR
 from tests.functional.tui.conftest import SIZE, make_app, settle, type_text, until
+from tests.functional.tui.staff_helpers import open_new_request
 from tests.functional.tui.test_admin_console import make_admin, queue_of
 from tui.screens.admin_entities import EntityFormScreen
 from tui.screens.form import FieldError
-from tui.screens.new_request import NewRequestScreen
 from tui.screens.no_access import NoAccessScreen
 
 NEWCOMER = make_niss("900101", 401)
@@ -34,13 +34,7 @@ async def test_nouvelle_demande_shows_every_problem_and_clears_each_when_fixed(p
     before = len(practice.requests("cab"))
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, NewRequestScreen)
+        form = await open_new_request(pilot)
         await type_text(pilot, "12")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -9,8 +9,8 @@ from rules import NewEntity
 from store import open_store
 from tests.conftest import DOCTOR, NURSE
 from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
+from tests.functional.tui.staff_helpers import open_new_request
 from tui.screens.entity_choice import EntityChoiceScreen
-from tui.screens.new_request import NewRequestScreen
 from tui.screens.staff import StaffScreen
 from tui.widgets.footer import TranslatedFooter
 
@@ -23,13 +23,7 @@ def footer_text(screen) -> str:
 async def test_the_select_menu_s_footer_key_is_translated(practice):
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, NewRequestScreen)
+        form = await open_new_request(pilot)
         form.query_one("#type", Select).focus()
         await pilot.press("enter")  # the menu opens
         await settle(pilot)
