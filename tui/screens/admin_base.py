@@ -115,16 +115,17 @@ class AdminListScreen(ConsoleScreen[None]):
     # ----- data -----------------------------------------------------------------------------
 
     def fetch(self) -> Any:
-        """Read what the screen shows (runs in a worker thread)."""
+        """Read what the screen shows (in a worker thread, under the store's read lock)."""
         raise NotImplementedError
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, force: bool = False) -> None:
-        version = self.store.version()
-        if version == self.version and not force:
-            deliver(self, self.Loaded(version, None))
-        else:
-            deliver(self, self.Loaded(version, self.fetch()))
+        # One lock for the version and everything fetch reads: a section shows one moment
+        # (its rows, their marks, the names beside them), and the version is that moment's.
+        with self.store.reading():
+            version = self.store.version()
+            data = None if version == self.version and not force else self.fetch()
+        deliver(self, self.Loaded(version, data))
 
     def reload(self) -> None:
         """Read again now, whatever the version: after this console's own write."""

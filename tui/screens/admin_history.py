@@ -26,9 +26,8 @@ class HistoryScreen(AdminListScreen):
     TITLE_TEXT = N_("History")
 
     def fetch(self) -> HistoryData:
-        with self.store.reading():  # the requests and the names of who decided, one moment
-            admins = {admin.id: admin.name for admin in self.store.admins()}
-            return HistoryData(self.store.history(), admins)
+        admins = {admin.id: admin.name for admin in self.store.admins()}
+        return HistoryData(self.store.history(), admins)
 
     @property
     def requests(self) -> list[Request]:

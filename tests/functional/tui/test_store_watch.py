@@ -143,3 +143,25 @@ def test_reads_asked_during_a_read_make_one_more_read_after_it():
     assert calls == [True, False] and follower.reading
     follower.read_ended()
     assert calls == [True, False] and not follower.reading
+
+
+async def test_a_section_reads_one_moment_under_one_lock(practice, monkeypatch):
+    # The queue's rows, their ⚠ marks and the version they belong to: one lock, not five.
+    lock = practice._lock
+    taken: list[int] = []
+    acquire = lock.acquire
+
+    def counted(*args, **kwargs):
+        if not lock._depth:
+            taken.append(1)
+        return acquire(*args, **kwargs)
+
+    app = AdminApp(practice, "adm", None, poll_interval=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await queue_of(pilot)
+        monkeypatch.setattr(queue, "fetch_review", lambda key: None)  # its own read, apart
+        monkeypatch.setattr(lock, "acquire", counted)
+        queue.reload()
+        await until(pilot, lambda: not queue.follower.reading)
+        monkeypatch.setattr(lock, "acquire", acquire)
+    assert len(taken) == 1
