@@ -10,7 +10,6 @@ from store import Store
 from store.changes import ChangeSource
 from tui.console import NAVIGATION_KEYS, ConsoleApp
 from tui.i18n import N_
-from tui.screens.store_problem import stop_for_store_problem
 
 SECTION_KEYS = (
     ("queue", "1", N_("Queue")),
@@ -54,10 +53,6 @@ class AdminApp(ConsoleApp):
         ):
             self.add_mode(mode, partial(screen, self.store, self.admin_id))
         self.switch_mode("queue")
-
-    def show_error(self, problem: BaseException | None) -> None:
-        if not stop_for_store_problem(self, problem, str(self.store.root)):
-            super().show_error(problem)
 
     def action_section(self, mode: str) -> None:
         self.switch_mode(mode)

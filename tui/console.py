@@ -216,7 +216,15 @@ class ConsoleApp(App[None]):
                 )
 
     def show_error(self, problem: BaseException | None) -> None:
-        """The one place where an unexpected failure becomes a message, never a traceback."""
+        """The one place where an unexpected failure becomes a message, never a traceback.
+
+        A store that fails before anything of it was shown gets a screen of its own instead
+        (it names the file, and the console then exits 2).
+        """
+        from tui.screens.store_problem import stop_for_store_problem
+
+        if stop_for_store_problem(self, problem, str(self.store.root)):
+            return
         text: str | None = None
         if isinstance(problem, RuleViolation):
             key = text = problem.message(language())

@@ -20,7 +20,6 @@ from tui.i18n import N_, _, language, set_language
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.no_access import NoAccessScreen
 from tui.screens.staff import StaffScreen
-from tui.screens.store_problem import stop_for_store_problem
 
 __all__ = ["ConsoleApp", "StaffApp"]
 
@@ -94,10 +93,6 @@ class StaffApp(ConsoleApp):
         # The app's own worker: the screens' failures are handled by ConsoleScreen.
         if event.state == WorkerState.ERROR:
             self.show_error(event.worker.error)
-
-    def show_error(self, problem: BaseException | None) -> None:
-        if not stop_for_store_problem(self, problem, str(self.store.root)):
-            super().show_error(problem)
 
     @on(NoAccessScreen.AccessGranted)
     def _access_granted(self) -> None:
