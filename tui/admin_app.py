@@ -8,7 +8,7 @@ from textual.binding import Binding
 
 from store import Store
 from store.changes import ChangeSource
-from tui.console import NAVIGATION_KEYS, ConsoleApp
+from tui.console import ConsoleApp
 from tui.i18n import N_
 
 SECTION_KEYS = (
@@ -57,14 +57,6 @@ class AdminApp(ConsoleApp):
     def action_section(self, mode: str) -> None:
         self.switch_mode(mode)
 
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
+    def console_keys(self) -> list[tuple[str, str]]:
         # The section keys stay out of the footer (the nav bar shows them), not out of help.
-        keys = [
-            (self.get_key_display(binding), binding.tooltip or binding.description)
-            for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
-            if binding.show and binding.description and enabled
-        ]
-        sections = [(key, label) for _mode, key, label in SECTION_KEYS]
-        self.push_screen(HelpScreen([*sections, *keys, *NAVIGATION_KEYS]))
+        return [(key, label) for _mode, key, label in SECTION_KEYS]

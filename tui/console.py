@@ -189,7 +189,13 @@ class ConsoleApp(App[None]):
             for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
             if binding.show and binding.description and enabled
         ]
-        self.push_screen(HelpScreen([*keys, *NAVIGATION_KEYS, *self.legend()]))
+        self.push_screen(
+            HelpScreen([*self.console_keys(), *keys, *NAVIGATION_KEYS, *self.legend()])
+        )
+
+    def console_keys(self) -> list[tuple[str, str]]:
+        """Keys of the console itself that its footer leaves out, listed first in its help."""
+        return []
 
     def legend(self) -> list[tuple[str, str]]:
         """Signs a console's lists use, explained in its help."""
