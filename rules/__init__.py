@@ -33,7 +33,16 @@ from rules.notices import (
     requestable_types,
     review_notices,
 )
-from rules.records import Admin, Entity, Link, Mail, MailDraft, Request, person_label
+from rules.records import (
+    Admin,
+    Entity,
+    Link,
+    Mail,
+    MailDraft,
+    Request,
+    person_label,
+    person_name,
+)
 from rules.requests import EntityState, plan_access_request, plan_connect, plan_disconnect
 from rules.text import fold, has_unsafe_chars, printable
 from rules.violation import RuleViolation
@@ -87,6 +96,7 @@ __all__ = [
     "niss_or_none",
     "normalize_niss",
     "person_label",
+    "person_name",
     "plan_access_request",
     "plan_admin",
     "plan_approve",

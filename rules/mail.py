@@ -62,7 +62,7 @@ def compose_decision_mail(
     lang = entity.language if entity.language in _TEXT else "fr"
     t = _TEXT[lang]
     # Old data or a hand-edited file may hold control characters: a mail shows them, inert.
-    person = printable(f"{request.first_name} {request.last_name}")
+    person = printable(request.full_name)
     entity_name, entity_id = printable(entity.name), printable(entity.id)
     request_id = printable(request.id)
     decision = t[request.status]

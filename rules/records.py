@@ -36,7 +36,7 @@ class Link:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class Request:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +86,21 @@ class MailDraft:
     language: str
 
 
+def person_name(first_name: str, last_name: str) -> str:
+    """« DUPONT Marie »: how every list, dialog, message and mail names a person.
+
+    One form everywhere, the one the lists sort by: surname first and in capitals, so the
+    surname is never mistaken for a first name (« Martin Thomas »).
+    """
+    return f"{last_name.upper()} {first_name}".strip()
+
+
 def person_label(first_name: str, last_name: str, niss: str) -> str:
-    """How a message names a person: ``Marie Dupont (85.07.30-033.28)``."""
-    return f"{first_name} {last_name} ({format_niss(niss)})"
+    """How a message names a person: ``DUPONT Marie (85.07.30-033.28)``."""
+    return f"{person_name(first_name, last_name)} ({format_niss(niss)})"
 
 
 def colleague_label(first_name: str, last_name: str, niss: str) -> str:
     """A linked colleague, named for a staff member who never typed their number:
-    ``Marie Dupont (85.07.30-***.**)``, as the staff list shows them."""
-    return f"{first_name} {last_name} ({mask_niss(niss)})"
+    ``DUPONT Marie (85.07.30-***.**)``, as the staff list shows them."""
+    return f"{person_name(first_name, last_name)} ({mask_niss(niss)})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules import Entity, Link, Request, is_manager, mask_niss
+from rules import Entity, Link, Request, is_manager, mask_niss, person_name
 from store import Store
 
 
@@ -40,14 +40,14 @@ class EntityView:
         return mask_niss(niss)
 
     def short_name_of(self, niss: str | None) -> str:
-        """« J. Dupont »: short enough for a column, with an initial to tell two Duponts apart."""
+        """« DUPONT J. »: short enough for a column, with an initial to tell two Duponts apart."""
         name = next((link for link in self.staff if link.niss == niss), None) or next(
             (r for r in (*self.pending, *self.recent) if r.niss == niss), None
         )
         if name is None:
             return self.name_of(niss)
         initial = name.first_name[:1]
-        return f"{initial}. {name.last_name}" if initial else name.last_name
+        return person_name(f"{initial}." if initial else "", name.last_name)
 
 
 def load_entity_view(

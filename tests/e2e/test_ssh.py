@@ -66,7 +66,7 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
 
     admin = terminals("admin", service.ssh_command("admin"))
     admin.wait_for("1 en attente")
-    admin.wait_for("Claire Martin")  # the review under the queue
+    admin.wait_for("MARTIN Claire")  # the review under the queue
     admin.keys("a")
     admin.wait_for("approuvée")
     seen = doctor.wait_for("MARTIN Claire", timeout=5)
@@ -74,7 +74,7 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
     assert seen <= 2.0  # the manifest is looked at every second; the list is read on a change
     assert service.store().request(request.id).status == "approved"
     (mail,) = service.store().outbox()
-    assert mail.to == "cab@example.be" and "Claire Martin" in mail.subject
+    assert mail.to == "cab@example.be" and "MARTIN Claire" in mail.subject
 
     delivered = _run_as_service(service, "--lang", "en", "notify", "--once")
     assert delivered.returncode == 0 and "sent 1" in delivered.stdout, delivered.stderr

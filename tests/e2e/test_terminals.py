@@ -81,7 +81,7 @@ def test_admin_console_shows_the_warnings_and_asks_before_approving(store, data,
     command = [PROGRAM, "--data", str(data), "admin", "--admin", "adm"]
     screen = terminals("admin-warnings", command, size=(80, 24))
     screen.wait_for("⚠ Ce numéro de registre national")  # lines start there, unwrapped
-    screen.wait_for("⚠ Anne Dubois")
+    screen.wait_for("⚠ DUBOIS Anne")
     screen.keys("a")
     screen.wait_for("Approuver malgré ces avertissements")
     screen.keys("Enter")  # Retour has the focus: nothing approved

@@ -38,7 +38,7 @@ def test_review_sees_the_person_elsewhere(store):
     review = store.review("adm", request.id)
     assert "niss_other_name" in _codes(review) and "linked_elsewhere" in _codes(review)
     messages = " ".join(n.message("fr") for n in review.notices)
-    assert "Klara Martijn" in messages and "wzc" in messages
+    assert "MARTIJN Klara" in messages and "wzc" in messages
     store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg")
     trainee = store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
     codes = _codes(store.review("adm", trainee.id))

@@ -27,7 +27,7 @@ def test_approving_a_connect_links_the_person_and_mails_the_entity(store):
     (mail,) = store.outbox()
     assert mail.to == "cab@example.be" and mail.status == "pending"
     for needle in (
-        "Claire Martin",
+        "MARTIN Claire",
         "approuvée",
         "demande de connexion",
         "Cabinet Dupont",

@@ -110,7 +110,7 @@ def test_delivery_over_smtp(decided, smtp):
     assert decided.outbox() == [] and {m.status for m in decided.outbox(None)} == {"sent"}
     first, second = handler.received
     assert first["To"] == "cab@example.be" and first["From"] == SENDER
-    assert "approuvée" in first["Subject"] and "Claire Martin" in first["Subject"]
+    assert "approuvée" in first["Subject"] and "MARTIN Claire" in first["Subject"]
     body = second.get_payload(decode=True).decode("utf-8")
     assert "Raison du rejet : Inconnue au cabinet" in body
     assert first["Message-ID"] == decided.outbox(None)[0].message_id

@@ -47,7 +47,7 @@ def test_second_pending_connect_for_the_same_person_is_refused(store):
         "Claire",
         "infirmier",
     )
-    assert "Claire Martin" in refusal.message("fr") and "Cabinet Dupont" in refusal.message("fr")
+    assert "MARTIN Claire" in refusal.message("fr") and "Cabinet Dupont" in refusal.message("fr")
     assert len(store.requests("cab")) == 1
 
 
@@ -134,7 +134,7 @@ def test_disconnect_is_all_or_nothing_and_lists_every_failure(store):
         "invalid_niss",
     ]
     text = refusal.message("fr")
-    assert "Claire Martin" in text and "70.01.01-005" in text
+    assert "MARTIN Claire" in text and "70.01.01-005" in text
     assert "3 personnes posent" in text and "3 personen geven" in refusal.message("nl")
     assert "3 people cannot" in refusal.message("en")
     assert len(store.requests("cab")) == 1  # only the first, earlier one
@@ -149,7 +149,7 @@ def test_last_person_counts_pending_disconnections(store):
     link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
     store.file_disconnect(DOCTOR, "cab", [DOCTOR_2])
     refusal = _refused("last_person", store.file_disconnect, DOCTOR, "cab", [DOCTOR])
-    assert "Jean Dupont" in refusal.message("nl")
+    assert "DUPONT Jean" in refusal.message("nl")
     assert len(store.requests("cab")) == 1
 
 

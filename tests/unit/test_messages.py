@@ -64,9 +64,9 @@ def test_the_issue_codes_all_exist():
 
 
 def test_message_names_person_and_entity_in_each_language():
-    refusal = RuleViolation("already_linked", {"person": "Claire Martin", "entity": "Cabinet X"})
+    refusal = RuleViolation("already_linked", {"person": "MARTIN Claire", "entity": "Cabinet X"})
     for lang in ("fr", "nl", "en"):
-        assert "Claire Martin" in refusal.message(lang)
+        assert "MARTIN Claire" in refusal.message(lang)
         assert "Cabinet X" in refusal.message(lang)
     assert refusal.message("fr") != refusal.message("nl") != refusal.message("en")
 

@@ -27,7 +27,7 @@ def test_a_doctor_leaving_their_trainees_behind_is_warned():
     state = EntityState(ENTITY, links, ())
     (notice,) = disconnect_notices(state, [DOCTOR])
     assert notice.code == "supervises_macg"
-    assert "Wout Claes" in notice.message("fr") and "HAIO" in notice.message("nl")
+    assert "CLAES Wout" in notice.message("fr") and "HAIO" in notice.message("nl")
     assert disconnect_notices(state, [DOCTOR, TRAINEE]) == []  # the trainee leaves too
     assert disconnect_notices(state, [DOCTOR_2]) == []
 

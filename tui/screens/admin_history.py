@@ -19,6 +19,7 @@ from tui.wording import KIND_SHORT
 class HistoryData:
     requests: list[Request]
     admins: dict[str, str]  # id -> name
+    people: dict[str, str]  # a filer's NISS -> their name, where the store still knows it
 
 
 class HistoryScreen(AdminListScreen):
@@ -27,17 +28,34 @@ class HistoryScreen(AdminListScreen):
 
     def fetch(self) -> HistoryData:
         admins = {admin.id: admin.name for admin in self.store.admins()}
-        return HistoryData(self.store.history(), admins)
+        history = self.store.history()
+        named = {r.niss: r.full_name for r in history}
+        people: dict[str, str] = {}
+        for niss in {r.filed_by for r in history}:
+            links = self.store.links_of(niss)
+            name = links[0].full_name if links else named.get(niss)
+            if name:
+                people[niss] = name
+        return HistoryData(history, admins, people)
+
+    def filer(self, niss: str) -> str:
+        """« DUPONT Jean (85.07.30-033.28) »: the name when the store knows it, always the NISS."""
+        name = self.data.people.get(niss) if self.data else None
+        return f"{name} ({format_niss(niss)})" if name else format_niss(niss)
 
     @property
     def requests(self) -> list[Request]:
         return self.data.requests if self.data else []
 
-    def decider(self, r: Request) -> str:
-        """Who closed the request: an administrator by name, the filer (a withdrawal) by NISS."""
+    def decider(self, r: Request, detail: bool = False) -> str:
+        """Who closed the request: an administrator, or the filer (a withdrawal), by name.
+
+        The column names a filer only; the detail adds their NISS, as it does for « filed by ».
+        """
         by = r.decided_by or ""
         if niss_or_none(by):
-            return format_niss(by)
+            name = self.data.people.get(by) if self.data else None
+            return self.filer(by) if detail or not name else name
         return self.data.admins.get(by, by) if self.data else by
 
     def columns(self) -> list[Column]:
@@ -103,10 +121,10 @@ class HistoryScreen(AdminListScreen):
                     f"{r.id} · {request_kind_label(r.kind, lang)} · {r.entity_id} · {r.full_name} "
                     f"({format_niss(r.niss)}, {type_label(r.employee_type, lang)})",
                     _("Filed by {by} on {on}; {status} by {admin} on {when}.").format(
-                        by=format_niss(r.filed_by),
+                        by=self.filer(r.filed_by),
                         on=fmt_datetime(r.filed_at),
                         status=status_label(r.status, lang),
-                        admin=self.decider(r),
+                        admin=self.decider(r, detail=True),
                         when=fmt_datetime(r.decided_at),
                     ),
                     (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),

@@ -236,7 +236,7 @@ class QueueScreen(AdminListScreen):
                 r.entity_id,
                 _(KIND_SHORT[r.kind]),
                 format_niss(r.niss),
-                f"{r.last_name.upper()} {r.first_name}",
+                r.full_name,
                 type_label(r.employee_type, lang),
             )
             rows.append(((r.id, cells), queue_haystack(r, entity)))

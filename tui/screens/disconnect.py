@@ -74,7 +74,7 @@ class DisconnectScreen(FormDialog[list[str], list[Request]]):
                 for link in self.people:
                     yield Static(
                         literal(
-                            f"• {link.first_name} {link.last_name.upper()} · {mask_niss(link.niss)}"
+                            f"• {link.full_name} · {mask_niss(link.niss)}"
                             f" · {type_label(link.employee_type, lang)} · ",
                             _("since {date}").format(date=fmt_date(link.since)),
                         ),

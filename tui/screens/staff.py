@@ -305,7 +305,7 @@ class StaffScreen(ConsoleScreen[None]):
             # The first name too: two doctors of the entity may share a last name.
             kind += " · " + view.name_of(link.supervisor)
         return (
-            ("↓ " if leaving else "") + f"{link.last_name.upper()} {link.first_name}",
+            ("↓ " if leaving else "") + link.full_name,
             mask_niss(link.niss),
             kind,
             fmt_date(link.since),

@@ -66,8 +66,8 @@ async def test_queue_shows_every_pending_request_with_its_review(practice):
         assert "2 en attente" in text_of(screen, "#summary")
         assert format_niss(NURSE_2) in table.row(table.keys[0])
         detail = text_of(screen, "#detail")
-        assert "Cabinet Dupont" in detail and "Lotte Peeters" in detail
-        assert "Jean Dupont" in detail  # the entity's managers
+        assert "Cabinet Dupont" in detail and "PEETERS Lotte" in detail
+        assert "DUPONT Jean" in detail  # the entity's managers
 
 
 async def test_approve_links_the_person_and_queues_the_mail(practice):
@@ -159,7 +159,7 @@ async def test_bulk_approval_reports_each_request(practice):
         practice.reject("adm2", second.id, "doublon")
         await pilot.press("a")
         await settle(pilot)
-        # Claire Martin is linked at the practice too: one confirmation for the three.
+        # MARTIN Claire is linked at the practice too: one confirmation for the three.
         warned = app.screen
         assert isinstance(warned, WarningsScreen)
         assert third.id in text_of(warned, "#warnings") and first.id not in text_of(
@@ -445,7 +445,7 @@ async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed
         screen = await queue_of(pilot)
         monkeypatch.setattr(practice, "approve", fails_after_the_first)
         await pilot.press("space", "space", "space", "a")
-        assert isinstance(app.screen, WarningsScreen)  # Claire Martin is linked elsewhere
+        assert isinstance(app.screen, WarningsScreen)  # MARTIN Claire is linked elsewhere
         await pilot.click("#yes")
         dialog = app.screen
         assert isinstance(dialog, BulkScreen)
@@ -474,10 +474,11 @@ async def test_a_withdrawn_request_is_in_the_history_and_the_audit_in_words(prac
         assert isinstance(history, HistoryScreen)
         await until(pilot, lambda: request.id in history.table.keys)
         history.table.move_to(request.id)
-        # Withdrawn by the doctor who filed it: shown as a NISS, formatted.
-        await until(
-            pilot, lambda: f"retirée par {format_niss(DOCTOR)}" in text_of(history, "#detail")
-        )
+        # Filed and withdrawn by the doctor: named, with the NISS an admin can search for.
+        doctor = f"DUPONT Jean ({format_niss(DOCTOR)})"
+        await until(pilot, lambda: f"retirée par {doctor}" in text_of(history, "#detail"))
+        assert f"Introduite par {doctor}" in text_of(history, "#detail")
+        assert history.table.row(request.id)[-1] == "DUPONT Jean"
         await pilot.press("4")
         audit = app.screen
         assert isinstance(audit, AuditScreen)

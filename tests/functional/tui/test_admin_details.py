@@ -30,9 +30,9 @@ async def test_a_bulk_rejection_lists_each_request_by_person_and_kind(practice):
         dialog = app.screen
         assert isinstance(dialog, ReasonScreen)
         listed = text_of(dialog, "#rejected")
-        assert "Anna Roux" in listed and "Paul Durand" in listed
+        assert "ROUX Anna" in listed and "DURAND Paul" in listed
         assert "Connexion" in listed
-        assert "Lotte Peeters" not in listed  # the cursor's request stays out
+        assert "PEETERS Lotte" not in listed  # the cursor's request stays out
         assert "2 demandes" in str(dialog.query_one(".dialog-title", Static).render())
         first = screen.table.keys[0]
     assert practice.request(first).status == "pending"

@@ -29,7 +29,7 @@ def flat(text: str) -> str:
 
 
 def warned_request(store):
-    """The issue's case: Claire Martin's NISS, filed under another name at another entity."""
+    """The issue's case: MARTIN Claire's NISS, filed under another name at another entity."""
     return store.file_connect(DOCTOR, "wzc", NURSE, "Dubois", "Anne", "infirmier")
 
 
@@ -69,7 +69,7 @@ async def test_enter_reads_the_whole_review(practice):
         shown = screen_text(app)
         for notice in practice.review("adm", request.id).notices:
             assert flat(notice.message("fr")) in shown
-        assert "Anne Dubois" in shown and "Personnel" in shown
+        assert "DUBOIS Anne" in shown and "Personnel" in shown
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
 

@@ -24,7 +24,7 @@ def _former_filer(store) -> str:
 def test_a_former_filer_is_named_when_the_view_knows_the_name(store):
     _former_filer(store)
     view = load_entity_view(store, "cab", DOCTOR)
-    assert view.name_of(DOCTOR_2) == "Emma Jacobs"  # the approved disconnection names her
+    assert view.name_of(DOCTOR_2) == "JACOBS Emma"  # the approved disconnection names her
 
 
 def test_a_former_filer_nobody_names_shows_as_a_birth_date(store):

@@ -137,7 +137,7 @@ async def test_disconnect_two_people_with_accord(practice):
         dialog = app.screen
         assert isinstance(dialog, DisconnectScreen)
         people = " ".join(str(w.render()) for w in dialog.query(".person"))
-        assert "Claire MARTIN" in people and "Wout CLAES" in people
+        assert "MARTIN Claire" in people and "CLAES Wout" in people
         # Colleagues appear as the list shows them: the birth date, never the whole number.
         assert mask_niss(NURSE) in people and format_niss(NURSE) not in people
         assert "peut être introduite" in text_of(dialog, "#preview")
@@ -167,7 +167,7 @@ async def test_people_the_filter_hides_stay_selected_until_escape(practice):
         dialog = app.screen
         assert isinstance(dialog, DisconnectScreen)
         people = " ".join(str(w.render()) for w in dialog.query(".person"))
-        assert "Claire MARTIN" in people and "Wout CLAES" in people
+        assert "MARTIN Claire" in people and "CLAES Wout" in people
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("escape")  # the filter goes first
@@ -229,7 +229,7 @@ async def test_doctor_leaving_trainees_is_warned(practice):
         table.move_to(DOCTOR)
         await pilot.press("d")
         await settle(pilot)
-        assert "⚠" in text_of(app.screen, "#preview") and "Wout Claes" in text_of(
+        assert "⚠" in text_of(app.screen, "#preview") and "CLAES Wout" in text_of(
             app.screen, "#preview"
         )
 
@@ -300,7 +300,7 @@ async def test_read_only_view(practice):
         screen = app.screen
         assert isinstance(screen, StaffScreen)
         assert "Lecture seule" in text_of(screen, "#whoami")
-        assert "Jean Dupont" in text_of(screen, "#whoami")
+        assert "DUPONT Jean" in text_of(screen, "#whoami")
         shown = {b.action for _k, (_n, b, enabled, _t) in screen.active_bindings.items() if enabled}
         assert not {"new_request", "disconnect", "toggle_select"} & shown
         await pilot.press("n", "space", "d")

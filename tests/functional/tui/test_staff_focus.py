@@ -106,7 +106,7 @@ async def test_at_start_the_detail_is_about_the_first_person(practice):
         screen = await open_cab(pilot)
         detail = shown_in(app, screen.query_one("#detail"))
         assert staff_of(screen).cursor_key == staff_of(screen).keys[0]
-        assert detail.startswith("Wout Claes") and "R0" not in detail
+        assert detail.startswith("CLAES Wout") and "R0" not in detail
 
 
 async def test_after_filing_the_cursor_is_on_the_new_request_and_the_news_goes(practice):
