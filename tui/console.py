@@ -27,6 +27,7 @@ from store import Store, StoreError
 from store.changes import ChangeSource, ManifestChanges
 from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
 from tui.incidents import record_incident
+from tui.screens.palette import Palette
 from tui.typeahead import Typeahead
 
 INCIDENT = N_(
@@ -202,11 +203,8 @@ class ConsoleApp(App[None]):
         return []
 
     def action_command_palette(self) -> None:
-        # Textual's palette says "Search for commands…": the same palette, in our words.
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            self.push_screen(
-                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
-            )
+            self.push_screen(Palette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Only our own bindings (each has an id): Textual's widgets bring English ones ("Focus

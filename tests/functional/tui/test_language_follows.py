@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
+from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from rules import NewEntity
 from store import open_store
 from tests.conftest import DOCTOR, NURSE
-from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
 from tests.functional.tui.staff_helpers import open_new_request
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.staff import StaffScreen
@@ -33,6 +34,13 @@ async def test_the_select_menu_s_footer_key_is_translated(practice):
         assert "Fermer la liste" in text
 
 
+def palette_text(palette: Screen) -> str:
+    options = palette.query_one(CommandList)
+    prompts = [options.get_option_at_index(i).prompt for i in range(options.option_count)]
+    # The "no match" line is centred: its text sits inside an Align.
+    return " ".join(str(getattr(prompt, "renderable", prompt)) for prompt in prompts)
+
+
 async def test_the_command_palette_speaks_the_console_s_language(practice):
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=SIZE) as pilot:
@@ -43,6 +51,9 @@ async def test_the_command_palette_speaks_the_console_s_language(practice):
         await until(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
         assert palette.query_one(Input).placeholder == "Chercher une commande…"
+        await type_text(pilot, "zzz")
+        # Textual's own line was "No matches found" in every language.
+        await until(pilot, lambda: "Aucune commande ne correspond" in palette_text(palette))
         commands = [command.title for command in app.get_system_commands(app.screen_stack[-2])]
         assert commands and not any(
             word in " ".join(commands) for word in ("Focus", "Copy", "Dismiss")
