@@ -168,3 +168,21 @@ async def test_help_explains_the_disconnection_sign(practice):
         assert any(
             line.startswith("↓") and "déconnexion demandée" in line for line in keys.splitlines()
         )
+
+
+async def test_moving_between_the_lists_leaves_their_rows_in_place(practice):
+    # A doctor's detail takes one line at 80 columns, a request's two: the staff list keeps
+    # its height all the same, so its rows do not jump when the focus moves.
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        staff_of(screen).move_to(DOCTOR)
+        await settle(pilot)
+        heights = (staff_of(screen).size.height, requests_of(screen).size.height)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert requests_of(screen).has_focus
+        assert (staff_of(screen).size.height, requests_of(screen).size.height) == heights
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        assert (staff_of(screen).size.height, requests_of(screen).size.height) == heights
