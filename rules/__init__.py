@@ -28,6 +28,7 @@ from rules.niss import (
 )
 from rules.notices import (
     Notice,
+    access_types,
     disconnect_notices,
     managers,
     requestable_types,
@@ -75,6 +76,7 @@ __all__ = [
     "Notice",
     "Request",
     "RuleViolation",
+    "access_types",
     "check_access_fields",
     "check_connect_fields",
     "check_entity_change_fields",

@@ -19,7 +19,7 @@ from rules.fields import (
 from rules.niss import normalize_niss
 from rules.records import Admin, Entity, Link
 from rules.violation import RuleViolation
-from rules.vocabulary import is_manager
+from rules.vocabulary import fits_kind, is_manager
 
 
 def plan_admin(admin_id: str, name: str, niss: str | None, exists: bool) -> Admin:
@@ -67,6 +67,10 @@ def plan_entity(
     manager_type = check_employee_type(new.manager_type)
     if not is_manager(manager_type):
         raise RuleViolation("manager_type_required", {"entity": entity.name, "type": manager_type})
+    if not fits_kind(manager_type, entity.kind):
+        raise RuleViolation(
+            "type_not_for_kind", {"type": manager_type, "entity": entity.name, "kind": entity.kind}
+        )
     link = Link(
         entity_id=entity.id,
         niss=normalize_niss(new.manager_niss),

@@ -303,6 +303,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Kies {field} in de lijst.",
         "en": "Choose {field} from the list.",
     },
+    "type_not_for_kind": {
+        "fr": "Le type d'employé « {type} » n'est pas possible pour {entity} ({kind})\u00a0: "
+        "choisissez un autre type.",
+        "nl": "Type werknemer ‘{type}’ is niet mogelijk voor {entity} ({kind}): "
+        "kies een ander type.",
+        "en": "Employee type '{type}' is not possible for {entity} ({kind}): choose another type.",
+    },
     "access_type_not_allowed": {
         "fr": "Seul un médecin ou un pharmacien peut demander l'accès à une entité, pas {type}.",
         "nl": "Enkel een arts of apotheker kan toegang tot een entiteit aanvragen, geen {type}.",
@@ -406,7 +413,7 @@ def fragment(key: str, lang: str) -> str:
 
 def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
     from rules.text import printable
-    from rules.vocabulary import status_label, type_label
+    from rules.vocabulary import kind_label, status_label, type_label
 
     texts = MESSAGES.get(code)
     if texts is None:
@@ -420,6 +427,8 @@ def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
             values[key] = type_label(str(value), lang)
         elif key == "status":
             values[key] = status_label(str(value), lang)
+        elif key == "kind":
+            values[key] = kind_label(str(value), lang)
         elif isinstance(value, str) or key in _ECHOED:
             # A message is printed to terminals: what a person or a file supplied is shown, never
             # obeyed, wherever the message ends up; and a 20 MB name is not echoed whole.

@@ -11,7 +11,7 @@ from rules.messages import render
 from rules.records import Admin, Link, Request, colleague_label, person_label
 from rules.requests import EntityState
 from rules.scripts import has_compatibility_forms, mixed_script_words, other_scripts, plain_form
-from rules.vocabulary import EMPLOYEE_TYPES, is_manager
+from rules.vocabulary import EMPLOYEE_TYPES, MANAGER_TYPES, fits_kind, is_manager
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +27,25 @@ class Notice:
         return render(self.code, lang, params)
 
 
-def requestable_types(actor_type: str) -> list[str]:
-    """Employee types a manager of this type may request; a MACG needs a doctor (rule 3)."""
+def requestable_types(actor_type: str, entity_kind: str) -> list[str]:
+    """Employee types a manager of this type may request for an entity of this kind; a MACG
+    needs a doctor (rule 3)."""
     if not is_manager(actor_type):
         return []
-    return [code for code in EMPLOYEE_TYPES if code != "macg" or actor_type == "medecin"]
+    return [
+        code
+        for code in EMPLOYEE_TYPES
+        if (code != "macg" or actor_type == "medecin") and fits_kind(code, entity_kind)
+    ]
+
+
+def access_types(entity_kind: str | None) -> list[str]:
+    """What a person asking for access to an entity (of this kind, once chosen) may be."""
+    return [
+        code
+        for code in sorted(MANAGER_TYPES)
+        if entity_kind is None or fits_kind(code, entity_kind)
+    ]
 
 
 def managers(state: EntityState) -> list[Link]:

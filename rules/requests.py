@@ -10,7 +10,7 @@ from rules.fields import check_employee_type, clean_name
 from rules.niss import niss_or_none, normalize_niss
 from rules.records import Entity, Link, Request, colleague_label, person_label
 from rules.violation import RuleViolation
-from rules.vocabulary import is_manager
+from rules.vocabulary import fits_kind, is_manager
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +70,13 @@ def _connect(
     now: datetime,
     request_id: str,
 ) -> Request:
-    """The connect rules (pending_connect_exists, already_linked), shared by a manager's request
-    and a person's own access request."""
+    """The connect rules (type_not_for_kind, pending_connect_exists, already_linked), shared by a
+    manager's request and a person's own access request."""
+    if not fits_kind(employee_type, state.entity.kind):
+        raise RuleViolation(
+            "type_not_for_kind",
+            {"type": employee_type, "entity": state.entity.name, "kind": state.entity.kind},
+        )
     params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
     if state.pending_for(niss, "connect"):
         raise RuleViolation("pending_connect_exists", params)

@@ -26,6 +26,13 @@ EMPLOYEE_TYPES: dict[str, dict[str, str]] = {
 # Only these may file requests for their entity (and so manage it).
 MANAGER_TYPES = frozenset({"medecin", "pharmacien"})
 
+# A GP practice employs no pharmacists and a pharmacy no doctors or GP trainees; hospitals,
+# nursing homes, vaccination centres and occupational health services employ every type.
+KIND_TYPES: dict[str, frozenset[str]] = {
+    "cabinet_medical": frozenset({"medecin", "macg", "infirmier", "sage_femme", "administratif"}),
+    "pharmacie": frozenset({"pharmacien", "assistant_pharma", "administratif"}),
+}
+
 ENTITY_KINDS: dict[str, dict[str, str]] = {
     "cabinet_medical": {"fr": "cabinet médical", "nl": "huisartsenpraktijk", "en": "GP practice"},
     "pharmacie": {"fr": "pharmacie", "nl": "apotheek", "en": "pharmacy"},
@@ -86,6 +93,12 @@ def request_kind_label(code: str, lang: str = "fr") -> str:
 
 def status_label(code: str, lang: str = "fr") -> str:
     return _label(STATUSES, code, lang)
+
+
+def fits_kind(employee_type: str, entity_kind: str) -> bool:
+    """Whether an entity of this kind employs people of this type."""
+    allowed = KIND_TYPES.get(entity_kind)
+    return allowed is None or employee_type in allowed
 
 
 def is_manager(employee_type: str) -> bool:

@@ -59,7 +59,7 @@ def test_doctor_files_admin_approves_doctor_sees_it(service, terminals):
     doctor.type("Martin")
     doctor.keys("Tab")
     doctor.type("Claire")
-    doctor.keys("Tab", "Enter", "Down", "Down", "Down", "Down", "Enter", "C-s")
+    doctor.keys("Tab", "Enter", "Down", "Down", "Down", "Enter", "C-s")
     doctor.wait_for("Demandes en cours\u00a0: 1")
     (request,) = service.store().requests("cab")
     assert (request.niss, request.employee_type) == (NURSE_E2E, "infirmier")
@@ -130,7 +130,7 @@ def _fill_new_request(doctor, niss: str) -> None:
     doctor.type("Kill")
     doctor.keys("Tab")
     doctor.type("Test")
-    doctor.keys("Tab", "Enter", "Down", "Down", "Down", "Down", "Enter")
+    doctor.keys("Tab", "Enter", "Down", "Down", "Down", "Enter")  # infirmier·ère
 
 
 def _generation(service) -> int:

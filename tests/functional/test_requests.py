@@ -250,3 +250,46 @@ def test_version_changes_with_every_commit(store):
     before = store.version()
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     assert store.version() == before + 1
+
+
+def test_an_employee_type_must_fit_the_entity_s_kind(store, clock):
+    from tests.conftest import DOCTOR_2, PHARMACIST, add_pharmacy
+
+    refusal = _refused(
+        "type_not_for_kind",
+        store.file_connect,
+        DOCTOR,
+        "cab",
+        "90.01.15-012.77",
+        "Martin",
+        "Claire",
+        "pharmacien",
+    )
+    assert "« pharmacien »" in refusal.message("fr") and "cabinet médical" in refusal.message("fr")
+    assert "huisartsenpraktijk" in refusal.message("nl")
+    add_pharmacy(store)
+    _refused(
+        "type_not_for_kind",
+        store.file_access_request,
+        DOCTOR_2,
+        "ph",
+        "Jacobs",
+        "Emma",
+        "medecin",
+    )
+    _refused(
+        "type_not_for_kind",
+        add_pharmacy,
+        store,
+        "adm",
+        "ph2",
+        "Pharmacie Deux",
+        "ph2@example.be",
+        "fr",
+        PHARMACIST,
+        "Lelièvre",
+        "Sophie",
+        "medecin",
+    )
+    assert store.requests("cab") == [] and store.requests("ph") == []
+    assert store.entity("ph2") is None

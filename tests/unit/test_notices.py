@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rules import Entity, EntityState, Link, Request, disconnect_notices, requestable_types
+from rules import (
+    EMPLOYEE_TYPES,
+    Entity,
+    EntityState,
+    Link,
+    Request,
+    access_types,
+    disconnect_notices,
+    requestable_types,
+)
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE, TRAINEE
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -12,9 +21,20 @@ ENTITY = Entity("cab", "Cabinet Dupont", "cabinet_medical", "cab@example.be", "f
 
 
 def test_macg_is_offered_to_doctors_only():
-    assert "macg" in requestable_types("medecin")
-    assert "macg" not in requestable_types("pharmacien")
-    assert requestable_types("infirmier") == []
+    assert "macg" in requestable_types("medecin", "hopital")
+    assert "macg" not in requestable_types("pharmacien", "hopital")
+    assert requestable_types("infirmier", "hopital") == []
+
+
+def test_the_types_offered_follow_the_entity_s_kind():
+    practice = requestable_types("medecin", "cabinet_medical")
+    assert "pharmacien" not in practice and "assistant_pharma" not in practice
+    assert {"medecin", "macg", "infirmier"} <= set(practice)
+    pharmacy = requestable_types("pharmacien", "pharmacie")
+    assert set(pharmacy) == {"pharmacien", "assistant_pharma", "administratif"}
+    assert set(requestable_types("medecin", "hopital")) == set(EMPLOYEE_TYPES)
+    assert access_types("pharmacie") == ["pharmacien"]
+    assert access_types(None) == ["medecin", "pharmacien"]
 
 
 def test_a_doctor_leaving_their_trainees_behind_is_warned():

@@ -51,7 +51,8 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
     def compose(self) -> ComposeResult:
         lang = language()
         types = [
-            (type_label(code, lang), code) for code in requestable_types(self.me.employee_type)
+            (type_label(code, lang), code)
+            for code in requestable_types(self.me.employee_type, self.entity.kind)
         ]
         with Vertical(id="dialog", classes="dialog"):
             yield Static(literal(_("New request"), " · ", self.entity.name), classes="dialog-title")

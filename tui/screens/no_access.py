@@ -13,9 +13,9 @@ from textual.widgets import Button, Header, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from rules import (
-    MANAGER_TYPES,
     Entity,
     Request,
+    access_types,
     check_access_fields,
     format_niss,
     status_label,
@@ -110,7 +110,6 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         self.follower.resumed()
 
     def apply_language(self) -> None:
-        lang = language()
         self.title = _("No access")
         self.sub_title = format_niss(self.niss)
         why = _(
@@ -125,14 +124,22 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         self.query_one("#first-label", Label).update(literal(_("First name")))
         self.query_one("#type-label", Label).update(literal(_("You are")))
         self.query_one("#save", Button).label = _("Save")
-        kinds = self.query_one("#type", Select)
-        value = kinds.value
-        kinds.set_options([(type_label(code, lang), code) for code in sorted(MANAGER_TYPES)])
-        kinds.prompt = _("Choose: doctor or pharmacist")
-        if value != Select.NULL:
-            kinds.value = value
+        self._offer_types()
         self._show_chosen()
         self.refresh_mine()
+
+    def _offer_types(self) -> None:
+        """Doctor or pharmacist, narrowed to what the chosen entity's kind employs."""
+        lang = language()
+        kinds = self.query_one("#type", Select)
+        value = kinds.value
+        offered = access_types(self.entity.kind if self.entity else None)
+        kinds.set_options([(type_label(code, lang), code) for code in offered])
+        kinds.prompt = _("Choose: doctor or pharmacist")
+        if value in offered:
+            kinds.value = value
+        elif len(offered) == 1:
+            kinds.value = offered[0]
 
     def _show_chosen(self) -> None:
         chosen = self.query_one("#entity-chosen", Static)
@@ -170,6 +177,7 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
 
     def _choose(self, entity_id: str | None) -> None:
         self.entity = next((e for e in self.found if e.id == entity_id), None)
+        self._offer_types()
         self._show_chosen()
         self._recheck()
         if self.entity is not None:

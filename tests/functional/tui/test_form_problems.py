@@ -78,6 +78,10 @@ async def test_the_access_request_chooses_with_down_enter_and_clears_once_filed(
         assert "entity" not in shown_problems(screen)
         assert app.focused is screen.query_one("#last-name", Input)
         assert not screen.query_one("#matches").display  # chosen: the list is put away
+        # A pharmacy is asked for by a pharmacist: the only choice is made already.
+        kinds = screen.query_one("#type", Select)
+        assert [value for _label, value in kinds._options] == [Select.NULL, "pharmacien"]
+        assert kinds.value == "pharmacien"
         await type_text(pilot, "Nouveau")
         await pilot.press("tab")
         await type_text(pilot, "Pierre")

@@ -53,7 +53,7 @@ async def test_connect_a_person(practice):
         await settle(pilot)
         form = app.screen
         assert isinstance(form, NewRequestScreen)
-        await fill_request(pilot, "60010100172", "Durand", "Paul", 4)  # 4th type: infirmier
+        await fill_request(pilot, "60010100172", "Durand", "Paul", 3)  # 3rd type: infirmier
         assert form.query_one("#niss-input", Input).value == "60.01.01-001.72"  # formatted
         assert form.query_one("#type", Select).value == "infirmier"
         await pilot.press("ctrl+s")
@@ -109,7 +109,7 @@ async def test_duplicate_pending_request_keeps_the_form_filled(practice):
         await open_cab(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await fill_request(pilot, NURSE_2, "Peeters", "Lotte", 4)
+        await fill_request(pilot, NURSE_2, "Peeters", "Lotte", 3)
         await pilot.press("ctrl+s")
         await settle(pilot)
         form = app.screen
@@ -234,21 +234,22 @@ async def test_doctor_leaving_trainees_is_warned(practice):
         )
 
 
-async def test_macg_is_not_offered_to_a_pharmacist(practice):
+async def test_the_types_offered_fit_the_filer_and_the_entity(practice):
     app = make_app(practice, PHARMACIST)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
         offered = [value for _label, value in app.screen.query_one("#type", Select)._options]
-        assert "pharmacien" in offered and "macg" not in offered
+        # A pharmacy: no GP trainee, and no doctor either.
+        assert "pharmacien" in offered and "macg" not in offered and "medecin" not in offered
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=SIZE) as pilot:
         await open_cab(pilot)
         await pilot.press("n")
         await settle(pilot)
         offered = [value for _label, value in app.screen.query_one("#type", Select)._options]
-        assert "macg" in offered
+        assert "macg" in offered and "pharmacien" not in offered
 
 
 async def test_switch_entity(practice):
