@@ -26,11 +26,12 @@ EMPLOYEE_TYPES: dict[str, dict[str, str]] = {
 # Only these may file requests for their entity (and so manage it).
 MANAGER_TYPES = frozenset({"medecin", "pharmacien"})
 
-# A GP practice employs no pharmacists and a pharmacy no doctors or GP trainees; hospitals,
-# nursing homes, vaccination centres and occupational health services employ every type.
+# A GP practice employs no pharmacists and a pharmacy no doctors, GP trainees or midwives
+# (nurses and administrative staff work at both); hospitals, nursing homes, vaccination
+# centres and occupational health services employ every type.
 KIND_TYPES: dict[str, frozenset[str]] = {
     "cabinet_medical": frozenset({"medecin", "macg", "infirmier", "sage_femme", "administratif"}),
-    "pharmacie": frozenset({"pharmacien", "assistant_pharma", "administratif"}),
+    "pharmacie": frozenset({"pharmacien", "assistant_pharma", "infirmier", "administratif"}),
 }
 
 ENTITY_KINDS: dict[str, dict[str, str]] = {

@@ -89,7 +89,7 @@ def test_entity_summaries_count_people_managers_and_pending_requests_in_one_read
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
     store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
-    store.file_connect(PHARMACIST, "ph", NURSE_2, "Peeters", "An", "infirmier")
+    store.file_connect(PHARMACIST, "ph", NURSE_2, "Peeters", "An", "assistant_pharma")
     store.file_disconnect(DOCTOR, "cab", [NURSE])
     counts = {s.entity.id: (s.staff, s.managers, s.pending) for s in store.entity_summaries()}
     assert counts == {"cab": (3, 2, 2), "ph": (1, 1, 1)}

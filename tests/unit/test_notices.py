@@ -31,7 +31,7 @@ def test_the_types_offered_follow_the_entity_s_kind():
     assert "pharmacien" not in practice and "assistant_pharma" not in practice
     assert {"medecin", "macg", "infirmier"} <= set(practice)
     pharmacy = requestable_types("pharmacien", "pharmacie")
-    assert set(pharmacy) == {"pharmacien", "assistant_pharma", "administratif"}
+    assert set(pharmacy) == {"pharmacien", "assistant_pharma", "infirmier", "administratif"}
     assert set(requestable_types("medecin", "hopital")) == set(EMPLOYEE_TYPES)
     assert access_types("pharmacie") == ["pharmacien"]
     assert access_types(None) == ["medecin", "pharmacien"]

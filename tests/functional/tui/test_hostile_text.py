@@ -166,9 +166,9 @@ def _write_everything(s: Store, out: Outcome, old: list[str], i: int, text: str)
         )
     mine = (where("niss") == STRANGER) & (where("entity_id") == entity_id)
     out.attempt(
-        lambda: s.file_access_request(STRANGER, entity_id, text, text, "medecin").first_name,
+        lambda: s.file_access_request(STRANGER, entity_id, text, text, "pharmacien").first_name,
         lambda: (
-            s.file_access_request(STRANGER, entity_id, "Vos", "Els", "medecin"),
+            s.file_access_request(STRANGER, entity_id, "Vos", "Els", "pharmacien"),
             older("requests", mine, {"last_name": text, "first_name": text}),
         ),
     )
