@@ -97,3 +97,18 @@ def test_the_french_screen_names_of_the_manual():
         fr.gettext("The request is now registered and must be approved by an administrator.")
         == "La demande est maintenant enregistrée et doit être approuvée par un administrateur."
     )
+
+
+def test_argparse_s_msgids_are_the_ones_this_python_s_argparse_asks_for():
+    # They are not extracted from our code: a Python whose argparse words them differently
+    # would silently fall back to English, so each is looked for in argparse itself.
+    import argparse
+    import inspect
+
+    source = inspect.getsource(argparse)
+    with (LOCALE_DIR / "vaccinnet.pot").open("rb") as fh:
+        copied = [m for m in read_po(fh) if any("argparse" in c for c in m.auto_comments)]
+    assert len(copied) >= 15
+    for message in copied:
+        for msgid in message.id if isinstance(message.id, tuple) else (message.id,):
+            assert repr(msgid) in source, msgid
