@@ -15,7 +15,8 @@ from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, format_
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
-from tui.i18n import _, argparse_in_current_language, ngettext, said, set_language
+from tui.argparse_i18n import argparse_in_current_language
+from tui.i18n import _, ngettext, said, set_language
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import errno
 import gettext
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -94,23 +91,6 @@ def said(text: object) -> str:
     if isinstance(text, RuleViolation):
         return text.message(_current)
     return str(text)
-
-
-@contextlib.contextmanager
-def argparse_in_current_language() -> Iterator[None]:
-    """argparse's own words ("usage:", its errors, its headings) from our catalog.
-
-    argparse looks up the module-level ``_`` and ``ngettext`` it took from gettext each time it
-    words something (the headings when a parser is built, the errors when it parses), so
-    pointing them at ours while our parsers are built and used is enough. They follow
-    ``set_language``; they are put back after, for any other argparse user in the process.
-    """
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 def local(moment: datetime) -> datetime:
