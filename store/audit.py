@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from rules.phrase import N_, Phrase
 from store.errors import StoreError
 
 GENESIS = "0" * 64
@@ -70,32 +71,50 @@ def load_key(path: Path, data_dir: Path) -> bytes:
         homes = (data_dir.absolute(), data_dir.resolve())
         inside = any(p.is_relative_to(home) for p in (named, resolved) for home in homes)
     except OSError as exc:
-        raise StoreError(path, f"audit key file cannot be resolved ({exc.strerror})") from None
+        problem = Phrase(N_("audit key file cannot be resolved ({problem})"), problem=exc)
+        raise StoreError(path, problem) from None
     if inside:
         raise StoreError(
             path,
-            f"the audit key file must be outside the data directory "
-            f"{data_dir}: whoever can write the data could read it",
+            Phrase(
+                N_(
+                    "the audit key file must be outside the data directory {data}: whoever can "
+                    "write the data could read it"
+                ),
+                data=data_dir,
+            ),
         )
     try:
         with open(resolved, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
-                raise StoreError(path, "the audit key file is not a regular file")
+                raise StoreError(path, Phrase(N_("the audit key file is not a regular file")))
             if st.st_mode & 0o077:
                 raise StoreError(
                     path,
-                    f"the audit key file is open to others (mode {st.st_mode & 0o777:04o}); "
-                    "make it 0600 (or 0400), owned by the service account",
+                    Phrase(
+                        N_(
+                            "the audit key file is open to others (mode {mode}); make it 0600 "
+                            "(or 0400), owned by the service account"
+                        ),
+                        mode=f"{st.st_mode & 0o777:04o}",
+                    ),
                 )
             key = fh.read(4096).strip()
     except OSError as exc:
-        raise StoreError(path, f"the audit key file cannot be read ({exc.strerror})") from None
+        problem = Phrase(N_("the audit key file cannot be read ({problem})"), problem=exc)
+        raise StoreError(path, problem) from None
     if len(key) < MIN_KEY_BYTES:
         raise StoreError(
             path,
-            f"the audit key holds {len(key)} bytes; use at least "
-            f"{MIN_KEY_BYTES} random ones (openssl rand -hex 32)",
+            Phrase(
+                N_(
+                    "the audit key is too short (length {length}); use at least {minimum} "
+                    "random bytes (openssl rand -hex 32)"
+                ),
+                length=len(key),
+                minimum=MIN_KEY_BYTES,
+            ),
         )
     return key
 
@@ -132,7 +151,9 @@ def anchors_in(text: str) -> list[Anchor]:
 
 
 class Findings(list[str]):
-    """Problems found (the list), with notes that are not problems (unkeyed entries, …)."""
+    """Problems found (the list), with notes that are not problems (unkeyed entries, …).
+
+    Each is a Phrase: English as a string, in the reader's language where tui shows it."""
 
     def __init__(self, problems: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
         super().__init__(problems)
@@ -151,8 +172,10 @@ def _span(first: int, last: int) -> str:
     return f"{first}" if first == last else f"{first}–{last}"
 
 
-def _entries(first: int, last: int) -> str:
-    return f"audit entry {first}" if first == last else f"audit entries {first}–{last}"
+def _entries(first: int, last: int) -> Phrase:
+    if first == last:
+        return Phrase(N_("audit entry {seq}"), seq=first)
+    return Phrase(N_("audit entries {first}–{last}"), first=first, last=last)
 
 
 def verify_chain(
@@ -166,8 +189,8 @@ def verify_chain(
     Without the key MACs cannot be checked, but an entry without one after entries with one
     is still a failure: a writer that has the key never writes it.
     """
-    problems: list[str] = []
-    notes: list[str] = []
+    problems: list[Phrase] = []
+    notes: list[Phrase] = []
     wanted = {anchor.seq for anchor in anchors}
     at_anchor: dict[int, str] = {0: GENESIS}
     expected_seq, prev, last_at, last_keyed = 1, GENESIS, None, False
@@ -175,26 +198,51 @@ def verify_chain(
     keyed_from = 0
     for doc_id, doc in docs:
         if not isinstance(doc, dict):
-            problems.append(f"audit entry {doc_id} is not an object (damaged)")
+            problems.append(Phrase(N_("audit entry {seq} is not an object (damaged)"), seq=doc_id))
             expected_seq, prev = doc_id + 1, ""
             continue
         if doc_id != expected_seq:
-            problems.append(f"audit entry {_span(expected_seq, doc_id - 1)} is missing (removed)")
+            problems.append(
+                Phrase(
+                    N_("audit entry {seq} is missing (removed)"),
+                    seq=_span(expected_seq, doc_id - 1),
+                )
+            )
         if doc.get("seq") != doc_id:
-            problems.append(f"audit entry {doc_id} carries sequence {doc.get('seq')} (moved)")
+            problems.append(
+                Phrase(
+                    N_("audit entry {seq} carries sequence {carried} (moved)"),
+                    seq=doc_id,
+                    carried=doc.get("seq"),
+                )
+            )
         if doc.get("hash") != seal(doc):
-            problems.append(f"audit entry {doc_id} does not match its hash (edited)")
+            problems.append(
+                Phrase(N_("audit entry {seq} does not match its hash (edited)"), seq=doc_id)
+            )
         elif doc.get("prev") != prev:
             problems.append(
-                f"audit entry {doc_id} does not follow entry {doc_id - 1} "
-                "(removed, inserted or reordered)"
+                Phrase(
+                    N_(
+                        "audit entry {seq} does not follow entry {previous} "
+                        "(removed, inserted or reordered)"
+                    ),
+                    seq=doc_id,
+                    previous=doc_id - 1,
+                )
             )
         entry_mac = doc.get("mac")
         if entry_mac is None:
             if keyed_from:
                 problems.append(
-                    f"audit entry {doc_id} has no MAC although entries since "
-                    f"{keyed_from} have one (written without the audit key)"
+                    Phrase(
+                        N_(
+                            "audit entry {seq} has no MAC although entries since {keyed} have "
+                            "one (written without the audit key)"
+                        ),
+                        seq=doc_id,
+                        keyed=keyed_from,
+                    )
                 )
             elif unkeyed:
                 unkeyed[1] = doc_id
@@ -208,8 +256,13 @@ def verify_chain(
                 and hmac.compare_digest(entry_mac.encode(), mac(doc, key).encode())
             ):
                 problems.append(
-                    f"audit entry {doc_id} has a wrong MAC (forged, or written "
-                    "with another audit key)"
+                    Phrase(
+                        N_(
+                            "audit entry {seq} has a wrong MAC (forged, or written with another "
+                            "audit key)"
+                        ),
+                        seq=doc_id,
+                    )
                 )
         if doc_id in wanted:
             at_anchor[doc_id] = str(doc.get("hash"))
@@ -219,37 +272,80 @@ def verify_chain(
     head = head or {"count": 0, "hash": GENESIS}
     if head.get("count") != count:
         problems.append(
-            f"the trail holds {count} entries but {head.get('count')} were written "
-            "(entries removed from the end)"
+            Phrase(
+                N_(
+                    "the trail ends at entry {count} but its head says {written} "
+                    "(entries removed from the end)"
+                ),
+                count=count,
+                written=head.get("count"),
+            )
         )
     elif head.get("hash") != prev:
-        problems.append(f"the last audit entry ({count}) is not the one that was written")
+        problems.append(
+            Phrase(N_("the last audit entry ({seq}) is not the one that was written"), seq=count)
+        )
     for anchor in anchors:
         found = at_anchor.get(anchor.seq)
         if anchor.seq > count:
             problems.append(
-                f"audit anchor {anchor.short}: the trail now ends at entry {count} "
-                "(truncated, the head rewritten)"
+                Phrase(
+                    N_(
+                        "audit anchor {anchor}: the trail now ends at entry {count} "
+                        "(truncated, the head rewritten)"
+                    ),
+                    anchor=anchor.short,
+                    count=count,
+                )
             )
         elif found is None:
-            problems.append(f"audit anchor {anchor.short}: entry {anchor.seq} is missing (removed)")
+            problems.append(
+                Phrase(
+                    N_("audit anchor {anchor}: entry {seq} is missing (removed)"),
+                    anchor=anchor.short,
+                    seq=anchor.seq,
+                )
+            )
         elif found != anchor.hash:
             problems.append(
-                f"audit anchor {anchor.short}: entry {anchor.seq} now has hash "
-                f"{found[:12]}… (history rewritten at or before entry "
-                f"{anchor.seq})"
+                Phrase(
+                    N_(
+                        "audit anchor {anchor}: entry {seq} now has hash {hash}… (history "
+                        "rewritten at or before entry {seq})"
+                    ),
+                    anchor=anchor.short,
+                    seq=anchor.seq,
+                    hash=found[:12],
+                )
             )
     if unkeyed and keyed_from:
         notes.append(
-            f"no MAC on {_entries(*unkeyed)} (written before the audit key was introduced)"
+            Phrase(
+                N_("no MAC on {entries} (written before the audit key was introduced)"),
+                entries=_entries(*unkeyed),
+            )
         )
     elif unkeyed and key is not None:
-        notes.append(f"no MAC on {_entries(*unkeyed)} (none was written with the audit key yet)")
+        notes.append(
+            Phrase(
+                N_("no MAC on {entries} (none was written with the audit key yet)"),
+                entries=_entries(*unkeyed),
+            )
+        )
     if keyed_from and key is not None and not problems:
-        notes.append(f"MACs checked with the audit key: {_entries(keyed_from, count)}")
+        notes.append(
+            Phrase(
+                N_("MACs checked with the audit key: {entries}"),
+                entries=_entries(keyed_from, count),
+            )
+        )
     if keyed_from and key is None:
         notes.append(
-            f"MACs not checked (no audit key: set {KEY_FILE_ENV}): {_entries(keyed_from, count)}"
+            Phrase(
+                N_("MACs not checked (no audit key: set {variable}): {entries}"),
+                variable=KEY_FILE_ENV,
+                entries=_entries(keyed_from, count),
+            )
         )
     return ChainReport(
         Findings(problems, notes),

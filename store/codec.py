@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from rules import Admin, Entity, Link, Mail, Request
+from rules.phrase import N_, Phrase, joined
 from store.audit import AuditEntry
 from store.errors import StoreError
 from store.inspection import document_problems
@@ -27,13 +28,19 @@ def _decoding(table: str) -> Callable[[Callable[[Doc], R]], Callable[[Doc], R]]:
                 return decode(d)
             except (KeyError, TypeError, ValueError, AttributeError):
                 if isinstance(d, dict):
-                    what = "; ".join(document_problems(table, d)) or "a field of the wrong kind"
-                    where = f"document {str(d.get('id', d.get('seq', '?')))[:40]}"
+                    wrong = document_problems(table, d)
+                    what = joined(wrong) if wrong else Phrase(N_("a field of the wrong kind"))
+                    where = Phrase(N_("document {id}"), id=str(d.get("id", d.get("seq", "?")))[:40])
                 else:
-                    what, where = f"a {type(d).__name__}, not an object", "a document"
+                    what = Phrase(N_("a {type}, not an object"), type=type(d).__name__)
+                    where = Phrase(N_("a document"))
                 raise StoreError(
-                    f"table {table}",
-                    f"{where} is damaged ({what}); 'vaccinnet check' names its file",
+                    Phrase(N_("table {table}"), table=table),
+                    Phrase(
+                        N_("{document} is damaged ({problem}); 'vaccinnet check' names its file"),
+                        document=where,
+                        problem=what,
+                    ),
                 ) from None
 
         return decoded

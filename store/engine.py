@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
 
+from rules.phrase import N_, Phrase
 from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
 from store.errors import StoreError, os_problem
 from store.indexes import Index
@@ -120,8 +121,13 @@ class Engine:
                     # Never start afresh over data that lost its manifest.
                     raise StoreError(
                         self._files.manifest_path,
-                        f"is missing but {len(stray)} data file(s) are present; restore it "
-                        "from a backup",
+                        Phrase(
+                            N_(
+                                "is missing but data files are present ({count}); restore it "
+                                "from a backup"
+                            ),
+                            count=len(stray),
+                        ),
                     )
                 self._files.create()
             self._files.refresh()
@@ -160,8 +166,12 @@ class Engine:
             # Fail closed: an entry without a MAC after keyed ones would read as a forgery.
             raise StoreError(
                 KEY_FILE_ENV,
-                "is not set, but the audit trail is keyed (its entries carry a MAC): "
-                "every program that writes needs the key",
+                Phrase(
+                    N_(
+                        "is not set, but the audit trail is keyed (its entries carry a MAC): "
+                        "every program that writes needs the key"
+                    )
+                ),
             )
         seq = int(head["count"]) + 1
         entry = {

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rules import is_manager
+from rules.phrase import N_, Phrase
 from store.audit import Anchor, Findings, verify_chain
 from store.errors import StoreError
 from store.segments import SEGMENT_SIZE, Doc, SegmentFiles, read_segment
@@ -75,40 +76,47 @@ SHAPES: dict[str, dict[str, str]] = {
 }
 
 
-class Problem(str):
+class Problem(Phrase):
     """One thing wrong with a store, as a sentence; ``damage`` when a file or document is
     broken (the store cannot be used as it is), not when the data breaks a rule."""
 
     damage: bool
 
-    def __new__(cls, text: str, damage: bool = False) -> Problem:
-        problem = super().__new__(cls, text)
+    def __new__(cls, msgid: str, /, *, damage: bool = False, **values: Any) -> Problem:
+        problem = super().__new__(cls, msgid, **values)
         problem.damage = damage
         return problem
 
 
-def _field_problem(value: Any, expected: str) -> str | None:
+def _problem(phrase: str, damage: bool = False) -> Problem:
+    """A Problem saying what a Phrase says (a plain text is said as it is)."""
+    if isinstance(phrase, Phrase):
+        return Problem(phrase.msgid, damage=damage, **phrase.values)
+    return Problem("{text}", damage=damage, text=phrase)
+
+
+def _field_problem(value: Any, expected: str) -> Phrase | None:
     optional = expected.startswith(OPTIONAL)
     kind = expected.removeprefix(OPTIONAL)
     if value is None:
-        return None if optional else "is missing"
+        return None if optional else Phrase(N_("is missing"))
     if kind == TEXT and not isinstance(value, str):
-        return f"is {type(value).__name__}, not text"
+        return Phrase(N_("is {type}, not text"), type=type(value).__name__)
     if kind == NUMBER and (not isinstance(value, int) or isinstance(value, bool)):
-        return f"is {value!r}, not a whole number"
+        return Phrase(N_("is {value}, not a whole number"), value=repr(value))
     if kind == MAPPING and not isinstance(value, dict):
-        return f"is {type(value).__name__}, not a mapping"
+        return Phrase(N_("is {type}, not a mapping"), type=type(value).__name__)
     if kind == DATE:
         try:
             datetime.fromisoformat(value)
         except (TypeError, ValueError):
-            return f"is {value!r}, not a date and time"
+            return Phrase(N_("is {value}, not a date and time"), value=repr(value))
     return None
 
 
-def document_problems(table: str, doc: Doc) -> list[str]:
+def document_problems(table: str, doc: Doc) -> list[Phrase]:
     return [
-        f"field {name} {problem}"
+        Phrase(N_("field {name} {problem}"), name=name, problem=problem)
         for name, expected in SHAPES.get(table, {}).items()
         if (problem := _field_problem(doc.get(name), expected)) is not None
     ]
@@ -125,21 +133,34 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
             try:
                 segment = read_segment(root / name, table)
             except StoreError as exc:
-                problems.append(Problem(str(exc), damage=True))
+                problems.append(
+                    Problem(
+                        N_("{file}: {problem}"), damage=True, file=exc.path, problem=exc.problem
+                    )
+                )
                 continue
             for doc_id, doc in sorted(segment.items()):
                 if (doc_id - 1) // SEGMENT_SIZE != int(key):
                     problems.append(
                         Problem(
-                            f"{root / name}: document {doc_id} is in segment {key}, not its own",
+                            N_("{file}: document {id} is in segment {segment}, not its own"),
                             damage=True,
+                            file=root / name,
+                            id=doc_id,
+                            segment=key,
                         )
                     )
                     continue
                 wrong = document_problems(table, doc)
                 if wrong:
                     problems.extend(
-                        Problem(f"{root / name}: document {doc_id}: {text}", damage=True)
+                        Problem(
+                            N_("{file}: document {id}: {problem}"),
+                            damage=True,
+                            file=root / name,
+                            id=doc_id,
+                            problem=text,
+                        )
                         for text in wrong
                     )
                 else:
@@ -147,14 +168,19 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
     try:
         _garbage, unexplained = files.leftovers()
     except OSError as exc:
-        problems.append(Problem(f"{root}: cannot be listed ({exc.strerror})", damage=True))
+        problems.append(
+            Problem(N_("{file}: cannot be listed ({problem})"), damage=True, file=root, problem=exc)
+        )
         unexplained = []
     for name in unexplained:
         problems.append(
             Problem(
-                f"{root / name}: is not named by the manifest (a table or segment missing from "
-                "it?); restore the manifest from a backup, or move the file away",
+                N_(
+                    "{file}: is not named by the manifest (a table or segment missing from "
+                    "it?); restore the manifest from a backup, or move the file away"
+                ),
                 damage=True,
+                file=root / name,
             )
         )
     return problems, tables
@@ -167,30 +193,50 @@ def inspect(
     problems, tables = read_tables(files)
     audit = tables.get("audit", [])
     chain = verify_chain(audit, files.meta.get("audit_head"), audit_key, anchors).findings
-    problems += [Problem(p) for p in chain]
+    problems += [_problem(p) for p in chain]
     for table, docs in tables.items():
         last = max((doc_id for doc_id, _ in docs), default=0)
         if last >= files.next_id(table):
-            problems.append(Problem(f"table {table}: document {last} is beyond the next id"))
+            problems.append(
+                Problem(
+                    N_("table {table}: document {id} is beyond the next id"), table=table, id=last
+                )
+            )
     entities = {doc["id"] for _, doc in tables.get("entities", [])}
     links: dict[str, list[Doc]] = {}
     seen_links: set[tuple[str, str]] = set()
     for _, doc in tables.get("links", []):
         key = (doc["entity_id"], doc["niss"])
         if key in seen_links:
-            problems.append(Problem(f"{doc['niss']} is linked twice to {doc['entity_id']}"))
+            problems.append(
+                Problem(
+                    N_("{niss} is linked twice to {entity}"),
+                    niss=doc["niss"],
+                    entity=doc["entity_id"],
+                )
+            )
         seen_links.add(key)
         links.setdefault(doc["entity_id"], []).append(doc)
         if doc["entity_id"] not in entities:
-            problems.append(Problem(f"a link refers to unknown entity {doc['entity_id']}"))
+            problems.append(
+                Problem(N_("a link refers to unknown entity {entity}"), entity=doc["entity_id"])
+            )
         if doc["employee_type"] == "macg" and not doc.get("supervisor"):
-            problems.append(Problem(f"MACG {doc['niss']} at {doc['entity_id']} has no supervisor"))
+            problems.append(
+                Problem(
+                    N_("MACG {niss} at {entity} has no supervisor"),
+                    niss=doc["niss"],
+                    entity=doc["entity_id"],
+                )
+            )
     for entity_id in sorted(entities):
         staff = links.get(entity_id, [])
         if not staff:
-            problems.append(Problem(f"entity {entity_id} has nobody linked"))
+            problems.append(Problem(N_("entity {entity} has nobody linked"), entity=entity_id))
         elif not any(is_manager(doc["employee_type"]) for doc in staff):
-            problems.append(Problem(f"entity {entity_id} has no doctor or pharmacist linked"))
+            problems.append(
+                Problem(N_("entity {entity} has no doctor or pharmacist linked"), entity=entity_id)
+            )
     pending: set[tuple[str, str, str]] = set()
     for _, doc in tables.get("requests", []):
         if doc["status"] != "pending":
@@ -199,7 +245,10 @@ def inspect(
         if pending_key in pending:
             problems.append(
                 Problem(
-                    f"two pending {doc['kind']} requests for {doc['niss']} at {doc['entity_id']}"
+                    N_("two pending {kind} requests for {niss} at {entity}"),
+                    kind=doc["kind"],
+                    niss=doc["niss"],
+                    entity=doc["entity_id"],
                 )
             )
         pending.add(pending_key)

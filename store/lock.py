@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from rules.phrase import N_, Phrase
 from store.errors import StoreBusy, StoreError, StoreInterrupted
 
 # Waiting polls, so that a console leaving or a deadline can end the wait; the first polls
@@ -31,17 +32,17 @@ def holder(path: Path) -> str:
                     return _process(fields[4])
     except OSError:
         pass
-    return "another process (its pid cannot be known here)"
+    return Phrase(N_("another process (its pid cannot be known here)"))
 
 
 def _process(pid: str) -> str:
     if not pid.isdigit() or pid == "0":
-        return "a process of another pid namespace"
+        return Phrase(N_("a process of another pid namespace"))
     try:
         with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as comm:
-            return f"process {pid} ({comm.read().strip()})"
+            return Phrase(N_("process {pid} ({name})"), pid=pid, name=comm.read().strip())
     except OSError:
-        return f"process {pid}"
+        return Phrase(N_("process {pid}"), pid=pid)
 
 
 class DirectoryLock:
@@ -67,7 +68,9 @@ class DirectoryLock:
         try:
             fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
-            raise StoreError(self.root, f"cannot be opened ({exc.strerror})") from None
+            raise StoreError(
+                self.root, Phrase(N_("cannot be opened ({problem})"), problem=exc)
+            ) from None
         try:
             self._wait(fd, interrupted, waiting)
         except BaseException:
@@ -93,17 +96,30 @@ class DirectoryLock:
             except OSError as exc:
                 raise StoreError(
                     self.root,
-                    f"cannot be locked ({exc.strerror}); the data directory must be on a "
-                    "local file system",
+                    Phrase(
+                        N_(
+                            "cannot be locked ({problem}); the data directory must be on a local "
+                            "file system"
+                        ),
+                        problem=exc,
+                    ),
                 ) from None
             if interrupted is not None and interrupted():
-                raise StoreInterrupted(self.root, "the wait for the store's lock was abandoned")
+                raise StoreInterrupted(
+                    self.root, Phrase(N_("the wait for the store's lock was abandoned"))
+                )
             now = time.monotonic()
             if now >= deadline:
                 raise StoreBusy(
                     self.root,
-                    f"the store (this directory is its lock) stayed locked by "
-                    f"{holder(self.root)} for {self.timeout:g} s",
+                    Phrase(
+                        N_(
+                            "the store (this directory is its lock) stayed locked by {holder} "
+                            "for {seconds} s"
+                        ),
+                        holder=holder(self.root),
+                        seconds=f"{self.timeout:g}",
+                    ),
                 )
             if waiting is not None and not told and now - start >= TELL_AFTER:
                 told = True

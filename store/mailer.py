@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rules import Mail, RuleViolation, printable
 from rules.fields import clean_email
+from rules.phrase import N_, Phrase
 from store.store import Store
 
 CONFIG_FILE = "mail.toml"
@@ -56,7 +57,7 @@ class SmtpConfig:
 
 
 class ConfigError(Exception):
-    pass
+    """mail.toml cannot be used; its one argument is a Phrase naming the file."""
 
 
 def load_config(data_dir: Path) -> SmtpConfig | None:
@@ -70,21 +71,32 @@ def load_config(data_dir: Path) -> SmtpConfig | None:
     try:
         smtp = tomllib.loads(path.read_text(encoding="utf-8")).get("smtp")
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        # The TOML parser's own words (where the syntax is wrong) are shown as it wrote them.
+        raise ConfigError(Phrase(N_("{file}: {problem}"), file=path, problem=exc)) from None
     if not isinstance(smtp, dict) or not smtp.get("host"):
-        raise ConfigError(f"{path}: an [smtp] table with at least host is needed")
+        raise ConfigError(
+            Phrase(N_("{file}: an [smtp] table with at least host is needed"), file=path)
+        )
     security = smtp.get("security", "starttls")
     if security not in ("starttls", "ssl", "none"):
-        raise ConfigError(f"{path}: security must be starttls, ssl or none")
+        raise ConfigError(Phrase(N_("{file}: security must be starttls, ssl or none"), file=path))
     password = os.environ.get("VACCINNET_SMTP_PASSWORD")
     if smtp.get("password_file"):
         try:
             password = Path(smtp["password_file"]).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ConfigError(f"{smtp['password_file']}: {exc.strerror}") from None
+            raise ConfigError(
+                Phrase(N_("{file}: {problem}"), file=smtp["password_file"], problem=exc)
+            ) from None
     sender = str(smtp.get("sender", DEFAULT_SENDER))
     if not _is_one_mailbox(sender):
-        raise ConfigError(f"{path}: sender {printable(sender)!r} is not one address")
+        raise ConfigError(
+            Phrase(
+                N_("{file}: sender {sender} is not one address"),
+                file=path,
+                sender=repr(printable(sender)),
+            )
+        )
     return SmtpConfig(
         host=str(smtp["host"]),
         port=int(smtp.get("port", 465 if security == "ssl" else 587)),
@@ -131,12 +143,12 @@ def prepared(mail: Mail, sender: str) -> EmailMessage:
     try:
         to = clean_email(mail.to)
     except RuleViolation as refusal:
-        raise Rejected(f"invalid address: {refusal.message('en')}") from None
+        raise Rejected(Phrase(N_("invalid address: {refusal}"), refusal=refusal)) from None
     try:
         message = build_message(replace(mail, to=to), sender)
         message.as_bytes(policy=email.policy.SMTP)
     except Exception as exc:  # the e-mail package raises AttributeError, IndexError… too
-        raise Rejected(f"cannot be built: {type(exc).__name__}: {exc}") from None
+        raise Rejected(Phrase(N_("cannot be built: {error}"), error=_error(exc))) from None
     return message
 
 
@@ -163,16 +175,22 @@ class SmtpTransport:
         except smtplib.SMTPSenderRefused as exc:
             # The sender is the same for every mail: a configuration fault, not this mail's.
             raise Unreachable(
-                f"{c.host}:{c.port}: sender refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+                Phrase(
+                    N_("{server}: sender refused: {answer}"),
+                    server=f"{c.host}:{c.port}",
+                    answer=f"{exc.smtp_code} {_text(exc.smtp_error)}",
+                )
             ) from None
         except smtplib.SMTPDataError as exc:
             raise _classify(exc.smtp_code, exc.smtp_error) from None
         except smtplib.SMTPNotSupportedError as exc:
-            raise Rejected(f"the server cannot take this mail: {exc}") from None
+            raise Rejected(
+                Phrase(N_("the server cannot take this mail: {answer}"), answer=str(exc))
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise Unreachable(f"{c.host}:{c.port}: {exc}") from None
         except (UnicodeError, ValueError, LookupError) as exc:
-            raise Rejected(f"cannot be encoded: {type(exc).__name__}: {exc}") from None
+            raise Rejected(Phrase(N_("cannot be encoded: {error}"), error=_error(exc))) from None
         # Accepted: a bad answer to QUIT must not make the mail look unsent and go out twice.
         try:
             client.quit()
@@ -196,6 +214,11 @@ class SmtpTransport:
             client.close()
             raise
         return client
+
+
+def _error(exc: BaseException) -> str:
+    """Python's words for a fault, named by its class: data for whoever reads the reason."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _text(answer: bytes | str) -> str:
@@ -227,7 +250,8 @@ class MaildirTransport:
             self._make_private()
             self._deliver(data)
         except OSError as exc:
-            raise Unreachable(f"{exc.filename or self.path}: {exc.strerror or exc}") from None
+            where = exc.filename or self.path
+            raise Unreachable(Phrase(N_("{file}: {problem}"), file=where, problem=exc)) from None
 
     def _make_private(self) -> None:
         if self._private:
@@ -288,7 +312,8 @@ class Report:
     sent: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    reasons: dict[str, str] = field(default_factory=dict)  # mail id -> why it failed
+    # mail id -> why it failed: a Phrase (English as a string, as stored), or a server's answer
+    reasons: dict[str, str] = field(default_factory=dict)
 
 
 def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sender: str) -> Report:
@@ -303,14 +328,14 @@ def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sende
         try:
             transport.send(prepared(mail, sender))
         except Deferred as exc:
-            store.mark_deferred(mail.id, _reason(exc), backoff(mail.attempts + 1))
+            store.mark_deferred(mail.id, reason_text(_why(exc)), backoff(mail.attempts + 1))
             report.deferred.append(mail.id)
             if isinstance(exc, Unreachable):
                 break
         except Rejected as exc:
-            _fail(store, report, mail, _reason(exc))
+            _fail(store, report, mail, _why(exc))
         except Exception as exc:  # a fault in this mail's path must not hold up the others
-            _fail(store, report, mail, _reason(f"unexpected error: {type(exc).__name__}: {exc}"))
+            _fail(store, report, mail, Phrase(N_("unexpected error: {error}"), error=_error(exc)))
         else:
             store.mark_sent(mail.id)
             report.sent.append(mail.id)
@@ -318,14 +343,20 @@ def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sende
 
 
 def _fail(store: Store, report: Report, mail: Mail, reason: str) -> None:
-    store.mark_failed(mail.id, reason)
+    """Stored in English (the store has no reader yet); reported as said, for the CLI."""
+    store.mark_failed(mail.id, reason_text(reason))
     report.failed.append(mail.id)
     report.reasons[mail.id] = reason
 
 
-def _reason(error: object) -> str:
+def _why(error: Exception) -> str:
+    """What a delivery exception says: its Phrase, or a server's answer as it is."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+
+
+def reason_text(reason: str) -> str:
     """Server answers are data from outside: one line, no control characters, bounded."""
-    text = printable(" ".join(str(error).split()))
+    text = printable(" ".join(str(reason).split()))
     return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
 
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from rules.phrase import N_, Phrase
 from store.audit import Anchor, ChainReport, Findings, verify_chain
 from store.engine import Engine
 from store.errors import StoreError, os_problem
@@ -46,11 +47,13 @@ class Maintenance(Engine):
         """
         dest = Path(dest)
         if dest.resolve().is_relative_to(self.root.resolve()):
-            raise StoreError(dest, "is inside the data directory; back up somewhere else")
+            raise StoreError(
+                dest, Phrase(N_("is inside the data directory; back up somewhere else"))
+            )
         if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
-            raise StoreError(dest, "is not a directory; back up into a new directory")
+            raise StoreError(dest, Phrase(N_("is not a directory; back up into a new directory")))
         if dest.exists() and any(dest.iterdir()):
-            raise StoreError(dest, "is not empty; back up into a new directory")
+            raise StoreError(dest, Phrase(N_("is not empty; back up into a new directory")))
         created = _private_dirs(dest.parent)
         partial = dest.parent / f".{dest.name}.partial-{os.getpid()}"
         try:

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from rules.phrase import N_, Phrase, joined
 from store.errors import StoreError, os_problem
 
 SCHEMA_VERSION = 1
@@ -76,52 +77,100 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     generation = manifest.get("generation")
     if not isinstance(generation, int) or isinstance(generation, bool) or generation < 0:
-        problems.append(f"generation is {generation!r}, not a whole number")
+        problems.append(
+            Phrase(N_("generation is {value}, not a whole number"), value=repr(generation))
+        )
         generation = None
     tables = manifest.get("tables")
     if not isinstance(tables, dict):
-        return [*problems, f"tables is {type(tables).__name__}, not a mapping"]
+        return [*problems, Phrase(N_("tables is {kind}, not a mapping"), kind=_kind(tables))]
     for table, info in tables.items():
         where = f"tables.{table}"
         if not _TABLE_NAME.fullmatch(table):
-            problems.append(f"{where}: not a table name")
+            problems.append(Phrase(N_("{where}: not a table name"), where=where))
             continue
         if not isinstance(info, dict):
-            problems.append(f"{where} is {_kind(info)}, not a mapping")
+            problems.append(
+                Phrase(N_("{where} is {kind}, not a mapping"), where=where, kind=_kind(info))
+            )
             continue
         next_id = info.get("next_id", 1)
         if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id < 1:
-            problems.append(f"{where}.next_id is {next_id!r}, not a positive whole number")
+            problems.append(
+                Phrase(
+                    N_("{where}.next_id is {value}, not a positive whole number"),
+                    where=where,
+                    value=repr(next_id),
+                )
+            )
         segments = info.get("segments", {})
         if not isinstance(segments, dict):
-            problems.append(f"{where}.segments is {_kind(segments)}, not a mapping")
+            problems.append(
+                Phrase(
+                    N_("{where}.segments is {kind}, not a mapping"),
+                    where=where,
+                    kind=_kind(segments),
+                )
+            )
             continue
         for key, name in segments.items():
             if not (key.isascii() and key.isdigit()):
-                problems.append(f"{where}.segments: key {key!r} is not a segment number")
+                problems.append(
+                    Phrase(
+                        N_("{where}.segments: key {key} is not a segment number"),
+                        where=where,
+                        key=repr(key),
+                    )
+                )
                 continue
             parsed = segment_file(name)
             if parsed is None or parsed[:2] != (table, int(key)):
-                problems.append(f"{where}.segments.{key} is {name!r}, not a file of that segment")
+                problems.append(
+                    Phrase(
+                        N_("{where}.segments.{key} is {name}, not a file of that segment"),
+                        where=where,
+                        key=key,
+                        name=repr(name),
+                    )
+                )
             elif generation is not None and parsed[2] > generation:
                 problems.append(
-                    f"{where}.segments.{key} names {name}, written after generation {generation}"
+                    Phrase(
+                        N_(
+                            "{where}.segments.{key} names {name}, written after generation "
+                            "{generation}"
+                        ),
+                        where=where,
+                        key=key,
+                        name=name,
+                        generation=generation,
+                    )
                 )
     meta = manifest.get("meta", {})
     head = meta.get("audit_head") if isinstance(meta, dict) else None
     if not isinstance(meta, dict):
-        problems.append(f"meta is {_kind(meta)}, not a mapping")
+        problems.append(Phrase(N_("meta is {kind}, not a mapping"), kind=_kind(meta)))
     elif head is not None and not (
         isinstance(head, dict)
         and isinstance(head.get("count"), int)
         and isinstance(head.get("hash"), str)
     ):
-        problems.append("meta.audit_head is not a count and a hash")
+        problems.append(Phrase(N_("meta.audit_head is not a count and a hash")))
     return problems
 
 
 def _kind(value: object) -> str:
-    return "null" if value is None else f"a {type(value).__name__}"
+    return "null" if value is None else Phrase(N_("a {type}"), type=type(value).__name__)
+
+
+def _damaged(problems: list[str]) -> Phrase:
+    """The manifest's first three problems, and how many more there are."""
+    shown = joined(problems[:3])
+    if len(problems) > 3:
+        return Phrase(
+            N_("is damaged: {problems} (and {count} more)"), problems=shown, count=len(problems) - 3
+        )
+    return Phrase(N_("is damaged: {problems}"), problems=shown)
 
 
 def _in_id_order(docs: dict[int, Doc]) -> dict[int, Doc]:
@@ -188,9 +237,11 @@ class SegmentFiles:
         try:
             st = os.stat(self.manifest_path)
         except FileNotFoundError:
-            raise StoreError(self.manifest_path, "the store's manifest is missing") from None
+            raise StoreError(
+                self.manifest_path, Phrase(N_("the store's manifest is missing"))
+            ) from None
         except OSError as exc:
-            raise StoreError(self.manifest_path, f"cannot be read ({exc.strerror})") from None
+            raise os_problem(self.manifest_path, exc, "read") from None
         stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
         if stamp == self._stamp:
             return False
@@ -204,26 +255,31 @@ class SegmentFiles:
         try:
             raw = self.manifest_path.read_bytes()
         except OSError as exc:
-            raise StoreError(self.manifest_path, f"cannot be read ({exc.strerror})") from None
+            raise os_problem(self.manifest_path, exc, "read") from None
         try:
             manifest = orjson.loads(raw)
         except orjson.JSONDecodeError:
             raise StoreError(
-                self.manifest_path, "is not valid JSON (truncated or damaged)"
+                self.manifest_path, Phrase(N_("is not valid JSON (truncated or damaged)"))
             ) from None
         if not isinstance(manifest, dict) or manifest.get("format") != "vaccinnet-store":
-            raise StoreError(self.manifest_path, "is not a vaccinnet store manifest")
+            raise StoreError(self.manifest_path, Phrase(N_("is not a vaccinnet store manifest")))
         schema = manifest.get("schema")
         if not isinstance(schema, int) or schema > SCHEMA_VERSION:
             raise StoreError(
                 self.manifest_path,
-                f"was written by a newer version (schema {schema}, this program reads up to "
-                f"{SCHEMA_VERSION}); upgrade the program",
+                Phrase(
+                    N_(
+                        "was written by a newer version (schema {schema}, this program reads up "
+                        "to {supported}); upgrade the program"
+                    ),
+                    schema=schema,
+                    supported=SCHEMA_VERSION,
+                ),
             )
         problems = manifest_problems(manifest)
         if problems:
-            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            raise StoreError(self.manifest_path, f"is damaged: {'; '.join(problems[:3])}{more}")
+            raise StoreError(self.manifest_path, _damaged(problems))
         return manifest
 
     def _adopt(self, manifest: dict[str, Any]) -> None:
@@ -442,9 +498,7 @@ class SegmentFiles:
             _fsync_dir(self.root)
             st = os.stat(self.manifest_path)
         except OSError as exc:
-            raise os_problem(
-                self.root, exc, "synced; the last change may not survive a crash"
-            ) from None
+            raise os_problem(self.root, exc, "synced") from None
         self._stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def create(self, mode: int = 0o600) -> None:
@@ -508,19 +562,28 @@ def read_segment(path: Path, table: str) -> dict[int, Doc]:
     try:
         raw = orjson.loads(path.read_bytes())
     except FileNotFoundError:
-        raise StoreError(path, "is listed in the manifest but missing") from None
+        raise StoreError(path, Phrase(N_("is listed in the manifest but missing"))) from None
     except OSError as exc:
         raise os_problem(path, exc, "read") from None
     except orjson.JSONDecodeError:
-        raise StoreError(path, "is not valid store data (truncated or damaged)") from None
+        raise StoreError(
+            path, Phrase(N_("is not valid store data (truncated or damaged)"))
+        ) from None
     docs = raw.get(table) if isinstance(raw, dict) else None
     if not isinstance(docs, dict):
-        raise StoreError(path, f"is not valid store data (no table {table!r} in it)")
+        raise StoreError(
+            path, Phrase(N_("is not valid store data (no table {table} in it)"), table=repr(table))
+        )
     parsed: dict[int, Doc] = {}
     for key, doc in docs.items():
         if not (key.isascii() and key.isdigit()):
-            raise StoreError(path, f"is not valid store data (document id {key!r})")
+            raise StoreError(
+                path, Phrase(N_("is not valid store data (document id {key})"), key=repr(key))
+            )
         if not isinstance(doc, dict):
-            raise StoreError(path, f"document {key} is {_kind(doc)}, not an object")
+            raise StoreError(
+                path,
+                Phrase(N_("document {key} is {kind}, not an object"), key=key, kind=_kind(doc)),
+            )
         parsed[int(key)] = doc
     return _in_id_order(parsed)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from rules.phrase import N_, Phrase
 from store.audit import key_from_env
 from store.engine import Clock
 from store.entities import Entities
@@ -42,9 +43,10 @@ def open_store(
     try:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise StoreError(root, f"cannot create the data directory ({exc.strerror})") from None
+        problem = Phrase(N_("cannot create the data directory ({problem})"), problem=exc)
+        raise StoreError(root, problem) from None
     if not root.is_dir():
-        raise StoreError(root, "is not a directory")
+        raise StoreError(root, Phrase(N_("is not a directory")))
     store = Store(root, clock=clock, lock_timeout=lock_timeout, audit_key=key_from_env(root))
     store.waiting = waiting
     store.open_or_create()

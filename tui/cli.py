@@ -15,7 +15,8 @@ from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, format_
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
-from tui.i18n import _, ngettext, set_language
+from tui.argparse_i18n import argparse_in_current_language
+from tui.i18n import _, ngettext, said, set_language
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -33,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # Exit 2 means "the store cannot be used"; a wrong argument is 1, as the README says.
         self.print_usage(sys.stderr)
-        self.exit(1, f"{self.prog}: error: {message}\n")
+        # argparse's own msgid, so its catalog entry serves both.
+        self.exit(1, _("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message})
 
 
 def say(text: object, *, file: TextIO | None = None, flush: bool = False) -> None:
@@ -51,6 +53,29 @@ def _default_lang() -> str:
     return value if value in LANGS else "fr"
 
 
+def _lang_before_parsing(argv: Sequence[str]) -> str:
+    """The language argparse must speak while it parses: --lang XX or --lang=XX, as typed.
+
+    argparse words its errors and help while it parses, before it has told us --lang, so the
+    arguments are looked at first. Only for argparse's messages: the parse that follows decides
+    (an invalid --lang is reported, in the default language). Like argparse, it accepts an
+    abbreviation (--la) and stops at "--".
+    """
+    lang = _default_lang()
+    words = list(argv)
+    for number, word in enumerate(words):
+        if word == "--":
+            break
+        name, equals, value = word.partition("=")
+        if len(name) < 3 or not "--lang".startswith(name):
+            continue
+        if not equals:
+            value = words[number + 1] if number + 1 < len(words) else ""
+        if value in LANGS:
+            lang = value
+    return lang
+
+
 def _interval(text: str) -> float:
     """Seconds between delivery rounds: a finite number, at least one (0 or nan would spin)."""
     try:
@@ -58,172 +83,204 @@ def _interval(text: str) -> float:
     except ValueError:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds of at least 1")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a number of seconds of at least 1").format(value=repr(text))
+        )
     return seconds
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The command line, its help and placeholders in the current language (set it first)."""
     common = _Parser(add_help=False)
     # SUPPRESS lets "--data" sit before or after the command without one hiding the other.
     common.add_argument(
         "--data",
-        metavar="DIR",
+        metavar=_("DIR"),
         default=argparse.SUPPRESS,
-        help="data directory (default: $VACCINNET_DATA, else the user data dir)",
+        help=_("data directory (default: $VACCINNET_DATA, else the user data dir)"),
     )
     common.add_argument(
-        "--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages (fr, nl, en)"
+        "--lang",
+        choices=LANGS,
+        default=argparse.SUPPRESS,
+        help=_("language of messages (fr, nl, en)"),
     )
     parser = _Parser(
         prog="vaccinnet",
         parents=[common],
-        description="Link and unlink the staff of health-care entities in Vaccinnet. "
-        "With --niss and no command: open the staff console as that person.",
+        description=_(
+            "Link and unlink the staff of health-care entities in Vaccinnet. "
+            "With --niss and no command: open the staff console as that person."
+        ),
     )
     parser.add_argument(
         "--niss",
         metavar="NISS",
-        help="open the staff console as this person (from the SSH forced command)",
+        help=_("open the staff console as this person (from the SSH forced command)"),
     )
     commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", help="without one: this help, or --niss's console"
+        dest="command", metavar=_("COMMAND"), help=_("without one: this help, or --niss's console")
     )
 
-    init = commands.add_parser("init", parents=[common], help="create a store with its first admin")
-    init.add_argument("--admin", required=True, metavar="ID", help="the first administrator's id")
-    init.add_argument("--admin-name", required=True, metavar="NAME", help="their full name")
-    init.add_argument("--admin-niss", metavar="NISS", help="their NISS (optional)")
+    init = commands.add_parser(
+        "init", parents=[common], help=_("create a store with its first admin")
+    )
+    init.add_argument(
+        "--admin", required=True, metavar="ID", help=_("the first administrator's id")
+    )
+    init.add_argument("--admin-name", required=True, metavar=_("NAME"), help=_("their full name"))
+    init.add_argument("--admin-niss", metavar="NISS", help=_("their NISS (optional)"))
 
-    entity = commands.add_parser("entity", parents=[common], help="manage entities")
+    entity = commands.add_parser("entity", parents=[common], help=_("manage entities"))
     entity_commands = entity.add_subparsers(
-        dest="entity_command", metavar="ACTION", required=True, help="what to do"
+        dest="entity_command", metavar=_("ACTION"), required=True, help=_("what to do")
     )
     add = entity_commands.add_parser(
-        "add", parents=[common], help="create an entity with its first manager"
+        "add", parents=[common], help=_("create an entity with its first manager")
     )
-    add.add_argument("--admin", required=True, metavar="ID", help="the administrator creating it")
     add.add_argument(
-        "--id", required=True, dest="entity_id", metavar="ENTITY", help="the entity's id"
+        "--admin", required=True, metavar="ID", help=_("the administrator creating it")
     )
-    add.add_argument("--name", required=True, help="the entity's name")
     add.add_argument(
-        "--kind", required=True, choices=sorted(ENTITY_KINDS), help="the kind of entity"
+        "--id", required=True, dest="entity_id", metavar=_("ENTITY"), help=_("the entity's id")
     )
-    add.add_argument("--email", required=True, metavar="ADDRESS", help="where its mails go")
+    add.add_argument("--name", required=True, metavar=_("NAME"), help=_("the entity's name"))
+    add.add_argument(
+        "--kind", required=True, choices=sorted(ENTITY_KINDS), help=_("the kind of entity")
+    )
+    add.add_argument("--email", required=True, metavar=_("ADDRESS"), help=_("where its mails go"))
     add.add_argument(
         "--entity-lang",
         dest="entity_lang",
         required=True,
         choices=("fr", "nl"),
-        help="language of the entity and its e-mails (--lang is the language of messages)",
+        help=_("language of the entity and its e-mails (--lang is the language of messages)"),
     )
-    add.add_argument("--manager-niss", required=True, metavar="NISS", help="the first manager")
-    add.add_argument("--manager-last", required=True, metavar="NAME", help="their last name")
-    add.add_argument("--manager-first", required=True, metavar="NAME", help="their first name")
+    add.add_argument("--manager-niss", required=True, metavar="NISS", help=_("the first manager"))
+    add.add_argument("--manager-last", required=True, metavar=_("NAME"), help=_("their last name"))
     add.add_argument(
-        "--manager-type", required=True, choices=sorted(MANAGER_TYPES), help="doctor or pharmacist"
+        "--manager-first", required=True, metavar=_("NAME"), help=_("their first name")
+    )
+    add.add_argument(
+        "--manager-type",
+        required=True,
+        choices=sorted(MANAGER_TYPES),
+        help=_("doctor or pharmacist"),
     )
 
-    commands.add_parser("demo", parents=[common], help="fill an empty store with demo data")
+    commands.add_parser("demo", parents=[common], help=_("fill an empty store with demo data"))
 
-    admin = commands.add_parser("admin", parents=[common], help="open the administrators' console")
-    admin.add_argument("--admin", required=True, metavar="ID", dest="admin_id", help="who opens it")
+    admin = commands.add_parser(
+        "admin", parents=[common], help=_("open the administrators' console")
+    )
+    admin.add_argument(
+        "--admin", required=True, metavar="ID", dest="admin_id", help=_("who opens it")
+    )
 
     notify = commands.add_parser(
         "notify",
         parents=[common],
-        help="deliver the outbox (SMTP per DATA/mail.toml, else Maildir)",
+        help=_("deliver the outbox (SMTP per DATA/mail.toml, else Maildir)"),
     )
     mode = notify.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help="deliver what is due, then exit")
-    mode.add_argument("--watch", action="store_true", help="keep delivering (a service)")
+    mode.add_argument("--once", action="store_true", help=_("deliver what is due, then exit"))
+    mode.add_argument("--watch", action="store_true", help=_("keep delivering (a service)"))
     notify.add_argument(
         "--interval",
         type=_interval,
         default=5.0,
-        metavar="SECONDS",
-        help="pause between rounds with --watch (at least 1, default 5)",
+        metavar=_("SECONDS"),
+        help=_("pause between rounds with --watch (at least 1, default 5)"),
     )
 
     backup = commands.add_parser(
-        "backup", parents=[common], help="copy the store consistently, even while sessions run"
+        "backup", parents=[common], help=_("copy the store consistently, even while sessions run")
     )
-    backup.add_argument("dest", metavar="DEST_DIR", help="a new or empty directory, off the store")
+    backup.add_argument(
+        "dest", metavar=_("DEST_DIR"), help=_("a new or empty directory, off the store")
+    )
 
-    ssh = commands.add_parser("ssh", parents=[common], help="manage the SSH keys of the service")
+    ssh = commands.add_parser("ssh", parents=[common], help=_("manage the SSH keys of the service"))
     ssh_commands = ssh.add_subparsers(
-        dest="ssh_command", metavar="ACTION", required=True, help="what to do"
+        dest="ssh_command", metavar=_("ACTION"), required=True, help=_("what to do")
     )
     keys_file = _Parser(add_help=False)
     keys_file.add_argument(
         "--authorized-keys",
-        metavar="FILE",
+        metavar=_("FILE"),
         default=str(Path.home() / ".ssh" / "authorized_keys"),
-        help="default: ~/.ssh/authorized_keys of the service account",
+        help=_("default: ~/.ssh/authorized_keys of the service account"),
     )
     auth = ssh_commands.add_parser(
         "authorize",
         parents=[common, keys_file],
-        help="let a key log in as one person or administrator",
+        help=_("let a key log in as one person or administrator"),
     )
     who = auth.add_mutually_exclusive_group(required=True)
-    who.add_argument("--niss", dest="key_niss", metavar="NISS", help="the key opens their console")
     who.add_argument(
-        "--admin", dest="key_admin", metavar="ID", help="the key opens the admin console"
+        "--niss", dest="key_niss", metavar="NISS", help=_("the key opens their console")
     )
-    auth.add_argument("--key-file", required=True, metavar="FILE", help="the public key (.pub)")
+    who.add_argument(
+        "--admin", dest="key_admin", metavar="ID", help=_("the key opens the admin console")
+    )
+    auth.add_argument(
+        "--key-file", required=True, metavar=_("FILE"), help=_("the public key (.pub)")
+    )
     auth.add_argument(
         "--applicant",
         action="store_true",
-        help="the person is in no entity yet and will request access",
+        help=_("the person is in no entity yet and will request access"),
     )
     auth.add_argument(
         "--program",
-        metavar="PATH",
-        help="the vaccinnet executable for the forced command (default: this one)",
+        metavar=_("PATH"),
+        help=_("the vaccinnet executable for the forced command (default: this one)"),
     )
-    rev = ssh_commands.add_parser("revoke", parents=[common, keys_file], help="remove a key")
+    rev = ssh_commands.add_parser("revoke", parents=[common, keys_file], help=_("remove a key"))
     which = rev.add_mutually_exclusive_group(required=True)
-    which.add_argument("--key-file", metavar="FILE", help="the public key (.pub)")
-    which.add_argument("--fingerprint", metavar="SHA256:…", help="the key's fingerprint")
-    ssh_commands.add_parser("list", parents=[common, keys_file], help="list the managed keys")
+    which.add_argument("--key-file", metavar=_("FILE"), help=_("the public key (.pub)"))
+    which.add_argument("--fingerprint", metavar="SHA256:…", help=_("the key's fingerprint"))
+    ssh_commands.add_parser("list", parents=[common, keys_file], help=_("list the managed keys"))
 
-    audit = commands.add_parser("audit", parents=[common], help="read the audit trail")
-    audit.add_argument("--entity", metavar="ID", help="only entries about this entity")
-    audit.add_argument("--niss", metavar="NISS", help="only entries about this person")
-    audit.add_argument("--since", metavar="DATE", help="YYYY-MM-DD or DD/MM/YYYY")
-    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    audit = commands.add_parser("audit", parents=[common], help=_("read the audit trail"))
+    audit.add_argument("--entity", metavar="ID", help=_("only entries about this entity"))
+    audit.add_argument("--niss", metavar="NISS", help=_("only entries about this person"))
+    audit.add_argument("--since", metavar=_("DATE"), help=_("YYYY-MM-DD or DD/MM/YYYY"))
+    audit.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     # An optional action: "audit [--entity …]" lists as before, "audit head" prints the head.
     audit_actions = audit.add_subparsers(
-        dest="audit_command", metavar="[head]", help="without it: list the entries"
+        dest="audit_command", metavar="[head]", help=_("without it: list the entries")
     )
     head = audit_actions.add_parser(
-        "head", parents=[common], help="print the head, SEQ:HASH, to keep off this host"
+        "head", parents=[common], help=_("print the head, SEQ:HASH, to keep off this host")
     )
     head.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="with its date, as JSON"
+        "--json", action="store_true", default=argparse.SUPPRESS, help=_("with its date, as JSON")
     )
     check = commands.add_parser(
-        "check", parents=[common], help="verify the store and its audit trail"
+        "check", parents=[common], help=_("verify the store and its audit trail")
     )
     check.add_argument(
         "--audit-head",
         action="append",
         default=[],
         metavar="SEQ:HASH",
-        help="a head printed earlier by 'audit head': the trail must still extend it (repeatable)",
+        help=_(
+            "a head printed earlier by 'audit head': the trail must still extend it (repeatable)"
+        ),
     )
     check.add_argument(
         "--audit-heads",
-        metavar="FILE",
-        help="every SEQ:HASH found in FILE (kept heads, a mail, a syslog extract)",
+        metavar=_("FILE"),
+        help=_("every SEQ:HASH found in FILE (kept heads, a mail, a syslog extract)"),
     )
     return parser
 
 
 def run(argv: Sequence[str]) -> int:
-    set_language(_default_lang())  # a wrong argument is told before --lang is known
-    args = _parser().parse_args(list(argv))
+    set_language(_lang_before_parsing(argv))
+    with argparse_in_current_language():
+        args = _parser().parse_args(list(argv))
     lang = getattr(args, "lang", None) or _default_lang()
     set_language(lang)
     root = data_dir(getattr(args, "data", None))
@@ -231,7 +288,8 @@ def run(argv: Sequence[str]) -> int:
         if args.command is None:
             if args.niss:
                 return _staff_console(root, args.niss, getattr(args, "lang", None))
-            _parser().print_help()
+            with argparse_in_current_language():
+                _parser().print_help()
             return 0
         if args.command == "init":
             return _init(root, args)
@@ -264,7 +322,7 @@ def run(argv: Sequence[str]) -> int:
         say(f"vaccinnet: {printable(refusal.message(lang), multiline=True)}", file=sys.stderr)
         return 1
     except StoreError as exc:
-        say(f"vaccinnet: {printable(exc)}", file=sys.stderr)
+        say(f"vaccinnet: {printable(said(exc))}", file=sys.stderr)
         return exc.exit_status
     except CommandError as exc:
         say(f"vaccinnet: {printable(exc)}", file=sys.stderr)
@@ -275,7 +333,8 @@ def run(argv: Sequence[str]) -> int:
     except OSError as exc:
         # A failure of the machine the store did not name itself: still the file, and exit 2.
         where = exc.filename if exc.filename is not None else root
-        say(f"vaccinnet: {printable(where)}: {exc.strerror or exc}", file=sys.stderr)
+        problem = _("{file}: {problem}").format(file=printable(where), problem=said(exc))
+        say(f"vaccinnet: {problem}", file=sys.stderr)
         return 2
     except Exception as exc:
         if os.environ.get("VACCINNET_DEBUG"):
@@ -568,7 +627,7 @@ def _anchors(args: argparse.Namespace) -> list[Anchor]:
         except OSError as exc:
             raise CommandError(
                 _("{file}: cannot be read ({problem})").format(
-                    file=args.audit_heads, problem=exc.strerror
+                    file=args.audit_heads, problem=said(exc)
                 )
             ) from None
         found = anchors_in(text)
@@ -582,10 +641,10 @@ def _check(root: Path, anchors: list[Anchor]) -> int:
     store = _existing_store(root)
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
-        say(f"NOTE {note}")
+        say(f"NOTE {said(note)}")
     if problems:
         for problem in problems:
-            say(f"FAIL {printable(problem)}")
+            say(f"FAIL {printable(said(problem))}")
         damaged = any(getattr(problem, "damage", False) for problem in problems)
         found = ngettext("{count} problem found", "{count} problems found", len(problems))
         summary = found.format(count=len(problems))
@@ -645,7 +704,7 @@ def _open(root: Path) -> Store:
         say(
             "vaccinnet: "
             + _("waiting for the store's lock on {data}, held by {holder}…").format(
-                data=root, holder=holder
+                data=root, holder=said(holder)
             ),
             file=sys.stderr,
             flush=True,
@@ -663,7 +722,7 @@ def _notify(root: Path, args: argparse.Namespace) -> int:
     try:
         transport, sender = transport_for(root), sender_for(root)
     except ConfigError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(said(exc.args[0])) from None
     stop: list[bool] = []
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     try:
@@ -682,7 +741,7 @@ def _deliver_rounds(
     import time
 
     from rules import printable
-    from store.mailer import deliver_due
+    from store.mailer import deliver_due, reason_text
 
     while True:
         try:
@@ -695,7 +754,7 @@ def _deliver_rounds(
             say(
                 "vaccinnet notify: "
                 + _("{problem}; next try in {seconds} s").format(
-                    problem=printable(str(exc)), seconds=f"{args.interval:g}"
+                    problem=printable(said(exc)), seconds=f"{args.interval:g}"
                 ),
                 file=sys.stderr,
                 flush=True,
@@ -714,7 +773,9 @@ def _deliver_rounds(
         else:
             for mail_id, reason in report.reasons.items():
                 say(
-                    _("failed {mail}: {reason}").format(mail=mail_id, reason=reason),
+                    _("failed {mail}: {reason}").format(
+                        mail=mail_id, reason=reason_text(said(reason))
+                    ),
                     file=sys.stderr,
                     flush=True,
                 )
@@ -788,11 +849,11 @@ def _audit_head(store: Store, as_json: bool) -> int:
     if report.findings:
         # A head is only worth keeping if the trail up to it is intact.
         for problem in report.findings:
-            say(f"FAIL {problem}")
+            say(f"FAIL {said(problem)}")
         say("vaccinnet: " + _("the audit trail is broken; no head printed"), file=sys.stderr)
         return 1
     for note in report.findings.notes:
-        say(f"NOTE {note}", file=sys.stderr)  # stdout stays the head alone, for scripts
+        say(f"NOTE {said(note)}", file=sys.stderr)  # stdout stays the head alone, for scripts
     head = report.head
     if as_json:
         say(

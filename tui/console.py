@@ -25,7 +25,7 @@ from textual.worker import NoActiveWorker, get_current_worker
 from rules import RuleViolation, printable
 from store import Store, StoreError
 from store.changes import ChangeSource, ManifestChanges
-from tui.i18n import LANGUAGES, N_, _, language, next_language, set_language
+from tui.i18n import LANGUAGES, N_, _, language, next_language, said, set_language
 from tui.incidents import record_incident
 from tui.screens.palette import Palette
 from tui.typeahead import Typeahead
@@ -233,7 +233,7 @@ class ConsoleApp(App[None]):
         if isinstance(problem, RuleViolation):
             key = text = problem.message(language())
         elif isinstance(problem, StoreError):
-            key = text = _("The store cannot be used: {problem}").format(problem=problem)
+            key = text = _("The store cannot be used: {problem}").format(problem=said(problem))
         else:
             key = f"{type(problem).__name__}: {problem}"
         # A failing read is tried again every interval: one message (and one incident) per

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import gettext
 from datetime import datetime
 from pathlib import Path
 
 from rules.dates import belgian_date, belgian_datetime
+from rules.phrase import N_ as N_
+from rules.phrase import Phrase
+from rules.violation import RuleViolation
 from rules.vocabulary import LANGUAGES as LANGUAGES
 from store.engine import BRUSSELS as BRUSSELS
+from store.errors import StoreError
 
 DOMAIN = "vaccinnet"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -50,9 +55,42 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalog(_current).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
+# The system's own words for the failures a person meets (a full disk, no permission); any
+# other error keeps the system's description. The msgids are strerror's, so English is as before.
+_OS_PROBLEMS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOTEMPTY: N_("Directory not empty"),
+    errno.EIO: N_("Input/output error"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ECONNREFUSED: N_("Connection refused"),
+    errno.ETIMEDOUT: N_("Connection timed out"),
+}
+
+
+def said(text: object) -> str:
+    """What a lower layer said, in the current language: a Phrase is translated (and its
+    values in turn), an OSError is the system's description, a RuleViolation its message, a
+    StoreError its file and problem. Anything else is data (a path, a server's answer) and
+    is returned as it is."""
+    if isinstance(text, StoreError):
+        return _("{file}: {problem}").format(file=said(text.path), problem=said(text.problem))
+    if isinstance(text, Phrase):
+        return _(text.msgid).format(**{k: said(v) for k, v in text.values.items()})
+    if isinstance(text, OSError):
+        known = _OS_PROBLEMS.get(text.errno or 0)
+        return _(known) if known else text.strerror or str(text)
+    if isinstance(text, RuleViolation):
+        return text.message(_current)
+    return str(text)
 
 
 def local(moment: datetime) -> datetime:

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from rules import RuleViolation, normalize_niss, printable
 from rules.fields import clean_admin_id
+from tui.i18n import _, ngettext, said
 
 KEY_TYPES = re.compile(r"(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-[a-z0-9@.-]+)$")
 
 
 class KeyProblem(Exception):
-    """A key that cannot be authorized, said in one line."""
+    """A key that cannot be authorized, said in one line in the current language."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ class Damage:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.number} {self.reason}; left as it is"
+        return _("line {number} {reason}; left as it is").format(
+            number=self.number, reason=self.reason
+        )
 
 
 @dataclass
@@ -68,16 +71,25 @@ def read_public_key(path: Path) -> PublicKey:
     """One public key, checked by ssh-keygen; a private key or garbage is refused."""
     try:
         text = Path(path).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KeyProblem(f"{path}: cannot be read ({exc})") from None
+    except OSError as exc:
+        problem = said(exc)
+        raise KeyProblem(
+            _("{file}: cannot be read ({problem})").format(file=path, problem=problem)
+        ) from None
+    except UnicodeDecodeError:
+        raise KeyProblem(_("{file} is not UTF-8 text").format(file=path)) from None
     if "PRIVATE KEY" in text:
-        raise KeyProblem(f"{path} is a private key: give the .pub file")
+        raise KeyProblem(_("{file} is a private key: give the .pub file").format(file=path))
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if len(lines) != 1:
-        raise KeyProblem(f"{path} must hold exactly one public key line")
+        raise KeyProblem(_("{file} must hold exactly one public key line").format(file=path))
     parts = lines[0].split(None, 2)
     if len(parts) < 2 or not KEY_TYPES.match(parts[0]):
-        raise KeyProblem(f"{path} does not start with an SSH key type (ssh-ed25519, ssh-rsa, …)")
+        raise KeyProblem(
+            _("{file} does not start with an SSH key type (ssh-ed25519, ssh-rsa, …)").format(
+                file=path
+            )
+        )
     return PublicKey(
         parts[0],
         parts[1],
@@ -97,16 +109,19 @@ def fingerprint_of(key_line: str) -> str:
             timeout=30,
         )
     except FileNotFoundError:
-        raise KeyProblem("ssh-keygen is not installed (package openssh-client)") from None
+        raise KeyProblem(_("ssh-keygen is not installed (package openssh-client)")) from None
     finally:
         os.unlink(tmp.name)
     if result.returncode != 0:
-        raise KeyProblem(f"not a valid SSH public key: {result.stderr.strip()}")
+        # ssh-keygen's own words are its own: shown as it wrote them.
+        raise KeyProblem(
+            _("not a valid SSH public key: {problem}").format(problem=result.stderr.strip())
+        )
     return result.stdout.split()[1]
 
 
 def forced_command(program: str, data: Path, identity: str) -> str:
-    kind, _, value = identity.partition(":")
+    kind, _colon, value = identity.partition(":")
     args = [program, "--data", str(data)]
     args += ["--niss", value] if kind == "niss" else ["admin", "--admin", value]
     return shlex.join(args)
@@ -129,15 +144,17 @@ def blob_fingerprint(kind: str, blob: str) -> str:
     try:
         raw = base64.b64decode(blob, validate=True)
     except (binascii.Error, ValueError):
-        raise KeyProblem("holds a key that is not valid base64") from None
+        raise KeyProblem(_("holds a key that is not valid base64")) from None
     length = int.from_bytes(raw[:4], "big")
     if len(raw) < 4 + length or raw[4 : 4 + length] != kind.encode():
-        raise KeyProblem(f"holds a key that is not of its type {printable(kind)}")
+        raise KeyProblem(
+            _("holds a key that is not of its type {kind}").format(kind=printable(kind))
+        )
     return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
 
 
 def _check_identity(identity: str, command: str) -> None:
-    kind, _, value = identity.partition(":")
+    kind, _colon, value = identity.partition(":")
     try:
         ok = (kind == "niss" and normalize_niss(value) == value) or (
             kind == "admin" and clean_admin_id(value) == value
@@ -145,7 +162,9 @@ def _check_identity(identity: str, command: str) -> None:
     except RuleViolation:
         ok = False
     if not ok:
-        raise KeyProblem(f"names no identity vaccinnet knows ({printable(identity)})")
+        raise KeyProblem(
+            _("names no identity vaccinnet knows ({identity})").format(identity=printable(identity))
+        )
     expected = ["--niss", value] if kind == "niss" else ["admin", "--admin", value]
     try:
         args = shlex.split(command.replace('\\"', '"'))
@@ -153,16 +172,20 @@ def _check_identity(identity: str, command: str) -> None:
         args = []
     # The comment says who the key is, the command who it logs in as: they must agree.
     if args[-len(expected) :] != expected:
-        raise KeyProblem(f"runs a command that is not the one for {printable(identity)}")
+        raise KeyProblem(
+            _("runs a command that is not the one for {identity}").format(
+                identity=printable(identity)
+            )
+        )
 
 
 def _grant(line: str, number: int) -> Grant:
     match = _MANAGED.match(line)
     if not match:
-        raise KeyProblem("looks like a vaccinnet line but does not have its form")
+        raise KeyProblem(_("looks like a vaccinnet line but does not have its form"))
     command, kind, blob, identity, comment = match.groups()
     if not KEY_TYPES.match(kind):
-        raise KeyProblem("does not name an SSH key type")
+        raise KeyProblem(_("does not name an SSH key type"))
     _check_identity(identity, command)
     key = PublicKey(kind, blob, comment or "", blob_fingerprint(kind, blob))
     return Grant(identity, key, line, number)
@@ -179,14 +202,16 @@ def read_keys(path: Path) -> KeysFile:
     except FileNotFoundError:
         return KeysFile()
     except OSError as exc:
-        raise KeyProblem(f"{path}: cannot be read ({exc.strerror})") from None
+        raise KeyProblem(
+            _("{file}: cannot be read ({problem})").format(file=path, problem=said(exc))
+        ) from None
     lines = raw.decode("utf-8", "surrogateescape").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     found = KeysFile(lines)
     for number, line in enumerate(lines, 1):
         if not _is_utf8(line):
-            found.damaged.append(Damage(number, "is not UTF-8 text"))
+            found.damaged.append(Damage(number, _("is not UTF-8 text")))
         elif line.startswith(_PREFIX) or any(w.startswith("vaccinnet:") for w in line.split()):
             try:
                 found.grants.append(_grant(line, number))
@@ -254,17 +279,24 @@ def authorize(
             if grant.key.fingerprint == key.fingerprint:
                 if grant.identity != identity:
                     raise KeyProblem(
-                        f"this key ({key.fingerprint}) is already bound to "
-                        f"{grant.identity} (line {grant.number}); one key is one "
-                        "identity"
+                        _(
+                            "this key ({fingerprint}) is already bound to {identity} "
+                            "(line {number}); one key is one identity"
+                        ).format(
+                            fingerprint=key.fingerprint,
+                            identity=grant.identity,
+                            number=grant.number,
+                        )
                     )
                 return False, found.damaged
         for number, line in enumerate(found.lines, 1):
             if key.blob in line.split():
                 raise KeyProblem(
-                    f"this key ({key.fingerprint}) is already on line {number} of "
-                    f"{path}, which vaccinnet does not manage; one key is one "
-                    "identity: remove that line first"
+                    _(
+                        "this key ({fingerprint}) is already on line {number} of {file}, which "
+                        "vaccinnet does not manage; one key is one identity: remove that line "
+                        "first"
+                    ).format(fingerprint=key.fingerprint, number=number, file=path)
                 )
         write_lines(path, [*found.lines, grant_line(program, data, identity, key)])
     return True, found.damaged
@@ -284,10 +316,17 @@ def revoke(path: Path, fingerprint: str) -> Revocation:
         found = read_keys(path)
         gone = [g for g in found.grants if g.key.fingerprint == fingerprint]
         if not gone:
-            hint = f" ({len(found.damaged)} damaged line(s) left aside)" if found.damaged else ""
-            raise KeyProblem(
-                f"no authorized key has the fingerprint {printable(fingerprint)}{hint}"
+            text = _("no authorized key has the fingerprint {fingerprint}").format(
+                fingerprint=printable(fingerprint)
             )
+            if found.damaged:
+                count = len(found.damaged)
+                text += " " + ngettext(
+                    "({count} damaged line left aside)",
+                    "({count} damaged lines left aside)",
+                    count,
+                ).format(count=count)
+            raise KeyProblem(text)
         numbers = {g.number for g in gone}
         kept = [line for n, line in enumerate(found.lines, 1) if n not in numbers]
         write_lines(path, kept)

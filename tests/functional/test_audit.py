@@ -68,7 +68,7 @@ def test_removed_entry_is_found(trail, data):
 def test_removed_last_entry_is_found(trail, data):
     _rewrite(trail, lambda docs: docs.pop("7"))
     problems = open_store(data).verify()
-    assert any("6 entries but 7 were written" in p for p in problems)
+    assert any("the trail ends at entry 6 but its head says 7" in p for p in problems)
 
 
 def test_reordered_entries_are_found(trail, data):
@@ -395,7 +395,7 @@ def test_the_key_is_never_written_into_the_store(keyed_trail, data, audit_key):
         ("symlink", 0o600, "k" * 40, "must be outside the data directory"),
         ("outside", 0o640, "k" * 40, "open to others (mode 0640)"),
         ("outside", 0o604, "k" * 40, "open to others (mode 0604)"),
-        ("outside", 0o600, "short", "holds 5 bytes; use at least 32"),
+        ("outside", 0o600, "short", "too short (length 5); use at least 32"),
         ("missing", 0o600, "", "cannot be read (No such file or directory)"),
     ],
 )

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import gettext
 import re
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
+from rules import format_niss
 from store import open_store
 from store.demo import build_demo
+from tests.conftest import DOCTOR, NURSE
 from tests.functional.test_damaged_manifest import cli
 from tests.functional.test_machine_faults import CONNECT
+from tests.functional.test_notify import UNBUILDABLE, held_by_an_old_store
 from tui.cli import _parser
 
 
@@ -51,7 +56,103 @@ def _bad_since(data, tmp_path):
     return ["audit", "--since", "yesterday", "--data", data]
 
 
-# (what, arguments, exit status, stream, {language: words the message holds})
+def _missing_option(data, tmp_path):
+    return ["admin", "--data", data]
+
+
+def _unknown_option(data, tmp_path):
+    return ["check", "--bogus", "--data", data]
+
+
+def _unknown_command(data, tmp_path):
+    return ["frobnicate", "--data", data]
+
+
+def _bad_interval(data, tmp_path):
+    return ["notify", "--interval", "-5", "--data", data]
+
+
+def _help_of_ssh(data, tmp_path):
+    return ["ssh", "-h"]
+
+
+def _authorize(data, tmp_path, key_file):
+    keys = tmp_path / "authorized_keys"
+    niss = format_niss(DOCTOR)
+    return ["ssh", "authorize", "--niss", niss, "--key-file", key_file, "--authorized-keys", keys]
+
+
+def _private_key(data, tmp_path):
+    key = tmp_path / "id_ed25519.pub"
+    key.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n")
+    return [*_authorize(data, tmp_path, key), "--data", data]
+
+
+def _two_keys(data, tmp_path):
+    key = tmp_path / "two.pub"
+    key.write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA a@x\nssh-ed25519 AAAAC3Nz b@x\n")
+    return [*_authorize(data, tmp_path, key), "--data", data]
+
+
+def _no_key_file(data, tmp_path):
+    return [*_authorize(data, tmp_path, tmp_path / "gone.pub"), "--data", data]
+
+
+def _damaged_keys(tmp_path):
+    keys = tmp_path / "authorized_keys"
+    keys.write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA vaccinnet:niss:x\n")
+    return keys
+
+
+def _revoke_unknown(data, tmp_path):
+    keys = _damaged_keys(tmp_path)
+    return [
+        "ssh",
+        "revoke",
+        "--fingerprint",
+        "SHA256:nope",
+        "--authorized-keys",
+        keys,
+        "--data",
+        data,
+    ]
+
+
+def _list_damaged(data, tmp_path):
+    return ["ssh", "list", "--authorized-keys", _damaged_keys(tmp_path), "--data", data]
+
+
+def _edited_audit_entry(data, tmp_path):
+    (segment,) = data.glob("audit.*.json")
+    raw = orjson.loads(segment.read_bytes())
+    raw["audit"]["2"]["actor"] = "mallory"
+    segment.write_bytes(orjson.dumps(raw))
+    return ["check", "--data", data]
+
+
+def _head_beyond_the_trail(data, tmp_path):
+    return ["check", "--audit-head", f"9:{'ab' * 32}", "--data", data]
+
+
+def _damaged_manifest(data, tmp_path):
+    (data / "manifest.json").write_text("{")
+    return ["check", "--data", data]
+
+
+def _mail_to_an_old_address(data, tmp_path):
+    store = open_store(data)
+    store.approve("adm", store.file_connect(DOCTOR, "cab", NURSE, "Martin", "C", "infirmier").id)
+    (mail,) = store.outbox()
+    held_by_an_old_store(store, mail.id, UNBUILDABLE)
+    return ["notify", "--once", "--data", data]
+
+
+def _bad_mail_config(data, tmp_path):
+    (data / "mail.toml").write_text('[smtp]\nhost = "h"\nsecurity = "tls"\n')
+    return ["notify", "--once", "--data", data]
+
+
+# (what, arguments, exit status, stream, {language: words the message holds, or all of a tuple})
 TABLE = [
     (
         "no store",
@@ -152,6 +253,206 @@ TABLE = [
             "en": "use YYYY-MM-DD or DD/MM/YYYY",
         },
     ),
+    # argparse's own words, through our catalog
+    (
+        "a missing required option",
+        _missing_option,
+        1,
+        "err",
+        {
+            "fr": (
+                "utilisation : vaccinnet admin",
+                "vaccinnet admin : erreur : les arguments suivants sont obligatoires : --admin",
+            ),
+            "nl": (
+                "gebruik: vaccinnet admin",
+                "vaccinnet admin: fout: de volgende argumenten zijn verplicht: --admin",
+            ),
+            "en": (
+                "usage: vaccinnet admin",
+                "vaccinnet admin: error: the following arguments are required: --admin",
+            ),
+        },
+    ),
+    (
+        "an unknown option",
+        _unknown_option,
+        1,
+        "err",
+        {
+            "fr": "erreur : arguments non reconnus : --bogus",
+            "nl": "fout: onbekende argumenten: --bogus",
+            "en": "error: unrecognized arguments: --bogus",
+        },
+    ),
+    (
+        "an unknown command",
+        _unknown_command,
+        1,
+        "err",
+        {
+            "fr": "argument COMMANDE : choix non valide : 'frobnicate' (choisissez parmi 'init',",
+            "nl": "argument COMMANDO: ongeldige keuze: 'frobnicate' (kies uit 'init',",
+            "en": "argument COMMAND: invalid choice: 'frobnicate' (choose from 'init',",
+        },
+    ),
+    (
+        "an interval that is not one",
+        _bad_interval,
+        1,
+        "err",
+        {
+            "fr": "argument --interval : '-5' n’est pas un nombre de secondes d’au moins 1",
+            "nl": "argument --interval: '-5' is geen aantal seconden van minstens 1",
+            "en": "argument --interval: '-5' is not a number of seconds of at least 1",
+        },
+    ),
+    (
+        "the headings of -h",
+        _help_of_ssh,
+        0,
+        "out",
+        {
+            "fr": (
+                "utilisation : vaccinnet ssh [-h] [--data RÉPERTOIRE]",
+                "\narguments positionnels :\n",
+                "\noptions :\n  -h, --help         afficher ce message d’aide et quitter\n",
+                "permettre à une clé de se connecter en tant qu’une",
+            ),
+            "nl": (
+                "gebruik: vaccinnet ssh [-h] [--data MAP]",
+                "\npositionele argumenten:\n",
+                "\nopties:\n  -h, --help         deze hulptekst tonen en afsluiten\n",
+                "een sleutel laten inloggen als één persoon of beheerder",
+            ),
+            "en": (
+                "usage: vaccinnet ssh [-h] [--data DIR]",
+                "\npositional arguments:\n",
+                "\noptions:\n  -h, --help         show this help message and exit\n",
+                "let a key log in as one person or administrator",
+            ),
+        },
+    ),
+    # ssh keys
+    (
+        "a private key given for a public one",
+        _private_key,
+        1,
+        "err",
+        {
+            "fr": "id_ed25519.pub est une clé privée : donnez le fichier .pub",
+            "nl": "id_ed25519.pub is een privésleutel: geef het .pub-bestand",
+            "en": "id_ed25519.pub is a private key: give the .pub file",
+        },
+    ),
+    (
+        "two keys in one key file",
+        _two_keys,
+        1,
+        "err",
+        {
+            "fr": "two.pub doit contenir exactement une ligne de clé publique",
+            "nl": "two.pub moet precies één regel met een publieke sleutel bevatten",
+            "en": "two.pub must hold exactly one public key line",
+        },
+    ),
+    (
+        "a key file that is not there",
+        _no_key_file,
+        1,
+        "err",
+        {
+            "fr": "gone.pub : illisible (Aucun fichier ou répertoire de ce nom)",
+            "nl": "gone.pub: kan niet gelezen worden (Bestand of map bestaat niet)",
+            "en": "gone.pub: cannot be read (No such file or directory)",
+        },
+    ),
+    (
+        "revoking a fingerprint no line has",
+        _revoke_unknown,
+        1,
+        "err",
+        {
+            "fr": "aucune clé autorisée n’a l’empreinte SHA256:nope "
+            "(1 ligne endommagée laissée de côté)",
+            "nl": "geen enkele toegelaten sleutel heeft de vingerafdruk SHA256:nope "
+            "(1 beschadigde regel terzijde gelaten)",
+            "en": "no authorized key has the fingerprint SHA256:nope (1 damaged line left aside)",
+        },
+    ),
+    (
+        "a damaged line of authorized_keys",
+        _list_damaged,
+        0,
+        "err",
+        {
+            "fr": "authorized_keys : la ligne 1 ressemble à une ligne vaccinnet mais n’en a pas "
+            "la forme ; laissée telle quelle",
+            "nl": "authorized_keys: regel 1 lijkt op een vaccinnet-regel maar heeft er de vorm "
+            "niet van; ongewijzigd gelaten",
+            "en": "authorized_keys: line 1 looks like a vaccinnet line but does not have its form; "
+            "left as it is",
+        },
+    ),
+    # what store/ says: the audit chain, a damaged file, a mail that fails
+    (
+        "an edited audit entry",
+        _edited_audit_entry,
+        1,
+        "out",
+        {
+            "fr": "FAIL l’entrée d’audit 2 ne correspond pas à son hash (modifiée)",
+            "nl": "FAIL auditregel 2 komt niet overeen met haar hash (gewijzigd)",
+            "en": "FAIL audit entry 2 does not match its hash (edited)",
+        },
+    ),
+    (
+        "a head the trail no longer reaches",
+        _head_beyond_the_trail,
+        1,
+        "out",
+        {
+            "fr": "FAIL ancre d’audit 9:abababababab… : le journal s’arrête maintenant à "
+            "l’entrée 3 (tronqué, tête réécrite)",
+            "nl": "FAIL auditanker 9:abababababab…: de trail eindigt nu bij regel 3 "
+            "(ingekort, de kop herschreven)",
+            "en": "FAIL audit anchor 9:abababababab…: the trail now ends at entry 3 "
+            "(truncated, the head rewritten)",
+        },
+    ),
+    (
+        "a damaged manifest",
+        _damaged_manifest,
+        2,
+        "err",
+        {
+            "fr": "manifest.json : n’est pas du JSON valide (tronqué ou endommagé)",
+            "nl": "manifest.json: is geen geldige JSON (ingekort of beschadigd)",
+            "en": "manifest.json: is not valid JSON (truncated or damaged)",
+        },
+    ),
+    (
+        "a mail to an address no rule accepts",
+        _mail_to_an_old_address,
+        0,
+        "err",
+        {
+            "fr": "échec M000001 : adresse non valide : L'adresse électronique « secretariat@[",
+            "nl": "mislukt M000001: ongeldig adres: Het e-mailadres ‘secretariat@[",
+            "en": "failed M000001: invalid address: The e-mail address 'secretariat@[",
+        },
+    ),
+    (
+        "a mail.toml that cannot be used",
+        _bad_mail_config,
+        1,
+        "err",
+        {
+            "fr": "mail.toml : security doit valoir starttls, ssl ou none",
+            "nl": "mail.toml: security moet starttls, ssl of none zijn",
+            "en": "mail.toml: security must be starttls, ssl or none",
+        },
+    ),
 ]
 
 CASES = [
@@ -172,7 +473,8 @@ def test_each_message_in_each_language(
 ):
     status, out, err = cli(capsys, "--lang", lang, *make(data, tmp_path))
     assert status == code, (out, err)
-    assert words in _plain(out if stream == "out" else err), (out, err)
+    for part in words if isinstance(words, tuple) else (words,):
+        assert part in _plain(out if stream == "out" else err), (out, err)
     assert "Traceback" not in err
 
 
@@ -291,3 +593,33 @@ def test_every_option_and_command_has_a_help_line(capsys, path):
         described = found.group(2) or re.match(r"^ {6,}\S", follows)
         assert described, f"{' '.join(path)}: no help for {line.strip()!r}\n{out}"
     assert entries
+
+
+LANG_FORMS = {
+    "--lang=nl after the command": (["admin", "--lang=nl"], "fout: de volgende argumenten"),
+    "--lang nl after the command": (["admin", "--lang", "nl"], "fout: de volgende argumenten"),
+    "an abbreviation, --la fr": (["--la", "fr", "admin"], "erreur : les arguments suivants"),
+    "a wrong --lang: the default's words": (["--lang", "de", "check"], "error: argument --lang"),
+}
+
+
+@pytest.mark.parametrize(("args", "words"), LANG_FORMS.values(), ids=LANG_FORMS.keys())
+def test_argparse_speaks_the_language_however_lang_is_typed(data, capsys, args, words):
+    status, _out, err = cli(capsys, *args, "--data", data)
+    assert status == 1 and words in _plain(err), err
+
+
+def test_argparse_follows_vaccinnet_lang_and_is_put_back_after(data, capsys, monkeypatch):
+    monkeypatch.setenv("VACCINNET_LANG", "nl")
+    status, _out, err = cli(capsys, "check", "--bogus", "--data", data)
+    assert status == 1 and "vaccinnet: fout: onbekende argumenten: --bogus" in err
+    # Only our parsers speak our catalog: argparse's own gettext is back for anyone else.
+    assert argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext
+
+
+def test_a_failed_mail_is_told_in_the_language_and_stored_in_english(store, data, tmp_path, capsys):
+    status, _out, err = cli(capsys, "--lang", "nl", *_mail_to_an_old_address(data, tmp_path))
+    assert status == 0 and "mislukt M000001: ongeldig adres: Het e-mailadres" in err
+    # The store has no reader yet: the reason an admin console shows later is as it was.
+    (failed,) = open_store(data).outbox("failed")
+    assert failed.last_error.startswith("invalid address: The e-mail address 'secretariat@[")

@@ -97,3 +97,19 @@ def test_the_french_screen_names_of_the_manual():
         fr.gettext("The request is now registered and must be approved by an administrator.")
         == "La demande est maintenant enregistrée et doit être approuvée par un administrateur."
     )
+
+
+def test_argparse_s_msgids_are_the_ones_this_python_s_argparse_asks_for():
+    # Not words of ours: a Python whose argparse words them differently would silently fall
+    # back to English, so each is looked for in argparse itself.
+    import argparse
+    import inspect
+
+    from tui.argparse_i18n import PLURALS, WORDS
+
+    source = inspect.getsource(argparse)
+    marked = [*WORDS, *(form for pair in PLURALS for form in pair)]
+    assert [msgid for msgid in marked if repr(msgid) not in source] == []
+    with (LOCALE_DIR / "vaccinnet.pot").open("rb") as fh:
+        copied = {m.id for m in read_po(fh) if any("argparse" in c for c in m.auto_comments)}
+    assert copied == {*WORDS, *PLURALS}  # the catalog says where they come from
