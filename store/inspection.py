@@ -245,8 +245,9 @@ def inspect(
         if pending_key in pending:
             problems.append(
                 Problem(
-                    N_("two pending {kind} requests for {niss} at {entity}"),
-                    kind=doc["kind"],
+                    N_("two pending connection requests for {niss} at {entity}")
+                    if doc["kind"] == "connect"
+                    else N_("two pending disconnection requests for {niss} at {entity}"),
                     niss=doc["niss"],
                     entity=doc["entity_id"],
                 )

@@ -121,6 +121,20 @@ def test_check_reports_every_problem_not_only_the_first(store, data, capsys):
     assert f"{_segment(data, 'entities')}: is not valid store data" in out
 
 
+def test_check_names_a_second_pending_request_by_its_kind(store, data, capsys):
+    # Two pending connections for one person, as a hand-edited file could hold.
+    first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    _edit_segment(
+        data,
+        "requests",
+        lambda docs: [doc.update(niss=first.niss) for doc in docs.values()],
+    )
+    code, out, _err = cli(capsys, "--lang", "fr", "check", "--data", data)
+    assert code == 1
+    assert f"deux demandes de connexion en cours pour {first.niss} chez cab" in out
+
+
 @pytest.mark.parametrize("damage", DOCUMENTS.values(), ids=DOCUMENTS.keys())
 def test_other_commands_on_a_damaged_document_are_exit_2_or_go_on(store, data, capsys, damage):
     # Reading past one damaged document: a message naming the document (exit 2), or the

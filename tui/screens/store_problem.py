@@ -10,7 +10,7 @@ from textual.widgets import Static
 from store import StoreError
 from store.errors import StoreBusy, StoreInterrupted
 from tui.console import follow_language
-from tui.i18n import N_, _
+from tui.i18n import N_, _, said
 from tui.literal import literal
 from tui.widgets.footer import TranslatedFooter
 
@@ -56,11 +56,10 @@ class StoreProblemScreen(Screen[None]):
         self.refresh_bindings()
 
     def text(self) -> str:
-        # The store's own wording of the problem is English; the file's name says it all.
         return "\n\n".join(
             (
                 _("Vaccinnet cannot use its data: this file is damaged, missing or unreadable:"),
-                f"  {self.error.path}",
+                f"  {self.error.path}\n  {said(self.error.problem)}",
                 _(
                     "Nothing was changed. Tell an administrator, who can find out what is wrong "
                     "with:"

@@ -28,6 +28,12 @@ WORDS = {
     "nl": ("beschadigd", "Druk op q om af te sluiten"),
     "en": ("damaged", "Press q to quit"),
 }
+# What is wrong with the file, in the console's language.
+PROBLEM = {
+    "fr": "ne contient pas de données valides (tronqué ou endommagé)",
+    "nl": "bevat geen geldige gegevens (ingekort of beschadigd)",
+    "en": "is not valid store data (truncated or damaged)",
+}
 
 
 def damage(data, table: str):
@@ -51,6 +57,7 @@ async def _problem_then_quit(app, segment, data, lang, key="q"):
         assert f"vaccinnet --data {data} check" in text
         damaged, quit_hint = WORDS[lang]
         assert damaged in text and quit_hint in text
+        assert PROBLEM[lang] in text
         footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
         assert {"fr": "Quitter", "nl": "Stoppen", "en": "Quit"}[lang] in footer
         # It stays: the store watcher and the screens' retries do not take it away.
