@@ -16,7 +16,7 @@ from rules.phrase import N_, Phrase
 from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
 from store.errors import StoreError, os_problem
 from store.indexes import Index
-from store.lock import DirectoryLock
+from store.lock import DirectoryLock, ReadersLock
 from store.segments import Doc, SegmentFiles
 from store.tables import SegmentDB, SegmentTable
 
@@ -51,9 +51,11 @@ class Engine:
         self._clock = clock or _utc_now
         self._mutex = threading.RLock()
         self._lock = DirectoryLock(root, lock_timeout)
+        self._readers = ReadersLock(root, lock_timeout)
+        self._reads = 0  # depth of the read blocks under way in this process
+        self._swept = False
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
-        self._swept = False
         self._files = SegmentFiles(root)
         self._db = SegmentDB(self._files)
         self._tables = {name: self._segment_table(name) for name in TABLES}
@@ -87,9 +89,34 @@ class Engine:
 
     @contextmanager
     def reading(self) -> Iterator[None]:
-        """A consistent view: no other process commits while the block runs."""
-        with self._locked():
-            yield
+        """A consistent view: the block reads one committed generation of the store.
+
+        Without the writers' lock: the manifest is read once, at the start, and the files it
+        names stay on disk while the block runs (ReadersLock), however many commits other
+        processes make meanwhile. A block inside a write, or inside another read, reads what
+        the outer block read.
+        """
+        with self._mutex:
+            if self._reads or self._lock.still_held():
+                self._reads += 1
+                try:
+                    yield
+                finally:
+                    self._reads -= 1
+                return
+            with self._readers.shared(self._files.mode, self.interrupted, self.waiting) as shared:
+                if not shared:
+                    # No lock file to share (a read-only directory): hold the writers back.
+                    with self._locked():
+                        yield
+                    return
+                self._reads = 1
+                try:
+                    if self._files.refresh():
+                        self._forget_queries()
+                    yield
+                finally:
+                    self._reads = 0
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -97,9 +124,10 @@ class Engine:
             if self._files.in_transaction():
                 raise RuntimeError("nested write transactions are not supported")
             if not self._swept:
-                # What a killed writer left; once per process is enough, and cheap.
-                self._files.sweep()
-                self._swept = True
+                # What a killed writer left, judged against the generation it did not commit;
+                # once per process is enough (after our own commit a new segment it wrote
+                # would share the committed generation and look like data).
+                self._swept = self._sweep()
             self._files.begin()
             try:
                 yield
@@ -108,6 +136,15 @@ class Engine:
                 self._files.abort()
                 self._forget_queries()
                 raise
+            self._sweep()
+
+    def _sweep(self) -> bool:
+        """Remove superseded files and what a killed writer left, unless a reader may still
+        open them: then a later commit removes them. True when it could."""
+        with self._readers.alone(self._files.mode) as alone:
+            if alone:
+                self._files.sweep()
+            return alone
 
     def open_or_create(self) -> None:
         """Read the manifest, or write the first one; never removes or rewrites a file."""

@@ -1,11 +1,13 @@
-"""The cross-process lock: flock on the data directory itself, which no one can swap or delete."""
+"""The cross-process locks: writers flock the data directory itself, which no one can swap or
+delete; readers share a lock file that keeps the files of their snapshot from being removed."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rules.phrase import N_, Phrase
@@ -17,6 +19,7 @@ _FIRST_POLL = 0.001
 _LONGEST_POLL = 0.05
 # A command that waits longer than this says whom it waits for.
 TELL_AFTER = 1.0
+READERS = "readers.lock"
 
 
 def holder(path: Path) -> str:
@@ -43,6 +46,59 @@ def _process(pid: str) -> str:
             return Phrase(N_("process {pid} ({name})"), pid=pid, name=comm.read().strip())
     except OSError:
         return Phrase(N_("process {pid}"), pid=pid)
+
+
+def wait_for(
+    fd: int,
+    operation: int,
+    root: Path,
+    timeout: float,
+    interrupted: Callable[[], bool] | None,
+    waiting: Callable[[str], None] | None,
+    locked: Path | None = None,
+) -> None:
+    """Take the flock ``operation`` on ``fd`` (the file ``locked``, else the directory
+    ``root``), polling so that a deadline or a closing console can end the wait."""
+    start = time.monotonic()
+    deadline = start + timeout
+    poll, told = _FIRST_POLL, False
+    while True:
+        try:
+            fcntl.flock(fd, operation | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            raise StoreError(
+                root,
+                Phrase(
+                    N_(
+                        "cannot be locked ({problem}); the data directory must be on a local "
+                        "file system"
+                    ),
+                    problem=exc,
+                ),
+            ) from None
+        if interrupted is not None and interrupted():
+            raise StoreInterrupted(root, Phrase(N_("the wait for the store's lock was abandoned")))
+        now = time.monotonic()
+        if now >= deadline:
+            raise StoreBusy(
+                root,
+                Phrase(
+                    N_(
+                        "the store (this directory is its lock) stayed locked by {holder} "
+                        "for {seconds} s"
+                    ),
+                    holder=holder(locked or root),
+                    seconds=f"{timeout:g}",
+                ),
+            )
+        if waiting is not None and not told and now - start >= TELL_AFTER:
+            told = True
+            waiting(holder(locked or root))
+        time.sleep(min(poll, deadline - now))
+        poll = min(poll * 2, _LONGEST_POLL)
 
 
 class DirectoryLock:
@@ -84,48 +140,7 @@ class DirectoryLock:
         interrupted: Callable[[], bool] | None,
         waiting: Callable[[str], None] | None,
     ) -> None:
-        start = time.monotonic()
-        deadline = start + self.timeout
-        poll, told = _FIRST_POLL, False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                pass
-            except OSError as exc:
-                raise StoreError(
-                    self.root,
-                    Phrase(
-                        N_(
-                            "cannot be locked ({problem}); the data directory must be on a local "
-                            "file system"
-                        ),
-                        problem=exc,
-                    ),
-                ) from None
-            if interrupted is not None and interrupted():
-                raise StoreInterrupted(
-                    self.root, Phrase(N_("the wait for the store's lock was abandoned"))
-                )
-            now = time.monotonic()
-            if now >= deadline:
-                raise StoreBusy(
-                    self.root,
-                    Phrase(
-                        N_(
-                            "the store (this directory is its lock) stayed locked by {holder} "
-                            "for {seconds} s"
-                        ),
-                        holder=holder(self.root),
-                        seconds=f"{self.timeout:g}",
-                    ),
-                )
-            if waiting is not None and not told and now - start >= TELL_AFTER:
-                told = True
-                waiting(holder(self.root))
-            time.sleep(min(poll, deadline - now))
-            poll = min(poll * 2, _LONGEST_POLL)
+        wait_for(fd, fcntl.LOCK_EX, self.root, self.timeout, interrupted, waiting)
 
     def release(self) -> None:
         self._depth -= 1
@@ -135,3 +150,68 @@ class DirectoryLock:
 
     def still_held(self) -> bool:
         return self._depth > 0
+
+
+class ReadersLock:
+    """Shared by every reader while it reads one snapshot of the store; never by writers.
+
+    A committed segment file is never changed, only superseded by a file of a newer
+    generation. A reader may still be opening the files its manifest names, so a writer
+    removes superseded files only when it can hold this lock alone, and otherwise leaves them
+    to a later commit. Readers and writers thus never wait for each other; a reader waits only
+    for the few milliseconds in which a writer removes files.
+    """
+
+    def __init__(self, root: Path, timeout: float) -> None:
+        self.root = root
+        self.path = root / READERS
+        self.timeout = timeout
+
+    def _open(self, mode: int) -> int | None:
+        try:
+            return os.open(self.path, os.O_RDONLY | os.O_CREAT, mode)
+        except OSError:
+            return None  # a read-only directory or another owner's file
+
+    @contextlib.contextmanager
+    def shared(
+        self,
+        mode: int,
+        interrupted: Callable[[], bool] | None = None,
+        waiting: Callable[[str], None] | None = None,
+    ) -> Iterator[bool]:
+        """Hold the lock shared; False when it cannot be had (the caller locks the store)."""
+        fd = self._open(mode)
+        if fd is None:
+            yield False
+            return
+        try:
+            try:
+                wait_for(
+                    fd, fcntl.LOCK_SH, self.root, self.timeout, interrupted, waiting, self.path
+                )
+            except StoreError as exc:
+                if isinstance(exc, StoreBusy | StoreInterrupted):
+                    raise
+                yield False  # a file system without flock: the store's lock still works
+                return
+            yield True
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
+    def alone(self, mode: int) -> Iterator[bool]:
+        """Hold the lock exclusively if no reader holds it now; never waits."""
+        fd = self._open(mode)
+        if fd is None:
+            yield False
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)

@@ -146,6 +146,9 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
                         generation=generation,
                     )
                 )
+    retired = manifest.get("retired", [])
+    if not isinstance(retired, list) or not all(segment_file(name) for name in retired):
+        problems.append(Phrase(N_("retired is not a list of segment file names")))
     meta = manifest.get("meta", {})
     head = meta.get("audit_head") if isinstance(meta, dict) else None
     if not isinstance(meta, dict):
@@ -407,7 +410,11 @@ class SegmentFiles:
         self._meta = {}
 
     def commit(self) -> None:
-        """Write changed segments, then switch to them with one atomic manifest replace."""
+        """Write changed segments, then switch to them with one atomic manifest replace.
+
+        The superseded files stay: a reader of the previous generation may still open them.
+        ``sweep`` removes them once no reader can (the engine decides when).
+        """
         tx, meta = self._tx, self._meta
         self._tx, self._meta = None, {}
         if not tx and not meta:
@@ -426,6 +433,9 @@ class SegmentFiles:
         superseded: list[str] = []
         try:
             self._write_segments(tx, manifest, generation, new_segments, superseded)
+            # Named until removed, so that a segment that emptied is known to be garbage too.
+            retired = [n for n in self.manifest.get("retired", []) if (self.root / n).exists()]
+            manifest["retired"] = sorted({*retired, *superseded})
             self._write_manifest(manifest)
         except BaseException:
             # Nothing is committed: what this commit wrote is its own garbage.
@@ -437,9 +447,6 @@ class SegmentFiles:
         for key, segment in new_segments.items():
             self._segments[key] = segment
         self._settle()
-        for name in superseded:
-            with contextlib.suppress(OSError):
-                (self.root / name).unlink()
 
     def _write_segments(
         self,
@@ -511,10 +518,12 @@ class SegmentFiles:
         """The files of this directory that the manifest does not name: (garbage, unexplained).
 
         Garbage is only what can be proved to be: a temporary manifest, a segment newer than
-        the committed generation (a writer killed before its commit point), or another
-        generation of a segment the manifest names (a committed file is always the named one:
-        older ones were superseded, newer ones never committed). Anything else, a segment of a
-        table or segment missing from the manifest, may be real data.
+        the committed generation or than the file the manifest names for it (a writer killed
+        before its commit point), and a file the manifest lists as retired (superseded by a
+        commit, kept while readers may still open it). Anything else may be real data: an
+        older generation of a named segment is garbage only once a commit retired it, because
+        a writer working from a damaged manifest can name a new file for a segment whose real
+        file the manifest had lost.
         """
         named: dict[tuple[str, int], int] = {}
         for info in self.manifest["tables"].values():
@@ -523,6 +532,7 @@ class SegmentFiles:
                 if parsed is not None:
                     named[parsed[:2]] = parsed[2]
         committed = int(self.manifest["generation"])
+        retired = set(self.manifest.get("retired", []))
         garbage, unexplained = [], []
         for name in sorted(os.listdir(self.root)):
             parsed = segment_file(name)
@@ -530,8 +540,10 @@ class SegmentFiles:
                 garbage.append(name)
             elif parsed is None or named.get(parsed[:2]) == parsed[2]:
                 continue
-            elif parsed[:2] in named or parsed[2] > committed:
+            elif name in retired or parsed[2] > named.get(parsed[:2], committed):
                 garbage.append(name)
+            elif parsed[:2] in named and "retired" not in self.manifest:
+                garbage.append(name)  # a store older than the list: superseded, as it was then
             else:
                 unexplained.append(name)
         return garbage, unexplained

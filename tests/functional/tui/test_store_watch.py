@@ -146,22 +146,21 @@ def test_reads_asked_during_a_read_make_one_more_read_after_it():
 
 
 async def test_a_section_reads_one_moment_under_one_lock(practice, monkeypatch):
-    # The queue's rows, their ⚠ marks and the version they belong to: one lock, not five.
-    lock = practice._lock
+    # The queue's rows, their ⚠ marks and the version they belong to: one snapshot, not five.
+    lock = practice._readers
     taken: list[int] = []
-    acquire = lock.acquire
+    acquire = lock.shared
 
     def counted(*args, **kwargs):
-        if not lock._depth:
-            taken.append(1)
+        taken.append(1)
         return acquire(*args, **kwargs)
 
     app = AdminApp(practice, "adm", None, poll_interval=3600)
     async with app.run_test(size=SIZE) as pilot:
         queue = await queue_of(pilot)
         monkeypatch.setattr(queue, "fetch_review", lambda key: None)  # its own read, apart
-        monkeypatch.setattr(lock, "acquire", counted)
+        monkeypatch.setattr(lock, "shared", counted)
         queue.reload()
         await until(pilot, lambda: not queue.follower.reading)
-        monkeypatch.setattr(lock, "acquire", acquire)
+        monkeypatch.setattr(lock, "shared", acquire)
     assert len(taken) == 1

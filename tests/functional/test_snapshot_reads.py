@@ -1,0 +1,53 @@
+"""Readers read one generation without the writers' lock; writers never wait for them."""
+
+from __future__ import annotations
+
+import threading
+
+import orjson
+
+from store import open_store
+from store.segments import MANIFEST
+from tests.conftest import DOCTOR, NURSE, NURSE_2, link
+
+
+def _retired(data) -> list[str]:
+    return orjson.loads((data / MANIFEST).read_bytes()).get("retired", [])
+
+
+def test_a_writer_commits_while_another_session_reads(store, data):
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    reader, writer = open_store(data), open_store(data)
+    filed = threading.Event()
+
+    def write() -> None:
+        writer.file_disconnect(DOCTOR, "cab", [NURSE])
+        filed.set()
+
+    with reader.reading():
+        before = reader.requests("cab")
+        thread = threading.Thread(target=write)
+        thread.start()
+        # With the writers' lock held by reads, the write would wait for this block to end.
+        assert filed.wait(timeout=20), "the write waited for a reader"
+        # The block still reads the generation it started with, files of it included.
+        assert reader.requests("cab") == before
+        assert {k.niss for k in reader.staff("cab")} == {DOCTOR, NURSE}
+    thread.join()
+    assert [r.niss for r in reader.requests("cab")] == [NURSE]  # the next read sees it
+
+
+def test_superseded_files_stay_while_a_reader_may_open_them(store, data):
+    reader = open_store(data)
+    with reader.reading():
+        reader.staff("cab")
+        named = {p.name for p in data.glob("links.*.json")}
+        link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+        # The commit retired the old links file but left it: this reader's snapshot names it.
+        assert named <= {p.name for p in data.glob("links.*.json")}
+        assert named <= set(_retired(data))
+    # The next commit, with no reader left, removes what was retired.
+    link(store, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    assert not named & {p.name for p in data.glob("links.*.json")}
+    assert not [name for name in _retired(data) if (data / name).exists()]
+    assert store.verify() == []
