@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import rules
@@ -115,6 +116,20 @@ class Queries(Records):
 
     def links_of(self, niss: str) -> list[Link]:
         return [codec.link_from_doc(doc) for doc in self._person_docs(LINKS_BY_NISS, niss)]
+
+    def names_of(self, nisses: Iterable[str]) -> dict[str, str]:
+        """« DUPONT Jean » for each person the store knows by name: from a link, else from a
+        request about them. People it never named (a NISS only) are left out."""
+        names: dict[str, str] = {}
+        with self.reading():
+            for niss in dict.fromkeys(nisses):
+                docs = self._person_docs(LINKS_BY_NISS, niss) or self._person_docs(
+                    REQUESTS_BY_NISS, niss
+                )
+                if docs:
+                    doc = docs[-1]
+                    names[niss] = rules.person_name(doc["first_name"], doc["last_name"])
+        return names
 
     def admin(self, admin_id: str) -> Admin | None:
         with self.reading():

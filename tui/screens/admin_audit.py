@@ -56,6 +56,7 @@ DETAILS = {
 class AuditData:
     entries: list[AuditEntry]
     admins: dict[str, str]  # id -> name
+    people: dict[str, str]  # a person's NISS -> their name, where the store knows it
 
 
 def action_label(action: str) -> str:
@@ -114,7 +115,9 @@ class AuditScreen(AdminListScreen):
 
     def fetch(self) -> AuditData:
         admins = {a.id: a.name for a in self.store.admins()}
-        return AuditData(self.store.audit_entries(newest_first=True), admins)
+        entries = self.store.audit_entries(newest_first=True)
+        people = self.store.names_of(e.actor for e in entries if niss_or_none(e.actor) == e.actor)
+        return AuditData(entries, admins, people)
 
     @property
     def entries(self) -> list[AuditEntry]:
@@ -122,11 +125,16 @@ class AuditScreen(AdminListScreen):
         return data.entries if data else []
 
     def actor(self, actor: str, with_id: bool = False) -> str:
-        """An administrator by name (and id), a person by formatted NISS."""
+        """An administrator by name (and id), a person by name (and formatted NISS)."""
         data: AuditData | None = self.data
         if data and actor in data.admins:
             return f"{data.admins[actor]} ({actor})" if with_id else data.admins[actor]
-        return format_niss(actor) if niss_or_none(actor) == actor else actor
+        if niss_or_none(actor) != actor:
+            return actor
+        name = data.people.get(actor) if data else None
+        if name is None:
+            return format_niss(actor)
+        return f"{name} ({format_niss(actor)})" if with_id else name
 
     def columns(self) -> list[Column]:
         return [

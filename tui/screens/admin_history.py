@@ -29,14 +29,7 @@ class HistoryScreen(AdminListScreen):
     def fetch(self) -> HistoryData:
         admins = {admin.id: admin.name for admin in self.store.admins()}
         history = self.store.history()
-        named = {r.niss: r.full_name for r in history}
-        people: dict[str, str] = {}
-        for niss in {r.filed_by for r in history}:
-            links = self.store.links_of(niss)
-            name = links[0].full_name if links else named.get(niss)
-            if name:
-                people[niss] = name
-        return HistoryData(history, admins, people)
+        return HistoryData(history, admins, self.store.names_of(r.filed_by for r in history))
 
     def filer(self, niss: str) -> str:
         """« DUPONT Jean (85.07.30-033.28) »: the name when the store knows it, always the NISS."""

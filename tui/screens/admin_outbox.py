@@ -42,7 +42,7 @@ class OutboxScreen(AdminListScreen):
     def columns(self) -> list[Column]:
         return [
             Column("id", _("E-mail"), 8),
-            Column("status", _("Status"), 9, fit=True),
+            Column("status", _("Status"), 14, fit=True),
             Column("to", _("To"), 30, flex=1),
             Column("tries", _("Tries"), 5, fit=True),
             Column("error", _("Last answer"), 40, flex=1),

@@ -42,14 +42,19 @@ class Column:
 
 
 def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[int]:
-    """Each column's width in cells, for ``room`` cells of cells (separators excluded)."""
+    """Each column's width in cells, for ``room`` cells of cells (separators excluded).
+
+    Every column first asks for what its cells need (a fit column up to its width). Room
+    left over goes to the flex columns by weight. When there is too little, the column that
+    asks most gives way first, one cell at a time, down to its header: a long type or status
+    is cut before a short name, whichever column is flexible.
+    """
     widths = []
     for i, column in enumerate(columns):
-        if column.flex:
-            widths.append(column.floor)
-        elif column.fit:
+        if column.fit or column.flex:
             widest = max((cell_len(cells[i]) for _key, cells in rows if i < len(cells)), default=0)
-            widths.append(max(column.floor, min(column.width, widest)))
+            need = min(column.width, widest) if column.fit else widest
+            widths.append(max(column.floor, need))
         else:
             widths.append(max(column.floor, column.width))
     spare = room - sum(widths)
@@ -61,7 +66,6 @@ def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[in
         shares[last] += spare - sum(shares)
         widths = [w + share for w, share in zip(widths, shares, strict=True)]
     elif spare < 0:
-        # Too narrow: the widest column that can give way gives one cell, until it fits.
         yielding = [i for i, column in enumerate(columns) if column.fit or column.flex]
         while spare < 0:
             movable = [i for i in yielding if widths[i] > columns[i].floor]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from rules import format_niss
-from tests.conftest import NURSE_2
+from tests.conftest import DOCTOR, NURSE_2
 from tests.functional.tui.conftest import SIZE, settle, until
 from tests.functional.tui.test_admin_console import make_admin, queue_of, text_of
 from tui.screens.admin_audit import AuditScreen
@@ -31,6 +31,8 @@ async def test_audit_shows_labels_names_and_formatted_niss(practice):
         assert "request_" not in shown and "entity_created" not in shown
         assert "Demande rejetée" in shown and "Entité créée" in shown
         assert admin.name in shown
+        # The doctor who filed requests is named, not shown as a number cut at 80 columns.
+        assert "DUPONT Jean" in shown and format_niss(DOCTOR) not in shown
         created = next(k for k in screen.table.keys if "Entité créée" in screen.table.row(k))
         while screen.table.cursor_key != created:
             await pilot.press("down")

@@ -15,7 +15,7 @@ from tests.functional.tui.staff_helpers import (
     shown_in,
     staff_of,
 )
-from tui.widgets.record_table import Column, RecordTable
+from tui.widgets.record_table import Column, RecordTable, layout
 
 REASON = (
     "Cette personne ne travaille pas au cabinet : son contrat commence le mois prochain, "
@@ -138,3 +138,21 @@ async def test_the_columns_keep_their_width_when_the_detail_grows(practice):
         await settle(pilot)
         assert staff.max_scroll_y > 0  # …until the detail takes a line more: now it scrolls…
         assert staff._widths == before  # …and its columns did not move
+
+
+def test_a_short_name_is_not_cut_while_a_longer_column_can_give_way():
+    columns = [
+        Column("name", "Name", 24, flex=1, min_width=12),
+        Column("niss", "NISS", 15),
+        Column("type", "Type", 32, fit=True),
+        Column("since", "Since", 10),
+    ]
+    rows = [("a", ("VANDENBERGHE Éloïse", "x", "collaborateur administratif", "01/01/2026"))]
+    # 19 + 15 + 27 + 10 = 71 cells wanted, 68 to share: the type gives the three cells.
+    assert layout(columns, rows, 68) == [19, 15, 24, 10]
+    # Room to spare goes to the flexible column, after everyone has what they need.
+    assert layout(columns, rows, 80) == [28, 15, 27, 10]
+    flexible = [Column("person", "Person", 20, flex=2), Column("status", "Status", 17, flex=3)]
+    wide = [("a", ("VANDENBERGHE Éloïse", "en attente"))]
+    person, status = layout(flexible, wide, 40)
+    assert person >= len("VANDENBERGHE Éloïse") and person + status == 40
