@@ -241,18 +241,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{person} supervises GP trainees who stay linked to {entity}: {trainees}. They "
         "will no longer have a supervising doctor at the entity.",
     },
+    "supervises_macg.one": {
+        "fr": "{person} est le médecin responsable du MACG {trainees}, qui reste lié(e) à "
+        "{entity} et n'y aura plus de médecin responsable.",
+        "nl": "{person} is de verantwoordelijke arts van HAIO {trainees}, die aan {entity} "
+        "gekoppeld blijft en daar geen verantwoordelijke arts meer heeft.",
+        "en": "{person} supervises GP trainee {trainees}, who stays linked to {entity} and "
+        "will no longer have a supervising doctor there.",
+    },
     "approval_would_fail": {
         "fr": "L'approbation serait refusée maintenant : {reason}",
         "nl": "Goedkeuring zou nu geweigerd worden: {reason}",
         "en": "Approval would be refused now: {reason}",
     },
     "niss_other_name": {
-        "fr": "Ce numéro de registre national est déjà connu sous un autre nom : {other} "
-        "(demande : {person}).",
-        "nl": "Dit rijksregisternummer is al gekend onder een andere naam: {other} "
-        "(aanvraag: {person}).",
-        "en": "This national register number is already known under another name: {other} "
-        "(request: {person}).",
+        "fr": "Ce numéro de registre national est connu sous le nom {other}, alors que la "
+        "demande dit {requested}.",
+        "nl": "Dit rijksregisternummer is gekend als {other}, terwijl de aanvraag {requested} "
+        "vermeldt.",
+        "en": "This national register number is known as {other}, while the request says "
+        "{requested}.",
     },
     "name_mixed_scripts": {
         "fr": "{field} « {value} » mêle dans un même mot des lettres latines, cyrilliques ou "

@@ -18,13 +18,15 @@ from rules.vocabulary import EMPLOYEE_TYPES, MANAGER_TYPES, fits_kind, is_manage
 class Notice:
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    # The wording when it differs from the code's (a singular, say); the code stays the same.
+    message_key: str | None = None
 
     def message(self, lang: str = "fr") -> str:
         params = dict(self.params)
         refusal = params.pop("refusal", None)
         if refusal is not None:  # a rule that would refuse: its own words, same language
             params["reason"] = refusal.message(lang)
-        return render(self.code, lang, params)
+        return render(self.message_key or self.code, lang, params)
 
 
 def requestable_types(actor_type: str, entity_kind: str) -> list[str]:
@@ -53,8 +55,15 @@ def managers(state: EntityState) -> list[Link]:
     return [link for link in state.links if is_manager(link.employee_type)]
 
 
-def disconnect_notices(state: EntityState, nisses: Sequence[str]) -> list[Notice]:
-    """A doctor leaving while MACG they supervise stay linked: allowed, but worth a warning."""
+def disconnect_notices(
+    state: EntityState, nisses: Sequence[str], full_niss: bool = False
+) -> list[Notice]:
+    """A doctor leaving while MACG they supervise stay linked: allowed, but worth a warning.
+
+    The staff see a colleague's NISS masked, as their list shows it; ``full_niss`` is for the
+    administrator, whose review names everyone by their whole number.
+    """
+    label = person_label if full_niss else colleague_label
     # A trainee whose disconnection is already pending is not staying linked.
     leaving = set(nisses) | {r.niss for r in state.pending if r.kind == "disconnect"}
     notices = []
@@ -71,10 +80,11 @@ def disconnect_notices(state: EntityState, nisses: Sequence[str]) -> list[Notice
                 Notice(
                     "supervises_macg",
                     {
-                        "person": colleague_label(link.first_name, link.last_name, link.niss),
+                        "person": label(link.first_name, link.last_name, link.niss),
                         "trainees": ", ".join(t.full_name for t in trainees),
                         "entity": state.entity.name,
                     },
+                    message_key="supervises_macg.one" if len(trainees) == 1 else None,
                 )
             )
     return notices
@@ -141,7 +151,12 @@ def review_notices(
                 if (r.last_name.casefold(), r.first_name.casefold()) in names
             )
         )
-        notices.append(Notice("niss_other_name", {"person": person, "other": other}))
+        notices.append(
+            Notice(
+                "niss_other_name",
+                {"person": person, "other": other, "requested": request.full_name},
+            )
+        )
     notices += name_notices(request.last_name, request.first_name)
     if links_elsewhere:
         notices.append(
@@ -176,5 +191,5 @@ def review_notices(
             )
         )
     if request.kind == "disconnect":
-        notices += disconnect_notices(state, [request.niss])
+        notices += disconnect_notices(state, [request.niss], full_niss=True)
     return notices

@@ -77,11 +77,16 @@ def _connect(
             "type_not_for_kind",
             {"type": employee_type, "entity": state.entity.name, "kind": state.entity.kind},
         )
-    params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
-    if state.pending_for(niss, "connect"):
-        raise RuleViolation("pending_connect_exists", params)
-    if state.link_of(niss):
-        raise RuleViolation("already_linked", params)
+    # Named as the store knows them, not as typed: « TEST Jean » typed for Dr Dupont's number
+    # must read « DUPONT Jean is already linked ».
+    known = state.pending_for(niss, "connect") or state.link_of(niss)
+    if known is not None:
+        params = {
+            "person": person_label(known.first_name, known.last_name, niss),
+            "entity": state.entity.name,
+        }
+        code = "already_linked" if isinstance(known, Link) else "pending_connect_exists"
+        raise RuleViolation(code, params)
     return Request(
         id=request_id,
         kind="connect",

@@ -39,6 +39,8 @@ def test_review_sees_the_person_elsewhere(store):
     assert "niss_other_name" in _codes(review) and "linked_elsewhere" in _codes(review)
     messages = " ".join(n.message("fr") for n in review.notices)
     assert "MARTIJN Klara" in messages and "wzc" in messages
+    # Which name is which, without parentheses inside parentheses.
+    assert "connu sous le nom MARTIJN Klara, alors que la demande dit MARTIN Claire." in messages
     store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg")
     trainee = store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
     codes = _codes(store.review("adm", trainee.id))

@@ -293,3 +293,23 @@ def test_an_employee_type_must_fit_the_entity_s_kind(store, clock):
     )
     assert store.requests("cab") == [] and store.requests("ph") == []
     assert store.entity("ph2") is None
+
+
+def test_a_refusal_names_the_person_as_the_store_knows_them(store):
+    # Dr Dupont's number typed with another name: the refusal is about Dr Dupont.
+    refusal = _refused(
+        "already_linked", store.file_connect, DOCTOR, "cab", DOCTOR, "Test", "Jean", "infirmier"
+    )
+    assert "DUPONT Jean" in refusal.message("fr") and "TEST" not in refusal.message("fr")
+    store.file_connect(DOCTOR, "cab", NURSE, "Vandenberghe", "Éloïse", "infirmier")
+    refusal = _refused(
+        "pending_connect_exists",
+        store.file_connect,
+        DOCTOR,
+        "cab",
+        NURSE,
+        "Vandenberghe",
+        "Eloise",
+        "infirmier",
+    )
+    assert "VANDENBERGHE Éloïse" in refusal.message("nl")

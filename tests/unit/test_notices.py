@@ -48,6 +48,11 @@ def test_a_doctor_leaving_their_trainees_behind_is_warned():
     (notice,) = disconnect_notices(state, [DOCTOR])
     assert notice.code == "supervises_macg"
     assert "CLAES Wout" in notice.message("fr") and "HAIO" in notice.message("nl")
+    # One trainee is one: « du MACG CLAES Wout, qui reste lié(e) », not « Ils n'auront plus ».
+    assert "du MACG CLAES Wout, qui reste" in notice.message("fr")
+    assert "85.07.30-***.**" in notice.message("fr")  # masked, as the staff list shows it
+    (full,) = disconnect_notices(state, [DOCTOR], full_niss=True)  # the admin's review
+    assert "85.07.30-033.28" in full.message("fr")
     assert disconnect_notices(state, [DOCTOR, TRAINEE]) == []  # the trainee leaves too
     assert disconnect_notices(state, [DOCTOR_2]) == []
 

@@ -391,7 +391,7 @@ class QueueScreen(AdminListScreen):
                 "Approve these {count} requests? None has a warning.",
                 len(targets),
             ).format(count=len(targets))
-            self.app.push_screen(ConfirmScreen(question), confirmed)
+            self.app.push_screen(ConfirmScreen(question, agree=_("Approve")), confirmed)
         else:
             self.approve(targets)
 
@@ -443,7 +443,7 @@ class QueueScreen(AdminListScreen):
             if yes:
                 self.decide("delete", key, None)
 
-        self.app.push_screen(ConfirmScreen(question), confirmed)
+        self.app.push_screen(ConfirmScreen(question, agree=_("Delete")), confirmed)
 
     def decide(self, verb: str, request_id: str, reason: str | None) -> None:
         self.writing = True

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import orjson
-from textual.widgets import Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from rules import format_niss, make_niss
 from store import StoreError
@@ -116,6 +116,8 @@ async def test_delete_asks_first_and_sends_nothing(practice):
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
+        # The button names the action, as « Rejeter » and « Retirer la demande » do.
+        assert str(app.screen.query_one("#yes", Button).label) == "Supprimer"
         await pilot.press("escape")  # changed my mind
         await settle(pilot)
         assert practice.request(target).status == "pending"
