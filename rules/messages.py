@@ -161,7 +161,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Request '{request}' does not exist.",
     },
     "unknown_mail": {
-        "fr": "L’e-mail « {mail} » n'existe pas.",
+        "fr": "L'e-mail « {mail} » n'existe pas.",
         "nl": "E-mail ‘{mail}’ bestaat niet.",
         "en": "Mail '{mail}' does not exist.",
     },
@@ -211,13 +211,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "accents or special letters, because few mail servers accept them.",
     },
     "mail_not_failed.sent": {
-        "fr": "L’e-mail {mail} a déjà été envoyé ; seul un e-mail en échec peut être renvoyé.",
+        "fr": "L'e-mail {mail} a déjà été envoyé ; seul un e-mail en échec peut être renvoyé.",
         "nl": "De e-mail {mail} is al verzonden; enkel een mislukte e-mail kan opnieuw worden "
         "verzonden.",
         "en": "E-mail {mail} has already been sent; only a failed e-mail can be sent again.",
     },
     "mail_not_failed": {
-        "fr": "L’e-mail {mail} attend encore d'être envoyé ; seul un e-mail en échec peut "
+        "fr": "L'e-mail {mail} attend encore d'être envoyé ; seul un e-mail en échec peut "
         "être renvoyé.",
         "nl": "De e-mail {mail} wacht nog op verzending; enkel een mislukte e-mail kan opnieuw "
         "worden verzonden.",

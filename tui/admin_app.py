@@ -33,9 +33,12 @@ class AdminApp(ConsoleApp):
         lang: str | None = None,
         poll_interval: float = 1.0,
         changes: ChangeSource | None = None,
+        admin_name: str | None = None,
     ) -> None:
         super().__init__(store, lang or "fr", poll_interval, changes)
         self.admin_id = admin_id
+        # How the section titles name who is working: the name, the login beside it.
+        self.admin_name = admin_name
 
     def on_mount(self) -> None:
         from tui.screens.admin_audit import AuditScreen

@@ -520,11 +520,12 @@ def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
     from tui.admin_app import AdminApp
 
     store = _existing_store(root)
-    if store.admin(admin_id) is None:
+    admin = store.admin(admin_id)
+    if admin is None:
         raise CommandError(
             _("‘{admin}’ is not an administrator of {data}").format(admin=admin_id, data=root)
         )
-    return _run_console(AdminApp(store, admin_id, lang))
+    return _run_console(AdminApp(store, admin_id, lang, admin_name=admin.name))
 
 
 def _init(root: Path, args: argparse.Namespace) -> int:

@@ -210,9 +210,12 @@ class ConsoleApp(App[None]):
         # Only our own bindings (each has an id): Textual's widgets bring English ones ("Focus
         # Next", "Copy selected text") that the help's navigation keys already describe.
         for _key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
-            if binding.id is None:
-                continue
-            if enabled and binding.description and binding.action != "command_palette":
+            if binding.id is None or binding.action in ("command_palette", "quit_anywhere"):
+                continue  # ctrl+q is q for a text field: the palette lists « Quitter » once
+            if binding.action == "switch_language":
+                # Asked while the palette (a dialog) is on top, which keeps its language.
+                enabled = not isinstance(screen, ModalScreen)
+            if enabled and binding.description:
                 yield SystemCommand(
                     f"{_(binding.description)} ({self.get_key_display(binding)})",
                     _(tooltip or binding.tooltip or binding.description),

@@ -106,7 +106,7 @@ def test_a_key_runs_the_console_and_nothing_else(service, command):
     )
     assert result.returncode != 0
     # The forced command has no --lang: a session speaks French until the person chooses.
-    assert "a besoin d’un terminal" in result.stderr
+    assert "a besoin d'un terminal" in result.stderr
     assert "ESCAPED" not in result.stdout and "vaccinnet-store" not in result.stdout
 
 

@@ -171,7 +171,7 @@ TABLE = [
         1,
         "err",
         {
-            "fr": "« ghost » n’est pas un administrateur",
+            "fr": "« ghost » n'est pas un administrateur",
             "nl": "‘ghost’ is geen beheerder",
             "en": "‘ghost’ is not an administrator",
         },
@@ -204,7 +204,7 @@ TABLE = [
         0,
         "out",
         {
-            "fr": "journal d’audit de 3 entrées intact",
+            "fr": "journal d'audit de 3 entrées intact",
             "nl": "audittrail van 3 regels intact",
             "en": "audit trail of 3 entries intact",
         },
@@ -226,7 +226,7 @@ TABLE = [
         1,
         "err",
         {
-            "fr": "il n’y a pas d’entité « nope »",
+            "fr": "il n'y a pas d'entité « nope »",
             "nl": "er is geen entiteit ‘nope’",
             "en": "there is no entity ‘nope’",
         },
@@ -302,7 +302,7 @@ TABLE = [
         1,
         "err",
         {
-            "fr": "argument --interval : '-5' n’est pas un nombre de secondes d’au moins 1",
+            "fr": "argument --interval : '-5' n'est pas un nombre de secondes d'au moins 1",
             "nl": "argument --interval: '-5' is geen aantal seconden van minstens 1",
             "en": "argument --interval: '-5' is not a number of seconds of at least 1",
         },
@@ -316,8 +316,8 @@ TABLE = [
             "fr": (
                 "utilisation : vaccinnet ssh [-h] [--data RÉPERTOIRE]",
                 "\narguments positionnels :\n",
-                "\noptions :\n  -h, --help         afficher ce message d’aide et quitter\n",
-                "permettre à une clé de se connecter en tant qu’une",
+                "\noptions :\n  -h, --help         afficher ce message d'aide et quitter\n",
+                "permettre à une clé de se connecter en tant qu'une",
             ),
             "nl": (
                 "gebruik: vaccinnet ssh [-h] [--data MAP]",
@@ -373,7 +373,7 @@ TABLE = [
         1,
         "err",
         {
-            "fr": "aucune clé autorisée n’a l’empreinte SHA256:nope "
+            "fr": "aucune clé autorisée n'a l'empreinte SHA256:nope "
             "(1 ligne endommagée laissée de côté)",
             "nl": "geen enkele toegelaten sleutel heeft de vingerafdruk SHA256:nope "
             "(1 beschadigde regel terzijde gelaten)",
@@ -386,7 +386,7 @@ TABLE = [
         0,
         "err",
         {
-            "fr": "authorized_keys : la ligne 1 ressemble à une ligne vaccinnet mais n’en a pas "
+            "fr": "authorized_keys : la ligne 1 ressemble à une ligne vaccinnet mais n'en a pas "
             "la forme ; laissée telle quelle",
             "nl": "authorized_keys: regel 1 lijkt op een vaccinnet-regel maar heeft er de vorm "
             "niet van; ongewijzigd gelaten",
@@ -401,7 +401,7 @@ TABLE = [
         1,
         "out",
         {
-            "fr": "FAIL l’entrée d’audit 2 ne correspond pas à son hash (modifiée)",
+            "fr": "FAIL l'entrée d'audit 2 ne correspond pas à son hash (modifiée)",
             "nl": "FAIL auditregel 2 komt niet overeen met haar hash (gewijzigd)",
             "en": "FAIL audit entry 2 does not match its hash (edited)",
         },
@@ -412,8 +412,8 @@ TABLE = [
         1,
         "out",
         {
-            "fr": "FAIL ancre d’audit 9:abababababab… : le journal s’arrête maintenant à "
-            "l’entrée 3 (tronqué, tête réécrite)",
+            "fr": "FAIL ancre d'audit 9:abababababab… : le journal s'arrête maintenant à "
+            "l'entrée 3 (tronqué, tête réécrite)",
             "nl": "FAIL auditanker 9:abababababab…: de trail eindigt nu bij regel 3 "
             "(ingekort, de kop herschreven)",
             "en": "FAIL audit anchor 9:abababababab…: the trail now ends at entry 3 "
@@ -426,7 +426,7 @@ TABLE = [
         2,
         "err",
         {
-            "fr": "manifest.json : n’est pas du JSON valide (tronqué ou endommagé)",
+            "fr": "manifest.json : n'est pas du JSON valide (tronqué ou endommagé)",
             "nl": "manifest.json: is geen geldige JSON (ingekort of beschadigd)",
             "en": "manifest.json: is not valid JSON (truncated or damaged)",
         },
@@ -481,7 +481,7 @@ def test_each_message_in_each_language(
 def test_without_lang_the_messages_are_french(store, data, capsys, monkeypatch):
     monkeypatch.delenv("VACCINNET_LANG")
     status, _out, err = cli(capsys, "admin", "--admin", "ghost", "--data", data)
-    assert status == 1 and "n’est pas un administrateur" in err
+    assert status == 1 and "n'est pas un administrateur" in err
     monkeypatch.setenv("VACCINNET_LANG", "nl")
     status, _out, err = cli(capsys, "admin", "--admin", "ghost", "--data", data)
     assert status == 1 and "is geen beheerder" in err
@@ -505,7 +505,7 @@ def test_the_demo_lists_its_people_in_one_language(data, capsys, lang):
     assert status == 0
     lines = out.splitlines()
     words = {
-        "fr": ("Ouvrir une console en tant que", "médecin", "console d’administration"),
+        "fr": ("Ouvrir une console en tant que", "médecin", "console d'administration"),
         "nl": ("Een console openen als:", "arts", "beheerconsole"),
         "en": ("Open a console as:", "doctor", "administrator"),
     }[lang]

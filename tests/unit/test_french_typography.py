@@ -1,4 +1,5 @@
-"""French puts a non-breaking space before « : ; ? ! », in the catalog and the rules' messages."""
+"""French puts a non-breaking space before « : ; ? ! » and writes one apostrophe, in the catalog
+and the rules' messages."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def test_the_french_catalog_puts_a_non_breaking_space_before_high_punctuation():
 def test_the_rules_french_messages_put_a_non_breaking_space_before_high_punctuation():
     texts = [t["fr"] for t in (*MESSAGES.values(), *FRAGMENTS.values()) if "fr" in t]
     assert [text for text in texts if WRONG.search(text)] == []
+
+
+def test_french_writes_its_apostrophe_one_way():
+    # The typewriter apostrophe, as the rules' messages and the names people type use it: a
+    # screen showed « d’approbation » beside « l'entité ».
+    texts = [*_french_catalog()]
+    texts += [t["fr"] for t in (*MESSAGES.values(), *FRAGMENTS.values()) if "fr" in t]
+    assert [text for text in texts if "’" in text] == []
 
 
 def test_the_test_leaves_tokens_alone():

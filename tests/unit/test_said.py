@@ -51,4 +51,4 @@ def test_a_list_is_joined_as_the_language_separates(dutch):
     parts = [Phrase(N_("is missing")), Phrase(N_("is not a directory"))]
     assert joined(parts) == "is missing; is not a directory"
     set_language("fr")
-    assert said(joined(parts)) == "manque\u00a0; n’est pas un répertoire"
+    assert said(joined(parts)) == "manque\u00a0; n'est pas un répertoire"

@@ -77,7 +77,14 @@ class AdminListScreen(ConsoleScreen[None]):
             tooltip=N_("Type to filter"),
             priority=True,
         ),
-        Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
+        Binding(
+            "escape",
+            "clear",
+            N_("Clear"),
+            show=False,
+            id="clear",
+            tooltip=N_("Clear the filter and the selection"),
+        ),
     ]
     # While a write runs, the section's check_action turns its write keys off: a second
     # write would only be refused, and its refusal would hide the first one's result.
@@ -201,7 +208,12 @@ class AdminListScreen(ConsoleScreen[None]):
     def apply_language(self) -> None:
         self._lang = language()
         self.title = _(self.TITLE_TEXT)
-        self.sub_title = _("administrator {id}").format(id=self.admin_id)
+        name = getattr(self.app, "admin_name", None)
+        self.sub_title = (
+            f"{name} ({self.admin_id})"
+            if name
+            else _("administrator {id}").format(id=self.admin_id)
+        )
         self.query_one(NavBar).refresh_labels()
         self.query_one("#filter", Input).placeholder = _("Filter…")
         self.table.set_columns(self.columns())

@@ -17,9 +17,11 @@ from rules import (
     EntityState,
     Link,
     Request,
+    RuleViolation,
     managers,
     mask_niss,
     may_withdraw,
+    plan_withdraw,
     request_kind_label,
     status_label,
     type_label,
@@ -110,10 +112,19 @@ class StaffScreen(ConsoleScreen[None]):
         Binding(
             "slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter the list")
         ),
-        Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
+        Binding(
+            "escape",
+            "clear",
+            N_("Clear"),
+            show=False,
+            id="clear",
+            tooltip=N_("Clear the filter and the selection"),
+        ),
         # Tried after the keys above: for someone who cannot file, the same keys say why
         # instead of doing nothing.
         Binding("n,d,space", "read_only", show=False, id="read-only"),
+        # r on a request that is not one's own to withdraw says why, rather than nothing.
+        Binding("r", "why_not_withdraw", show=False, id="why-not-withdraw"),
     ]
 
     def __init__(self, store: Store, niss: str, entity_id: str) -> None:
@@ -427,7 +438,25 @@ class StaffScreen(ConsoleScreen[None]):
             return self.can_file and self.focused_list == "staff"
         if action == "withdraw":
             return self.can_withdraw and self.focused_list == "requests"
+        if action == "why_not_withdraw":
+            return not self.can_withdraw and self.request_under_cursor() is not None
         return True
+
+    def request_under_cursor(self) -> Request | None:
+        view = self.view
+        if view is None or self.focused_list != "requests":
+            return None
+        key = self.query_one("#requests", RecordTable).cursor_key
+        return next((r for r in (*view.pending, *view.recent) if r.id == key), None)
+
+    def action_why_not_withdraw(self) -> None:
+        request = self.request_under_cursor()
+        if request is None:
+            return
+        try:
+            plan_withdraw(self.niss, request, self.store.now())
+        except RuleViolation as refusal:
+            self.notify(refusal.message(language()), severity="warning", timeout=5)
 
     def action_toggle_select(self) -> None:
         self.query_one("#staff", RecordTable).toggle()

@@ -486,3 +486,12 @@ async def test_a_withdrawn_request_is_in_the_history_and_the_audit_in_words(prac
         assert isinstance(audit, AuditScreen)
         await until(pilot, lambda: audit.data is not None)
         assert "Demande retirée" in " ".join(" ".join(audit.table.row(k)) for k in audit.table.keys)
+
+
+async def test_the_sections_name_the_administrator_at_work(practice):
+    app = AdminApp(practice, "adm", poll_interval=3600, admin_name="Anne Admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("2")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        assert app.screen.sub_title == "Anne Admin (adm)"  # the name, not only the login

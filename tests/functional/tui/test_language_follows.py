@@ -58,6 +58,8 @@ async def test_the_command_palette_speaks_the_console_s_language(practice):
         assert commands and not any(
             word in " ".join(commands) for word in ("Focus", "Copy", "Dismiss")
         )
+        assert "Langue (l)" in commands
+        assert len([c for c in commands if c.startswith("Quitter")]) == 1
 
 
 async def test_a_link_removed_elsewhere_keeps_the_console_in_its_language(practice, data):

@@ -7,7 +7,7 @@ from textual.widgets import Button, Static
 
 from rules import make_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE_2, link
-from tests.functional.tui.conftest import SIZE, make_app, settle, type_text, until
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
 from tests.functional.tui.staff_helpers import (
     open_cab,
     requests_of,
@@ -87,8 +87,9 @@ async def test_the_filer_withdraws_their_pending_request_from_the_list(practice)
 async def test_a_colleague_s_request_is_not_offered_for_withdrawal(practice):
     link(practice, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
     request = pending_of(practice, NURSE_2)  # filed by DOCTOR
+    toasts = Toasts()
     app = make_app(practice, DOCTOR_2)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
         screen = await open_cab(pilot)
         await pilot.press("tab")
         requests_of(screen).move_to(request.id)
@@ -97,6 +98,8 @@ async def test_a_colleague_s_request_is_not_offered_for_withdrawal(practice):
         await pilot.press("r")
         await settle(pilot)
         assert app.screen is screen
+        # Not silence: the rule's own words say why.
+        await until(pilot, lambda: "seule la personne qui l'a introduite" in toasts.text)
     assert practice.request(request.id).status == "pending"
 
 
