@@ -30,6 +30,18 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _entity_of(table: str, doc: Doc) -> str | None:
+    """The entity a document belongs to, for what a staff console shows: its links, its
+    requests and its own record. Mails, admins and the trail are not on a staff screen."""
+    if table in ("links", "requests"):
+        value = doc.get("entity_id")
+    elif table == "entities":
+        value = doc.get("id")
+    else:
+        return None
+    return value if isinstance(value, str) else None
+
+
 class Engine:
     """One data directory shared by many processes: every write is one locked transaction.
 
@@ -56,7 +68,7 @@ class Engine:
         self._swept = False
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
-        self._files = SegmentFiles(root)
+        self._files = SegmentFiles(root, _entity_of)
         self._db = SegmentDB(self._files)
         self._tables = {name: self._segment_table(name) for name in TABLES}
 

@@ -243,6 +243,13 @@ class Queries(Records):
         with self.reading():
             return int(self._files.manifest["generation"])
 
+    def entity_changed(self, entity_id: str, since: int) -> tuple[int, bool]:
+        """(version now, whether a commit after version ``since`` touched the entity's links,
+        requests or record): what a staff console needs to know before reading it again."""
+        with self.reading():
+            touched = self._files.touched_since(since, entity_id)
+            return int(self._files.manifest["generation"]), touched is not False
+
     def counts(self) -> dict[str, int]:
         with self.reading():
             return {name: self._files.count(name) for name in TABLES}

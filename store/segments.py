@@ -26,6 +26,10 @@ _DELETED = None
 
 Doc = dict[str, Any]
 KeyFn = Callable[[Doc], Hashable | None]
+ScopeFn = Callable[[str, Doc], str | None]
+# How many commits the manifest remembers the scopes of (entities, for the store): a console
+# that fell further behind reads again whatever changed.
+CHANGES_KEPT = 256
 
 
 def _fsync_dir(path: Path) -> None:
@@ -220,8 +224,11 @@ class SegmentFiles:
     The caller holds the cross-process lock around ``refresh``, reads and ``commit``.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, scope: ScopeFn | None = None) -> None:
         self.root = root
+        # Which scope (an entity) a document belongs to: each commit lists the scopes it
+        # touched in the manifest, so that a reader of one scope can tell it need not read.
+        self.scope = scope
         self.manifest_path = root / MANIFEST
         self.manifest: dict[str, Any] = empty_manifest()
         self._stamp: tuple[int, int, int] | None = None
@@ -377,6 +384,21 @@ class SegmentFiles:
         pending = self._tx.get(table, {}) if self._tx is not None else {}
         return max([committed, *(doc_id + 1 for doc_id in pending)])
 
+    def touched_since(self, generation: int, scope: str) -> bool | None:
+        """Whether a commit after ``generation`` touched ``scope``; None when the manifest
+        no longer remembers every commit since (or never did): the caller reads again."""
+        if generation == self.manifest["generation"]:
+            return False
+        changes = self.manifest.get("changes")
+        if not isinstance(changes, list) or not changes:
+            return None
+        try:
+            if int(changes[0][0]) > generation + 1:
+                return None
+            return any(int(gen) > generation and scope in scopes for gen, scopes in changes)
+        except (TypeError, ValueError, IndexError):
+            return None  # a hand-edited list: no shortcut
+
     @property
     def meta(self) -> dict[str, Any]:
         return {**self.manifest.get("meta", {}), **self._meta}
@@ -431,8 +453,12 @@ class SegmentFiles:
         manifest["meta"] = {**self.manifest.get("meta", {}), **meta}
         new_segments: dict[tuple[str, int], Segment] = {}
         superseded: list[str] = []
+        touched: set[str] = set()
         try:
-            self._write_segments(tx, manifest, generation, new_segments, superseded)
+            self._write_segments(tx, manifest, generation, new_segments, superseded, touched)
+            kept = self.manifest.get("changes")
+            kept = kept[-(CHANGES_KEPT - 1) :] if isinstance(kept, list) else []
+            manifest["changes"] = [*kept, [generation, sorted(touched)]]
             # Named until removed, so that a segment that emptied is known to be garbage too.
             retired = [n for n in self.manifest.get("retired", []) if (self.root / n).exists()]
             manifest["retired"] = sorted({*retired, *superseded})
@@ -455,6 +481,7 @@ class SegmentFiles:
         generation: int,
         new_segments: dict[tuple[str, int], Segment],
         superseded: list[str],
+        touched: set[str],
     ) -> None:
         for table, changes in tx.items():
             if not changes:
@@ -469,6 +496,11 @@ class SegmentFiles:
                 docs = dict(old.docs) if old else {}
                 for doc_id in doc_ids:
                     doc = changes[doc_id]
+                    if self.scope is not None:
+                        # Before and after: a document that moves touches both scopes.
+                        for version in (docs.get(doc_id), doc):
+                            if isinstance(version, dict) and (key := self.scope(table, version)):
+                                touched.add(key)
                     if doc is None:
                         docs.pop(doc_id, None)
                     else:

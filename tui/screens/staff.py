@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -67,10 +67,12 @@ class StaffScreen(ConsoleScreen[None]):
 
     @dataclass
     class Loaded(Message, bubble=False):
-        """A read of the entity: ``view`` is None when nothing changed since the last one."""
+        """A read of the entity: ``view`` is None when nothing changed since the last one
+        (``version``: the store's version the unchanged view now stands for)."""
 
         view: EntityView | None
         final: bool = True
+        version: int | None = None
 
     AUTO_FOCUS = "#staff"
     # Only a doctor or pharmacist of the entity files requests: the footer follows.
@@ -170,12 +172,17 @@ class StaffScreen(ConsoleScreen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, force: bool = False) -> None:
-        """Read the entity again if any session committed since the last read."""
+        """Read the entity again if a session changed it since the last read.
+
+        A commit elsewhere (another entity, a mail sent) costs a look at the manifest only:
+        at 300 sessions, each reading its entity at every commit anywhere is what costs.
+        """
         view = self.view
-        unchanged = view is not None and view.complete and self.store.version() == view.version
-        if unchanged and not force:
-            deliver(self, self.Loaded(None))
-            return
+        if view is not None and view.complete and not force:
+            version, changed = self.store.entity_changed(self.entity_id, view.version)
+            if not changed:
+                deliver(self, self.Loaded(None, version=version))
+                return
         if view is None:
             # First paint: the people first; the requests follow a moment later.
             first = load_entity_view(self.store, self.entity_id, self.niss, with_requests=False)
@@ -187,6 +194,8 @@ class StaffScreen(ConsoleScreen[None]):
     def _loaded(self, message: Loaded) -> None:
         if message.view is not None:
             self.show(message.view)
+        elif message.version is not None and self.view is not None:
+            self.view = replace(self.view, version=message.version)
         if message.final:
             self.load_ended()
 

@@ -7,8 +7,8 @@ import fcntl
 import os
 
 from store import open_store
-from tests.conftest import DOCTOR, NURSE, NURSE_2
-from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
+from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
+from tests.functional.tui.conftest import MIDWIFE, SIZE, Toasts, make_app, settle, until
 from tests.functional.tui.test_admin_console import make_admin, queue_of
 from tests.functional.tui.test_console_lock import _threads_waiting_for_the_lock
 from tests.functional.tui.test_staff_console import open_cab
@@ -164,3 +164,32 @@ async def test_a_section_reads_one_moment_under_one_lock(practice, monkeypatch):
         await until(pilot, lambda: not queue.follower.reading)
         monkeypatch.setattr(lock, "shared", acquire)
     assert len(taken) == 1
+
+
+async def test_a_staff_console_reads_its_entity_only_when_its_entity_changed(practice, monkeypatch):
+    from tui.screens import staff as staff_screen
+
+    reads: list[str] = []
+    real = staff_screen.load_entity_view
+
+    def counted(store, entity_id, *args, **kwargs):
+        reads.append(entity_id)
+        return real(store, entity_id, *args, **kwargs)
+
+    monkeypatch.setattr(staff_screen, "load_entity_view", counted)
+    app = make_app(practice, DOCTOR, poll=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await until(pilot, lambda: screen.view is not None and screen.view.complete)
+        seen = app.store_changes
+        reads.clear()
+        # Another entity changes: the console sees the commit, and reads nothing of cab.
+        practice.file_connect(PHARMACIST, "ph", NURSE, "Martin", "Claire", "infirmier")
+        await until(pilot, lambda: app.store_changes > seen and not screen.follower.reading)
+        await settle(pilot)
+        assert reads == []
+        assert screen.view.version == practice.version()  # it knows it is up to date
+        # Its own entity changes: it reads it, and shows the new request.
+        request = practice.file_connect(DOCTOR, "cab", MIDWIFE, "Lambert", "Zoë", "sage_femme")
+        await until(pilot, lambda: request.id in {r.id for r in screen.view.pending})
+        assert reads and set(reads) == {"cab"}
