@@ -36,7 +36,8 @@ START = datetime(2024, 1, 1, tzinfo=UTC)
 
 def _niss(i: int) -> str:
     day = START.date() - timedelta(days=7_000 + (i * 7919) % 18_000)
-    return make_niss(day.strftime("%y%m%d"), i % 997 + 1)
+    # The century is in the check digits: 29/02/2000 is a date, 29/02/1900 is not.
+    return make_niss(day.strftime("%y%m%d"), i % 997 + 1, born_after_1999=day.year >= 2000)
 
 
 def generate(

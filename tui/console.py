@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
+import termios
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from textual import events
@@ -129,6 +132,18 @@ class ConsoleApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(self.poll_interval, self.look_at_store)
+        stdin = sys.__stdin__
+        if not self.is_headless and stdin is not None and os.isatty(stdin.fileno()):
+            self.set_interval(1.0, partial(self.look_at_terminal, stdin.fileno()))
+
+    def look_at_terminal(self, fd: int) -> None:
+        """Leave when the terminal is gone. An SSH link that dies without a hangup leaves a
+        pseudo-terminal whose every read says "end of file" at once: Textual's input thread
+        then spins (half a core per lost session) and nothing else ends the process."""
+        try:
+            termios.tcgetattr(fd)
+        except termios.error:
+            self.exit(return_code=TERMINAL_GONE)
 
     def look_at_store(self) -> None:
         token = self.changes.token()
@@ -309,6 +324,10 @@ def console(node: DOMNode) -> ConsoleApp:
     app = node.app
     assert isinstance(app, ConsoleApp)
     return app
+
+
+# The hangup status a shell would report (128 + SIGHUP): the session ended without a goodbye.
+TERMINAL_GONE = 129
 
 
 class StoreFollower:
