@@ -10,7 +10,7 @@ from rules import NewEntity
 from store import open_store
 from tests.conftest import DOCTOR, NURSE
 from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
-from tests.functional.tui.staff_helpers import open_new_request
+from tests.functional.tui.staff_helpers import open_new_request, screen_lines
 from tui.screens.entity_choice import EntityChoiceScreen
 from tui.screens.staff import StaffScreen
 from tui.widgets.footer import TranslatedFooter
@@ -32,6 +32,10 @@ async def test_the_select_menu_s_footer_key_is_translated(practice):
         text = footer_text(form)
         assert "Dismiss menu" not in text
         assert "Fermer la liste" in text
+        # The open list is framed with lines: it covers the text beneath the dialog, and
+        # « collaborateur administratif » read as part of the person's detail line there.
+        lines = screen_lines(app)
+        assert any("╰" in line and "╯" in line for line in lines)
 
 
 def palette_text(palette: Screen) -> str:
