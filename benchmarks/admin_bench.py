@@ -74,12 +74,12 @@ def main() -> None:
             floor.append(start_in_tmux(f"{sys.executable} {bare}", "BARE-READY"))
             key_floor += type_in_tmux(bare_script(args.keys))
             starts.append(start_in_tmux(command, f"{pending} en attente · la plus"))
-            _wait_for("bench", ["Personnel :"], time.perf_counter())  # the review is drawn
+            _wait_for("bench", ["Personnel\u00a0:"], time.perf_counter())  # the review is drawn
             type_in_tmux([("/", ["Filtrer…"])])
             keys += type_in_tmux(script)
         # Bulk approval through the console: N requests selected, then "a".
         start_in_tmux(command, f"{pending} en attente · la plus")
-        _wait_for("bench", ["Personnel :"], time.perf_counter())
+        _wait_for("bench", ["Personnel\u00a0:"], time.perf_counter())
         subprocess.run(
             ["tmux", "send-keys", "-t", "bench", "-N", str(args.bulk), "Space"], check=True
         )
