@@ -115,17 +115,21 @@ def filter_script(root: Path, entity: str, count: int) -> list[tuple[str, list[s
 
     Each key is chosen so that the heading changes, so no step can be "seen" early.
     """
-    from tui.i18n import set_language
+    from tui.i18n import ngettext, set_language
     from tui.screens.staff import haystack
 
     set_language("fr")
     hay = [haystack(link, "fr") for link in open_store(root).staff(entity)]
 
     def heading(typed: str) -> str:
+        # The console's own words (ngettext), so the bench follows the catalog.
         shown = sum(1 for h in hay if typed in h)
+        people = ngettext("My staff: {count} person", "My staff: {count} people", len(hay))
+        title = people.format(count=len(hay))
         if typed and shown != len(hay):
-            return f"{len(hay)} personne(s) · {shown} affichée(s)"
-        return f"{len(hay)} personne(s)\n"
+            count = ngettext("{shown} person shown", "{shown} people shown", shown)
+            return f"{title} · {count.format(shown=shown)}"
+        return f"{title}\n"
 
     typed, script = "", []
     for i in range(count):
