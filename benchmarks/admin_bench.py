@@ -84,8 +84,12 @@ def main() -> None:
             ["tmux", "send-keys", "-t", "bench", "-N", str(args.bulk), "Space"], check=True
         )
         _wait_for("bench", [f"{args.bulk} sélectionnée(s)"], time.perf_counter(), timeout=120)
-        t0 = time.perf_counter()
         subprocess.run(["tmux", "send-keys", "-t", "bench", "a"], check=True)
+        # Approving many asks once first, « Retour » focused: move to « Approuver », confirm.
+        _wait_for("bench", [f"ces {args.bulk} demandes"], time.perf_counter(), timeout=60)
+        subprocess.run(["tmux", "send-keys", "-t", "bench", "Right"], check=True)
+        t0 = time.perf_counter()
+        subprocess.run(["tmux", "send-keys", "-t", "bench", "Enter"], check=True)
         _wait_for("bench", [f"{args.bulk} faite(s), 0 refusée(s), 0 restante(s)"], t0, timeout=600)
         bulk_tui = time.perf_counter() - t0
         subprocess.run(["tmux", "kill-session", "-t", "bench"], capture_output=True)

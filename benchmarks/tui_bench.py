@@ -75,22 +75,15 @@ def start_in_tmux(command: str, ready: str, complete: str | None = None) -> floa
     """Seconds from the command to ``ready`` drawn; with ``complete``, also records the
     seconds until that is drawn too in ``COMPLETE`` (the same clock, the same start)."""
     subprocess.run(["tmux", "kill-session", "-t", "bench"], capture_output=True)
+    # Killing the last session stops the tmux server; a new session started while it is
+    # still exiting is refused, so wait until the old one is gone.
+    alive = ["tmux", "has-session", "-t", "bench"]
+    while subprocess.run(alive, capture_output=True).returncode == 0:
+        time.sleep(0.05)
+    time.sleep(0.2)
     start = time.perf_counter()
-    subprocess.run(
-        [
-            "tmux",
-            "new-session",
-            "-d",
-            "-s",
-            "bench",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            f"{command}; sleep 60",
-        ],
-        check=True,
-    )
+    session = ["tmux", "new-session", "-d", "-s", "bench", "-x", "80", "-y", "24"]
+    subprocess.run([*session, f"{command}; sleep 60"], check=True)
     first = _wait_for("bench", [ready], start)
     if complete is not None:
         COMPLETE.append(_wait_for("bench", [ready, complete], start))

@@ -344,6 +344,17 @@ class StoreFollower:
         self.seen: int | None = None
         self.reading = False  # a read is under way
         self._again = False
+        self._held = False
+
+    def hold(self) -> None:
+        """Stop following while this console writes many times in a row (a bulk decision):
+        reading again after each of its own commits would take the writer's turn."""
+        self._held = True
+
+    def release(self) -> None:
+        """Follow again, reading at once (the held changes, and the console's own writes)."""
+        self._held = False
+        self.read(force=True)
 
     def read(self, force: bool = False) -> None:
         """Read now (``force``: whatever the version). A read under way finishes rather than
@@ -369,7 +380,7 @@ class StoreFollower:
 
     def changed(self, count: int) -> None:
         # is_current also answers while no screen is on top (between two, or at exit).
-        if self.screen.is_current:
+        if self.screen.is_current and not self._held:
             self.seen = count
             self.read()
 

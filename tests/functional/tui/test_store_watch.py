@@ -145,6 +145,26 @@ def test_reads_asked_during_a_read_make_one_more_read_after_it():
     assert calls == [True, False] and not follower.reading
 
 
+async def test_the_queue_reads_once_after_a_bulk_decision_not_after_each_approval(practice):
+    ids = [r.id for r in practice.requests()]
+    app = AdminApp(practice, "adm", None, poll_interval=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await queue_of(pilot)
+        reads: list[bool] = []
+        real = queue.follower._read
+        queue.follower._read = lambda force: (reads.append(force), real(force))
+        queue.follower.hold()  # as the bulk dialog does while it decides
+        for request_id in ids:
+            practice.approve("adm", request_id)
+            seen = app.store_changes
+            await until(pilot, lambda seen=seen: app.store_changes > seen)
+        assert reads == []  # the watcher saw each commit; the queue read nothing meanwhile
+        queue.follower.release()
+        await until(pilot, lambda: not queue.follower.reading)
+        assert reads == [True]
+        await until(pilot, lambda: queue.table.keys == [])
+
+
 async def test_a_section_reads_one_moment_under_one_lock(practice, monkeypatch):
     # The queue's rows, their ⚠ marks and the version they belong to: one snapshot, not five.
     lock = practice._readers
