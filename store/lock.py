@@ -174,18 +174,25 @@ class ReadersLock:
             return None  # a read-only directory or another owner's file
 
     @contextlib.contextmanager
-    def shared(
-        self,
-        mode: int,
-        interrupted: Callable[[], bool] | None = None,
-        waiting: Callable[[str], None] | None = None,
-    ) -> Iterator[bool]:
-        """Hold the lock shared; False when it cannot be had (the caller locks the store)."""
+    def _held(self, mode: int, take: Callable[[int], bool]) -> Iterator[bool]:
         fd = self._open(mode)
         if fd is None:
             yield False
             return
         try:
+            yield take(fd)
+        finally:
+            os.close(fd)  # closing the only descriptor releases the flock
+
+    def shared(
+        self,
+        mode: int,
+        interrupted: Callable[[], bool] | None = None,
+        waiting: Callable[[str], None] | None = None,
+    ) -> contextlib.AbstractContextManager[bool]:
+        """Hold the lock shared; False when it cannot be had (the caller locks the store)."""
+
+        def take(fd: int) -> bool:
             try:
                 wait_for(
                     fd, fcntl.LOCK_SH, self.root, self.timeout, interrupted, waiting, self.path
@@ -193,25 +200,19 @@ class ReadersLock:
             except StoreError as exc:
                 if isinstance(exc, StoreBusy | StoreInterrupted):
                     raise
-                yield False  # a file system without flock: the store's lock still works
-                return
-            yield True
-        finally:
-            os.close(fd)
+                return False  # a file system without flock: the store's lock still works
+            return True
 
-    @contextlib.contextmanager
-    def alone(self, mode: int) -> Iterator[bool]:
+        return self._held(mode, take)
+
+    def alone(self, mode: int) -> contextlib.AbstractContextManager[bool]:
         """Hold the lock exclusively if no reader holds it now; never waits."""
-        fd = self._open(mode)
-        if fd is None:
-            yield False
-            return
-        try:
+
+        def take(fd: int) -> bool:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(fd)
+                return False
+            return True
+
+        return self._held(mode, take)

@@ -7,6 +7,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import orjson
+
 from rules.phrase import N_, Phrase
 from store.audit import Anchor, ChainReport, Findings, verify_chain
 from store.engine import Engine
@@ -40,7 +42,8 @@ class Maintenance(Engine):
             return inspect(self._files, self._audit_key, audit_anchors)
 
     def backup(self, dest: Path) -> list[str]:
-        """A consistent copy while sessions run: the lock holds writers back for the copy.
+        """A consistent copy while sessions run and write: one committed generation, its
+        manifest as read and the files it names (the readers' lock keeps them on disk).
 
         The copy is written to a directory beside ``dest`` and renamed to it only once every
         file is complete and durable: a failed backup leaves no ``dest`` at all.
@@ -63,17 +66,21 @@ class Maintenance(Engine):
             except OSError as exc:
                 raise os_problem(partial, exc, "created") from None
             with self.reading():
+                # Writers go on meanwhile: copy one manifest as read, and the files it names
+                # (the readers' lock keeps them on disk), never a newer manifest than its files.
+                manifest = self._files.manifest_bytes()
                 names = [
                     name
-                    for info in self._files.manifest["tables"].values()
+                    for info in orjson.loads(manifest)["tables"].values()
                     for name in info["segments"].values()
                 ]
-                for name in [*names, MANIFEST]:
+                for name in names:
                     try:
                         raw = (self.root / name).read_bytes()
                     except OSError as exc:
                         raise os_problem(self.root / name, exc, "read") from None
                     write_file(partial / name, raw, 0o600)
+                write_file(partial / MANIFEST, manifest, 0o600)
             try:
                 _fsync_dir(partial)
                 # Onto an empty directory, or where there is none: never over a copy.

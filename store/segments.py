@@ -261,11 +261,22 @@ class SegmentFiles:
         self._stamp = stamp
         return True
 
-    def _load_manifest(self) -> dict[str, Any]:
+    def manifest_bytes(self) -> bytes:
+        """The committed manifest as it is on disk now, checked like any manifest read."""
+        raw = self._read_manifest()
+        self._parse_manifest(raw)
+        return raw
+
+    def _read_manifest(self) -> bytes:
         try:
-            raw = self.manifest_path.read_bytes()
+            return self.manifest_path.read_bytes()
         except OSError as exc:
             raise os_problem(self.manifest_path, exc, "read") from None
+
+    def _load_manifest(self) -> dict[str, Any]:
+        return self._parse_manifest(self._read_manifest())
+
+    def _parse_manifest(self, raw: bytes) -> dict[str, Any]:
         try:
             manifest = orjson.loads(raw)
         except orjson.JSONDecodeError:

@@ -51,3 +51,23 @@ def test_superseded_files_stay_while_a_reader_may_open_them(store, data):
     assert not named & {p.name for p in data.glob("links.*.json")}
     assert not [name for name in _retired(data) if (data / name).exists()]
     assert store.verify() == []
+
+
+def test_a_backup_copies_one_generation_while_a_writer_commits(store, data, tmp_path, monkeypatch):
+    from store import maintenance
+
+    other = open_store(data)
+    real, copied = maintenance.write_file, []
+
+    def copy(path, raw, mode):
+        if not copied:  # another session commits in the middle of the copy
+            other.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+        copied.append(path.name)
+        return real(path, raw, mode)
+
+    monkeypatch.setattr(maintenance, "write_file", copy)
+    store.backup(tmp_path / "copy")
+    backup = open_store(tmp_path / "copy")
+    # The copy is the generation it started from: whole, and without the later request.
+    assert backup.verify() == []
+    assert backup.requests("cab") == [] and [r.niss for r in store.requests("cab")] == [NURSE]
