@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import rules
@@ -242,6 +242,13 @@ class Queries(Records):
         """A number that changes whenever any session commits; cheap enough to poll."""
         with self.reading():
             return int(self._files.manifest["generation"])
+
+    def tables_changed(self, tables: Collection[str], since: int) -> tuple[int, bool]:
+        """(version now, whether a commit after version ``since`` wrote one of ``tables``):
+        an admin section reads again only when what it shows may have changed."""
+        with self.reading():
+            touched = self._files.tables_touched_since(since, tables)
+            return int(self._files.manifest["generation"]), touched is not False
 
     def entity_changed(self, entity_id: str, since: int) -> tuple[int, bool]:
         """(version now, whether a commit after version ``since`` touched the entity's links,

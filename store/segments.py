@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -398,6 +398,13 @@ class SegmentFiles:
     def touched_since(self, generation: int, scope: str) -> bool | None:
         """Whether a commit after ``generation`` touched ``scope``; None when the manifest
         no longer remembers every commit since (or never did): the caller reads again."""
+        return self._since(generation, lambda change: scope in change[1])
+
+    def tables_touched_since(self, generation: int, tables: Collection[str]) -> bool | None:
+        """Whether a commit after ``generation`` wrote one of ``tables``; None when unknown."""
+        return self._since(generation, lambda change: bool(set(change[2]) & set(tables)))
+
+    def _since(self, generation: int, touches: Callable[[list[Any]], bool]) -> bool | None:
         if generation == self.manifest["generation"]:
             return False
         changes = self.manifest.get("changes")
@@ -406,9 +413,9 @@ class SegmentFiles:
         try:
             if int(changes[0][0]) > generation + 1:
                 return None
-            return any(int(gen) > generation and scope in scopes for gen, scopes in changes)
+            return any(int(change[0]) > generation and touches(change) for change in changes)
         except (TypeError, ValueError, IndexError):
-            return None  # a hand-edited list: no shortcut
+            return None  # a hand-edited list, or one from before the tables were listed
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -469,7 +476,8 @@ class SegmentFiles:
             self._write_segments(tx, manifest, generation, new_segments, superseded, touched)
             kept = self.manifest.get("changes")
             kept = kept[-(CHANGES_KEPT - 1) :] if isinstance(kept, list) else []
-            manifest["changes"] = [*kept, [generation, sorted(touched)]]
+            tables = sorted(table for table, changes in tx.items() if changes)
+            manifest["changes"] = [*kept, [generation, sorted(touched), tables]]
             # Named until removed, so that a segment that emptied is known to be garbage too.
             retired = [n for n in self.manifest.get("retired", []) if (self.root / n).exists()]
             manifest["retired"] = sorted({*retired, *superseded})

@@ -33,3 +33,14 @@ def test_a_reader_too_far_behind_reads_again(store):
     for i in range(CHANGES_KEPT // 2 + 1):  # two commits each: more than it remembers
         link(store, "ph", make_niss("800101", 100 + i), "Extra", "Person", "infirmier", PHARMACIST)
     assert store.entity_changed("cab", seen)[1]  # unknown: read again, to be safe
+
+
+def test_a_commit_says_which_tables_it_wrote(store):
+    request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.approve("adm", request.id)
+    seen = store.version()
+    (mail,) = store.outbox()
+    store.mark_sent(mail.id)  # what the mailer does: the outbox only
+    now, changed = store.tables_changed(("requests", "links"), seen)
+    assert now == store.version() > seen and not changed
+    assert store.tables_changed(("outbox",), seen) == (now, True)

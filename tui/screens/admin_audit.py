@@ -95,6 +95,7 @@ def detail_text(entry: AuditEntry, lang: str) -> str:
 
 class AuditScreen(AdminListScreen):
     SECTION = "audit"
+    TABLES = ("audit", "admins", "links", "requests")  # links, requests: people's names
     TITLE_TEXT = N_("Audit trail")
 
     @dataclass

@@ -65,6 +65,9 @@ class AdminListScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "#records"
     SECTION = "queue"
     TITLE_TEXT = ""
+    # The tables what the section shows is read from: a commit that wrote none of them (a
+    # mail sent, for the queue) does not make it read again.
+    TABLES: tuple[str, ...] = ("admins", "entities", "links", "requests", "outbox", "audit")
     SELECTABLE = False
     BINDINGS = [
         # A priority binding runs as the key comes in, before the keys behind it are handed
@@ -130,8 +133,11 @@ class AdminListScreen(ConsoleScreen[None]):
         # One lock for the version and everything fetch reads: a section shows one moment
         # (its rows, their marks, the names beside them), and the version is that moment's.
         with self.store.reading():
-            version = self.store.version()
-            data = None if version == self.version and not force else self.fetch()
+            if force or self.data is None:
+                version, changed = self.store.version(), True
+            else:
+                version, changed = self.store.tables_changed(self.TABLES, self.version)
+            data = self.fetch() if changed else None
         deliver(self, self.Loaded(version, data))
 
     def reload(self) -> None:
@@ -143,6 +149,8 @@ class AdminListScreen(ConsoleScreen[None]):
         if message.data is not None:
             self.version, self.data = message.version, message.data
             self.redraw()
+        elif self.data is not None:
+            self.version = message.version  # nothing it shows changed up to this version
         self.load_ended()
 
     def load_ended(self) -> None:

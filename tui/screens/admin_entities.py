@@ -35,6 +35,7 @@ from tui.widgets.record_table import Column
 
 class EntitiesScreen(AdminListScreen):
     SECTION = "entities"
+    TABLES = ("entities", "links", "requests")
     TITLE_TEXT = N_("Entities")
     BINDINGS = [
         Binding(

@@ -24,6 +24,7 @@ class HistoryData:
 
 class HistoryScreen(AdminListScreen):
     SECTION = "history"
+    TABLES = ("requests", "admins", "links")  # links: the names of the filers
     TITLE_TEXT = N_("History")
 
     def fetch(self) -> HistoryData:

@@ -21,6 +21,7 @@ from tui.widgets.record_table import Column
 
 class OutboxScreen(AdminListScreen):
     SECTION = "outbox"
+    TABLES = ("outbox",)
     TITLE_TEXT = N_("E-mails")
 
     @dataclass

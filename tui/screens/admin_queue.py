@@ -107,6 +107,8 @@ def review_lines(review: Review | None, lang: str) -> list[str]:
 
 class QueueScreen(AdminListScreen):
     SECTION = "queue"
+    # Pending requests, their warnings (links, entities, the admin) and the activity charts.
+    TABLES = ("requests", "links", "entities", "admins", "audit")
     TITLE_TEXT = N_("Queue")
     SELECTABLE = True
 

@@ -213,3 +213,26 @@ async def test_a_staff_console_reads_its_entity_only_when_its_entity_changed(pra
         request = practice.file_connect(DOCTOR, "cab", MIDWIFE, "Lambert", "Zoë", "sage_femme")
         await until(pilot, lambda: request.id in {r.id for r in screen.view.pending})
         assert reads and set(reads) == {"cab"}
+
+
+async def test_an_admin_section_reads_again_only_when_its_tables_changed(practice):
+    request = practice.requests("cab")[0]
+    app = AdminApp(practice, "adm", None, poll_interval=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await queue_of(pilot)
+        practice.approve("adm2", request.id)  # another admin: a mail is queued
+        await until(pilot, lambda: request.id not in queue.table.keys)
+        await until(pilot, lambda: not queue.follower.reading)
+        reads: list[object] = []
+        real = queue.fetch
+        queue.fetch = lambda: reads.append(1) or real()
+        seen = app.store_changes
+        (mail,) = [m for m in practice.outbox() if m.request_id == request.id]
+        practice.mark_sent(mail.id)  # the mailer, in its own process
+        await until(pilot, lambda: app.store_changes > seen and not queue.follower.reading)
+        await settle(pilot)
+        assert reads == []  # nothing the queue shows changed
+        assert queue.version == practice.version()
+        other = practice.file_connect(DOCTOR, "cab", MIDWIFE, "Lambert", "Zoë", "sage_femme")
+        await until(pilot, lambda: other.id in queue.table.keys)  # a request: it reads
+        assert reads
