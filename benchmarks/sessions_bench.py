@@ -72,6 +72,24 @@ def _console(data: str, niss: str) -> None:
     asyncio.run(run())
 
 
+def _admin(data: str) -> None:
+    """An admin console on its queue until stdin closes; prints READY once the queue is read."""
+    import asyncio
+
+    from store import open_store
+    from tui.admin_app import AdminApp
+
+    async def run() -> None:
+        app = AdminApp(open_store(data), "adm", "fr", poll_interval=1.0)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while getattr(app.screen, "data", None) is None:
+                await pilot.pause(0.05)
+            print("READY", flush=True)
+            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+    asyncio.run(run())
+
+
 def _bare() -> None:
     """A Textual app with one line of text: what any console costs before it reads a store."""
     import asyncio
@@ -156,6 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=SCALES, default="regional")
     parser.add_argument("--consoles", type=int, default=20)
+    parser.add_argument("--admins", type=int, default=0, help="admin consoles open too")
     parser.add_argument("--writes", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=10.0)
     # Writes spaced so that the consoles' reloads (one poll a second) fall between them, as
@@ -167,7 +186,7 @@ def main() -> None:
     entities, links, requests = SCALES[args.scale]
     tmp = Path(tempfile.mkdtemp())
     data = tmp / "data"
-    consoles: list[subprocess.Popen[str]] = []
+    everyone: list[subprocess.Popen[str]] = []
     try:
         tables, managers = generate(entities, links, requests)
         build_ours(data, tables)
@@ -180,24 +199,42 @@ def main() -> None:
 
         started = time.perf_counter()
         bare = _start("bare")
-        consoles = [_start("console", str(data), managers[entity]) for entity in watched]
+        consoles = []
+        for entity in watched:
+            consoles.append(_start("console", str(data), managers[entity]))
+            everyone.append(consoles[-1])
         start_s = time.perf_counter() - started
         rss = [_rss_mib(c.pid) for c in consoles]
+        admins = []
+        for _ in range(args.admins):
+            admins.append(_start("admin", str(data)))
+            everyone.append(admins[-1])
         print(
             f"{len(consoles)} staff consoles up in {start_s:.1f} s; RSS per console median "
             f"{statistics.median(rss):.0f} MiB (bare Textual app {_rss_mib(bare.pid):.0f} MiB)"
         )
+        if admins:
+            print(
+                f"{len(admins)} admin consoles on the queue; RSS median "
+                f"{statistics.median(_rss_mib(a.pid) for a in admins):.0f} MiB"
+            )
 
         cpu0 = sum(_cpu_seconds(c.pid) for c in consoles)
+        admin0 = sum(_cpu_seconds(a.pid) for a in admins)
         t0 = time.perf_counter()
         paced = _plan(managers, others, max(1, int(args.seconds / 2)), fresh + args.writes)
         _write(data, paced, 1.0)  # one commit a second, none to a watched entity
         elapsed = time.perf_counter() - t0
         used = (sum(_cpu_seconds(c.pid) for c in consoles) - cpu0) / elapsed
         print(
-            f"  one commit a second elsewhere for {elapsed:.0f} s: the consoles used "
+            f"  one commit a second elsewhere for {elapsed:.0f} s: the staff consoles used "
             f"{used:.3f} core together ({1000 * used / len(consoles):.1f} ms/s each)"
         )
+        if admins:
+            spent = (sum(_cpu_seconds(a.pid) for a in admins) - admin0) / elapsed
+            print(
+                f"  the admin consoles (on the queue, which these commits change): {spent:.3f} core"
+            )
 
         plan = _plan(managers, others, args.writes, fresh + 2 * args.writes)
         crowded = _write(data, plan, args.pace)
@@ -209,10 +246,10 @@ def main() -> None:
                 f"{_p(c, 0.5):>17.1f}ms{_p(c, 0.95):>6.1f}ms{_p(c, 0.95) / _p(a, 0.95):>7.2f}×"
             )
     finally:
-        for process in [*consoles, *([bare] if "bare" in locals() else [])]:
+        for process in [*everyone, *([bare] if "bare" in locals() else [])]:
             if process.stdin:
                 process.stdin.close()
-        for process in [*consoles, *([bare] if "bare" in locals() else [])]:
+        for process in [*everyone, *([bare] if "bare" in locals() else [])]:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -223,6 +260,8 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "console":
         _console(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) > 1 and sys.argv[1] == "admin":
+        _admin(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "bare":
         _bare()
     elif len(sys.argv) > 1 and sys.argv[1] == "writer":
