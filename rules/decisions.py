@@ -7,7 +7,7 @@ from datetime import datetime
 
 from rules.fields import check_no_control_chars
 from rules.niss import niss_or_none
-from rules.records import Admin, Link, Request, person_label
+from rules.records import Admin, Link, Request, colleague_label, person_label
 from rules.requests import EntityState, check_keeps_someone
 from rules.violation import RuleViolation
 
@@ -19,10 +19,15 @@ class Approval:
     remove_link: Link | None = None
 
 
-def _params(request: Request, state: EntityState | None = None) -> dict[str, object]:
+def _params(
+    request: Request, state: EntityState | None = None, masked: bool = False
+) -> dict[str, object]:
+    """``masked``: for a refusal a staff member reads (the staff console never shows a whole
+    NISS), the number as their list shows it."""
+    label = colleague_label if masked else person_label
     return {
         "request": request.id,
-        "person": person_label(request.first_name, request.last_name, request.niss),
+        "person": label(request.first_name, request.last_name, request.niss),
         "entity": state.entity.name if state else request.entity_id,
         "status": request.status,
     }
@@ -116,7 +121,9 @@ def plan_withdraw(actor_niss: str, request: Request, now: datetime) -> Request:
     decide the rest. The filer is named as who closed it, so the entity's list says so.
     """
     if niss_or_none(actor_niss) != request.filed_by:
-        raise RuleViolation("not_authorized", _params(request), message_key="withdraw_not_own")
+        raise RuleViolation(
+            "not_authorized", _params(request, masked=True), message_key="withdraw_not_own"
+        )
     if request.status != "pending":
-        raise RuleViolation("not_pending", _params(request))
+        raise RuleViolation("not_pending", _params(request, masked=True))
     return replace(request, status="withdrawn", decided_by=request.filed_by, decided_at=now)

@@ -143,7 +143,7 @@ class AuditScreen(AdminListScreen):
             Column("at", _("When"), 16),
             Column("actor", _("Who"), 18, flex=1),
             Column("action", _("What"), 24, flex=2),
-            Column("entity", _("Entity"), 13, fit=True),
+            Column("entity", _("Entity"), 24, fit=True),
         ]
 
     def all_rows(self) -> list[Listed]:

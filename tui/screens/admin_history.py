@@ -58,7 +58,7 @@ class HistoryScreen(AdminListScreen):
             Column("status", _("Status"), 11, fit=True),
             Column("entity", _("Entity"), 14, fit=True),
             Column("kind", _("Request"), 12, fit=True),
-            Column("person", _("Person"), 24, flex=2, min_width=10),
+            Column("person", _("Person"), 24, flex=2, min_width=16),
             Column("by", _("By"), 24, fit=True),
         ]
 

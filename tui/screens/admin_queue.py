@@ -213,7 +213,7 @@ class QueueScreen(AdminListScreen):
             Column("entity", _("Entity"), 14, fit=True),
             Column("kind", _("Request"), 12, fit=True),
             Column("niss", _("NISS"), 15),
-            Column("person", _("Person"), 24, flex=2, min_width=10),
+            Column("person", _("Person"), 24, flex=2, min_width=16),
             Column("type", _("Type"), 30, fit=True),
         ]
 

@@ -230,7 +230,7 @@ class StaffScreen(ConsoleScreen[None]):
         self.title = _("My staff")
         self.query_one("#staff", RecordTable).set_columns(
             [
-                Column("name", _("Name"), 24, flex=1, min_width=12),
+                Column("name", _("Name"), 24, flex=1, min_width=20),  # a usual name whole
                 Column("niss", _("NISS"), 15),
                 Column("type", _("Type"), 32, fit=True),
                 Column("since", _("Since"), 10),
@@ -239,7 +239,7 @@ class StaffScreen(ConsoleScreen[None]):
         self.query_one("#requests", RecordTable).set_columns(
             [
                 Column("kind", _("Request"), 14, fit=True),
-                Column("person", _("Person"), 20, flex=2, min_width=10),
+                Column("person", _("Person"), 20, flex=2, min_width=16),
                 Column("filed", _("Filed by · on"), 24, fit=True),
                 Column("status", _("Status"), 17, flex=3),
             ]

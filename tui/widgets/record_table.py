@@ -45,18 +45,22 @@ def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[in
     """Each column's width in cells, for ``room`` cells of cells (separators excluded).
 
     Every column first asks for what its cells need (a fit column up to its width). Room
-    left over goes to the flex columns by weight. When there is too little, the column that
-    asks most gives way first, one cell at a time, down to its header: a long type or status
-    is cut before a short name, whichever column is flexible.
+    left over goes to the flex columns by weight. When there is too little, the widest flex
+    column gives way first, one cell at a time, down to its minimum (a name's minimum keeps
+    a usual name whole), then the fit columns, down to their header.
     """
-    widths = []
+    widths, least = [], []
     for i, column in enumerate(columns):
+        header = cell_len(column.label)
         if column.fit or column.flex:
             widest = max((cell_len(cells[i]) for _key, cells in rows if i < len(cells)), default=0)
             need = min(column.width, widest) if column.fit else widest
-            widths.append(max(column.floor, need))
+            widths.append(max(header, need))
+            # A minimum protects what is there: a name shorter than it gives no cell away.
+            least.append(max(header, min(column.min_width, need)))
         else:
             widths.append(max(column.floor, column.width))
+            least.append(widths[-1])
     spare = room - sum(widths)
     weights = sum(column.flex for column in columns)
     if spare > 0 and weights:
@@ -66,14 +70,20 @@ def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[in
         shares[last] += spare - sum(shares)
         widths = [w + share for w, share in zip(widths, shares, strict=True)]
     elif spare < 0:
-        yielding = [i for i, column in enumerate(columns) if column.fit or column.flex]
-        while spare < 0:
-            movable = [i for i in yielding if widths[i] > columns[i].floor]
-            if not movable:
-                break
-            widest = max(movable, key=lambda i: widths[i])
-            widths[widest] -= 1
-            spare += 1
+        # Flexible columns hold free text (names, reasons) that the detail line shows whole:
+        # they give way first, down to their minimum; short fit values (a date, a type)
+        # only after.
+        for yielding in (
+            [i for i, column in enumerate(columns) if column.flex],
+            [i for i, column in enumerate(columns) if column.fit or column.flex],
+        ):
+            while spare < 0:
+                movable = [i for i in yielding if widths[i] > least[i]]
+                if not movable:
+                    break
+                widest = max(movable, key=lambda i: widths[i])
+                widths[widest] -= 1
+                spare += 1
     return widths
 
 

@@ -142,7 +142,7 @@ async def test_the_columns_keep_their_width_when_the_detail_grows(practice):
 
 def test_a_short_name_is_not_cut_while_a_longer_column_can_give_way():
     columns = [
-        Column("name", "Name", 24, flex=1, min_width=12),
+        Column("name", "Name", 24, flex=1, min_width=20),
         Column("niss", "NISS", 15),
         Column("type", "Type", 32, fit=True),
         Column("since", "Since", 10),
@@ -156,3 +156,21 @@ def test_a_short_name_is_not_cut_while_a_longer_column_can_give_way():
     wide = [("a", ("VANDENBERGHE Éloïse", "en attente"))]
     person, status = layout(flexible, wide, 40)
     assert person >= len("VANDENBERGHE Éloïse") and person + status == 40
+
+
+def test_free_text_gives_way_before_a_date():
+    # « Demandes en cours »: a long name and a long reason are read whole in the detail line;
+    # the filer and date beside them stay whole.
+    columns = [
+        Column("kind", "Request", 14, fit=True),
+        Column("person", "Person", 20, flex=2, min_width=16),
+        Column("filed", "Filed by · on", 24, fit=True),
+        Column("status", "Status", 17, flex=3),
+    ]
+    rows = [
+        ("a", ("Connexion", "VANDENBROUCKE-D'URSEL Marie", "DUPONT J. · 30/11/2026", "en attente")),
+        ("b", ("Connexion", "MAES Noah", "DUPONT J. · 18/11/2026", "rejetée : " + "x" * 60)),
+    ]
+    kind, person, filed, status = layout(columns, rows, 72)
+    assert filed == len("DUPONT J. · 30/11/2026") and kind == len("Connexion")
+    assert person >= 16 and kind + person + filed + status == 72

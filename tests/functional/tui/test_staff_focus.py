@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.notifications import Notify
 from textual.widgets import Button, Static
 
-from rules import make_niss
+from rules import format_niss, make_niss, mask_niss
 from tests.conftest import DOCTOR, DOCTOR_2, NURSE_2, link
 from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
 from tests.functional.tui.staff_helpers import (
@@ -98,8 +98,9 @@ async def test_a_colleague_s_request_is_not_offered_for_withdrawal(practice):
         await pilot.press("r")
         await settle(pilot)
         assert app.screen is screen
-        # Not silence: the rule's own words say why.
+        # Not silence: the rule's own words say why, with the number masked as in the list.
         await until(pilot, lambda: "seule la personne qui l'a introduite" in toasts.text)
+        assert mask_niss(NURSE_2) in toasts.text and format_niss(NURSE_2) not in toasts.text
     assert practice.request(request.id).status == "pending"
 
 
