@@ -30,6 +30,8 @@ ScopeFn = Callable[[str, Doc], str | None]
 # How many commits the manifest remembers the scopes of (entities, for the store): a console
 # that fell further behind reads again whatever changed.
 CHANGES_KEPT = 256
+SCOPES_LISTED = 64
+ALL_SCOPES = "*"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -398,7 +400,7 @@ class SegmentFiles:
     def touched_since(self, generation: int, scope: str) -> bool | None:
         """Whether a commit after ``generation`` touched ``scope``; None when the manifest
         no longer remembers every commit since (or never did): the caller reads again."""
-        return self._since(generation, lambda change: scope in change[1])
+        return self._since(generation, lambda change: scope in change[1] or ALL_SCOPES in change[1])
 
     def tables_touched_since(self, generation: int, tables: Collection[str]) -> bool | None:
         """Whether a commit after ``generation`` wrote one of ``tables``; None when unknown."""
@@ -477,7 +479,10 @@ class SegmentFiles:
             kept = self.manifest.get("changes")
             kept = kept[-(CHANGES_KEPT - 1) :] if isinstance(kept, list) else []
             tables = sorted(table for table, changes in tx.items() if changes)
-            manifest["changes"] = [*kept, [generation, sorted(touched), tables]]
+            # A commit that touches many scopes (an import) says "all": the manifest, read
+            # by every session at every commit, stays small.
+            scopes = sorted(touched) if len(touched) <= SCOPES_LISTED else [ALL_SCOPES]
+            manifest["changes"] = [*kept, [generation, scopes, tables]]
             # Named until removed, so that a segment that emptied is known to be garbage too.
             retired = [n for n in self.manifest.get("retired", []) if (self.root / n).exists()]
             manifest["retired"] = sorted({*retired, *superseded})

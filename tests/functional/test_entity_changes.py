@@ -44,3 +44,17 @@ def test_a_commit_says_which_tables_it_wrote(store):
     now, changed = store.tables_changed(("requests", "links"), seen)
     assert now == store.version() > seen and not changed
     assert store.tables_changed(("outbox",), seen) == (now, True)
+
+
+def test_a_commit_touching_many_entities_says_all_and_keeps_the_manifest_small(store, data):
+    import orjson
+
+    from store.segments import MANIFEST, SCOPES_LISTED
+
+    seen = store.version()
+    with store._writing():  # an import: many entities in one transaction
+        for i in range(SCOPES_LISTED + 1):
+            store._insert("entities", {"id": f"imp-{i}", "name": f"Import {i}"})
+    (last,) = orjson.loads((data / MANIFEST).read_bytes())["changes"][-1:]
+    assert last[1] == ["*"]
+    assert store.entity_changed("cab", seen)[1]  # "all" includes every entity
