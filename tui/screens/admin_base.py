@@ -19,7 +19,7 @@ from rules.text import fold
 from store import Store
 from tui.console import StoreFollower, deliver, follow_language
 from tui.i18n import N_, _, language
-from tui.screens.base import ConsoleScreen
+from tui.screens.base import CLEAR_BINDING, ConsoleScreen
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable, Row
 
@@ -80,14 +80,7 @@ class AdminListScreen(ConsoleScreen[None]):
             tooltip=N_("Type to filter"),
             priority=True,
         ),
-        Binding(
-            "escape",
-            "clear",
-            N_("Clear"),
-            show=False,
-            id="clear",
-            tooltip=N_("Clear the filter and the selection"),
-        ),
+        CLEAR_BINDING,
     ]
     # While a write runs, the section's check_action turns its write keys off: a second
     # write would only be refused, and its refusal would hide the first one's result.

@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import on
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from tui.console import console
+from tui.i18n import N_
+
+# Escape in a list screen: the filter first, then the selection (staff list, admin sections).
+CLEAR_BINDING = Binding(
+    "escape",
+    "clear",
+    N_("Clear"),
+    show=False,
+    id="clear",
+    tooltip=N_("Clear the filter and the selection"),
+)
 
 ResultT = TypeVar("ResultT")
 

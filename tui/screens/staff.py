@@ -31,7 +31,7 @@ from store import Store
 from tui.console import StoreFollower, deliver, follow_language
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language, ngettext
 from tui.literal import literal
-from tui.screens.base import ConsoleScreen
+from tui.screens.base import CLEAR_BINDING, ConsoleScreen
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
@@ -114,14 +114,7 @@ class StaffScreen(ConsoleScreen[None]):
         Binding(
             "slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter the list")
         ),
-        Binding(
-            "escape",
-            "clear",
-            N_("Clear"),
-            show=False,
-            id="clear",
-            tooltip=N_("Clear the filter and the selection"),
-        ),
+        CLEAR_BINDING,
         # Tried after the keys above: for someone who cannot file, the same keys say why
         # instead of doing nothing.
         Binding("n,d,space", "read_only", show=False, id="read-only"),

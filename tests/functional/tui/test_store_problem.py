@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import pty
 import select
-import struct
 import subprocess
-import sys
-import termios
 import time
 
 import pytest
 
-from rules import format_niss
 from store import open_store
 from tests.conftest import DOCTOR
 from tests.functional.tui.conftest import SIZE, Toasts, settle, until
+from tests.functional.tui.pty_console import console_in_pty
 from tui.admin_app import AdminApp
 from tui.screens.store_problem import StoreProblemScreen
 from tui.staff_app import StaffApp
@@ -102,25 +97,8 @@ def test_through_the_command_line_the_damaged_store_is_exit_2(practice, data):
     # The console needs a terminal: give it a pseudo-terminal of 80×24, wait for the screen,
     # press q.
     damage(data, "links")
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color"}
-    command = [sys.executable, "-m", "tui.cli", "--data", str(data), "--lang", "en"]
-    with subprocess.Popen(
-        [*command, "--niss", format_niss(DOCTOR)],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        start_new_session=True,
-    ) as console:
-        os.close(follower)
-        try:
-            _press_q_once_shown(leader, console)
-        finally:
-            if console.poll() is None:
-                console.kill()  # a failed wait must not leave a console behind
-            os.close(leader)
+    with console_in_pty(data, DOCTOR) as (leader, console):
+        _press_q_once_shown(leader, console)
     assert console.returncode == 2
 
 
