@@ -123,12 +123,11 @@ class Queries(Records):
         names: dict[str, str] = {}
         with self.reading():
             for niss in dict.fromkeys(nisses):
-                docs = self._person_docs(LINKS_BY_NISS, niss) or self._person_docs(
-                    REQUESTS_BY_NISS, niss
-                )
-                if docs:
-                    doc = docs[-1]
-                    names[niss] = rules.person_name(doc["first_name"], doc["last_name"])
+                links = self.links_of(niss)
+                if links:
+                    names[niss] = links[-1].full_name
+                elif docs := self._person_docs(REQUESTS_BY_NISS, niss):
+                    names[niss] = codec.request_from_doc(docs[-1]).full_name
         return names
 
     def admin(self, admin_id: str) -> Admin | None:

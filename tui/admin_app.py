@@ -37,8 +37,7 @@ class AdminApp(ConsoleApp):
     ) -> None:
         super().__init__(store, lang or "fr", poll_interval, changes)
         self.admin_id = admin_id
-        # How the section titles name who is working: the name, the login beside it.
-        self.admin_name = admin_name
+        self.admin_name = admin_name  # for the section titles
 
     def on_mount(self) -> None:
         from tui.screens.admin_audit import AuditScreen
@@ -54,7 +53,7 @@ class AdminApp(ConsoleApp):
             ("audit", AuditScreen),
             ("outbox", OutboxScreen),
         ):
-            self.add_mode(mode, partial(screen, self.store, self.admin_id))
+            self.add_mode(mode, partial(screen, self.store, self.admin_id, self.admin_name))
         self.switch_mode("queue")
 
     def action_section(self, mode: str) -> None:

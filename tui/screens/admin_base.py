@@ -86,9 +86,11 @@ class AdminListScreen(ConsoleScreen[None]):
     # write would only be refused, and its refusal would hide the first one's result.
     writing = reactive(False, bindings=True)
 
-    def __init__(self, store: Store, admin_id: str) -> None:
+    def __init__(self, store: Store, admin_id: str, admin_name: str | None = None) -> None:
         super().__init__()
         self.store, self.admin_id = store, admin_id
+        # How the title names who is working: the name, the login beside it.
+        self.admin_name = admin_name
         self.version = -1
         self.data: Any = None
         self.filter_text = ""
@@ -209,10 +211,9 @@ class AdminListScreen(ConsoleScreen[None]):
     def apply_language(self) -> None:
         self._lang = language()
         self.title = _(self.TITLE_TEXT)
-        name = getattr(self.app, "admin_name", None)
         self.sub_title = (
-            f"{name} ({self.admin_id})"
-            if name
+            f"{self.admin_name} ({self.admin_id})"
+            if self.admin_name
             else _("administrator {id}").format(id=self.admin_id)
         )
         self.query_one(NavBar).refresh_labels()

@@ -179,8 +179,8 @@ class QueueScreen(AdminListScreen):
         ),
     ]
 
-    def __init__(self, store: Store, admin_id: str) -> None:
-        super().__init__(store, admin_id)
+    def __init__(self, store: Store, admin_id: str, admin_name: str | None = None) -> None:
+        super().__init__(store, admin_id, admin_name)
         self.kind: str | None = None
         self.entity_filter: str | None = None
         self.review: Review | None = None
