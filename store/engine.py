@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from rules.phrase import N_, Phrase
 from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
 from store.errors import StoreError, os_problem
 from store.indexes import Index
+from store.layout import PEOPLE, STORE_LAYOUT
 from store.lock import DirectoryLock, ReadersLock
 from store.segments import Doc, SegmentFiles
 from store.tables import SegmentDB, SegmentTable
@@ -68,7 +70,7 @@ class Engine:
         self._swept = False
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
-        self._files = SegmentFiles(root, _entity_of)
+        self._files = SegmentFiles(root, _entity_of, STORE_LAYOUT)
         self._db = SegmentDB(self._files)
         self._tables = {name: self._segment_table(name) for name in TABLES}
 
@@ -180,6 +182,13 @@ class Engine:
                     )
                 self._files.create()
             self._files.refresh()
+            if self._files.needs_relayout() and os.access(self.root, os.W_OK):
+                # A store of the old layout is converted once, by the first program that
+                # opens it and may write; one that may not reads it as it is.
+                self._swept = self._sweep()
+                self._files.relayout()
+                self._forget_queries()
+                self._sweep()
 
     def now(self) -> datetime:
         return self._clock()
@@ -191,9 +200,18 @@ class Engine:
     ) -> list[tuple[int, Doc]]:
         """Committed documents whose index key is ``value``, in id order, at most ``limit``."""
         files, table = self._files, index.table
-        ids = files.lookup(table, index.name, index.key, value)
-        found = ((doc_id, files.get(table, doc_id)) for doc_id in ids[:limit])
-        return [(doc_id, doc) for doc_id, doc in found if doc is not None]
+        listed = None
+        if index.person is not None and isinstance(value, str):
+            listed = files.derived_ids(PEOPLE, index.person, value)
+        if listed is None:
+            home = index.home(value) if index.home is not None else None
+            return files.find(table, index.name, index.key, value, home)[:limit]
+        if files.in_transaction() and files.written(table):
+            raise RuntimeError(f"index read on {table} after writing it in this transaction")
+        found = ((doc_id, files.get(table, doc_id)) for doc_id in listed)
+        # The document itself decides: an entry the index still lists is not taken on trust.
+        matching = [(i, doc) for i, doc in found if doc is not None and index.key(doc) == value]
+        return matching[:limit]
 
     def _insert(self, table: str, doc: Doc, doc_id: int | None = None) -> int:
         doc_id = doc_id or self._files.next_id(table)

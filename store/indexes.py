@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from store.segments import Doc, KeyFn
@@ -24,22 +24,39 @@ def _fields(*names: str) -> KeyFn:
     return key
 
 
+def _same(value: Hashable) -> Hashable:
+    return value
+
+
+def _entity_of_key(value: Hashable) -> Hashable:
+    return value[1] if isinstance(value, tuple) else None
+
+
 @dataclass(frozen=True)
 class Index:
-    """Documents of ``table`` by ``key(doc)``; ``name`` names the index inside each segment."""
+    """Documents of ``table`` by ``key(doc)``; ``name`` names the index inside each segment.
+
+    ``home`` gives, from a looked-up value, the entity every matching document belongs to:
+    only that entity's bucket is read. ``person`` names the list of the index of people
+    that holds the matching ids (a lookup by NISS reads one person's entry).
+    """
 
     table: str
     name: str
     key: KeyFn
+    home: Callable[[Hashable], Hashable] | None = None
+    person: str | None = None
 
 
 ADMIN_BY_ID = Index("admins", "id", _field("id"))
-ENTITY_BY_ID = Index("entities", "id", _field("id"))
-LINKS_BY_ENTITY = Index("links", "entity", _field("entity_id"))
-LINKS_BY_NISS = Index("links", "niss", _field("niss"))
+ENTITY_BY_ID = Index("entities", "id", _field("id"), home=_same)
+LINKS_BY_ENTITY = Index("links", "entity", _field("entity_id"), home=_same)
+LINKS_BY_NISS = Index("links", "niss", _field("niss"), person="links")
 REQUESTS_BY_STATUS = Index("requests", "status", _field("status"))
-REQUESTS_BY_STATUS_ENTITY = Index("requests", "status_entity", _fields("status", "entity_id"))
-REQUESTS_BY_ENTITY = Index("requests", "entity", _field("entity_id"))
-REQUESTS_BY_NISS = Index("requests", "niss", _field("niss"))
-REQUESTS_BY_FILER = Index("requests", "filed_by", _field("filed_by"))
+REQUESTS_BY_STATUS_ENTITY = Index(
+    "requests", "status_entity", _fields("status", "entity_id"), home=_entity_of_key
+)
+REQUESTS_BY_ENTITY = Index("requests", "entity", _field("entity_id"), home=_same)
+REQUESTS_BY_NISS = Index("requests", "niss", _field("niss"), person="requests")
+REQUESTS_BY_FILER = Index("requests", "filed_by", _field("filed_by"), person="filed")
 MAILS_BY_STATUS = Index("outbox", "status", _field("status"))

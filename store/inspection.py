@@ -11,7 +11,8 @@ from rules import is_manager
 from rules.phrase import N_, Phrase
 from store.audit import Anchor, Findings, verify_chain
 from store.errors import StoreError
-from store.segments import SEGMENT_SIZE, Doc, SegmentFiles, read_segment
+from store.layout_check import layout_problems
+from store.segments import SEGMENT_SIZE, Doc, SegmentFiles, bucket, read_segment
 
 TEXT, DATE, NUMBER, MAPPING = "text", "date", "number", "mapping"
 OPTIONAL = "optional "
@@ -122,13 +123,19 @@ def document_problems(table: str, doc: Doc) -> list[Phrase]:
     ]
 
 
-def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tuple[int, Doc]]]]:
-    """Every well-formed document of every table, and a problem for everything else."""
+def read_tables(
+    files: SegmentFiles,
+) -> tuple[list[Problem], dict[str, list[tuple[int, Doc]]], dict[str, dict[int, tuple[int, Doc]]]]:
+    """Every well-formed document of every table, and a problem for everything else; and
+    every document in its own segment, well-formed or not (what the indexes must list)."""
     problems: list[Problem] = []
     tables: dict[str, list[tuple[int, Doc]]] = {}
+    present: dict[str, dict[int, tuple[int, Doc]]] = {}
     root: Path = files.root
     for table, info in sorted(files.manifest["tables"].items()):
         docs = tables.setdefault(table, [])
+        placed = files.placement(table)
+        stored = present.setdefault(table, {})
         for key, name in sorted(info.get("segments", {}).items(), key=lambda kv: int(kv[0])):
             try:
                 segment = read_segment(root / name, table)
@@ -140,7 +147,13 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
                 )
                 continue
             for doc_id, doc in sorted(segment.items()):
-                if (doc_id - 1) // SEGMENT_SIZE != int(key):
+                if placed is not None:
+                    # A document without its placing field is named for that below.
+                    home = doc.get(placed[1])
+                    own = bucket(home, placed[0]) if isinstance(home, str) else int(key)
+                else:
+                    own = (doc_id - 1) // SEGMENT_SIZE
+                if own != int(key) or doc_id in stored:
                     problems.append(
                         Problem(
                             N_("{file}: document {id} is in segment {segment}, not its own"),
@@ -151,6 +164,7 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
                         )
                     )
                     continue
+                stored[doc_id] = (int(key), doc)
                 wrong = document_problems(table, doc)
                 if wrong:
                     problems.extend(
@@ -172,6 +186,7 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
             Problem(N_("{file}: cannot be listed ({problem})"), damage=True, file=root, problem=exc)
         )
         unexplained = []
+    problems += [Problem(p.msgid, damage=True, **p.values) for p in layout_problems(files, present)]
     for name in unexplained:
         problems.append(
             Problem(
@@ -183,14 +198,14 @@ def read_tables(files: SegmentFiles) -> tuple[list[Problem], dict[str, list[tupl
                 file=root / name,
             )
         )
-    return problems, tables
+    return problems, tables, present
 
 
 def inspect(
     files: SegmentFiles, audit_key: bytes | None = None, anchors: Sequence[Anchor] = ()
 ) -> Findings:
     """Everything wrong with the store: damaged files, a broken audit chain, broken rules."""
-    problems, tables = read_tables(files)
+    problems, tables, _present = read_tables(files)
     audit = tables.get("audit", [])
     chain = verify_chain(audit, files.meta.get("audit_head"), audit_key, anchors).findings
     problems += [_problem(p) for p in chain]

@@ -41,6 +41,20 @@ class Maintenance(Engine):
         with self.reading():
             return inspect(self._files, self._audit_key, audit_anchors)
 
+    def reindex(self) -> None:
+        """Write every placed table again, its locator and the index of people made anew
+        from the documents: what `check` asks for when they are out of step (a file edited
+        or restored by hand). The documents themselves are unchanged."""
+        with self._held():
+            self._files.refresh()
+            self._files.forget_cache()
+            self._swept = self._sweep()
+            try:
+                self._files.relayout(rebuild=True)
+            finally:
+                self._forget_queries()
+            self._sweep()
+
     def backup(self, dest: Path) -> list[str]:
         """A consistent copy while sessions run and write: one committed generation, its
         manifest as read and the files it names (the readers' lock keeps them on disk).

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import heapq
 import os
 import re
+import zlib
 from collections.abc import Callable, Collection, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,9 @@ import orjson
 from rules.phrase import N_, Phrase, joined
 from store.errors import StoreError, os_problem
 
-SCHEMA_VERSION = 1
+# 2: links, requests and entities sit in their entity's bucket, found through locators and
+# the index of people (store/layout.py); a store of schema 1 is converted on opening.
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 # Small enough that a write rewrites a few hundred kilobytes, large enough to keep
 # the number of files low (50,000 requests are 49 files).
@@ -32,6 +36,50 @@ ScopeFn = Callable[[str, Doc], str | None]
 CHANGES_KEPT = 256
 SCOPES_LISTED = 64
 ALL_SCOPES = "*"
+# How many buckets a placed table has: an entity's documents share one file, which at
+# 70,000 links and 150,000 requests holds a few hundred documents.
+BUCKETS = 256
+WHERE = "_where"
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A table the commit keeps itself: one document per value of ``field`` in ``sources``,
+    listing the ids of the source documents that carry it (the index of people: a person's
+    links, the requests about them and the requests they filed)."""
+
+    table: str
+    field: str
+    # (source table, source field, the list of ids in the derived document)
+    sources: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which tables are placed by a field (``homes``: table -> field) rather than by id.
+
+    A placed table's document sits in segment ``bucket(doc[field])``, so that whatever
+    belongs to one entity is in one file; its locator table (``<table>_where``, by id) says
+    where each id is. ``derived`` tables are written by the commit itself.
+    """
+
+    homes: dict[str, str] = field(default_factory=dict)
+    derived: tuple[Derived, ...] = ()
+    buckets: int = BUCKETS
+
+
+def _field_key(name: str) -> KeyFn:
+    def key(doc: Doc) -> Hashable | None:
+        return doc.get(name)
+
+    return key
+
+
+def bucket(value: object, buckets: int) -> int:
+    """The bucket of a placing value; a damaged document (no such text) goes to bucket 0."""
+    if not isinstance(value, str):
+        return 0
+    return zlib.crc32(value.encode("utf-8", "surrogatepass")) % buckets
 
 
 def _fsync_dir(path: Path) -> None:
@@ -109,6 +157,20 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
                     value=repr(next_id),
                 )
             )
+        buckets = info.get("buckets")
+        if buckets is not None and (
+            not isinstance(buckets, int) or isinstance(buckets, bool) or not 0 < buckets <= 65536
+        ):
+            problems.append(
+                Phrase(
+                    N_("{where}.buckets is {value}, not a number of buckets"),
+                    where=where,
+                    value=repr(buckets),
+                )
+            )
+            buckets = None
+        if buckets is not None and not isinstance(info.get("by"), str):
+            problems.append(Phrase(N_("{where}.by is not the name of a field"), where=where))
         segments = info.get("segments", {})
         if not isinstance(segments, dict):
             problems.append(
@@ -130,7 +192,16 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
                 )
                 continue
             parsed = segment_file(name)
-            if parsed is None or parsed[:2] != (table, int(key)):
+            if buckets is not None and int(key) >= buckets:
+                problems.append(
+                    Phrase(
+                        N_("{where}.segments: key {key} is beyond its {buckets} buckets"),
+                        where=where,
+                        key=key,
+                        buckets=buckets,
+                    )
+                )
+            elif parsed is None or parsed[:2] != (table, int(key)):
                 problems.append(
                     Phrase(
                         N_("{where}.segments.{key} is {name}, not a file of that segment"),
@@ -226,8 +297,14 @@ class SegmentFiles:
     The caller holds the cross-process lock around ``refresh``, reads and ``commit``.
     """
 
-    def __init__(self, root: Path, scope: ScopeFn | None = None) -> None:
+    def __init__(
+        self, root: Path, scope: ScopeFn | None = None, layout: Layout | None = None
+    ) -> None:
         self.root = root
+        # The layout a new store gets, and an old one is converted to (``relayout``); reads
+        # follow what the manifest says of each table.
+        self.layout = layout or Layout()
+        self._also_retired: list[str] = []
         # Which scope (an entity) a document belongs to: each commit lists the scopes it
         # touched in the manifest, so that a reader of one scope can tell it need not read.
         self.scope = scope
@@ -348,25 +425,62 @@ class SegmentFiles:
             if segment is not None:
                 yield segment
 
+    # ----- where a document is ------------------------------------------------------------
+
+    def placement(self, table: str) -> tuple[int, str] | None:
+        """(buckets, field) of a table placed by a field; None for a table placed by id."""
+        info = self.manifest["tables"].get(table)
+        if not info or info.get("buckets") is None:
+            return None
+        return int(info["buckets"]), str(info["by"])
+
+    def home_segment(self, table: str, doc: Doc) -> int | None:
+        """The segment a document belongs in, in a placed table."""
+        placed = self.placement(table)
+        return bucket(doc.get(placed[1]), placed[0]) if placed else None
+
+    def _where(self, table: str, doc_id: int) -> int | None:
+        """The segment that holds a committed document: by id, or as the locator says."""
+        placed = self.placement(table)
+        if placed is None:
+            return (doc_id - 1) // SEGMENT_SIZE
+        located = self._committed(table + WHERE, doc_id)
+        seg = located.get("segment") if located is not None else None
+        if isinstance(seg, int) and not isinstance(seg, bool) and 0 <= seg < placed[0]:
+            return seg
+        return None
+
+    def _committed(self, table: str, doc_id: int) -> Doc | None:
+        seg = self._where(table, doc_id)
+        segment = self.segment(table, seg) if seg is not None else None
+        return segment.docs.get(doc_id) if segment else None
+
     def get(self, table: str, doc_id: int) -> Doc | None:
         if self._tx is not None and doc_id in self._tx.get(table, {}):
             return self._tx[table][doc_id]
-        segment = self.segment(table, (doc_id - 1) // SEGMENT_SIZE)
-        return segment.docs.get(doc_id) if segment else None
+        return self._committed(table, doc_id)
+
+    def _committed_items(self, table: str) -> Iterator[tuple[int, Doc]]:
+        if self.placement(table) is None:
+            for segment in self.segments(table):
+                yield from segment.docs.items()
+            return
+        # Each bucket is in id order; merged, the table is too.
+        buckets = [iter(segment.docs.items()) for segment in self.segments(table)]
+        yield from heapq.merge(*buckets, key=lambda item: item[0])
 
     def items(self, table: str) -> Iterator[tuple[int, Doc]]:
         """Every document in id order, this transaction's changes included."""
         changes = self._tx.get(table, {}) if self._tx is not None else {}
         seen: set[int] = set()
-        for segment in self.segments(table):
-            for doc_id, committed in segment.docs.items():
-                if doc_id not in changes:
-                    yield doc_id, committed
-                    continue
-                seen.add(doc_id)
-                changed = changes[doc_id]
-                if changed is not None:  # None: removed in this transaction
-                    yield doc_id, changed
+        for doc_id, committed in self._committed_items(table):
+            if doc_id not in changes:
+                yield doc_id, committed
+                continue
+            seen.add(doc_id)
+            changed = changes[doc_id]
+            if changed is not None:  # None: removed in this transaction
+                yield doc_id, changed
         for doc_id in sorted(set(changes) - seen):
             added = changes[doc_id]
             if added is not None:
@@ -374,19 +488,60 @@ class SegmentFiles:
 
     def newest_first(self, table: str) -> Iterator[tuple[int, Doc]]:
         """Committed documents, highest id first, loading segments only as far as read."""
+        if self.placement(table) is not None:
+            yield from sorted(self._committed_items(table), reverse=True, key=lambda i: i[0])
+            return
         for seg in sorted(self._segment_names(table), reverse=True):
             segment = self.segment(table, seg)
             if segment is not None:
                 yield from sorted(segment.docs.items(), reverse=True)
 
-    def lookup(self, table: str, index: str, key: KeyFn, value: Hashable) -> list[int]:
-        """Ids of committed documents whose ``key(doc) == value``, in id order."""
+    def find(
+        self, table: str, index: str, key: KeyFn, value: Hashable, home: object = None
+    ) -> list[tuple[int, Doc]]:
+        """Committed documents whose ``key(doc) == value``, in id order.
+
+        ``home``: the value of the placing field every such document has (the entity of
+        an index by entity): in a placed table, only that bucket is read.
+        """
         if self._tx and self._tx.get(table):
             raise RuntimeError(f"index read on {table} after writing it in this transaction")
-        found: list[int] = []
+        return self._find(table, index, key, value, home)
+
+    def _find(
+        self, table: str, index: str, key: KeyFn, value: Hashable, home: object
+    ) -> list[tuple[int, Doc]]:
+        placed = self.placement(table)
+        if placed is not None and home is not None:
+            segment = self.segment(table, bucket(home, placed[0]))
+            if segment is None:
+                return []
+            return [
+                (doc_id, segment.docs[doc_id])
+                for doc_id in segment.index(index, key).get(value, ())
+            ]
+        found: list[tuple[int, Doc]] = []
         for segment in self.segments(table):
-            found.extend(segment.index(index, key).get(value, ()))
-        return found
+            found.extend((i, segment.docs[i]) for i in segment.index(index, key).get(value, ()))
+        return sorted(found, key=lambda item: item[0]) if placed is not None else found
+
+    def lookup(
+        self, table: str, index: str, key: KeyFn, value: Hashable, home: object = None
+    ) -> list[int]:
+        """Ids of committed documents whose ``key(doc) == value``, in id order."""
+        return [doc_id for doc_id, _ in self.find(table, index, key, value, home)]
+
+    def derived_ids(self, table: str, name: str, value: str) -> list[int] | None:
+        """The ids listed under ``name`` in ``table``'s document for ``value`` (a person's
+        links, say); None when the store has no such table yet (read the sources)."""
+        spec = next((d for d in self.layout.derived if d.table == table), None)
+        if spec is None or self.placement(table) is None:
+            return None
+        found = self._find(table, spec.field, _field_key(spec.field), value, value)
+        listed = found[0][1].get(name) if found else []
+        if not isinstance(listed, list):
+            return []
+        return [i for i in listed if isinstance(i, int) and not isinstance(i, bool)]
 
     def count(self, table: str) -> int:
         return sum(len(segment.docs) for segment in self.segments(table))
@@ -434,6 +589,10 @@ class SegmentFiles:
     def in_transaction(self) -> bool:
         return self._tx is not None
 
+    def written(self, table: str) -> bool:
+        """Whether this transaction changed ``table``."""
+        return bool(self._tx and self._tx.get(table))
+
     def put(self, table: str, doc_id: int, doc: Doc | None) -> None:
         if self._tx is None:
             raise RuntimeError("write outside a transaction")
@@ -475,7 +634,9 @@ class SegmentFiles:
         superseded: list[str] = []
         touched: set[str] = set()
         try:
-            self._write_segments(tx, manifest, generation, new_segments, superseded, touched)
+            self._derive(tx)
+            moves = self._place(tx)
+            self._write_segments(tx, moves, manifest, generation, new_segments, superseded, touched)
             kept = self.manifest.get("changes")
             kept = kept[-(CHANGES_KEPT - 1) :] if isinstance(kept, list) else []
             tables = sorted(table for table, changes in tx.items() if changes)
@@ -485,7 +646,7 @@ class SegmentFiles:
             manifest["changes"] = [*kept, [generation, scopes, tables]]
             # Named until removed, so that a segment that emptied is known to be garbage too.
             retired = [n for n in self.manifest.get("retired", []) if (self.root / n).exists()]
-            manifest["retired"] = sorted({*retired, *superseded})
+            manifest["retired"] = sorted({*retired, *superseded, *self._also_retired})
             self._write_manifest(manifest)
         except BaseException:
             # Nothing is committed: what this commit wrote is its own garbage.
@@ -498,9 +659,72 @@ class SegmentFiles:
             self._segments[key] = segment
         self._settle()
 
+    def _derive(self, tx: dict[str, dict[int, Doc | None]]) -> None:
+        """Bring the derived tables (the index of people) up to date with this transaction."""
+        for spec in self.layout.derived:
+            if self.placement(spec.table) is None:
+                continue  # a store of the old layout, read as it is until converted
+            moves: dict[str, dict[str, tuple[set[int], set[int]]]] = {}
+            for source, field_name, name in spec.sources:
+                for doc_id, doc in tx.get(source, {}).items():
+                    old = self._committed(source, doc_id)
+                    before = old.get(field_name) if old is not None else None
+                    after = doc.get(field_name) if doc is not None else None
+                    if before == after:
+                        continue
+                    if isinstance(before, str):
+                        moves.setdefault(before, {}).setdefault(name, (set(), set()))[1].add(doc_id)
+                    if isinstance(after, str):
+                        moves.setdefault(after, {}).setdefault(name, (set(), set()))[0].add(doc_id)
+            if not moves:
+                continue
+            changes = tx.setdefault(spec.table, {})
+            # The transaction is closed by now: count the ids handed out here.
+            info = self.manifest["tables"].get(spec.table, {})
+            next_id = max([int(info.get("next_id", 1)), *(i + 1 for i in changes)])
+            key = _field_key(spec.field)
+            names = [name for _, _, name in spec.sources]
+            for value, lists in moves.items():
+                found = self._find(spec.table, spec.field, key, value, value)
+                entry: int | None = found[0][0] if found else None
+                updated: Doc = dict(found[0][1]) if found else {spec.field: value}
+                for name, (added, removed) in lists.items():
+                    listed = updated.get(name)
+                    current = set(listed) if isinstance(listed, list) else set()
+                    updated[name] = sorted((current | added) - removed)
+                empty = not any(updated.get(name) for name in names)
+                if entry is None:
+                    if empty:
+                        continue
+                    entry, next_id = next_id, next_id + 1
+                changes[entry] = None if empty else updated
+
+    def _place(
+        self, tx: dict[str, dict[int, Doc | None]]
+    ) -> dict[str, dict[int, tuple[int | None, int | None]]]:
+        """(segment before, segment after) of each document a placed table changes, and
+        the locator entries that follow from it."""
+        moves: dict[str, dict[int, tuple[int | None, int | None]]] = {}
+        for table in list(tx):
+            placed = self.placement(table)
+            if placed is None or not tx[table]:
+                continue
+            moved = moves[table] = {}
+            where = tx.setdefault(table + WHERE, {})
+            for doc_id, doc in tx[table].items():
+                before = self._where(table, doc_id)
+                if before is not None and self._committed(table, doc_id) is None:
+                    before = None  # the locator names a bucket that does not hold it
+                after = bucket(doc.get(placed[1]), placed[0]) if doc is not None else None
+                moved[doc_id] = (before, after)
+                if before != after:
+                    where[doc_id] = None if after is None else {"segment": after}
+        return moves
+
     def _write_segments(
         self,
         tx: dict[str, dict[int, Doc | None]],
+        moves: dict[str, dict[int, tuple[int | None, int | None]]],
         manifest: dict[str, Any],
         generation: int,
         new_segments: dict[tuple[str, int], Segment],
@@ -512,14 +736,21 @@ class SegmentFiles:
                 continue
             info = manifest["tables"].setdefault(table, {"next_id": 1, "segments": {}})
             info["segments"] = dict(info.get("segments", {}))
-            by_segment: dict[int, list[int]] = {}
-            for doc_id in changes:
-                by_segment.setdefault((doc_id - 1) // SEGMENT_SIZE, []).append(doc_id)
-            for seg, doc_ids in by_segment.items():
+            by_segment: dict[int, dict[int, Doc | None]] = {}
+            moved = moves.get(table)
+            for doc_id, doc in changes.items():
+                if moved is None:
+                    by_segment.setdefault((doc_id - 1) // SEGMENT_SIZE, {})[doc_id] = doc
+                    continue
+                before, after = moved[doc_id]
+                if before is not None and before != after:
+                    by_segment.setdefault(before, {})[doc_id] = _DELETED
+                if after is not None:
+                    by_segment.setdefault(after, {})[doc_id] = doc
+            for seg, ops in by_segment.items():
                 old = self.segment(table, seg)
                 docs = dict(old.docs) if old else {}
-                for doc_id in doc_ids:
-                    doc = changes[doc_id]
+                for doc_id, doc in ops.items():
                     if self.scope is not None:
                         # Before and after: a document that moves touches both scopes.
                         for version in (docs.get(doc_id), doc):
@@ -565,10 +796,75 @@ class SegmentFiles:
         self._stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def create(self, mode: int = 0o600) -> None:
-        """Write the first, empty manifest of a new store."""
+        """Write the first, empty manifest of a new store, its placed tables declared."""
         self.mode = mode
-        self._write_manifest(empty_manifest())
+        manifest = empty_manifest()
+        manifest["tables"] = {
+            table: {"next_id": 1, "segments": {}, "buckets": self.layout.buckets, "by": by}
+            for table, by in self.layout.homes.items()
+        }
+        self._write_manifest(manifest)
         self._settle()
+
+    def needs_relayout(self) -> bool:
+        """Whether the store predates the layout (schema 1): ``relayout`` converts it."""
+        # Only the schema says so: a newer manifest without a placed table is damaged, and
+        # converting it would build the indexes without the documents it lost.
+        return int(self.manifest["schema"]) < SCHEMA_VERSION and bool(self.layout.homes)
+
+    def relayout(self, rebuild: bool = False) -> None:
+        """Convert the store to the layout in one commit: every document of the placed
+        tables is written to its bucket, with the locators and the derived tables.
+        ``rebuild``: every placed table, even in the layout already (the indexes are out
+        of step with the documents, as `check` says).
+
+        The caller holds the lock. Until the manifest is replaced, the store is the old one
+        as it was: a crash leaves only files of an uncommitted generation (garbage).
+        """
+        before = self.manifest
+        todo = [t for t in self.layout.homes if rebuild or self.placement(t) is None]
+        for spec in self.layout.derived:
+            if spec.table in todo:
+                # Built from scratch: every source document is written again, as new.
+                todo += [source for source, _, _ in spec.sources if source not in todo]
+        docs = {table: list(self.items(table)) for table in todo}
+        derived = {spec.table for spec in self.layout.derived}
+        dropped = [*todo, *(table + WHERE for table in todo)]
+        retired = [
+            name
+            for table in dropped
+            for name in before["tables"].get(table, {}).get("segments", {}).values()
+        ]
+        tables = {name: info for name, info in before["tables"].items() if name not in dropped}
+        if rebuild:
+            # Derived documents are made again from their sources, under new ids.
+            docs = {t: [] if t in derived else found for t, found in docs.items()}
+        for table in todo:
+            next_id = before["tables"].get(table, {}).get("next_id", 1)
+            by = self.layout.homes[table]
+            tables[table] = {
+                "next_id": next_id,
+                "segments": {},
+                "buckets": self.layout.buckets,
+                "by": by,
+            }
+        self.manifest = {**before, "schema": SCHEMA_VERSION, "tables": tables}
+        self._segments = {key: seg for key, seg in self._segments.items() if key[0] not in dropped}
+        self._also_retired = retired
+        try:
+            self.begin()
+            for table in todo:
+                for doc_id, doc in docs[table]:
+                    self.put(table, doc_id, doc)
+            self.set_meta("layout", SCHEMA_VERSION)
+            self.commit()
+        except BaseException:
+            self.abort()
+            self.manifest = before
+            self._segments.clear()
+            raise
+        finally:
+            self._also_retired = []
 
     def leftovers(self) -> tuple[list[str], list[str]]:
         """The files of this directory that the manifest does not name: (garbage, unexplained).

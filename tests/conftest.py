@@ -131,3 +131,17 @@ def link(s: Store, entity: str, niss: str, last: str, first: str, kind: str, act
     """File and approve a connect request: the only way a link comes to exist."""
     request = s.file_connect(actor, entity, niss, last, first, kind)
     return s.approve("adm2", request.id)
+
+
+def segment_holding(data, table: str, holds=lambda doc: True):
+    """The committed file of ``table`` that holds a document ``holds`` accepts: an entity's
+    documents share one bucket, so a test damages the file a person or entity is in."""
+    import orjson
+
+    manifest = orjson.loads((data / "manifest.json").read_bytes())
+    segments = manifest["tables"][table]["segments"]
+    for key in sorted(segments, key=int):
+        path = data / segments[key]
+        if any(holds(doc) for doc in orjson.loads(path.read_bytes())[table].values()):
+            return path
+    raise LookupError(f"no {table} document as asked")

@@ -261,6 +261,14 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help=_("verify the store and its audit trail")
     )
     check.add_argument(
+        "--reindex",
+        action="store_true",
+        help=_(
+            "first rebuild the locators and the index of people from the documents (when "
+            "check says they are out of step)"
+        ),
+    )
+    check.add_argument(
         "--audit-head",
         action="append",
         default=[],
@@ -298,7 +306,7 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "demo":
             return _demo(root)
         if args.command == "check":
-            return _check(root, _anchors(args))
+            return _check(root, _anchors(args), reindex=args.reindex)
         if args.command == "admin":
             return _admin_console(root, args.admin_id, getattr(args, "lang", None))
         if args.command == "ssh":
@@ -638,8 +646,11 @@ def _anchors(args: argparse.Namespace) -> list[Anchor]:
     return list(dict.fromkeys(anchors))  # a head mailed twice is one head
 
 
-def _check(root: Path, anchors: list[Anchor]) -> int:
+def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
     store = _existing_store(root)
+    if reindex:
+        store.reindex()
+        say("OK " + _("{data}: locators and index of people rebuilt.").format(data=root))
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
         say(f"NOTE {said(note)}")

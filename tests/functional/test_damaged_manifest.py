@@ -53,14 +53,20 @@ def _edit_manifest(data, change):
     return victim
 
 
+def _first_links(manifest):
+    segments = manifest["tables"]["links"]["segments"]
+    return min(segments, key=int)
+
+
 def _point_links_elsewhere(manifest):
-    victim = manifest["tables"]["links"]["segments"]["0"]
-    manifest["tables"]["links"]["segments"]["0"] = "links.00000.1.json"
-    return victim, "links.00000.1.json"
+    key = _first_links(manifest)
+    victim = manifest["tables"]["links"]["segments"][key]
+    manifest["tables"]["links"]["segments"][key] = f"links.{int(key):05d}.1.json"
+    return victim, f"links.{int(key):05d}.1.json"
 
 
 def _drop_links(manifest):
-    victim = manifest["tables"]["links"]["segments"]["0"]
+    victim = manifest["tables"]["links"]["segments"][_first_links(manifest)]
     del manifest["tables"]["links"]
     return victim, victim
 

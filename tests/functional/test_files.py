@@ -37,7 +37,14 @@ def test_a_commit_keeps_the_files_mode(store, data):
     before = {p.name for p in data.glob("*.json")}
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     written = {p.name for p in data.glob("*.json")} - before
-    assert len(written) == 2  # the requests and audit segments
+    # The entity's requests, where request 1 is, the people it names, and the trail.
+    assert {name.split(".")[0] for name in written} == {
+        "requests",
+        "requests_where",
+        "people",
+        "people_where",
+        "audit",
+    }
     for name in [*written, MANIFEST]:
         assert stat.S_IMODE(os.stat(data / name).st_mode) == 0o640, name
 
@@ -99,7 +106,7 @@ def test_leftovers_of_a_killed_writer_are_left_to_the_next_writer(store, data):
     [
         (lambda raw: raw[: len(raw) // 2], "not valid JSON"),
         (lambda raw: b"\x00\xff garbage \x13", "not valid JSON"),
-        (lambda raw: raw.replace(b'"schema": 1', b'"schema": 7'), "newer version"),
+        (lambda raw: raw.replace(b'"schema": 2', b'"schema": 7'), "newer version"),
         (lambda raw: b"[]", "not a vaccinnet store manifest"),
     ],
 )
@@ -225,8 +232,9 @@ def test_backup_refuses_a_non_empty_destination(store, data, tmp_path):
 
 def test_a_leftover_outlives_other_commits_and_is_still_recognised(store, data):
     store.add_admin("early", "Early Admin")
-    generation = orjson.loads((data / MANIFEST).read_bytes())["generation"]
-    leftover = data / f"entities.00000.{generation + 1}.json"  # a writer killed elsewhere
+    manifest = orjson.loads((data / MANIFEST).read_bytes())
+    (bucket,) = manifest["tables"]["entities"]["segments"]
+    leftover = data / f"entities.{int(bucket):05d}.{manifest['generation'] + 1}.json"  # killed
     leftover.write_bytes(b"{")
     with open_store(data).reading():  # a reader in another session keeps every file
         store.add_admin("later", "Later Admin")  # commits generation + 1 without touching it

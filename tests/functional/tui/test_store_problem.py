@@ -11,7 +11,7 @@ import time
 import pytest
 
 from store import open_store
-from tests.conftest import DOCTOR
+from tests.conftest import DOCTOR, segment_holding
 from tests.functional.tui.conftest import SIZE, Toasts, settle, until
 from tests.functional.tui.pty_console import console_in_pty
 from tui.admin_app import AdminApp
@@ -32,8 +32,9 @@ PROBLEM = {
 
 
 def damage(data, table: str):
-    """Cut a segment of ``table`` in half, as a full disk or a bad copy would."""
-    (segment,) = data.glob(f"{table}.00000.*.json")
+    """Cut the segment of ``table`` that holds the doctor's documents in half, as a full
+    disk or a bad copy would."""
+    segment = segment_holding(data, table, lambda doc: DOCTOR in (doc["niss"], doc.get("filed_by")))
     segment.write_bytes(segment.read_bytes()[:40])
     return segment
 

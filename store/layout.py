@@ -1,0 +1,25 @@
+"""Where the store's documents live: each entity's in one bucket, and the index of people."""
+
+from __future__ import annotations
+
+from store.segments import Derived, Layout
+
+PEOPLE = "people"
+
+# An entity's record, links and requests share one bucket number (their entity id's), so a
+# session reads a few files whatever the size of the store. A person is found through the
+# index of people: their links, the requests about them and the requests they filed.
+STORE_LAYOUT = Layout(
+    homes={"entities": "id", "links": "entity_id", "requests": "entity_id", PEOPLE: "niss"},
+    derived=(
+        Derived(
+            PEOPLE,
+            "niss",
+            (
+                ("links", "niss", "links"),
+                ("requests", "niss", "requests"),
+                ("requests", "filed_by", "filed"),
+            ),
+        ),
+    ),
+)

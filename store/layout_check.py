@@ -1,0 +1,77 @@
+"""What `check` finds wrong with the layout: a locator or the index of people out of step."""
+
+from __future__ import annotations
+
+from rules.phrase import N_, Phrase
+from store.segments import WHERE, Doc, SegmentFiles
+
+SHOWN = 3
+
+
+def layout_problems(
+    files: SegmentFiles, present: dict[str, dict[int, tuple[int, Doc]]]
+) -> list[Phrase]:
+    """Each locator must say where each document of its table is, and name no other; the
+    index of people must list exactly the documents that name each person."""
+    problems: list[Phrase] = []
+    for table in sorted(present):
+        placed = files.placement(table)
+        if placed is None:
+            continue
+        located = present.get(table + WHERE, {})
+        wrong = sorted(
+            doc_id
+            for doc_id, (seg, _doc) in present[table].items()
+            if (located.get(doc_id, (0, {}))[1]).get("segment") != seg
+        )
+        wrong += sorted(set(located) - set(present[table]))
+        if wrong:
+            problems.append(
+                Phrase(
+                    N_(
+                        "table {table}: the locator is wrong for documents {ids} ({count} in "
+                        "all); 'check --reindex' rebuilds it"
+                    ),
+                    table=table,
+                    count=len(wrong),
+                    ids=", ".join(map(str, wrong[:SHOWN])),
+                )
+            )
+    for spec in files.layout.derived:
+        if files.placement(spec.table) is None:
+            continue
+        expected: dict[str, dict[str, list[int]]] = {}
+        for source, field, name in spec.sources:
+            for doc_id, (_seg, doc) in sorted(present.get(source, {}).items()):
+                value = doc.get(field)
+                if isinstance(value, str):
+                    expected.setdefault(value, {}).setdefault(name, []).append(doc_id)
+        names = [name for _, _, name in spec.sources]
+        # What the index holds and what the documents say, both by the text of the value.
+        found: dict[str, dict[str, object]] = {}
+        twice = set()
+        for _seg, doc in present.get(spec.table, {}).values():
+            value = str(doc.get(spec.field))
+            if value in found:
+                twice.add(value)
+            found[value] = {name: doc.get(name, []) for name in names}
+        full = {
+            value: {name: lists.get(name, []) for name in names}
+            for value, lists in expected.items()
+        }
+        stale = sorted(
+            {value for value in {*full, *found} if full.get(value) != found.get(value)} | twice
+        )
+        if stale:
+            problems.append(
+                Phrase(
+                    N_(
+                        "table {table}: out of date for {values} ({count} in all); "
+                        "'check --reindex' rebuilds it"
+                    ),
+                    table=spec.table,
+                    count=len(stale),
+                    values=", ".join(stale[:SHOWN]),
+                )
+            )
+    return problems
