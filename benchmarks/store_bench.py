@@ -182,18 +182,32 @@ def _fresh(
     runs: int,
     managers: dict[str, str] | None = None,
     fresh: Iterator[int] | None = None,
+    rids: Iterator[str] | None = None,
 ) -> list[float]:
-    """Seconds for a new Python process to run ``code``, imports included, as a command does."""
+    """Seconds for a new Python process to run ``code``, imports included, as a command does;
+    its peak RSS goes to FRESH_RSS under the same name."""
     times = []
     for _ in range(runs):
         entity = rng.choice(entity_ids)
         niss = _niss(next(fresh)) if fresh is not None else ""
         manager = managers[entity] if managers else ""
-        source = code.format(entity=entity, niss=niss, manager=manager)
+        rid = next(rids) if rids is not None else ""
+        source = code.format(entity=entity, niss=niss, manager=manager, rid=rid)
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", source], check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", source + _PEAK], check=True, stdout=subprocess.PIPE, text=True
+        )
         times.append(time.perf_counter() - t0)
+        # The child's own high-water mark: ru_maxrss would count the forked parent's pages.
+        FRESH_RSS.setdefault(code, []).append(int(done.stdout.split("VmHWM")[-1].split()[0]) / 1024)
     return times
+
+
+_PEAK = "\nprint('VmHWM', open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
+
+
+# Peak RSS (MiB) of each fresh process, by the code it ran.
+FRESH_RSS: dict[str, list[float]] = {}
 
 
 def pct(times: list[float], q: float) -> float:
@@ -254,10 +268,13 @@ def main() -> None:
     other = open_store(ours_dir)
     other.staff(entity_ids[0])
 
+    unapproved: list[str] = []
+
     def after_commit(i: int) -> None:
-        store.file_connect(
+        filed_now = store.file_connect(
             managers[entity_ids[i]], entity_ids[i], _niss(next(fresh)), "N", "P", "infirmier"
         )
+        unapproved.append(filed_now.id)
         t0 = time.perf_counter()
         other.staff(entity_ids[i])
         timings.append(time.perf_counter() - t0)
@@ -281,6 +298,14 @@ def main() -> None:
         managers,
         fresh,
     )
+    ours["fresh process: approve a request"] = _fresh(
+        f"from store import open_store; open_store({str(ours_dir)!r}).approve('adm', {{rid!r}})",
+        entity_ids,
+        rng,
+        min(fresh_runs, len(unapproved)),
+        rids=iter(unapproved),
+    )
+    bare = _fresh("import tinydb, orjson", entity_ids, rng, fresh_runs)
 
     # ---- TinyDB, used carefully: one read and at most one write of the file per operation
     q = Query()
@@ -373,6 +398,13 @@ def main() -> None:
         else:
             row += "– | – | – |"
         print(row)
+    print()
+    for code, rss in FRESH_RSS.items():
+        print(f"peak RSS of a fresh process, median {statistics.median(rss):.0f} MiB: {code[-90:]}")
+    print(
+        f"fresh Python importing tinydb and orjson only: {pct(bare, 0.5) * 1e3:.0f} ms "
+        "(the floor of any fresh-process row)"
+    )
     print(
         f"\nours: {args.repeat} runs per operation (fresh process: {fresh_runs}); TinyDB: "
         f"{args.plain_repeat} runs. "

@@ -1,6 +1,9 @@
 """Staff console benchmark: start-up to « Mes employés » drawn, and filter keystroke to redraw.
 
-    python -m benchmarks.tui_bench [--people 2000] [--runs 5] [--keys 40]
+    python -m benchmarks.tui_bench [--scale regional|flanders] [--people 2000] [--runs 5]
+                                   [--keys 40]
+
+--people 0 leaves the first entity as generated (a usual practice of a few people).
 
 Both are measured as a person sees them: the program runs in a real terminal (tmux, 80×24)
 and the clock stops when the expected text is on the screen (polled every few ms, so each
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from tinydb.table import Document
 
-from benchmarks.store_bench import build_ours, generate, pct
+from benchmarks.store_bench import SCALES, build_ours, generate, pct
 from rules import Link, make_niss
 from store import codec, open_store
 
@@ -40,16 +43,16 @@ Bare().run()
 """
 
 
-def build(root: Path, people: int) -> tuple[str, str]:
-    """A regional store whose first entity has ``people`` people linked."""
-    tables, managers = generate(1_000, 10_000, 50_000)
+def build(root: Path, people: int, scale: str = "regional") -> tuple[str, str]:
+    """A store whose first entity has ``people`` people linked (0: as generated)."""
+    tables, managers = generate(*SCALES[scale])
     build_ours(root, tables)
     entity = tables["entities"][0]["id"]
     store = open_store(root)
     since = datetime(2025, 1, 1, tzinfo=UTC)
     with store._writing():  # bulk load, as in store_bench
         first = store._files.next_id("links")
-        for i in range(people - len(store.staff(entity))):
+        for i in range(max(0, people - len(store.staff(entity)))):
             niss = make_niss(f"{60 + i % 40}0{1 + i % 9}1{i % 10}", 1 + i % 997)
             link = Link(entity, niss, f"Nom{i:04d}", "Prénom", "infirmier", since)
             store._tables["links"].insert(Document(codec.link_to_doc(link), doc_id=first + i))
@@ -147,6 +150,7 @@ def bare_script(count: int) -> list[tuple[str, list[str]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="regional")
     parser.add_argument("--people", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keys", type=int, default=40)
@@ -155,7 +159,7 @@ def main() -> None:
         sys.exit("tmux is needed to measure in a real terminal")
     work = Path(tempfile.mkdtemp(prefix="vaccinnet-tui-bench-"))
     try:
-        entity, manager = build(work / "data", args.people)
+        entity, manager = build(work / "data", args.people, args.scale)
         staff = len(open_store(work / "data").staff(entity))
         bare = work / "bare.py"
         bare.write_text(BARE_APP)
@@ -180,7 +184,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     med_ours, med_floor = statistics.median(ours), statistics.median(floor)
     print(
-        f"# entity with {staff:,} people in a regional store; {args.runs} start-ups, "
+        f"# entity with {staff:,} people in a {args.scale} store; {args.runs} start-ups, "
         f"{len(keys)} keystrokes; Python {sys.version.split()[0]}"
     )
     print()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import email.policy
 import re
-
-import idna
 
 from rules.text import has_unsafe_chars, printable
 from rules.violation import RuleViolation
@@ -16,8 +13,6 @@ from rules.violation import RuleViolation
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL_PART = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-# Parsed and folded exactly as store.mailer builds and sends the To header.
-_POLICY = email.policy.SMTP
 
 
 def clean_email(raw: str) -> str:
@@ -52,6 +47,10 @@ def clean_email(raw: str) -> str:
 
 def _ascii_domain(domain: str) -> str:
     """The domain in ASCII, or "" when it is not a host name with at least two labels."""
+    # Imported here, as email.policy below: a command that checks no address (filing,
+    # approving) starts without the 12 ms they cost.
+    import idna
+
     try:
         if not domain.isascii() or "xn--" in domain.lower():
             # uts46 maps what people type (capitals, full-width dots) before the strict check.
@@ -70,9 +69,13 @@ def _ascii_domain(domain: str) -> str:
 
 def _sends_as_itself(address: str) -> bool:
     """True when the To header the mailer builds holds this one address and nothing else."""
+    import email.policy
+
     try:
-        header = _POLICY.header_factory("To", address)
-        header.fold(policy=_POLICY)
+        # Parsed and folded exactly as store.mailer builds and sends the To header.
+        policy = email.policy.SMTP
+        header = policy.header_factory("To", address)
+        header.fold(policy=policy)
     # The e-mail package has raised AttributeError and IndexError on odd input, not only
     # ValueError: whatever it cannot handle is an address the notifier could never send.
     except Exception:

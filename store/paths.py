@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
@@ -14,4 +12,7 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("VACCINNET_DATA")
     if env:
         return Path(env).expanduser()
+    # Imported only when needed: sessions and commands given --data start without it.
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir("vaccinnet-staff", appauthor=False))
