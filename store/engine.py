@@ -200,6 +200,14 @@ class Engine:
     ) -> list[tuple[int, Doc]]:
         """Committed documents whose index key is ``value``, in id order, at most ``limit``."""
         files, table = self._files, index.table
+        if (
+            index.mirror is not None
+            and value == index.mirror[1]
+            and files.has_table(index.mirror[0])
+        ):
+            if files.written(table):
+                raise RuntimeError(f"index read on {table} after writing it in this transaction")
+            return files.find(index.mirror[0], index.name, index.key, value)[:limit]
         listed = None
         if index.person is not None and isinstance(value, str):
             listed = files.derived_ids(PEOPLE, index.person, value)

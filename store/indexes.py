@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from store.layout import PENDING
 from store.segments import Doc, KeyFn
 
 
@@ -36,7 +37,8 @@ def _entity_of_key(value: Hashable) -> Hashable:
 class Index:
     """Documents of ``table`` by ``key(doc)``; ``name`` names the index inside each segment.
 
-    ``home`` gives, from a looked-up value, the entity every matching document belongs to:
+    ``mirror``: a lookup of the value a mirror keeps reads the mirror only. ``home`` gives,
+    from a looked-up value, the entity every matching document belongs to:
     only that entity's bucket is read. ``person`` names the list of the index of people
     that holds the matching ids (a lookup by NISS reads one person's entry).
     """
@@ -46,13 +48,15 @@ class Index:
     key: KeyFn
     home: Callable[[Hashable], Hashable] | None = None
     person: str | None = None
+    # (mirror table, the value all its documents have): that value is read from the mirror.
+    mirror: tuple[str, Hashable] | None = None
 
 
 ADMIN_BY_ID = Index("admins", "id", _field("id"))
 ENTITY_BY_ID = Index("entities", "id", _field("id"), home=_same)
 LINKS_BY_ENTITY = Index("links", "entity", _field("entity_id"), home=_same)
 LINKS_BY_NISS = Index("links", "niss", _field("niss"), person="links")
-REQUESTS_BY_STATUS = Index("requests", "status", _field("status"))
+REQUESTS_BY_STATUS = Index("requests", "status", _field("status"), mirror=(PENDING, "pending"))
 REQUESTS_BY_STATUS_ENTITY = Index(
     "requests", "status_entity", _fields("status", "entity_id"), home=_entity_of_key
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from store.segments import Derived, Layout
+from store.segments import Derived, Layout, Mirror
 
 PEOPLE = "people"
+PENDING = "pending"
 
 # An entity's record, links and requests share one bucket number (their entity id's), so a
 # session reads a few files whatever the size of the store. A person is found through the
@@ -22,4 +23,6 @@ STORE_LAYOUT = Layout(
             ),
         ),
     ),
+    # The admins' queue reads the pending requests alone, not every request ever filed.
+    mirrors=(Mirror(PENDING, "requests", "status", "pending"),),
 )

@@ -63,15 +63,29 @@ def layout_problems(
             {value for value in {*full, *found} if full.get(value) != found.get(value)} | twice
         )
         if stale:
-            problems.append(
-                Phrase(
-                    N_(
-                        "table {table}: out of date for {values} ({count} in all); "
-                        "'check --reindex' rebuilds it"
-                    ),
-                    table=spec.table,
-                    count=len(stale),
-                    values=", ".join(stale[:SHOWN]),
-                )
-            )
+            problems.append(_out_of_date(spec.table, stale))
+    for mirror in files.layout.mirrors:
+        if not files.has_table(mirror.table):
+            continue
+        kept = {i: doc for i, (_seg, doc) in present.get(mirror.table, {}).items()}
+        should = {
+            i: doc
+            for i, (_seg, doc) in present.get(mirror.source, {}).items()
+            if doc.get(mirror.field) == mirror.value
+        }
+        differ = sorted(i for i in {*kept, *should} if kept.get(i) != should.get(i))
+        if differ:
+            problems.append(_out_of_date(mirror.table, [str(i) for i in differ]))
     return problems
+
+
+def _out_of_date(table: str, values: list[str]) -> Phrase:
+    return Phrase(
+        N_(
+            "table {table}: out of date for {values} ({count} in all); "
+            "'check --reindex' rebuilds it"
+        ),
+        table=table,
+        count=len(values),
+        values=", ".join(values[:SHOWN]),
+    )

@@ -55,6 +55,18 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class Mirror:
+    """A table the commit keeps itself: a copy, under the same id, of each document of
+    ``source`` whose ``field`` is ``value`` (the queue of pending requests, read without
+    the 150,000 decided ones)."""
+
+    table: str
+    source: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Layout:
     """Which tables are placed by a field (``homes``: table -> field) rather than by id.
 
@@ -65,6 +77,7 @@ class Layout:
 
     homes: dict[str, str] = field(default_factory=dict)
     derived: tuple[Derived, ...] = ()
+    mirrors: tuple[Mirror, ...] = ()
     buckets: int = BUCKETS
 
 
@@ -630,11 +643,12 @@ class SegmentFiles:
         manifest = {**self.manifest, "generation": generation}
         manifest["tables"] = {name: dict(info) for name, info in self.manifest["tables"].items()}
         manifest["meta"] = {**self.manifest.get("meta", {}), **meta}
-        new_segments: dict[tuple[str, int], Segment] = {}
+        new_segments: dict[tuple[str, int], Segment | None] = {}
         superseded: list[str] = []
         touched: set[str] = set()
         try:
             self._derive(tx)
+            self._mirror(tx)
             moves = self._place(tx)
             self._write_segments(tx, moves, manifest, generation, new_segments, superseded, touched)
             kept = self.manifest.get("changes")
@@ -651,12 +665,17 @@ class SegmentFiles:
         except BaseException:
             # Nothing is committed: what this commit wrote is its own garbage.
             for segment in new_segments.values():
+                if segment is None:
+                    continue
                 with contextlib.suppress(OSError):
                     (self.root / segment.filename).unlink()
             raise
         # Only now is the new state committed; the old files are garbage.
         for key, segment in new_segments.items():
-            self._segments[key] = segment
+            if segment is None:
+                self._segments.pop(key, None)
+            else:
+                self._segments[key] = segment
         self._settle()
 
     def _derive(self, tx: dict[str, dict[int, Doc | None]]) -> None:
@@ -699,6 +718,22 @@ class SegmentFiles:
                     entry, next_id = next_id, next_id + 1
                 changes[entry] = None if empty else updated
 
+    def _mirror(self, tx: dict[str, dict[int, Doc | None]]) -> None:
+        """Bring the mirrors (the queue of pending requests) up to date with this transaction."""
+        for spec in self.layout.mirrors:
+            changes = tx.get(spec.source)
+            if not changes or spec.table not in self.manifest["tables"]:
+                continue
+            mirrored = tx.setdefault(spec.table, {})
+            for doc_id, doc in changes.items():
+                if doc is not None and doc.get(spec.field) == spec.value:
+                    mirrored[doc_id] = doc
+                elif self._committed(spec.table, doc_id) is not None:
+                    mirrored[doc_id] = None
+
+    def has_table(self, table: str) -> bool:
+        return table in self.manifest["tables"]
+
     def _place(
         self, tx: dict[str, dict[int, Doc | None]]
     ) -> dict[str, dict[int, tuple[int | None, int | None]]]:
@@ -727,7 +762,7 @@ class SegmentFiles:
         moves: dict[str, dict[int, tuple[int | None, int | None]]],
         manifest: dict[str, Any],
         generation: int,
-        new_segments: dict[tuple[str, int], Segment],
+        new_segments: dict[tuple[str, int], Segment | None],
         superseded: list[str],
         touched: set[str],
     ) -> None:
@@ -764,6 +799,7 @@ class SegmentFiles:
                     superseded.append(old.filename)
                 if not docs:
                     info["segments"].pop(str(seg), None)
+                    new_segments[(table, seg)] = None  # emptied: forget the cached copy
                     continue
                 name = f"{table}.{seg:05d}.{generation}.json"
                 ordered = dict(sorted(docs.items()))
@@ -803,6 +839,8 @@ class SegmentFiles:
             table: {"next_id": 1, "segments": {}, "buckets": self.layout.buckets, "by": by}
             for table, by in self.layout.homes.items()
         }
+        for mirror in self.layout.mirrors:
+            manifest["tables"][mirror.table] = {"next_id": 1, "segments": {}}
         self._write_manifest(manifest)
         self._settle()
 
@@ -827,9 +865,11 @@ class SegmentFiles:
             if spec.table in todo:
                 # Built from scratch: every source document is written again, as new.
                 todo += [source for source, _, _ in spec.sources if source not in todo]
+        mirrors = [m for m in self.layout.mirrors if rebuild or m.table not in before["tables"]]
+        todo += [m.source for m in mirrors if m.source not in todo]
         docs = {table: list(self.items(table)) for table in todo}
         derived = {spec.table for spec in self.layout.derived}
-        dropped = [*todo, *(table + WHERE for table in todo)]
+        dropped = [*todo, *(table + WHERE for table in todo), *(m.table for m in mirrors)]
         retired = [
             name
             for table in dropped
@@ -848,6 +888,8 @@ class SegmentFiles:
                 "buckets": self.layout.buckets,
                 "by": by,
             }
+        for mirror in mirrors:
+            tables[mirror.table] = {"next_id": 1, "segments": {}}
         self.manifest = {**before, "schema": SCHEMA_VERSION, "tables": tables}
         self._segments = {key: seg for key, seg in self._segments.items() if key[0] not in dropped}
         self._also_retired = retired

@@ -37,10 +37,11 @@ def test_a_commit_keeps_the_files_mode(store, data):
     before = {p.name for p in data.glob("*.json")}
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     written = {p.name for p in data.glob("*.json")} - before
-    # The entity's requests, where request 1 is, the people it names, and the trail.
+    # The entity's requests, where request 1 is, the queue, the people it names, the trail.
     assert {name.split(".")[0] for name in written} == {
         "requests",
         "requests_where",
+        "pending",
         "people",
         "people_where",
         "audit",

@@ -120,3 +120,17 @@ def test_reads_go_through_the_segments_and_the_query_cache_follows_writes(files,
     files.commit()
     # The cached result of the same query is dropped by the write.
     assert [d.doc_id for d in links.search(LINK.entity_id == "cab")] == [2, 3]
+
+
+def test_a_segment_emptied_then_filled_again_holds_only_the_new_documents(tmp_path, files):
+    # The writer's cached copy of a segment it emptied must go with the segment: the next
+    # commit to that segment would otherwise write the removed documents back.
+    for change in ({1: {"niss": "a"}}, {1: None}, {2: {"niss": "b"}}):
+        files.begin()
+        for doc_id, doc in change.items():
+            files.put("links", doc_id, doc)
+        files.commit()
+    assert dict(files.items("links")) == {2: {"niss": "b"}}
+    other = SegmentFiles(tmp_path)
+    other.refresh()
+    assert dict(other.items("links")) == {2: {"niss": "b"}}
