@@ -32,16 +32,20 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _entity_of(table: str, doc: Doc) -> str | None:
-    """The entity a document belongs to, for what a staff console shows: its links, its
-    requests and its own record. Mails, admins and the trail are not on a staff screen."""
+PERSON = "@"
+
+
+def _scopes_of(table: str, doc: Doc) -> list[str]:
+    """What a document is about, for what a console shows: the entity of a link, a request
+    or an entity record (a staff screen), and the person of a link or a request (« @NISS »,
+    the admins' warnings about them). Mails, admins and the trail are on no such screen."""
     if table in ("links", "requests"):
-        value = doc.get("entity_id")
+        scopes = [doc.get("entity_id"), PERSON + str(doc.get("niss"))]
     elif table == "entities":
-        value = doc.get("id")
+        scopes = [doc.get("id")]
     else:
-        return None
-    return value if isinstance(value, str) else None
+        return []
+    return [scope for scope in scopes if isinstance(scope, str)]
 
 
 class Engine:
@@ -70,7 +74,7 @@ class Engine:
         self._swept = False
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
-        self._files = SegmentFiles(root, _entity_of, STORE_LAYOUT)
+        self._files = SegmentFiles(root, _scopes_of, STORE_LAYOUT)
         self._db = SegmentDB(self._files)
         self._tables = {name: self._segment_table(name) for name in TABLES}
 

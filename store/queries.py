@@ -6,13 +6,14 @@ import itertools
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import rules
 from rules import Admin, Entity, EntityState, Link, Request, is_manager
 from rules.niss import niss_or_none
 from rules.text import fold
 from store import codec
-from store.engine import TABLES
+from store.engine import PERSON, TABLES
 from store.indexes import (
     LINKS_BY_NISS,
     REQUESTS_BY_ENTITY,
@@ -22,6 +23,7 @@ from store.indexes import (
     REQUESTS_BY_STATUS_ENTITY,
     Index,
 )
+from store.layout import PEOPLE
 from store.records import Records
 from store.segments import Doc
 
@@ -31,6 +33,21 @@ class Review:
     request: Request
     state: EntityState
     notices: tuple[rules.Notice, ...]
+
+
+# A warning may depend on the date: the queue reviews everything again at least this often.
+FULL_REVIEW_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class QueueNotices:
+    """The queue's warnings as of one version of the store, which the console hands back
+    so that the next ones are computed from what changed since."""
+
+    admin_id: str
+    generation: int
+    reviewed_at: datetime  # when everything was last reviewed
+    notices: dict[str, tuple[rules.Notice, ...]]
 
 
 @dataclass(frozen=True)
@@ -203,25 +220,77 @@ class Queries(Records):
             return Review(request, state, self._notices(request, state, admin))
 
     def pending_notices(self, admin_id: str) -> dict[str, tuple[rules.Notice, ...]]:
-        """The warnings of every pending request that has some, by request id: one locked
-        read where each entity's state is built once, not one review (and lock) per request."""
-        notices: dict[str, tuple[rules.Notice, ...]] = {}
+        """The warnings of every pending request that has some, by request id: one read
+        where each entity's state is built once, from the queue of pending requests (not
+        one review, and one read of the entity's every request, per pending request)."""
         with self.reading():
-            admin = self._admin(admin_id)
-            if admin is None:
-                return notices
-            states: dict[str, EntityState | None] = {}
-            for _, doc in self._docs(REQUESTS_BY_STATUS, "pending"):
-                request = codec.request_from_doc(doc)
-                if request.entity_id not in states:
-                    states[request.entity_id] = self._state(request.entity_id)
-                state = states[request.entity_id]
-                if state is not None and (found := self._notices(request, state, admin)):
-                    notices[request.id] = found
+            return self._pending_notices(admin_id)
+
+    def queue_notices(self, admin_id: str, previous: QueueNotices | None = None) -> QueueNotices:
+        """The queue's warnings, as ``pending_notices``; given the console's previous ones,
+        only the requests whose entity or person a commit touched since are reviewed again.
+
+        Everything is reviewed again when the store cannot say what changed, when an
+        admin changed, and at least once a minute (a warning may depend on the date).
+        """
+        with self.reading():
+            generation = int(self._files.manifest["generation"])
+            now = self._clock()
+            touched = None
+            if (
+                previous is not None
+                and previous.admin_id == admin_id
+                and previous.generation <= generation
+                and timedelta(0) <= now - previous.reviewed_at < FULL_REVIEW_EVERY
+                and self._files.tables_touched_since(previous.generation, ("admins",)) is False
+            ):
+                touched = self._files.scopes_since(previous.generation)
+            if previous is None or touched is None:
+                return QueueNotices(admin_id, generation, now, self._pending_notices(admin_id))
+            notices = self._pending_notices(admin_id, previous.notices, touched)
+            return QueueNotices(admin_id, generation, previous.reviewed_at, notices)
+
+    def _pending_notices(
+        self,
+        admin_id: str,
+        known: dict[str, tuple[rules.Notice, ...]] | None = None,
+        touched: set[str] | frozenset[str] = frozenset(),
+    ) -> dict[str, tuple[rules.Notice, ...]]:
+        """``known``: warnings still true for requests whose entity and person are not in
+        ``touched`` (a request without any is simply absent)."""
+        notices: dict[str, tuple[rules.Notice, ...]] = {}
+        admin = self._admin(admin_id)
+        if admin is None:
+            return notices
+        queue = self._docs(REQUESTS_BY_STATUS, "pending")
+        pending = dict(queue)
+        by_entity: dict[str, list[Request]] = {}
+        for _, doc in queue:
+            request = codec.request_from_doc(doc)
+            by_entity.setdefault(request.entity_id, []).append(request)
+        for entity_id, requests in by_entity.items():
+            state: EntityState | None = None
+            for request in requests:
+                if known is not None and not {entity_id, PERSON + request.niss} & touched:
+                    if request.id in known:
+                        notices[request.id] = known[request.id]
+                    continue
+                if state is None:
+                    found = self._entity_doc(entity_id)
+                    if found is None:
+                        break
+                    entity = codec.entity_from_doc(found[1])
+                    state = EntityState(entity, tuple(self._staff(entity_id)), tuple(requests))
+                if found_notices := self._notices(request, state, admin, pending):
+                    notices[request.id] = found_notices
         return notices
 
     def _notices(
-        self, request: Request, state: EntityState, admin: Admin
+        self,
+        request: Request,
+        state: EntityState,
+        admin: Admin,
+        pending: dict[int, Doc] | None = None,
     ) -> tuple[rules.Notice, ...]:
         elsewhere = [
             codec.link_from_doc(doc)
@@ -230,10 +299,27 @@ class Queries(Records):
         ]
         others = [
             codec.request_from_doc(doc)
-            for _, doc in self._docs(REQUESTS_BY_NISS, request.niss)
+            for _, doc in self._person_requests(request, pending or {})
             if doc["entity_id"] != request.entity_id
         ]
         return tuple(rules.review_notices(state, request, elsewhere, others, admin, self._clock()))
+
+    def _person_requests(self, request: Request, pending: dict[int, Doc]) -> list[tuple[int, Doc]]:
+        """The requests about the person of ``request``: the pending ones from the queue
+        already read, the decided ones from their entities' files (the request itself is
+        left to its caller: it is at its own entity)."""
+        own = codec.request_doc_id(request.id)
+        listed = self._files.derived_ids(PEOPLE, "requests", request.niss)
+        if listed is None:
+            return self._docs(REQUESTS_BY_NISS, request.niss)
+        found = []
+        for doc_id in listed:
+            if doc_id == own:
+                continue
+            doc = pending.get(doc_id) or self._files.get("requests", doc_id)
+            if doc is not None and doc.get("niss") == request.niss:
+                found.append((doc_id, doc))
+        return found
 
     # ----- the store as a whole ----------------------------------------------------------------
 

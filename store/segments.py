@@ -30,7 +30,7 @@ _DELETED = None
 
 Doc = dict[str, Any]
 KeyFn = Callable[[Doc], Hashable | None]
-ScopeFn = Callable[[str, Doc], str | None]
+ScopeFn = Callable[[str, Doc], Collection[str]]
 # How many commits the manifest remembers the scopes of (entities, for the store): a console
 # that fell further behind reads again whatever changed.
 CHANGES_KEPT = 256
@@ -570,6 +570,24 @@ class SegmentFiles:
         no longer remembers every commit since (or never did): the caller reads again."""
         return self._since(generation, lambda change: scope in change[1] or ALL_SCOPES in change[1])
 
+    def scopes_since(self, generation: int) -> set[str] | None:
+        """Every scope a commit after ``generation`` touched; None when unknown or "all"."""
+        if generation == self.manifest["generation"]:
+            return set()
+        changes = self.manifest.get("changes")
+        try:
+            if not isinstance(changes, list) or not changes or int(changes[0][0]) > generation + 1:
+                return None
+            touched = {
+                str(scope)
+                for change in changes
+                if int(change[0]) > generation
+                for scope in change[1]
+            }
+        except (TypeError, ValueError, IndexError):
+            return None
+        return None if ALL_SCOPES in touched else touched
+
     def tables_touched_since(self, generation: int, tables: Collection[str]) -> bool | None:
         """Whether a commit after ``generation`` wrote one of ``tables``; None when unknown."""
         return self._since(generation, lambda change: bool(set(change[2]) & set(tables)))
@@ -789,8 +807,8 @@ class SegmentFiles:
                     if self.scope is not None:
                         # Before and after: a document that moves touches both scopes.
                         for version in (docs.get(doc_id), doc):
-                            if isinstance(version, dict) and (key := self.scope(table, version)):
-                                touched.add(key)
+                            if isinstance(version, dict):
+                                touched.update(self.scope(table, version))
                     if doc is None:
                         docs.pop(doc_id, None)
                     else:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from rules import RuleViolation
+from store import open_store
 from tests.conftest import (
     ADMIN_NISS,
     DOCTOR,
@@ -100,3 +103,75 @@ def test_entity_summaries_count_people_managers_and_pending_requests_in_one_read
         assert summary.entity == store.entity(summary.entity.id)
         assert summary.staff == len(store.staff(summary.entity.id))
         assert summary.pending == len(store.requests(summary.entity.id))
+
+
+def test_the_queue_s_warnings_are_those_of_each_review(store):
+    # The queue computes every warning in one pass from the queue of pending requests; it
+    # must say exactly what reviewing each request alone says: a warning missed there is
+    # a warning the admin never sees.
+    add_nursing_home(store)
+    link(store, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2)
+    link(store, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg")
+    store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wouter", "macg")
+    rejected = store.file_connect(DOCTOR_2, "wzc", NURSE_2, "Peters", "Lotta", "infirmier")
+    store.reject("adm", rejected.id, "Naam klopt niet")
+    store.file_disconnect(DOCTOR, "cab", [NURSE_2])
+    store.file_connect(DOCTOR, "cab", ADMIN_NISS, "Admin", "Anne", "administratif")
+    for admin in ("adm", "adm2"):
+        expected = {}
+        for request in store.requests():
+            review = store.review(admin, request.id)
+            if review.notices:
+                expected[request.id] = review.notices
+        assert store.pending_notices(admin) == expected
+        assert len(expected) >= 4  # the situations above do warn
+
+
+def test_the_queue_reviews_again_only_what_a_commit_touched_and_misses_nothing(
+    store, data, clock, monkeypatch
+):
+    clock.step = timedelta(milliseconds=10)  # the steps below take well under a minute
+    add_nursing_home(store)
+    add_pharmacy(store)
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.file_connect(PHARMACIST, "ph", NURSE_2, "Peeters", "Lotte", "assistant_pharma")
+    store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "infirmier")
+    reviewed = []
+    real = type(store)._notices
+
+    def counted(self, request, *args):
+        reviewed.append(request.id)
+        return real(self, request, *args)
+
+    monkeypatch.setattr(type(store), "_notices", counted)
+    other = open_store(data, clock=clock)  # another session writes
+    queue = store.queue_notices("adm")
+    assert queue.notices == store.pending_notices("adm") == {}
+    steps = [
+        # The nurse pending at cab is linked at the nursing home under another name: her
+        # request at cab now warns, though nothing at cab changed.
+        lambda: link(other, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2),
+        # A second request for the trainee elsewhere: both pending requests warn.
+        lambda: other.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wouter", "infirmier"),
+        # A rejection elsewhere is still a name the person was known by.
+        lambda: other.reject("adm2", other.requests("ph")[0].id, "Erreur"),
+        lambda: other.add_admin("adm3", "Nouvel Admin"),
+    ]
+    # Only the requests of the entities and people touched are reviewed again: the nurse's
+    # at cab and the trainee's at wzc; cab's two and the trainee's other; none (the
+    # rejected request was ph's only one); an admin added: all, the admin's record may matter.
+    again = [2, 3, 0, None]
+    for step, expected in zip(steps, again, strict=True):
+        step()
+        reviewed.clear()
+        queue = store.queue_notices("adm", queue)
+        assert len(reviewed) == (len(store.requests()) if expected is None else expected)
+        assert queue.notices == store.pending_notices("adm")
+    assert set(queue.notices) >= {r.id for r in store.requests() if r.niss in (NURSE, TRAINEE)}
+    reviewed.clear()
+    # Nothing changed, but a minute went by: everything is reviewed again.
+    clock.moment += timedelta(seconds=61)
+    store.queue_notices("adm", queue)
+    assert sorted(reviewed) == sorted(r.id for r in store.requests())
