@@ -135,11 +135,13 @@ def segment_file(name: object) -> tuple[str, int, int] | None:
     return (found["table"], int(found["seg"]), int(found["gen"])) if found else None
 
 
-def manifest_problems(manifest: dict[str, Any]) -> list[str]:
+def manifest_problems(manifest: dict[str, Any], known: dict[str, Any] | None = None) -> list[str]:
     """What is wrong with a manifest's structure, each naming the place in the document.
 
     A name must be a plain segment file name of its own table and segment: the store opens,
-    replaces and removes the files the manifest names, never anything else.
+    replaces and removes the files the manifest names, never anything else. ``known``: a
+    manifest checked before; a table equal to its own there is not checked again (a commit
+    changes a few tables, and every session reads the manifest after every commit).
     """
     problems: list[str] = []
     generation = manifest.get("generation")
@@ -151,7 +153,12 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
     tables = manifest.get("tables")
     if not isinstance(tables, dict):
         return [*problems, Phrase(N_("tables is {kind}, not a mapping"), kind=_kind(tables))]
+    known_tables: dict[str, Any] = {}
+    if known is not None and generation is not None and generation >= known["generation"]:
+        known_tables = known["tables"]
     for table, info in tables.items():
+        if table in known_tables and known_tables[table] == info:
+            continue
         where = f"tables.{table}"
         if not _TABLE_NAME.fullmatch(table):
             problems.append(Phrase(N_("{where}: not a table name"), where=where))
@@ -318,6 +325,8 @@ class SegmentFiles:
         # follow what the manifest says of each table.
         self.layout = layout or Layout()
         self._also_retired: list[str] = []
+        # The last manifest read and found sound, to check only what changed in the next.
+        self._checked: dict[str, Any] | None = None
         # Which scope (an entity) a document belongs to: each commit lists the scopes it
         # touched in the manifest, so that a reader of one scope can tell it need not read.
         self.scope = scope
@@ -390,12 +399,13 @@ class SegmentFiles:
                     supported=SCHEMA_VERSION,
                 ),
             )
-        problems = manifest_problems(manifest)
+        problems = manifest_problems(manifest, self._checked)
         if problems:
             raise StoreError(self.manifest_path, _damaged(problems))
         return manifest
 
     def _adopt(self, manifest: dict[str, Any]) -> None:
+        self._checked = manifest
         # Keep every cached segment whose file is still the current one.
         current = {
             (table, int(seg)): name
