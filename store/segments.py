@@ -159,6 +159,8 @@ def manifest_problems(manifest: dict[str, Any], known: dict[str, Any] | None = N
     for table, info in tables.items():
         if table in known_tables and known_tables[table] == info:
             continue
+        # Within a changed table, only the entries that changed (a commit rewrites a few).
+        seen = known_tables.get(table, {}).get("segments", {})
         where = f"tables.{table}"
         if not _TABLE_NAME.fullmatch(table):
             problems.append(Phrase(N_("{where}: not a table name"), where=where))
@@ -202,6 +204,8 @@ def manifest_problems(manifest: dict[str, Any], known: dict[str, Any] | None = N
             )
             continue
         for key, name in segments.items():
+            if seen.get(key) == name and buckets == known_tables[table].get("buckets"):
+                continue
             if not (key.isascii() and key.isdigit()):
                 problems.append(
                     Phrase(
@@ -244,7 +248,10 @@ def manifest_problems(manifest: dict[str, Any], known: dict[str, Any] | None = N
                     )
                 )
     retired = manifest.get("retired", [])
-    if not isinstance(retired, list) or not all(segment_file(name) for name in retired):
+    seen_retired = set(known.get("retired", [])) if known is not None and known_tables else set()
+    if not isinstance(retired, list) or not all(
+        (isinstance(name, str) and name in seen_retired) or segment_file(name) for name in retired
+    ):
         problems.append(Phrase(N_("retired is not a list of segment file names")))
     meta = manifest.get("meta", {})
     head = meta.get("audit_head") if isinstance(meta, dict) else None
