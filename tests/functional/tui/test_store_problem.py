@@ -77,13 +77,13 @@ async def test_the_staff_console_on_a_damaged_store_says_which_file_and_exits_2(
 async def test_the_admin_console_on_a_damaged_store_says_which_file_and_exits_2(
     practice, data, lang
 ):
-    segment = damage(data, "requests")
+    segment = damage(data, "pending")  # the queue, which the console reads first
     app = AdminApp(open_store(data), "adm", lang, poll_interval=0.1)
     await _problem_then_quit(app, segment, data, lang)
 
 
 async def test_the_sections_do_not_hide_the_problem(practice, data):
-    damage(data, "requests")
+    damage(data, "pending")
     app = AdminApp(open_store(data), "adm", "fr", poll_interval=0.1)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, StoreProblemScreen))
