@@ -206,7 +206,7 @@ class Engine:
         files, table = self._files, index.table
         if (
             index.mirror is not None
-            and value == index.mirror[1]
+            and value in index.mirror[1]
             and files.has_table(index.mirror[0])
         ):
             if files.written(table):

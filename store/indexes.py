@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from store.layout import PENDING
+from store.layout import PENDING, UNSENT
 from store.segments import Doc, KeyFn
 
 
@@ -48,19 +48,21 @@ class Index:
     key: KeyFn
     home: Callable[[Hashable], Hashable] | None = None
     person: str | None = None
-    # (mirror table, the value all its documents have): that value is read from the mirror.
-    mirror: tuple[str, Hashable] | None = None
+    # (mirror table, the values its documents have): those values are read from the mirror.
+    mirror: tuple[str, tuple[Hashable, ...]] | None = None
 
 
 ADMIN_BY_ID = Index("admins", "id", _field("id"))
 ENTITY_BY_ID = Index("entities", "id", _field("id"), home=_same)
 LINKS_BY_ENTITY = Index("links", "entity", _field("entity_id"), home=_same)
 LINKS_BY_NISS = Index("links", "niss", _field("niss"), person="links")
-REQUESTS_BY_STATUS = Index("requests", "status", _field("status"), mirror=(PENDING, "pending"))
+REQUESTS_BY_STATUS = Index("requests", "status", _field("status"), mirror=(PENDING, ("pending",)))
 REQUESTS_BY_STATUS_ENTITY = Index(
     "requests", "status_entity", _fields("status", "entity_id"), home=_entity_of_key
 )
 REQUESTS_BY_ENTITY = Index("requests", "entity", _field("entity_id"), home=_same)
 REQUESTS_BY_NISS = Index("requests", "niss", _field("niss"), person="requests")
 REQUESTS_BY_FILER = Index("requests", "filed_by", _field("filed_by"), person="filed")
-MAILS_BY_STATUS = Index("outbox", "status", _field("status"))
+MAILS_BY_STATUS = Index(
+    "outbox", "status", _field("status"), mirror=(UNSENT, ("pending", "failed"))
+)

@@ -6,6 +6,7 @@ from store.segments import Derived, Layout, Mirror
 
 PEOPLE = "people"
 PENDING = "pending"
+UNSENT = "unsent"
 
 # An entity's record, links and requests share one bucket number (their entity id's), so a
 # session reads a few files whatever the size of the store. A person is found through the
@@ -23,6 +24,10 @@ STORE_LAYOUT = Layout(
             ),
         ),
     ),
-    # The admins' queue reads the pending requests alone, not every request ever filed.
-    mirrors=(Mirror(PENDING, "requests", "status", "pending"),),
+    # The admins' queue reads the pending requests alone, not every request ever filed; the
+    # notifier and the E-mails section the mails not sent yet, not every mail ever sent.
+    mirrors=(
+        Mirror(PENDING, "requests", "status", ("pending",)),
+        Mirror(UNSENT, "outbox", "status", ("pending", "failed")),
+    ),
 )

@@ -71,7 +71,7 @@ def layout_problems(
         should = {
             i: doc
             for i, (_seg, doc) in present.get(mirror.source, {}).items()
-            if doc.get(mirror.field) == mirror.value
+            if doc.get(mirror.field) in mirror.values
         }
         differ = sorted(i for i in {*kept, *should} if kept.get(i) != should.get(i))
         if differ:

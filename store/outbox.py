@@ -60,6 +60,26 @@ class Outbox(Records):
                 found = self._docs(MAILS_BY_STATUS, status)
             return [codec.mail_from_doc(doc) for _, doc in found]
 
+    def mails_to_review(self, sent: int) -> tuple[list[Mail], int]:
+        """Every mail not sent yet, failed first, then the newest ``sent`` sent ones; and how
+        many mails were sent in all. The E-mails section reads this page, not 150,000 mails:
+        the unsent ones from their own table, the sent ones from the newest segments."""
+        with self.reading():
+            unsent = [
+                codec.mail_from_doc(doc)
+                for status in ("failed", "pending")
+                for _, doc in self._docs(MAILS_BY_STATUS, status)
+            ]
+            newest: list[Mail] = []
+            for _, doc in self._files.newest_first("outbox"):
+                if len(newest) >= sent:
+                    break
+                if doc.get("status") == "sent":
+                    newest.append(codec.mail_from_doc(doc))
+            # Mails are never removed: every id up to the next one is a mail.
+            total = self._files.next_id("outbox") - 1
+        return [*unsent, *newest], total - len(unsent)
+
     def due_mails(self, limit: int = 100) -> list[Mail]:
         """Pending mails whose next attempt is due now, oldest first."""
         now = self._clock()

@@ -57,13 +57,13 @@ class Derived:
 @dataclass(frozen=True)
 class Mirror:
     """A table the commit keeps itself: a copy, under the same id, of each document of
-    ``source`` whose ``field`` is ``value`` (the queue of pending requests, read without
-    the 150,000 decided ones)."""
+    ``source`` whose ``field`` is one of ``values`` (the queue of pending requests, read
+    without the 150,000 decided ones)."""
 
     table: str
     source: str
     field: str
-    value: str
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -761,7 +761,7 @@ class SegmentFiles:
                 continue
             mirrored = tx.setdefault(spec.table, {})
             for doc_id, doc in changes.items():
-                if doc is not None and doc.get(spec.field) == spec.value:
+                if doc is not None and doc.get(spec.field) in spec.values:
                     mirrored[doc_id] = doc
                 elif self._committed(spec.table, doc_id) is not None:
                     mirrored[doc_id] = None
@@ -901,8 +901,16 @@ class SegmentFiles:
                 # Built from scratch: every source document is written again, as new.
                 todo += [source for source, _, _ in spec.sources if source not in todo]
         mirrors = [m for m in self.layout.mirrors if rebuild or m.table not in before["tables"]]
-        todo += [m.source for m in mirrors if m.source not in todo]
         docs = {table: list(self.items(table)) for table in todo}
+        # A mirror is made from its source as it is (the mails stay where they are).
+        mirrored = {
+            m.table: [
+                (doc_id, doc)
+                for doc_id, doc in (docs[m.source] if m.source in docs else self.items(m.source))
+                if doc.get(m.field) in m.values
+            ]
+            for m in mirrors
+        }
         derived = {spec.table for spec in self.layout.derived}
         dropped = [*todo, *(table + WHERE for table in todo), *(m.table for m in mirrors)]
         retired = [
@@ -932,6 +940,9 @@ class SegmentFiles:
             self.begin()
             for table in todo:
                 for doc_id, doc in docs[table]:
+                    self.put(table, doc_id, doc)
+            for table, copies in mirrored.items():
+                for doc_id, doc in copies:
                     self.put(table, doc_id, doc)
             self.set_meta("layout", SCHEMA_VERSION)
             self.commit()

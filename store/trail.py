@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from store import codec
 from store.audit import AuditEntry
 from store.engine import BRUSSELS, Engine
+from store.segments import Doc
 
 DAY_COUNTS = {
     "request_filed": "filed",
@@ -34,12 +36,34 @@ class Trail(Engine):
         newest_first: bool = False,
         limit: int | None = None,
     ) -> list[AuditEntry]:
-        """The trail, oldest first unless asked; filters combine (all must match)."""
+        """The trail, oldest first unless asked; filters combine (all must match).
+
+        Newest first with a ``limit``, only the last segments are read: the admins' Audit
+        section shows a page of the trail, not 150,000 entries.
+        """
         since_iso = since.isoformat() if since else None
         with self.reading():
-            docs = [doc for _, doc in self._files.items("audit")]
-        if newest_first:
-            docs.reverse()
+            if newest_first:
+                docs: Iterable[Doc] = (doc for _, doc in self._files.newest_first("audit"))
+            else:
+                docs = [doc for _, doc in self._files.items("audit")]
+            return self._matching(docs, entity_id, niss, actor, since_iso, limit)
+
+    def audit_length(self) -> int:
+        """How many entries the trail holds (its head says so: nothing else is read)."""
+        with self.reading():
+            head = self._files.meta.get("audit_head") or {}
+            return int(head.get("count", 0))
+
+    def _matching(
+        self,
+        docs: Iterable[Doc],
+        entity_id: str | None,
+        niss: str | None,
+        actor: str | None,
+        since_iso: str | None,
+        limit: int | None,
+    ) -> list[AuditEntry]:
         found = []
         for doc in docs:
             entry = codec.audit_from_doc(doc)

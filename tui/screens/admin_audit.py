@@ -52,11 +52,17 @@ DETAILS = {
 }
 
 
+# The section reads the trail a page at a time, newest first: 150,000 entries would cost
+# the console hundreds of MiB and every reload seconds; `vaccinnet audit` reads it all.
+PAGE = 1000
+
+
 @dataclass(frozen=True)
 class AuditData:
     entries: list[AuditEntry]
     admins: dict[str, str]  # id -> name
     people: dict[str, str]  # a person's NISS -> their name, where the store knows it
+    total: int  # entries in the whole trail
 
 
 def action_label(action: str) -> str:
@@ -112,13 +118,34 @@ class AuditScreen(AdminListScreen):
             id="verify",
             tooltip=N_("Check the hash chain and say where it breaks"),
         ),
+        Binding(
+            "o",
+            "older",
+            N_("Older"),
+            id="older",
+            tooltip=N_("Show 1,000 older entries too"),
+        ),
     ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown = PAGE
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "older":
+            data: AuditData | None = self.data
+            return data is not None and len(data.entries) < data.total
+        return True
+
+    def action_older(self) -> None:
+        self.shown += PAGE
+        self.reload()
 
     def fetch(self) -> AuditData:
         admins = {a.id: a.name for a in self.store.admins()}
-        entries = self.store.audit_entries(newest_first=True)
+        entries = self.store.audit_entries(newest_first=True, limit=self.shown)
         people = self.store.names_of(e.actor for e in entries if niss_or_none(e.actor) == e.actor)
-        return AuditData(entries, admins, people)
+        return AuditData(entries, admins, people, self.store.audit_length())
 
     @property
     def entries(self) -> list[AuditEntry]:
@@ -178,14 +205,18 @@ class AuditScreen(AdminListScreen):
         return rows
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(
-            literal(
-                _(
-                    "{count} entries, the newest first. Filter by entity, person (NISS) or "
-                    "administrator; v verifies the chain."
-                ).format(count=len(self.entries))
-            )
-        )
+        data: AuditData | None = self.data
+        if data is not None and len(data.entries) < data.total:
+            text = _(
+                "The newest {count} of {total} entries; o shows older ones, the filter searches "
+                "those shown. v verifies the chain."
+            ).format(count=len(data.entries), total=data.total)
+        else:
+            text = _(
+                "{count} entries, the newest first. Filter by entity, person (NISS) or "
+                "administrator; v verifies the chain."
+            ).format(count=len(self.entries))
+        self.query_one("#summary", Static).update(literal(text))
 
     def show_detail(self, key: str | None) -> None:
         e = next((e for e in self.entries if str(e.seq) == key), None)

@@ -143,7 +143,9 @@ class AdminListScreen(ConsoleScreen[None]):
     def _loaded(self, message: Loaded) -> None:
         if message.data is not None:
             self.version, self.data = message.version, message.data
+            self._rows_key = None  # new data at the same version (a longer page, say)
             self.redraw()
+            self.refresh_bindings()  # a key may depend on what was read (« older »)
         elif self.data is not None:
             self.version = message.version  # nothing it shows changed up to this version
         self.load_ended()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on, work
 from textual.binding import Binding
@@ -17,6 +18,9 @@ from tui.i18n import N_, _
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen, Listed
 from tui.widgets.record_table import Column
+
+# Sent mails are listed a page at a time, the newest first (every unsent one always is).
+PAGE = 1000
 
 
 class OutboxScreen(AdminListScreen):
@@ -33,12 +37,28 @@ class OutboxScreen(AdminListScreen):
 
     BINDINGS = [
         Binding("R", "retry", N_("Retry"), id="retry", tooltip=N_("Send a failed e-mail again")),
+        Binding(
+            "o", "older", N_("Older"), id="older", tooltip=N_("Show 1,000 older sent e-mails too")
+        ),
     ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown = PAGE
+        self.sent_total = 0
+
     def fetch(self) -> list[Mail]:
-        mails = self.store.outbox(status=None)
-        order = {"failed": 0, "pending": 1, "sent": 2}
-        return sorted(mails, key=lambda m: (order.get(m.status, 3), m.id), reverse=False)
+        # Failed first, then waiting, then the newest sent ones, a page at a time.
+        mails, self.sent_total = self.store.mails_to_review(self.shown)
+        return mails
+
+    @property
+    def sent_shown(self) -> int:
+        return sum(1 for m in self.data or [] if m.status == "sent")
+
+    def action_older(self) -> None:
+        self.shown += PAGE
+        self.reload()
 
     def columns(self) -> list[Column]:
         return [
@@ -61,14 +81,16 @@ class OutboxScreen(AdminListScreen):
     def refresh_summary(self) -> None:
         mails = self.data or []
         counts = {s: sum(1 for m in mails if m.status == s) for s in MAIL_STATUS}
-        self.query_one("#summary", Static).update(
-            literal(
-                _(
-                    "{failed} failed · {pending} waiting · {sent} sent. Failed e-mails are kept "
-                    "until you retry them (R)."
-                ).format(**counts)
+        counts["sent"] = self.sent_total
+        text = _(
+            "{failed} failed · {pending} waiting · {sent} sent. Failed e-mails are kept "
+            "until you retry them (R)."
+        ).format(**counts)
+        if self.sent_shown < self.sent_total:
+            text += " " + _("The newest {count} sent are listed; o shows older ones.").format(
+                count=self.sent_shown
             )
-        )
+        self.query_one("#summary", Static).update(literal(text))
 
     def show_detail(self, key: str | None) -> None:
         m = next((m for m in self.data or [] if m.id == key), None)
@@ -89,6 +111,8 @@ class OutboxScreen(AdminListScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
             return None if self.writing else self.retryable
+        if action == "older":
+            return self.data is not None and self.sent_shown < self.sent_total
         return True
 
     def action_retry(self) -> None:

@@ -8,6 +8,7 @@ from rules import format_niss
 from tests.conftest import DOCTOR, NURSE_2
 from tests.functional.tui.conftest import SIZE, settle, until
 from tests.functional.tui.test_admin_console import make_admin, queue_of, text_of
+from tui.screens import admin_audit
 from tui.screens.admin_audit import AuditScreen
 
 
@@ -55,3 +56,30 @@ async def test_audit_filter_finds_a_niss_in_either_form(practice):
             found[typed] = list(screen.table.keys)
             await pilot.press("escape")
         assert found[NURSE_2] and found[NURSE_2] == found[format_niss(NURSE_2)]
+
+
+async def test_audit_shows_a_page_of_the_newest_entries_and_more_on_o(practice, monkeypatch):
+    # A page of 4 here (1,000 in use): the section reads the trail's newest entries only.
+    monkeypatch.setattr(admin_audit, "PAGE", 4)
+    total = practice.audit_length()
+    assert total > 8
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await audit_of(pilot)
+        newest = [e.seq for e in practice.audit_entries(newest_first=True)]
+        assert [int(k) for k in screen.table.keys] == newest[:4]
+        summary = text_of(screen, "#summary")
+        assert f"Les 4 entrées les plus récentes sur {total}" in summary
+        footer = " ".join(str(key.render()) for key in screen.query("FooterKey"))
+        assert "Plus anciennes" in footer
+        await pilot.press("o")
+        await until(pilot, lambda: len(screen.table.keys) == 8)
+        assert [int(k) for k in screen.table.keys] == newest[:8]
+        while len(screen.table.keys) < total:
+            await pilot.press("o")
+            await settle(pilot)
+        # All shown: the key goes, and the summary says how many there are.
+        await settle(pilot)
+        assert f"{total} entrées, les plus récentes en premier" in text_of(screen, "#summary")
+        footer = " ".join(str(key.render()) for key in screen.query("FooterKey"))
+        assert "Plus anciennes" not in footer

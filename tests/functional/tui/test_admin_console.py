@@ -13,6 +13,7 @@ from store import StoreError
 from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
 from tests.functional.tui.conftest import SIZE, Toasts, settle, type_text, until
 from tui.admin_app import AdminApp
+from tui.screens import admin_outbox
 from tui.screens.admin_audit import AuditScreen
 from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen, WarningsScreen
 from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
@@ -495,3 +496,37 @@ async def test_the_sections_name_the_administrator_at_work(practice):
         await pilot.press("2")
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
         assert app.screen.sub_title == "Anne Admin (adm)"  # the name, not only the login
+
+
+async def test_the_e_mails_list_unsent_ones_first_and_sent_ones_a_page_at_a_time(
+    practice, monkeypatch
+):
+    # A page of 1 here (1,000 in use): every unsent mail is listed, the sent ones newest
+    # first, and o lists older ones; the summary counts them all.
+    monkeypatch.setattr(admin_outbox, "PAGE", 1)
+    mails = practice.outbox()
+    assert len(mails) >= 3
+    practice.mark_failed(mails[1].id, "550 5.1.1 No such mailbox")
+    for mail in (mails[0], *mails[2:]):
+        practice.mark_sent(mail.id)
+    sent = sorted((m.id for m in (mails[0], *mails[2:])), reverse=True)
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        outbox = app.screen
+        table = outbox.query_one("#records", RecordTable)
+        await until(pilot, lambda: mails[1].id in table.keys)
+        assert table.keys == [mails[1].id, sent[0]]
+        summary = text_of(outbox, "#summary")
+        assert f"{len(sent)} envoyé(s)" in summary or f"{len(sent)} envoy" in summary
+        assert "o montre les plus anciens" in summary
+        for shown in range(2, len(sent) + 1):
+            await pilot.press("o")
+            await until(pilot, lambda shown=shown: len(table.keys) == 1 + shown)
+        assert table.keys == [mails[1].id, *sent]
+        await settle(pilot)
+        assert "o montre" not in text_of(outbox, "#summary")
+        footer = " ".join(str(key.render()) for key in outbox.query("FooterKey"))
+        assert "Plus anciennes" not in footer
