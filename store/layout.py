@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from store.segments import Derived, Layout, Mirror
+from store.segments import Derived, Layout, Log, Mirror
 
 PEOPLE = "people"
 PENDING = "pending"
 UNSENT = "unsent"
+DECISIONS = "decisions"
 
 # An entity's record, links and requests share one bucket number (their entity id's), so a
 # session reads a few files whatever the size of the store. A person is found through the
@@ -30,4 +31,6 @@ STORE_LAYOUT = Layout(
         Mirror(PENDING, "requests", "status", ("pending",)),
         Mirror(UNSENT, "outbox", "status", ("pending", "failed")),
     ),
+    # The History reads the newest decisions, not every request to sort them.
+    logs=(Log(DECISIONS, "requests", "status", "pending"),),
 )

@@ -76,6 +76,29 @@ def layout_problems(
         differ = sorted(i for i in {*kept, *should} if kept.get(i) != should.get(i))
         if differ:
             problems.append(_out_of_date(mirror.table, [str(i) for i in differ]))
+    for log in files.layout.logs:
+        if not files.has_table(log.table):
+            continue
+        # Each closed document once, as it is now (a decided request never changes again).
+        logged: dict[object, int] = {}
+        for _seg, doc in present.get(log.table, {}).values():
+            key = doc.get("id")
+            logged[key] = logged.get(key, 0) + 1
+        closed: dict[object, Doc] = {
+            doc.get("id"): doc
+            for _seg, doc in present.get(log.source, {}).values()
+            if doc.get(log.field) != log.open_value
+        }
+        in_log: dict[object, Doc] = {
+            doc.get("id"): doc for _seg, doc in present.get(log.table, {}).values()
+        }
+        stale_ids = sorted(
+            str(key)
+            for key in {*closed, *logged}
+            if logged.get(key) != 1 or in_log.get(key) != closed.get(key)
+        )
+        if stale_ids:
+            problems.append(_out_of_date(log.table, stale_ids))
     return problems
 
 

@@ -23,7 +23,7 @@ from store.indexes import (
     REQUESTS_BY_STATUS_ENTITY,
     Index,
 )
-from store.layout import PEOPLE
+from store.layout import DECISIONS, PEOPLE
 from store.records import Records
 from store.segments import Doc
 
@@ -192,8 +192,18 @@ class Queries(Records):
         return decided[:limit]
 
     def history(self, limit: int | None = None) -> list[Request]:
-        """Decided, deleted and withdrawn requests, the latest decision first."""
+        """Decided, deleted and withdrawn requests, the latest decision first.
+
+        Read from the log of decisions, newest first, as far as ``limit`` asks: the
+        admins' History shows a page, not every request ever filed."""
         with self.reading():
+            if self._files.has_table(DECISIONS):
+                found: list[Request] = []
+                for _, doc in self._files.newest_first(DECISIONS):
+                    if limit is not None and len(found) >= limit:
+                        break
+                    found.append(codec.request_from_doc(doc))
+                return found
             decided = [
                 codec.request_from_doc(doc)
                 for status in ("approved", "rejected", "deleted", "withdrawn")
@@ -201,6 +211,14 @@ class Queries(Records):
             ]
         decided.sort(key=lambda r: r.decided_at or r.filed_at, reverse=True)
         return decided[:limit]
+
+    def decided_count(self) -> int:
+        """How many requests were decided, deleted or withdrawn (nothing else is read)."""
+        with self.reading():
+            if self._files.has_table(DECISIONS):
+                # Entries are never removed: every id up to the next one is a decision.
+                return self._files.next_id(DECISIONS) - 1
+            return len(self.history())
 
     def filed_by(self, niss: str) -> list[Request]:
         """Requests a person filed, oldest first (an applicant follows their access request)."""

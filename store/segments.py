@@ -67,6 +67,18 @@ class Mirror:
 
 
 @dataclass(frozen=True)
+class Log:
+    """A table the commit appends to: a copy of each document of ``source`` as it leaves
+    ``field == open_value`` (a request decided), under the next id, so that the newest are
+    the last (the admins' History reads its newest page without the other requests)."""
+
+    table: str
+    source: str
+    field: str
+    open_value: str
+
+
+@dataclass(frozen=True)
 class Layout:
     """Which tables are placed by a field (``homes``: table -> field) rather than by id.
 
@@ -78,6 +90,7 @@ class Layout:
     homes: dict[str, str] = field(default_factory=dict)
     derived: tuple[Derived, ...] = ()
     mirrors: tuple[Mirror, ...] = ()
+    logs: tuple[Log, ...] = ()
     buckets: int = BUCKETS
 
 
@@ -332,6 +345,7 @@ class SegmentFiles:
         # follow what the manifest says of each table.
         self.layout = layout or Layout()
         self._also_retired: list[str] = []
+        self._relaying = False
         # The last manifest read and found sound, to check only what changed in the next.
         self._checked: dict[str, Any] | None = None
         # Which scope (an entity) a document belongs to: each commit lists the scopes it
@@ -684,6 +698,7 @@ class SegmentFiles:
         try:
             self._derive(tx)
             self._mirror(tx)
+            self._log(tx)
             moves = self._place(tx)
             self._write_segments(tx, moves, manifest, generation, new_segments, superseded, touched)
             kept = self.manifest.get("changes")
@@ -765,6 +780,28 @@ class SegmentFiles:
                     mirrored[doc_id] = doc
                 elif self._committed(spec.table, doc_id) is not None:
                     mirrored[doc_id] = None
+
+    def _log(self, tx: dict[str, dict[int, Doc | None]]) -> None:
+        """Append to the logs (History) what this transaction closed."""
+        if self._relaying:
+            return  # the conversion writes the logs itself, in the order things were closed
+        for spec in self.layout.logs:
+            changes = tx.get(spec.source)
+            if not changes or spec.table not in self.manifest["tables"]:
+                continue
+            closed = []
+            for doc_id, doc in sorted(changes.items()):
+                if doc is None or doc.get(spec.field) == spec.open_value:
+                    continue
+                old = self._committed(spec.source, doc_id)
+                if old is None or old.get(spec.field) == spec.open_value:
+                    closed.append(doc)
+            if closed:
+                logged = tx.setdefault(spec.table, {})
+                info = self.manifest["tables"][spec.table]
+                next_id = max([int(info.get("next_id", 1)), *(i + 1 for i in logged)])
+                for offset, doc in enumerate(closed):
+                    logged[next_id + offset] = doc
 
     def has_table(self, table: str) -> bool:
         return table in self.manifest["tables"]
@@ -874,8 +911,8 @@ class SegmentFiles:
             table: {"next_id": 1, "segments": {}, "buckets": self.layout.buckets, "by": by}
             for table, by in self.layout.homes.items()
         }
-        for mirror in self.layout.mirrors:
-            manifest["tables"][mirror.table] = {"next_id": 1, "segments": {}}
+        for kept in [m.table for m in self.layout.mirrors] + [g.table for g in self.layout.logs]:
+            manifest["tables"][kept] = {"next_id": 1, "segments": {}}
         self._write_manifest(manifest)
         self._settle()
 
@@ -901,7 +938,21 @@ class SegmentFiles:
                 # Built from scratch: every source document is written again, as new.
                 todo += [source for source, _, _ in spec.sources if source not in todo]
         mirrors = [m for m in self.layout.mirrors if rebuild or m.table not in before["tables"]]
+        logs = [g for g in self.layout.logs if rebuild or g.table not in before["tables"]]
         docs = {table: list(self.items(table)) for table in todo}
+        # A log is made from what its source closed, in the order it was closed as far as
+        # the documents tell (their ``decided_at``), then by id.
+        closed = {
+            g.table: sorted(
+                (
+                    doc
+                    for _, doc in (docs[g.source] if g.source in docs else self.items(g.source))
+                    if doc.get(g.field) != g.open_value
+                ),
+                key=lambda doc: (str(doc.get("decided_at") or ""), str(doc.get("id") or "")),
+            )
+            for g in logs
+        }
         # A mirror is made from its source as it is (the mails stay where they are).
         mirrored = {
             m.table: [
@@ -912,7 +963,12 @@ class SegmentFiles:
             for m in mirrors
         }
         derived = {spec.table for spec in self.layout.derived}
-        dropped = [*todo, *(table + WHERE for table in todo), *(m.table for m in mirrors)]
+        dropped = [
+            *todo,
+            *(table + WHERE for table in todo),
+            *(m.table for m in mirrors),
+            *(g.table for g in logs),
+        ]
         retired = [
             name
             for table in dropped
@@ -931,11 +987,12 @@ class SegmentFiles:
                 "buckets": self.layout.buckets,
                 "by": by,
             }
-        for mirror in mirrors:
-            tables[mirror.table] = {"next_id": 1, "segments": {}}
+        for kept in [m.table for m in mirrors] + [g.table for g in logs]:
+            tables[kept] = {"next_id": 1, "segments": {}}
         self.manifest = {**before, "schema": SCHEMA_VERSION, "tables": tables}
         self._segments = {key: seg for key, seg in self._segments.items() if key[0] not in dropped}
         self._also_retired = retired
+        self._relaying = True
         try:
             self.begin()
             for table in todo:
@@ -943,6 +1000,9 @@ class SegmentFiles:
                     self.put(table, doc_id, doc)
             for table, copies in mirrored.items():
                 for doc_id, doc in copies:
+                    self.put(table, doc_id, doc)
+            for table, entries in closed.items():
+                for doc_id, doc in enumerate(entries, start=1):
                     self.put(table, doc_id, doc)
             self.set_meta("layout", SCHEMA_VERSION)
             self.commit()
@@ -953,6 +1013,7 @@ class SegmentFiles:
             raise
         finally:
             self._also_retired = []
+            self._relaying = False
 
     def leftovers(self) -> tuple[list[str], list[str]]:
         """The files of this directory that the manifest does not name: (garbage, unexplained).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import orjson
 import pytest
 
 from rules import RuleViolation
@@ -19,6 +20,7 @@ from tests.conftest import (
     add_nursing_home,
     add_pharmacy,
     link,
+    segment_holding,
 )
 
 
@@ -175,3 +177,23 @@ def test_the_queue_reviews_again_only_what_a_commit_touched_and_misses_nothing(
     clock.moment += timedelta(seconds=61)
     store.queue_notices("adm", queue)
     assert sorted(reviewed) == sorted(r.id for r in store.requests())
+
+
+def test_the_history_is_the_log_of_decisions_kept_by_each_commit(store, data):
+    first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    second = store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    store.approve("adm", second.id)
+    store.reject("adm", first.id, "Doublon")
+    before = [r.id for r in store.history()]
+    assert before[:2] == [first.id, second.id]  # the latest decision first, whatever the id
+    assert [r.id for r in store.history(limit=1)] == [first.id]
+    assert store.decided_count() == len(before)
+    assert store.verify() == []
+    # A log edited by hand is named by check, and rebuilt from the requests by --reindex.
+    log = segment_holding(data, "decisions", lambda doc: doc["id"] == first.id)
+    raw = orjson.loads(log.read_bytes())
+    raw["decisions"] = {k: v for k, v in raw["decisions"].items() if v["id"] != first.id}
+    log.write_bytes(orjson.dumps(raw))
+    assert any("table decisions: out of date" in p for p in open_store(data).verify())
+    store.reindex()
+    assert store.verify() == [] and [r.id for r in store.history()] == before

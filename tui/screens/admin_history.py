@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from textual.binding import Binding
 from textual.widgets import Static
 
 from rules import Request, format_niss, niss_or_none, request_kind_label, status_label, type_label
@@ -14,12 +16,16 @@ from tui.screens.admin_base import AdminListScreen, Listed
 from tui.widgets.record_table import Column
 from tui.wording import KIND_SHORT
 
+# The latest decisions, a page at a time: the store keeps them in the order they were taken.
+PAGE = 1000
+
 
 @dataclass(frozen=True)
 class HistoryData:
     requests: list[Request]
     admins: dict[str, str]  # id -> name
     people: dict[str, str]  # a filer's NISS -> their name, where the store still knows it
+    total: int  # decided requests in the whole store
 
 
 class HistoryScreen(AdminListScreen):
@@ -27,10 +33,31 @@ class HistoryScreen(AdminListScreen):
     TABLES = ("requests", "admins", "links")  # links: the names of the filers
     TITLE_TEXT = N_("History")
 
+    BINDINGS = [
+        Binding(
+            "o", "older", N_("Older"), id="older", tooltip=N_("Show 1,000 older decisions too")
+        ),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown = PAGE
+
     def fetch(self) -> HistoryData:
         admins = {admin.id: admin.name for admin in self.store.admins()}
-        history = self.store.history()
-        return HistoryData(history, admins, self.store.names_of(r.filed_by for r in history))
+        history = self.store.history(limit=self.shown)
+        names = self.store.names_of(r.filed_by for r in history)
+        return HistoryData(history, admins, names, self.store.decided_count())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "older":
+            data: HistoryData | None = self.data
+            return data is not None and len(data.requests) < data.total
+        return True
+
+    def action_older(self) -> None:
+        self.shown += PAGE
+        self.reload()
 
     def filer(self, niss: str) -> str:
         """« DUPONT Jean (85.07.30-033.28) »: the name when the store knows it, always the NISS."""
@@ -96,13 +123,17 @@ class HistoryScreen(AdminListScreen):
         return rows
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(
-            literal(
-                _("{count} decided or deleted requests, the latest first.").format(
-                    count=len(self.requests)
-                )
+        data: HistoryData | None = self.data
+        if data is not None and len(data.requests) < data.total:
+            text = _(
+                "The latest {count} of {total} decided or deleted requests; o shows older ones, "
+                "the filter searches those shown."
+            ).format(count=len(data.requests), total=data.total)
+        else:
+            text = _("{count} decided or deleted requests, the latest first.").format(
+                count=len(self.requests)
             )
-        )
+        self.query_one("#summary", Static).update(literal(text))
 
     def show_detail(self, key: str | None) -> None:
         r = next((r for r in self.requests if r.id == key), None)

@@ -13,7 +13,7 @@ from store import StoreError
 from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
 from tests.functional.tui.conftest import SIZE, Toasts, settle, type_text, until
 from tui.admin_app import AdminApp
-from tui.screens import admin_outbox
+from tui.screens import admin_history, admin_outbox
 from tui.screens.admin_audit import AuditScreen
 from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen, WarningsScreen
 from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
@@ -530,3 +530,26 @@ async def test_the_e_mails_list_unsent_ones_first_and_sent_ones_a_page_at_a_time
         assert "o montre" not in text_of(outbox, "#summary")
         footer = " ".join(str(key.render()) for key in outbox.query("FooterKey"))
         assert "Plus anciennes" not in footer
+
+
+async def test_the_history_lists_the_latest_decisions_a_page_at_a_time(practice, monkeypatch):
+    monkeypatch.setattr(admin_history, "PAGE", 1)
+    decided = [r.id for r in practice.history()]
+    assert len(decided) >= 2 and practice.decided_count() == len(decided)
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        history = app.screen
+        table = history.query_one("#records", RecordTable)
+        await until(pilot, lambda: bool(table.keys))
+        assert table.keys == decided[:1]
+        summary = text_of(history, "#summary")
+        assert f"Les 1 dernières des {len(decided)} demandes" in summary
+        for shown in range(2, len(decided) + 1):
+            await pilot.press("o")
+            await until(pilot, lambda shown=shown: len(table.keys) == shown)
+        assert table.keys == decided
+        await settle(pilot)
+        assert "o montre" not in text_of(history, "#summary")
