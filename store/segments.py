@@ -427,17 +427,17 @@ class SegmentFiles:
 
     def _adopt(self, manifest: dict[str, Any]) -> None:
         self._checked = manifest
-        # Keep every cached segment whose file is still the current one.
-        current = {
-            (table, int(seg)): name
-            for table, info in manifest["tables"].items()
-            for seg, name in info.get("segments", {}).items()
-        }
-        self._segments = {
-            key: segment
-            for key, segment in self._segments.items()
-            if current.get(key) == segment.filename
-        }
+        # Keep every cached segment whose file is still the current one; a table the commit
+        # did not write is kept whole without looking at its entries.
+        before, after = self.manifest["tables"], manifest["tables"]
+        changed = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+        if changed:
+            self._segments = {
+                key: segment
+                for key, segment in self._segments.items()
+                if key[0] not in changed
+                or after.get(key[0], {}).get("segments", {}).get(str(key[1])) == segment.filename
+            }
         self.manifest = manifest
 
     def forget_cache(self) -> None:
