@@ -264,8 +264,8 @@ def _parser() -> argparse.ArgumentParser:
         "--reindex",
         action="store_true",
         help=_(
-            "first rebuild the locators and the index of people from the documents (when "
-            "check says they are out of step)"
+            "first rebuild the indexes (locators, people, queue, unsent mails, decisions) from "
+            "the documents (when check says they are out of step)"
         ),
     )
     check.add_argument(
@@ -650,7 +650,7 @@ def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
     store = _existing_store(root)
     if reindex:
         store.reindex()
-        say("OK " + _("{data}: locators and index of people rebuilt.").format(data=root))
+        say("OK " + _("{data}: indexes rebuilt.").format(data=root))
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
         say(f"NOTE {said(note)}")
