@@ -1049,6 +1049,21 @@ class SegmentFiles:
                 unexplained.append(name)
         return garbage, unexplained
 
+    def sweep_retired(self) -> list[str]:
+        """Remove the files the manifest lists as retired, never one it names as current;
+        only a writer calls this, holding the lock, once ``sweep`` went over the directory."""
+        named = {
+            name for info in self.manifest["tables"].values() for name in info["segments"].values()
+        }
+        removed = []
+        for name in self.manifest.get("retired", []):
+            if name in named:
+                continue
+            with contextlib.suppress(OSError):
+                (self.root / name).unlink()
+                removed.append(name)
+        return removed
+
     def sweep(self) -> list[str]:
         """Remove provable garbage; only a writer calls this, holding the lock.
 
