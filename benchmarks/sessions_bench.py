@@ -221,14 +221,17 @@ def main() -> None:
 
         cpu0 = sum(_cpu_seconds(c.pid) for c in consoles)
         admin0 = sum(_cpu_seconds(a.pid) for a in admins)
+        bare0 = _cpu_seconds(bare.pid)
         t0 = time.perf_counter()
         paced = _plan(managers, others, max(1, int(args.seconds / 2)), fresh + args.writes)
         _write(data, paced, 1.0)  # one commit a second, none to a watched entity
         elapsed = time.perf_counter() - t0
         used = (sum(_cpu_seconds(c.pid) for c in consoles) - cpu0) / elapsed
+        idle = (_cpu_seconds(bare.pid) - bare0) / elapsed
         print(
             f"  one commit a second elsewhere for {elapsed:.0f} s: the staff consoles used "
-            f"{used:.3f} core together ({1000 * used / len(consoles):.1f} ms/s each)"
+            f"{used:.3f} core together ({1000 * used / len(consoles):.1f} ms/s each; the bare "
+            f"Textual app {1000 * idle:.1f} ms/s)"
         )
         if admins:
             spent = (sum(_cpu_seconds(a.pid) for a in admins) - admin0) / elapsed
