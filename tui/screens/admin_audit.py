@@ -18,7 +18,7 @@ from store import AuditEntry
 from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen, Listed
+from tui.screens.admin_base import Listed, PagedListScreen
 from tui.widgets.record_table import Column
 
 ACTIONS = {
@@ -50,11 +50,6 @@ DETAILS = {
     "identity": N_("Identity"),
     "fingerprint": N_("Fingerprint"),
 }
-
-
-# The section reads the trail a page at a time, newest first: 150,000 entries would cost
-# the console hundreds of MiB and every reload seconds; `vaccinnet audit` reads it all.
-PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -99,7 +94,7 @@ def detail_text(entry: AuditEntry, lang: str) -> str:
     )
 
 
-class AuditScreen(AdminListScreen):
+class AuditScreen(PagedListScreen):
     SECTION = "audit"
     TABLES = ("audit", "admins", "links", "requests")  # links, requests: people's names
     TITLE_TEXT = N_("Audit trail")
@@ -127,19 +122,9 @@ class AuditScreen(AdminListScreen):
         ),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.shown = PAGE
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "older":
-            data: AuditData | None = self.data
-            return data is not None and len(data.entries) < data.total
-        return True
-
-    def action_older(self) -> None:
-        self.shown += PAGE
-        self.reload()
+    def more_to_show(self) -> bool:
+        data: AuditData = self.data
+        return len(data.entries) < data.total
 
     def fetch(self) -> AuditData:
         admins = {a.id: a.name for a in self.store.admins()}

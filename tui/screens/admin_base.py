@@ -254,3 +254,28 @@ class AdminListScreen(ConsoleScreen[None]):
         box.value = ""
         box.add_class("hidden")
         self.table.focus()
+
+
+class PagedListScreen(AdminListScreen):
+    """A section that reads its newest PAGE records, and PAGE more on « o »: 150,000 audit
+    entries, decisions or mails would cost the console hundreds of MiB and every reload
+    seconds (the command line reads them all)."""
+
+    PAGE = 1000
+
+    def __init__(self, store: Store, admin_id: str, admin_name: str | None = None) -> None:
+        super().__init__(store, admin_id, admin_name)
+        self.shown = self.PAGE
+
+    def more_to_show(self) -> bool:
+        """Whether older records than those read exist."""
+        raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "older":
+            return self.data is not None and self.more_to_show()
+        return True
+
+    def action_older(self) -> None:
+        self.shown += self.PAGE
+        self.reload()

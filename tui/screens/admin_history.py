@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from textual.binding import Binding
 from textual.widgets import Static
@@ -12,12 +11,9 @@ from rules import Request, format_niss, niss_or_none, request_kind_label, status
 from rules.text import fold
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen, Listed
+from tui.screens.admin_base import Listed, PagedListScreen
 from tui.widgets.record_table import Column
 from tui.wording import KIND_SHORT
-
-# The latest decisions, a page at a time: the store keeps them in the order they were taken.
-PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,7 @@ class HistoryData:
     total: int  # decided requests in the whole store
 
 
-class HistoryScreen(AdminListScreen):
+class HistoryScreen(PagedListScreen):
     SECTION = "history"
     TABLES = ("requests", "admins", "links")  # links: the names of the filers
     TITLE_TEXT = N_("History")
@@ -39,25 +35,15 @@ class HistoryScreen(AdminListScreen):
         ),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.shown = PAGE
-
     def fetch(self) -> HistoryData:
         admins = {admin.id: admin.name for admin in self.store.admins()}
         history = self.store.history(limit=self.shown)
         names = self.store.names_of(r.filed_by for r in history)
         return HistoryData(history, admins, names, self.store.decided_count())
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "older":
-            data: HistoryData | None = self.data
-            return data is not None and len(data.requests) < data.total
-        return True
-
-    def action_older(self) -> None:
-        self.shown += PAGE
-        self.reload()
+    def more_to_show(self) -> bool:
+        data: HistoryData = self.data
+        return len(data.requests) < data.total
 
     def filer(self, niss: str) -> str:
         """« DUPONT Jean (85.07.30-033.28) »: the name when the store knows it, always the NISS."""

@@ -16,14 +16,11 @@ from rules.text import fold
 from tui.console import deliver
 from tui.i18n import N_, _
 from tui.literal import literal
-from tui.screens.admin_base import AdminListScreen, Listed
+from tui.screens.admin_base import Listed, PagedListScreen
 from tui.widgets.record_table import Column
 
-# Sent mails are listed a page at a time, the newest first (every unsent one always is).
-PAGE = 1000
 
-
-class OutboxScreen(AdminListScreen):
+class OutboxScreen(PagedListScreen):
     SECTION = "outbox"
     TABLES = ("outbox",)
     TITLE_TEXT = N_("E-mails")
@@ -44,7 +41,6 @@ class OutboxScreen(AdminListScreen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.shown = PAGE
         self.sent_total = 0
 
     def fetch(self) -> list[Mail]:
@@ -56,9 +52,9 @@ class OutboxScreen(AdminListScreen):
     def sent_shown(self) -> int:
         return sum(1 for m in self.data or [] if m.status == "sent")
 
-    def action_older(self) -> None:
-        self.shown += PAGE
-        self.reload()
+    def more_to_show(self) -> bool:
+        # Sent mails are the ones paged, newest first (every unsent one is always listed).
+        return self.sent_shown < self.sent_total
 
     def columns(self) -> list[Column]:
         return [
@@ -111,9 +107,7 @@ class OutboxScreen(AdminListScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
             return None if self.writing else self.retryable
-        if action == "older":
-            return self.data is not None and self.sent_shown < self.sent_total
-        return True
+        return super().check_action(action, parameters)
 
     def action_retry(self) -> None:
         key = self.table.cursor_key

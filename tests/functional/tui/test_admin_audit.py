@@ -8,7 +8,6 @@ from rules import format_niss
 from tests.conftest import DOCTOR, NURSE_2
 from tests.functional.tui.conftest import SIZE, settle, until
 from tests.functional.tui.test_admin_console import make_admin, queue_of, text_of
-from tui.screens import admin_audit
 from tui.screens.admin_audit import AuditScreen
 
 
@@ -60,7 +59,7 @@ async def test_audit_filter_finds_a_niss_in_either_form(practice):
 
 async def test_audit_shows_a_page_of_the_newest_entries_and_more_on_o(practice, monkeypatch):
     # A page of 4 here (1,000 in use): the section reads the trail's newest entries only.
-    monkeypatch.setattr(admin_audit, "PAGE", 4)
+    monkeypatch.setattr(AuditScreen, "PAGE", 4)
     total = practice.audit_length()
     assert total > 8
     app = make_admin(practice)

@@ -13,7 +13,6 @@ from store import StoreError
 from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST
 from tests.functional.tui.conftest import SIZE, Toasts, settle, type_text, until
 from tui.admin_app import AdminApp
-from tui.screens import admin_history, admin_outbox
 from tui.screens.admin_audit import AuditScreen
 from tui.screens.admin_dialogs import BulkScreen, ConfirmScreen, ReasonScreen, WarningsScreen
 from tui.screens.admin_entities import EntitiesScreen, EntityEditScreen, EntityFormScreen
@@ -503,7 +502,7 @@ async def test_the_e_mails_list_unsent_ones_first_and_sent_ones_a_page_at_a_time
 ):
     # A page of 1 here (1,000 in use): every unsent mail is listed, the sent ones newest
     # first, and o lists older ones; the summary counts them all.
-    monkeypatch.setattr(admin_outbox, "PAGE", 1)
+    monkeypatch.setattr(OutboxScreen, "PAGE", 1)
     mails = practice.outbox()
     assert len(mails) >= 3
     practice.mark_failed(mails[1].id, "550 5.1.1 No such mailbox")
@@ -533,7 +532,7 @@ async def test_the_e_mails_list_unsent_ones_first_and_sent_ones_a_page_at_a_time
 
 
 async def test_the_history_lists_the_latest_decisions_a_page_at_a_time(practice, monkeypatch):
-    monkeypatch.setattr(admin_history, "PAGE", 1)
+    monkeypatch.setattr(HistoryScreen, "PAGE", 1)
     decided = [r.id for r in practice.history()]
     assert len(decided) >= 2 and practice.decided_count() == len(decided)
     app = make_admin(practice)
