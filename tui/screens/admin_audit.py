@@ -191,7 +191,7 @@ class AuditScreen(PagedListScreen):
 
     def refresh_summary(self) -> None:
         data: AuditData | None = self.data
-        if data is not None and len(data.entries) < data.total:
+        if data is not None and self.more_to_show():
             text = _(
                 "The newest {count} of {total} entries; o shows older ones, the filter searches "
                 "those shown. v verifies the chain."

@@ -110,7 +110,7 @@ class HistoryScreen(PagedListScreen):
 
     def refresh_summary(self) -> None:
         data: HistoryData | None = self.data
-        if data is not None and len(data.requests) < data.total:
+        if data is not None and self.more_to_show():
             text = _(
                 "The latest {count} of {total} decided or deleted requests; o shows older ones, "
                 "the filter searches those shown."
