@@ -196,10 +196,18 @@ class Engine:
             if self._files.needs_relayout() and os.access(self.root, os.W_OK):
                 # A store of the old layout is converted once, by the first program that
                 # opens it and may write; one that may not reads it as it is.
-                self._swept = self._sweep()
-                self._files.relayout()
-                self._forget_queries()
-                self._sweep()
+                self._relayout()
+
+    def _relayout(self, rebuild: bool = False) -> None:
+        """Rewrite the placed tables in one commit (``SegmentFiles.relayout``); the caller
+        holds the writers' lock. What a killed writer left goes first, judged against the
+        generation it did not commit; the files the conversion replaced go after it."""
+        self._swept = self._sweep()
+        try:
+            self._files.relayout(rebuild)
+        finally:
+            self._forget_queries()
+        self._sweep(retired_only=True)
 
     def now(self) -> datetime:
         return self._clock()
@@ -207,17 +215,27 @@ class Engine:
     # ----- documents ----------------------------------------------------------------------------
 
     def _docs(
-        self, index: Index, value: Hashable, limit: int | None = None
+        self,
+        index: Index,
+        value: Hashable,
+        limit: int | None = None,
+        read: dict[int, Doc] | None = None,
     ) -> list[tuple[int, Doc]]:
-        """Committed documents whose index key is ``value``, in id order, at most ``limit``."""
+        """Committed documents whose index key is ``value``, in id order, at most ``limit``.
+
+        ``read``: documents of the table this read already holds, by id (the queue): a
+        lookup through the index of people takes them from there rather than from their
+        entity's file."""
         files, table = self._files, index.table
+        # Whichever way in, it reads what is committed (the mirrors and the index of people
+        # are brought up to date only by the commit).
+        if files.written(table):
+            raise RuntimeError(f"index read on {table} after writing it in this transaction")
         if (
             index.mirror is not None
             and value in index.mirror[1]
             and files.has_table(index.mirror[0])
         ):
-            if files.written(table):
-                raise RuntimeError(f"index read on {table} after writing it in this transaction")
             return files.find(index.mirror[0], index.name, index.key, value)[:limit]
         listed = None
         if index.person is not None and isinstance(value, str):
@@ -225,9 +243,8 @@ class Engine:
         if listed is None:
             home = index.home(value) if index.home is not None else None
             return files.find(table, index.name, index.key, value, home)[:limit]
-        if files.in_transaction() and files.written(table):
-            raise RuntimeError(f"index read on {table} after writing it in this transaction")
-        found = ((doc_id, files.get(table, doc_id)) for doc_id in listed)
+        read = read or {}
+        found = ((doc_id, read.get(doc_id) or files.get(table, doc_id)) for doc_id in listed)
         # The document itself decides: an entry the index still lists is not taken on trust.
         matching = [(i, doc) for i, doc in found if doc is not None and index.key(doc) == value]
         return matching[:limit]

@@ -6,16 +6,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from store.layout import PENDING, UNSENT
-from store.segments import Doc, KeyFn
-
-
-def _field(name: str) -> KeyFn:
-    # doc.get, not doc[...]: a damaged document (a field missing) is left out of the index
-    # rather than hiding every other one; see Segment.index.
-    def key(doc: Doc) -> Hashable | None:
-        return doc.get(name)
-
-    return key
+from store.segments import Doc, KeyFn, field_key
 
 
 def _fields(*names: str) -> KeyFn:
@@ -52,17 +43,19 @@ class Index:
     mirror: tuple[str, tuple[Hashable, ...]] | None = None
 
 
-ADMIN_BY_ID = Index("admins", "id", _field("id"))
-ENTITY_BY_ID = Index("entities", "id", _field("id"), home=_same)
-LINKS_BY_ENTITY = Index("links", "entity", _field("entity_id"), home=_same)
-LINKS_BY_NISS = Index("links", "niss", _field("niss"), person="links")
-REQUESTS_BY_STATUS = Index("requests", "status", _field("status"), mirror=(PENDING, ("pending",)))
+ADMIN_BY_ID = Index("admins", "id", field_key("id"))
+ENTITY_BY_ID = Index("entities", "id", field_key("id"), home=_same)
+LINKS_BY_ENTITY = Index("links", "entity", field_key("entity_id"), home=_same)
+LINKS_BY_NISS = Index("links", "niss", field_key("niss"), person="links")
+REQUESTS_BY_STATUS = Index(
+    "requests", "status", field_key("status"), mirror=(PENDING, ("pending",))
+)
 REQUESTS_BY_STATUS_ENTITY = Index(
     "requests", "status_entity", _fields("status", "entity_id"), home=_entity_of_key
 )
-REQUESTS_BY_ENTITY = Index("requests", "entity", _field("entity_id"), home=_same)
-REQUESTS_BY_NISS = Index("requests", "niss", _field("niss"), person="requests")
-REQUESTS_BY_FILER = Index("requests", "filed_by", _field("filed_by"), person="filed")
+REQUESTS_BY_ENTITY = Index("requests", "entity", field_key("entity_id"), home=_same)
+REQUESTS_BY_NISS = Index("requests", "niss", field_key("niss"), person="requests")
+REQUESTS_BY_FILER = Index("requests", "filed_by", field_key("filed_by"), person="filed")
 MAILS_BY_STATUS = Index(
-    "outbox", "status", _field("status"), mirror=(UNSENT, ("pending", "failed"))
+    "outbox", "status", field_key("status"), mirror=(UNSENT, ("pending", "failed"))
 )

@@ -1,4 +1,4 @@
-"""What `check` finds wrong with the layout: a locator or the index of people out of step."""
+"""What `check` finds wrong with the indexes the commit keeps: locators, people, mirrors, log."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ def layout_problems(
     files: SegmentFiles, present: dict[str, dict[int, tuple[int, Doc]]]
 ) -> list[Phrase]:
     """Each locator must say where each document of its table is, and name no other; the
-    index of people must list exactly the documents that name each person."""
+    index of people must list exactly the documents that name each person; a mirror must
+    hold exactly its source's matching documents, and a log each closed one once."""
     problems: list[Phrase] = []
     for table in sorted(present):
         placed = files.placement(table)

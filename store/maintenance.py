@@ -42,18 +42,14 @@ class Maintenance(Engine):
             return inspect(self._files, self._audit_key, audit_anchors)
 
     def reindex(self) -> None:
-        """Write every placed table again, its locator and the index of people made anew
-        from the documents: what `check` asks for when they are out of step (a file edited
-        or restored by hand). The documents themselves are unchanged."""
+        """Write every placed table again, with the indexes the commit keeps (locators, the
+        index of people, the mirrors, the log of decisions) made anew from the documents:
+        what `check` asks for when they are out of step (a file edited or restored by hand).
+        The documents themselves are unchanged."""
         with self._held():
             self._files.refresh()
             self._files.forget_cache()
-            self._swept = self._sweep()
-            try:
-                self._files.relayout(rebuild=True)
-            finally:
-                self._forget_queries()
-            self._sweep()
+            self._relayout(rebuild=True)
 
     def backup(self, dest: Path) -> list[str]:
         """A consistent copy while sessions run and write: one committed generation, its

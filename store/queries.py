@@ -23,7 +23,7 @@ from store.indexes import (
     REQUESTS_BY_STATUS_ENTITY,
     Index,
 )
-from store.layout import DECISIONS, PEOPLE
+from store.layout import DECISIONS
 from store.records import Records
 from store.segments import Doc
 
@@ -317,27 +317,10 @@ class Queries(Records):
         ]
         others = [
             codec.request_from_doc(doc)
-            for _, doc in self._person_requests(request, pending or {})
+            for _, doc in self._docs(REQUESTS_BY_NISS, request.niss, read=pending)
             if doc["entity_id"] != request.entity_id
         ]
         return tuple(rules.review_notices(state, request, elsewhere, others, admin, self._clock()))
-
-    def _person_requests(self, request: Request, pending: dict[int, Doc]) -> list[tuple[int, Doc]]:
-        """The requests about the person of ``request``: the pending ones from the queue
-        already read, the decided ones from their entities' files (the request itself is
-        left to its caller: it is at its own entity)."""
-        own = codec.request_doc_id(request.id)
-        listed = self._files.derived_ids(PEOPLE, "requests", request.niss)
-        if listed is None:
-            return self._docs(REQUESTS_BY_NISS, request.niss)
-        found = []
-        for doc_id in listed:
-            if doc_id == own:
-                continue
-            doc = pending.get(doc_id) or self._files.get("requests", doc_id)
-            if doc is not None and doc.get("niss") == request.niss:
-                found.append((doc_id, doc))
-        return found
 
     # ----- the store as a whole ----------------------------------------------------------------
 

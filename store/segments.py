@@ -94,7 +94,9 @@ class Layout:
     buckets: int = BUCKETS
 
 
-def _field_key(name: str) -> KeyFn:
+def field_key(name: str) -> KeyFn:
+    # doc.get, not doc[...]: a damaged document (a field missing) is left out of an index
+    # rather than hiding every other one; see Segment.index.
     def key(doc: Doc) -> Hashable | None:
         return doc.get(name)
 
@@ -344,8 +346,6 @@ class SegmentFiles:
         # The layout a new store gets, and an old one is converted to (``relayout``); reads
         # follow what the manifest says of each table.
         self.layout = layout or Layout()
-        self._also_retired: list[str] = []
-        self._relaying = False
         # The last manifest read and found sound, to check only what changed in the next.
         self._checked: dict[str, Any] | None = None
         # Which scope (an entity) a document belongs to: each commit lists the scopes it
@@ -478,11 +478,6 @@ class SegmentFiles:
             return None
         return int(info["buckets"]), str(info["by"])
 
-    def home_segment(self, table: str, doc: Doc) -> int | None:
-        """The segment a document belongs in, in a placed table."""
-        placed = self.placement(table)
-        return bucket(doc.get(placed[1]), placed[0]) if placed else None
-
     def _where(self, table: str, doc_id: int) -> int | None:
         """The segment that holds a committed document: by id, or as the locator says."""
         placed = self.placement(table)
@@ -548,7 +543,7 @@ class SegmentFiles:
         ``home``: the value of the placing field every such document has (the entity of
         an index by entity): in a placed table, only that bucket is read.
         """
-        if self._tx and self._tx.get(table):
+        if self.written(table):
             raise RuntimeError(f"index read on {table} after writing it in this transaction")
         return self._find(table, index, key, value, home)
 
@@ -569,19 +564,13 @@ class SegmentFiles:
             found.extend((i, segment.docs[i]) for i in segment.index(index, key).get(value, ()))
         return sorted(found, key=lambda item: item[0]) if placed is not None else found
 
-    def lookup(
-        self, table: str, index: str, key: KeyFn, value: Hashable, home: object = None
-    ) -> list[int]:
-        """Ids of committed documents whose ``key(doc) == value``, in id order."""
-        return [doc_id for doc_id, _ in self.find(table, index, key, value, home)]
-
     def derived_ids(self, table: str, name: str, value: str) -> list[int] | None:
         """The ids listed under ``name`` in ``table``'s document for ``value`` (a person's
         links, say); None when the store has no such table yet (read the sources)."""
         spec = next((d for d in self.layout.derived if d.table == table), None)
         if spec is None or self.placement(table) is None:
             return None
-        found = self._find(table, spec.field, _field_key(spec.field), value, value)
+        found = self._find(table, spec.field, field_key(spec.field), value, value)
         listed = found[0][1].get(name) if found else []
         if not isinstance(listed, list):
             return []
@@ -599,42 +588,45 @@ class SegmentFiles:
     def touched_since(self, generation: int, scope: str) -> bool | None:
         """Whether a commit after ``generation`` touched ``scope``; None when the manifest
         no longer remembers every commit since (or never did): the caller reads again."""
-        return self._since(generation, lambda change: scope in change[1] or ALL_SCOPES in change[1])
+        changes = self._changes_after(generation)
+        if changes is None:
+            return None
+        return any(scope in change[1] or ALL_SCOPES in change[1] for change in changes)
 
     def scopes_since(self, generation: int) -> set[str] | None:
         """Every scope a commit after ``generation`` touched; None when unknown or "all"."""
-        if generation == self.manifest["generation"]:
-            return set()
-        changes = self.manifest.get("changes")
-        try:
-            if not isinstance(changes, list) or not changes or int(changes[0][0]) > generation + 1:
-                return None
-            touched = {
-                str(scope)
-                for change in changes
-                if int(change[0]) > generation
-                for scope in change[1]
-            }
-        except (TypeError, ValueError, IndexError):
+        changes = self._changes_after(generation)
+        if changes is None:
             return None
+        touched = {str(scope) for change in changes for scope in change[1]}
         return None if ALL_SCOPES in touched else touched
 
     def tables_touched_since(self, generation: int, tables: Collection[str]) -> bool | None:
         """Whether a commit after ``generation`` wrote one of ``tables``; None when unknown."""
-        return self._since(generation, lambda change: bool(set(change[2]) & set(tables)))
+        changes = self._changes_after(generation)
+        if changes is None:
+            return None
+        return any(set(change[2]) & set(tables) for change in changes)
 
-    def _since(self, generation: int, touches: Callable[[list[Any]], bool]) -> bool | None:
+    def _changes_after(self, generation: int) -> list[list[Any]] | None:
+        """The manifest's entries for the commits after ``generation``, each [generation,
+        scopes, tables]; None when it does not remember all of them."""
         if generation == self.manifest["generation"]:
-            return False
+            return []
         changes = self.manifest.get("changes")
         if not isinstance(changes, list) or not changes:
             return None
         try:
             if int(changes[0][0]) > generation + 1:
                 return None
-            return any(int(change[0]) > generation and touches(change) for change in changes)
+            after = [change for change in changes if int(change[0]) > generation]
+            if not all(
+                isinstance(change[1], list) and isinstance(change[2], list) for change in after
+            ):
+                return None
         except (TypeError, ValueError, IndexError):
             return None  # a hand-edited list, or one from before the tables were listed
+        return after
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -672,15 +664,19 @@ class SegmentFiles:
         self._tx = None
         self._meta = {}
 
-    def commit(self) -> None:
+    def commit(self, replaced: list[str] | None = None) -> None:
         """Write changed segments, then switch to them with one atomic manifest replace.
 
         The superseded files stay: a reader of the previous generation may still open them.
         ``sweep`` removes them once no reader can (the engine decides when).
+
+        ``replaced``: a conversion (``relayout``) that rewrote whole tables, whose old files
+        these are: it is committed even when the store is empty, and it keeps no log of what
+        it rewrites (it writes the logs itself, in the order things were closed).
         """
         tx, meta = self._tx, self._meta
         self._tx, self._meta = None, {}
-        if not tx and not meta:
+        if not tx and not meta and replaced is None:
             return
         assert tx is not None
         # The mode is read now, not cached: an operator's chmod changes no stamp field.
@@ -698,7 +694,8 @@ class SegmentFiles:
         try:
             self._derive(tx)
             self._mirror(tx)
-            self._log(tx)
+            if replaced is None:
+                self._log(tx)
             moves = self._place(tx)
             self._write_segments(tx, moves, manifest, generation, new_segments, superseded, touched)
             kept = self.manifest.get("changes")
@@ -710,7 +707,7 @@ class SegmentFiles:
             manifest["changes"] = [*kept, [generation, scopes, tables]]
             # Named until removed, so that a segment that emptied is known to be garbage too.
             retired = [n for n in self.manifest.get("retired", []) if (self.root / n).exists()]
-            manifest["retired"] = sorted({*retired, *superseded, *self._also_retired})
+            manifest["retired"] = sorted({*retired, *superseded, *(replaced or [])})
             self._write_manifest(manifest)
         except BaseException:
             # Nothing is committed: what this commit wrote is its own garbage.
@@ -748,10 +745,8 @@ class SegmentFiles:
             if not moves:
                 continue
             changes = tx.setdefault(spec.table, {})
-            # The transaction is closed by now: count the ids handed out here.
-            info = self.manifest["tables"].get(spec.table, {})
-            next_id = max([int(info.get("next_id", 1)), *(i + 1 for i in changes)])
-            key = _field_key(spec.field)
+            next_id = self._free_id(spec.table, changes)
+            key = field_key(spec.field)
             names = [name for _, _, name in spec.sources]
             for value, lists in moves.items():
                 found = self._find(spec.table, spec.field, key, value, value)
@@ -783,8 +778,6 @@ class SegmentFiles:
 
     def _log(self, tx: dict[str, dict[int, Doc | None]]) -> None:
         """Append to the logs (History) what this transaction closed."""
-        if self._relaying:
-            return  # the conversion writes the logs itself, in the order things were closed
         for spec in self.layout.logs:
             changes = tx.get(spec.source)
             if not changes or spec.table not in self.manifest["tables"]:
@@ -798,10 +791,15 @@ class SegmentFiles:
                     closed.append(doc)
             if closed:
                 logged = tx.setdefault(spec.table, {})
-                info = self.manifest["tables"][spec.table]
-                next_id = max([int(info.get("next_id", 1)), *(i + 1 for i in logged)])
+                next_id = self._free_id(spec.table, logged)
                 for offset, doc in enumerate(closed):
                     logged[next_id + offset] = doc
+
+    def _free_id(self, table: str, changes: dict[int, Doc | None]) -> int:
+        """The first id free in ``table`` while committing (``next_id`` reads the open
+        transaction, closed by then), past the ids this commit already handed out."""
+        info = self.manifest["tables"].get(table, {})
+        return max([int(info.get("next_id", 1)), *(i + 1 for i in changes)])
 
     def has_table(self, table: str) -> bool:
         return table in self.manifest["tables"]
@@ -991,8 +989,6 @@ class SegmentFiles:
             tables[kept] = {"next_id": 1, "segments": {}}
         self.manifest = {**before, "schema": SCHEMA_VERSION, "tables": tables}
         self._segments = {key: seg for key, seg in self._segments.items() if key[0] not in dropped}
-        self._also_retired = retired
-        self._relaying = True
         try:
             self.begin()
             for table in todo:
@@ -1004,16 +1000,12 @@ class SegmentFiles:
             for table, entries in closed.items():
                 for doc_id, doc in enumerate(entries, start=1):
                     self.put(table, doc_id, doc)
-            self.set_meta("layout", SCHEMA_VERSION)
-            self.commit()
+            self.commit(replaced=retired)
         except BaseException:
             self.abort()
             self.manifest = before
             self._segments.clear()
             raise
-        finally:
-            self._also_retired = []
-            self._relaying = False
 
     def leftovers(self) -> tuple[list[str], list[str]]:
         """The files of this directory that the manifest does not name: (garbage, unexplained).

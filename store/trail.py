@@ -43,10 +43,10 @@ class Trail(Engine):
         """
         since_iso = since.isoformat() if since else None
         with self.reading():
-            if newest_first:
-                docs: Iterable[Doc] = (doc for _, doc in self._files.newest_first("audit"))
-            else:
-                docs = [doc for _, doc in self._files.items("audit")]
+            trail = (
+                self._files.newest_first("audit") if newest_first else self._files.items("audit")
+            )
+            docs = (doc for _, doc in trail)
             return self._matching(docs, entity_id, niss, actor, since_iso, limit)
 
     def audit_length(self) -> int:

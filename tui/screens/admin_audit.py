@@ -113,13 +113,6 @@ class AuditScreen(PagedListScreen):
             id="verify",
             tooltip=N_("Check the hash chain and say where it breaks"),
         ),
-        Binding(
-            "o",
-            "older",
-            N_("Older"),
-            id="older",
-            tooltip=N_("Show 1,000 older entries too"),
-        ),
     ]
 
     def more_to_show(self) -> bool:

@@ -262,6 +262,9 @@ class PagedListScreen(AdminListScreen):
     seconds (the command line reads them all)."""
 
     PAGE = 1000
+    BINDINGS = [
+        Binding("o", "older", N_("Older"), id="older", tooltip=N_("Show 1,000 older ones too")),
+    ]
 
     def __init__(self, store: Store, admin_id: str, admin_name: str | None = None) -> None:
         super().__init__(store, admin_id, admin_name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
 from textual.widgets import Static
 
 from rules import Request, format_niss, niss_or_none, request_kind_label, status_label, type_label
@@ -28,12 +27,6 @@ class HistoryScreen(PagedListScreen):
     SECTION = "history"
     TABLES = ("requests", "admins", "links")  # links: the names of the filers
     TITLE_TEXT = N_("History")
-
-    BINDINGS = [
-        Binding(
-            "o", "older", N_("Older"), id="older", tooltip=N_("Show 1,000 older decisions too")
-        ),
-    ]
 
     def fetch(self) -> HistoryData:
         admins = {admin.id: admin.name for admin in self.store.admins()}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from textual import on, work
 from textual.binding import Binding
@@ -20,6 +19,12 @@ from tui.screens.admin_base import Listed, PagedListScreen
 from tui.widgets.record_table import Column
 
 
+@dataclass(frozen=True)
+class OutboxData:
+    mails: list[Mail]  # failed, then waiting, then the newest sent ones
+    sent_total: int  # mails sent in all, listed or not
+
+
 class OutboxScreen(PagedListScreen):
     SECTION = "outbox"
     TABLES = ("outbox",)
@@ -34,27 +39,24 @@ class OutboxScreen(PagedListScreen):
 
     BINDINGS = [
         Binding("R", "retry", N_("Retry"), id="retry", tooltip=N_("Send a failed e-mail again")),
-        Binding(
-            "o", "older", N_("Older"), id="older", tooltip=N_("Show 1,000 older sent e-mails too")
-        ),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sent_total = 0
+    def fetch(self) -> OutboxData:
+        # Sent mails are the ones paged, newest first: every unsent one is always listed.
+        return OutboxData(*self.store.mails_to_review(self.shown))
 
-    def fetch(self) -> list[Mail]:
-        # Failed first, then waiting, then the newest sent ones, a page at a time.
-        mails, self.sent_total = self.store.mails_to_review(self.shown)
-        return mails
+    @property
+    def mails(self) -> list[Mail]:
+        data: OutboxData | None = self.data
+        return data.mails if data else []
 
     @property
     def sent_shown(self) -> int:
-        return sum(1 for m in self.data or [] if m.status == "sent")
+        return sum(1 for m in self.mails if m.status == "sent")
 
     def more_to_show(self) -> bool:
-        # Sent mails are the ones paged, newest first (every unsent one is always listed).
-        return self.sent_shown < self.sent_total
+        data: OutboxData = self.data
+        return self.sent_shown < data.sent_total
 
     def columns(self) -> list[Column]:
         return [
@@ -67,29 +69,29 @@ class OutboxScreen(PagedListScreen):
 
     def all_rows(self) -> list[Listed]:
         rows: list[Listed] = []
-        self.table.marked = {m.id for m in self.data or [] if m.status == "failed"}
-        for m in self.data or []:
+        self.table.marked = {m.id for m in self.mails if m.status == "failed"}
+        for m in self.mails:
             cells = (m.id, _(MAIL_STATUS[m.status]), m.to, str(m.attempts), m.last_error or "")
             hay = fold(" ".join((m.id, m.to, m.status, m.subject, m.request_id)))
             rows.append(((m.id, cells), hay))
         return rows
 
     def refresh_summary(self) -> None:
-        mails = self.data or []
-        counts = {s: sum(1 for m in mails if m.status == s) for s in MAIL_STATUS}
-        counts["sent"] = self.sent_total
+        data: OutboxData | None = self.data
+        counts = {s: sum(1 for m in self.mails if m.status == s) for s in MAIL_STATUS}
+        counts["sent"] = data.sent_total if data else 0
         text = _(
             "{failed} failed · {pending} waiting · {sent} sent. Failed e-mails are kept "
             "until you retry them (R)."
         ).format(**counts)
-        if self.sent_shown < self.sent_total:
+        if data is not None and self.more_to_show():
             text += " " + _("The newest {count} sent are listed; o shows older ones.").format(
                 count=self.sent_shown
             )
         self.query_one("#summary", Static).update(literal(text))
 
     def show_detail(self, key: str | None) -> None:
-        m = next((m for m in self.data or [] if m.id == key), None)
+        m = next((m for m in self.mails if m.id == key), None)
         text = (
             ""
             if m is None

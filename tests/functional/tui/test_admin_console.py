@@ -32,6 +32,15 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+async def section_of(pilot, key: str):
+    """From the queue, the section under ``key``: its screen and its list."""
+    await queue_of(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    return screen, screen.query_one("#records", RecordTable)
+
+
 def fill_new_entity(form: EntityFormScreen) -> None:
     """A nursing home with a pharmacist as its first manager."""
     for selector, text in (
@@ -331,11 +340,7 @@ async def test_failed_mail_can_be_retried(practice):
     practice.mark_failed(mail.id, "550 5.1.1 No such mailbox")
     app = make_admin(practice)
     async with app.run_test(size=SIZE) as pilot:
-        await queue_of(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        outbox = app.screen
-        table = outbox.query_one("#records", RecordTable)
+        outbox, table = await section_of(pilot, "5")
         await until(pilot, lambda: mail.id in table.keys)
         assert table.keys[0] == mail.id and mail.id in table.marked  # failed ones first
         await until(pilot, lambda: "550 5.1.1" in text_of(outbox, "#detail"))
@@ -351,10 +356,7 @@ async def test_a_sent_mail_cannot_be_retried_from_the_console(practice):
     trail = len(practice.audit_entries())
     app = make_admin(practice)
     async with app.run_test(size=SIZE) as pilot:
-        await queue_of(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        table = app.screen.query_one("#records", RecordTable)
+        _outbox, table = await section_of(pilot, "5")
         await until(pilot, lambda: mail.id in table.keys)
         table.move_to(mail.id)
         await settle(pilot)
@@ -370,11 +372,7 @@ async def test_a_retry_on_an_out_of_date_list_is_refused_and_the_list_refreshed(
     app = make_admin(practice, poll=3600)  # the list is not refreshed behind the admin's back
     toasts = Toasts()
     async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
-        await queue_of(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        outbox = app.screen
-        table = outbox.query_one("#records", RecordTable)
+        _outbox, table = await section_of(pilot, "5")
         await until(pilot, lambda: mail.id in table.marked)
         practice.retry_mail("adm", mail.id)  # another admin was quicker
         await pilot.press("R")
@@ -511,11 +509,7 @@ async def test_the_e_mails_list_unsent_ones_first_and_sent_ones_a_page_at_a_time
     sent = sorted((m.id for m in (mails[0], *mails[2:])), reverse=True)
     app = make_admin(practice)
     async with app.run_test(size=SIZE) as pilot:
-        await queue_of(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        outbox = app.screen
-        table = outbox.query_one("#records", RecordTable)
+        outbox, table = await section_of(pilot, "5")
         await until(pilot, lambda: mails[1].id in table.keys)
         assert table.keys == [mails[1].id, sent[0]]
         summary = text_of(outbox, "#summary")
@@ -537,11 +531,7 @@ async def test_the_history_lists_the_latest_decisions_a_page_at_a_time(practice,
     assert len(decided) >= 2 and practice.decided_count() == len(decided)
     app = make_admin(practice)
     async with app.run_test(size=SIZE) as pilot:
-        await queue_of(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        history = app.screen
-        table = history.query_one("#records", RecordTable)
+        history, table = await section_of(pilot, "2")
         await until(pilot, lambda: bool(table.keys))
         assert table.keys == decided[:1]
         summary = text_of(history, "#summary")
