@@ -50,15 +50,10 @@ def plan_approve(
     """Re-check rules 4 to 6 against the state of this moment, then say what changes."""
     check_decider(admin, request)
     assert admin is not None
-    params = _params(request, state)
+    check_approvable(state, request)
     decided = replace(request, status="approved", decided_by=admin.id, decided_at=now)
     current = state.link_of(request.niss)
     if request.kind == "connect":
-        others = [r for r in state.pending if r.kind == "connect" and r.niss == request.niss]
-        if any(r.id != request.id for r in others):
-            raise RuleViolation("pending_connect_exists", params)
-        if current is not None:
-            raise RuleViolation("already_linked", params)
         link = Link(
             entity_id=request.entity_id,
             niss=request.niss,
@@ -69,12 +64,27 @@ def plan_approve(
             supervisor=request.filed_by if request.employee_type == "macg" else None,
         )
         return Approval(decided, add_link=link)
+    assert current is not None
+    return Approval(decided, remove_link=current)
+
+
+def check_approvable(state: EntityState, request: Request) -> None:
+    """Rules 4 to 6 against the entity's state, whoever decides: what an approval would
+    refuse now (the queue warns of it before anyone tries)."""
+    params = _params(request, state)
+    current = state.link_of(request.niss)
+    if request.kind == "connect":
+        others = [r for r in state.pending if r.kind == "connect" and r.niss == request.niss]
+        if any(r.id != request.id for r in others):
+            raise RuleViolation("pending_connect_exists", params)
+        if current is not None:
+            raise RuleViolation("already_linked", params)
+        return
     if current is None:
         raise RuleViolation("not_linked", params)
     # Only the real state counts now: other pending disconnections may still be rejected.
     remaining = [link for link in state.links if link.niss != request.niss]
     check_keeps_someone(state, [current], remaining)
-    return Approval(decided, remove_link=current)
 
 
 REASON_LIMIT = 500

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from rules.messages import render
-from rules.records import Admin, Link, Request, colleague_label, person_label
+from rules.records import Link, Request, colleague_label, person_label
 from rules.requests import EntityState
 from rules.scripts import has_compatibility_forms, mixed_script_words, other_scripts, plain_form
 from rules.vocabulary import EMPLOYEE_TYPES, MANAGER_TYPES, fits_kind, is_manager
@@ -116,20 +115,50 @@ def review_notices(
     request: Request,
     links_elsewhere: Sequence[Link],
     requests_elsewhere: Sequence[Request],
-    admin: Admin,
-    now: datetime,
 ) -> list[Notice]:
     """What an administrator should know before deciding ``request``."""
-    from rules.decisions import plan_approve
+    return entity_notices(state, request) + person_notices(
+        request, links_elsewhere, requests_elsewhere
+    )
+
+
+def entity_notices(state: EntityState, request: Request) -> list[Notice]:
+    """The warnings that the request and its entity's state give: they change only when
+    the entity does (the store keeps them per pending request, and reviews them again then)."""
+    from rules.decisions import check_approvable
     from rules.violation import RuleViolation
 
     notices: list[Notice] = []
     person = person_label(request.first_name, request.last_name, request.niss)
-    try:
-        plan_approve(state, admin, request, now)
-    except RuleViolation as refusal:
-        if refusal.code not in ("not_authorized", "not_pending"):
+    if request.status == "pending":
+        try:
+            check_approvable(state, request)
+        except RuleViolation as refusal:
             notices.append(Notice("approval_would_fail", {"refusal": refusal}))
+    notices += name_notices(request.last_name, request.first_name)
+    if request.kind == "connect" and request.employee_type == "macg":
+        supervisor = state.link_of(request.filed_by)
+        notices.append(
+            Notice(
+                "macg_supervisor",
+                {
+                    "person": person,
+                    "supervisor": supervisor.full_name if supervisor else request.filed_by,
+                },
+            )
+        )
+    if request.kind == "disconnect":
+        notices += disconnect_notices(state, [request.niss], full_niss=True)
+    return notices
+
+
+def person_notices(
+    request: Request, links_elsewhere: Sequence[Link], requests_elsewhere: Sequence[Request]
+) -> list[Notice]:
+    """The warnings that the person's links and requests at other entities give: they
+    change only when those do."""
+    notices: list[Notice] = []
+    person = person_label(request.first_name, request.last_name, request.niss)
     names = {(k.last_name.casefold(), k.first_name.casefold()) for k in links_elsewhere}
     names |= {(r.last_name.casefold(), r.first_name.casefold()) for r in requests_elsewhere}
     names.discard((request.last_name.casefold(), request.first_name.casefold()))
@@ -157,7 +186,6 @@ def review_notices(
                 {"person": person, "other": other, "requested": request.full_name},
             )
         )
-    notices += name_notices(request.last_name, request.first_name)
     if links_elsewhere:
         notices.append(
             Notice(
@@ -179,17 +207,4 @@ def review_notices(
                 },
             )
         )
-    if request.kind == "connect" and request.employee_type == "macg":
-        supervisor = state.link_of(request.filed_by)
-        notices.append(
-            Notice(
-                "macg_supervisor",
-                {
-                    "person": person,
-                    "supervisor": supervisor.full_name if supervisor else request.filed_by,
-                },
-            )
-        )
-    if request.kind == "disconnect":
-        notices += disconnect_notices(state, [request.niss], full_niss=True)
     return notices

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from rules import Admin, Entity, Link, Mail, Request
+from rules import Admin, Entity, Link, Mail, Notice, Request, RuleViolation
 from rules.phrase import N_, Phrase, joined
 from store.audit import AuditEntry
 from store.errors import StoreError
@@ -229,3 +229,35 @@ def audit_from_doc(d: Doc) -> AuditEntry:
     if not isinstance(d["detail"], dict) or not isinstance(d["seq"], int):
         raise TypeError("detail or seq")
     return AuditEntry(**{name: d[name] for name in _AUDIT_FIELDS}, mac=d.get("mac"))
+
+
+def _notice_to_doc(n: Notice) -> Doc:
+    params = dict(n.params)
+    refusal = params.pop("refusal", None)
+    doc: Doc = {"code": n.code, "params": params, "key": n.message_key}
+    if isinstance(refusal, RuleViolation):
+        doc["refusal"] = {
+            "code": refusal.code,
+            "params": refusal.params,
+            "key": refusal.message_key,
+        }
+    return doc
+
+
+def _notice_from_doc(d: Doc) -> Notice:
+    params = dict(d["params"])
+    refusal = d.get("refusal")
+    if refusal is not None:
+        params["refusal"] = RuleViolation(
+            refusal["code"], dict(refusal["params"]), message_key=refusal["key"]
+        )
+    return Notice(d["code"], params, d.get("key"))
+
+
+def notices_to_docs(notices: Sequence[Notice]) -> list[Doc]:
+    return [_notice_to_doc(n) for n in notices]
+
+
+@_decoding("reviews")
+def review_from_doc(d: Doc) -> tuple[Notice, ...]:
+    return tuple(_notice_from_doc(n) for n in [*d["entity"], *d["person"]])

@@ -17,7 +17,7 @@ from rules.phrase import N_, Phrase
 from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
 from store.errors import StoreError, os_problem
 from store.indexes import Index
-from store.layout import PEOPLE, STORE_LAYOUT
+from store.layout import PEOPLE, REVIEWED, STORE_LAYOUT
 from store.lock import DirectoryLock, ReadersLock
 from store.segments import Doc, SegmentFiles
 from store.tables import SegmentDB, SegmentTable
@@ -35,7 +35,7 @@ def _utc_now() -> datetime:
 PERSON = "@"
 
 
-def _scopes_of(table: str, doc: Doc) -> list[str]:
+def scopes_of(table: str, doc: Doc) -> list[str]:
     """What a document is about, for what a console shows: the entity of a link, a request
     or an entity record (a staff screen), and the person of a link or a request (« @NISS »,
     the admins' warnings about them). Mails, admins and the trail are on no such screen."""
@@ -72,9 +72,10 @@ class Engine:
         self._readers = ReadersLock(root, lock_timeout)
         self._reads = 0  # depth of the read blocks under way in this process
         self._swept = False
+        self._with_changes = False
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
-        self._files = SegmentFiles(root, _scopes_of, STORE_LAYOUT)
+        self._files = SegmentFiles(root, scopes_of, STORE_LAYOUT)
         self._db = SegmentDB(self._files)
         self._tables = {name: self._segment_table(name) for name in TABLES}
 
@@ -149,12 +150,14 @@ class Engine:
             self._files.begin()
             try:
                 yield
+                self._before_commit()
                 self._files.commit()
             except BaseException:
                 self._files.abort()
                 self._forget_queries()
                 raise
             self._sweep(retired_only=True)
+        self._after_commit()
 
     def _sweep(self, retired_only: bool = False) -> bool:
         """Remove superseded files and what a killed writer left, unless a reader may still
@@ -191,12 +194,15 @@ class Engine:
                             count=len(stray),
                         ),
                     )
-                self._files.create()
+                # Empty, so its queue's warnings are complete: each commit keeps them.
+                self._files.create(meta={REVIEWED: True})
             self._files.refresh()
             if self._files.needs_relayout() and os.access(self.root, os.W_OK):
                 # A store of the old layout is converted once, by the first program that
                 # opens it and may write; one that may not reads it as it is.
                 self._relayout()
+        if os.access(self.root, os.W_OK):
+            self._build_reviews()
 
     def _relayout(self, rebuild: bool = False) -> None:
         """Rewrite the placed tables in one commit (``SegmentFiles.relayout``); the caller
@@ -227,10 +233,22 @@ class Engine:
         lookup through the index of people takes them from there rather than from their
         entity's file."""
         files, table = self._files, index.table
+        if self._with_changes:
+            return self._changed_docs(index, value)[:limit]
         # Whichever way in, it reads what is committed (the mirrors and the index of people
         # are brought up to date only by the commit).
         if files.written(table):
             raise RuntimeError(f"index read on {table} after writing it in this transaction")
+        return self._committed_docs(index, value, limit, read)
+
+    def _committed_docs(
+        self,
+        index: Index,
+        value: Hashable,
+        limit: int | None = None,
+        read: dict[int, Doc] | None = None,
+    ) -> list[tuple[int, Doc]]:
+        files, table = self._files, index.table
         if (
             index.mirror is not None
             and value in index.mirror[1]
@@ -242,12 +260,48 @@ class Engine:
             listed = files.derived_ids(PEOPLE, index.person, value)
         if listed is None:
             home = index.home(value) if index.home is not None else None
-            return files.find(table, index.name, index.key, value, home)[:limit]
+            return files.find(table, index.name, index.key, value, home, committed=True)[:limit]
         read = read or {}
         found = ((doc_id, read.get(doc_id) or files.get(table, doc_id)) for doc_id in listed)
         # The document itself decides: an entry the index still lists is not taken on trust.
         matching = [(i, doc) for i, doc in found if doc is not None and index.key(doc) == value]
         return matching[:limit]
+
+    def _changed_docs(self, index: Index, value: Hashable) -> list[tuple[int, Doc]]:
+        """As ``_docs``, with what this transaction wrote: the commit reviewing its own
+        changes. The committed ones are read without the mirror (which the commit has not
+        brought up to date yet), then each document the transaction wrote is judged by its
+        new version."""
+        bare = Index(index.table, index.name, index.key, index.home, index.person)
+        found = dict(self._committed_docs(bare, value))
+        for doc_id, doc in self._files.changes(index.table).items():
+            found.pop(doc_id, None)
+            if doc is not None and index.key(doc) == value:
+                found[doc_id] = doc
+        return sorted(found.items(), key=lambda item: item[0])
+
+    @contextmanager
+    def _including_changes(self) -> Iterator[None]:
+        """Reads in the block see this transaction's writes (``_changed_docs``)."""
+        self._with_changes = True
+        try:
+            yield
+        finally:
+            self._with_changes = False
+
+    def _before_commit(self) -> None:
+        """What the commit keeps beside the documents it was given: the queue's warnings
+        (store/reviews.py); the engine alone keeps nothing."""
+
+    def _after_commit(self) -> None:
+        """What a commit leaves to do once it is durable (store/reviews.py)."""
+
+    def _build_reviews(self, again: bool = False) -> None:
+        """The queue's warnings for a store that has none kept yet (store/reviews.py)."""
+
+    def _reviews_out_of_step(self) -> list[str]:
+        """The requests whose kept warnings are not what a review says now (store/reviews.py)."""
+        return []
 
     def _insert(self, table: str, doc: Doc, doc_id: int | None = None) -> int:
         doc_id = doc_id or self._files.next_id(table)

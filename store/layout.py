@@ -8,6 +8,9 @@ PEOPLE = "people"
 PENDING = "pending"
 UNSENT = "unsent"
 DECISIONS = "decisions"
+# The queue's warnings (store/reviews.py); the meta key says the table is complete.
+REVIEWS = "reviews"
+REVIEWED = "reviewed"
 
 # An entity's record, links and requests share one bucket number (their entity id's), so a
 # session reads a few files whatever the size of the store. A person is found through the

@@ -64,7 +64,7 @@ def layout_problems(
             {value for value in {*full, *found} if full.get(value) != found.get(value)} | twice
         )
         if stale:
-            problems.append(_out_of_date(spec.table, stale))
+            problems.append(out_of_date(spec.table, stale))
     for mirror in files.layout.mirrors:
         if not files.has_table(mirror.table):
             continue
@@ -76,7 +76,7 @@ def layout_problems(
         }
         differ = sorted(i for i in {*kept, *should} if kept.get(i) != should.get(i))
         if differ:
-            problems.append(_out_of_date(mirror.table, [str(i) for i in differ]))
+            problems.append(out_of_date(mirror.table, [str(i) for i in differ]))
     for log in files.layout.logs:
         if not files.has_table(log.table):
             continue
@@ -99,11 +99,11 @@ def layout_problems(
             if logged.get(key) != 1 or in_log.get(key) != closed.get(key)
         )
         if stale_ids:
-            problems.append(_out_of_date(log.table, stale_ids))
+            problems.append(out_of_date(log.table, stale_ids))
     return problems
 
 
-def _out_of_date(table: str, values: list[str]) -> Phrase:
+def out_of_date(table: str, values: list[str]) -> Phrase:
     return Phrase(
         N_(
             "table {table}: out of date for {values} ({count} in all); "

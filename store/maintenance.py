@@ -13,7 +13,9 @@ from rules.phrase import N_, Phrase
 from store.audit import Anchor, ChainReport, Findings, verify_chain
 from store.engine import Engine
 from store.errors import StoreError, os_problem
-from store.inspection import inspect
+from store.inspection import Problem, inspect
+from store.layout import REVIEWS
+from store.layout_check import out_of_date
 from store.segments import MANIFEST, write_file
 
 
@@ -39,7 +41,13 @@ class Maintenance(Engine):
         file is read from disk again, and nothing is removed or rewritten.
         """
         with self.reading():
-            return inspect(self._files, self._audit_key, audit_anchors)
+            findings = inspect(self._files, self._audit_key, audit_anchors)
+            # Reviewing decodes every pending request: only in a store without damage.
+            damaged = any(getattr(problem, "damage", False) for problem in findings)
+            if not damaged and (stale := self._reviews_out_of_step()):
+                phrase = out_of_date(REVIEWS, stale)
+                findings.append(Problem(phrase.msgid, damage=True, **phrase.values))
+            return findings
 
     def reindex(self) -> None:
         """Write every placed table again, with the indexes the commit keeps (locators, the
@@ -50,6 +58,7 @@ class Maintenance(Engine):
             self._files.refresh()
             self._files.forget_cache()
             self._relayout(rebuild=True)
+        self._build_reviews(again=True)
 
     def backup(self, dest: Path) -> list[str]:
         """A consistent copy while sessions run and write: one committed generation, its

@@ -6,14 +6,13 @@ import itertools
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import rules
 from rules import Admin, Entity, EntityState, Link, Request, is_manager
 from rules.niss import niss_or_none
 from rules.text import fold
 from store import codec
-from store.engine import PERSON, TABLES
+from store.engine import TABLES
 from store.indexes import (
     LINKS_BY_NISS,
     REQUESTS_BY_ENTITY,
@@ -24,7 +23,7 @@ from store.indexes import (
     Index,
 )
 from store.layout import DECISIONS
-from store.records import Records
+from store.reviews import Reviews, person_notices
 from store.segments import Doc
 
 
@@ -33,21 +32,6 @@ class Review:
     request: Request
     state: EntityState
     notices: tuple[rules.Notice, ...]
-
-
-# A warning may depend on the date: the queue reviews everything again at least this often.
-FULL_REVIEW_EVERY = timedelta(seconds=60)
-
-
-@dataclass(frozen=True)
-class QueueNotices:
-    """The queue's warnings as of one version of the store, which the console hands back
-    so that the next ones are computed from what changed since."""
-
-    admin_id: str
-    generation: int
-    reviewed_at: datetime  # when everything was last reviewed
-    notices: dict[str, tuple[rules.Notice, ...]]
 
 
 @dataclass(frozen=True)
@@ -60,7 +44,7 @@ class EntitySummary:
     pending: int
 
 
-class Queries(Records):
+class Queries(Reviews):
     def _person_docs(self, index: Index, niss: str) -> list[Doc]:
         """A person's documents by NISS; a malformed number simply matches nobody."""
         normalised = niss_or_none(niss)
@@ -225,7 +209,8 @@ class Queries(Records):
         return [codec.request_from_doc(doc) for doc in self._person_docs(REQUESTS_BY_FILER, niss)]
 
     def review(self, admin_id: str, request_id: str) -> Review | None:
-        """A request with its entity and the warnings to read before deciding it."""
+        """A request with its entity and the warnings to read before deciding it, reviewed
+        now (the queue shows those each commit kept: the same, see store/reviews.py)."""
         with self.reading():
             found = self._request_doc(request_id)
             admin = self._admin(admin_id)
@@ -235,92 +220,22 @@ class Queries(Records):
             state = self._state(request.entity_id)
             if state is None:
                 return None
-            return Review(request, state, self._notices(request, state, admin))
+            links = [codec.link_from_doc(d) for _, d in self._docs(LINKS_BY_NISS, request.niss)]
+            requests = [
+                codec.request_from_doc(d) for _, d in self._docs(REQUESTS_BY_NISS, request.niss)
+            ]
+            notices = rules.entity_notices(state, request) + person_notices(
+                request, links, requests
+            )
+            return Review(request, state, tuple(notices))
 
-    def pending_notices(self, admin_id: str) -> dict[str, tuple[rules.Notice, ...]]:
-        """The warnings of every pending request that has some, by request id: one read
-        where each entity's state is built once, from the queue of pending requests (not
-        one review, and one read of the entity's every request, per pending request)."""
+    def pending_notices(self) -> dict[str, tuple[rules.Notice, ...]]:
+        """The warnings of every pending request that has some, by request id: as the
+        commits kept them, or, in a store that keeps none yet (read-only, from before),
+        reviewed now."""
         with self.reading():
-            return self._pending_notices(admin_id)
-
-    def queue_notices(self, admin_id: str, previous: QueueNotices | None = None) -> QueueNotices:
-        """The queue's warnings, as ``pending_notices``; given the console's previous ones,
-        only the requests whose entity or person a commit touched since are reviewed again.
-
-        Everything is reviewed again when the store cannot say what changed, when an
-        admin changed, and at least once a minute (a warning may depend on the date).
-        """
-        with self.reading():
-            generation = int(self._files.manifest["generation"])
-            now = self._clock()
-            touched = None
-            if (
-                previous is not None
-                and previous.admin_id == admin_id
-                and previous.generation <= generation
-                and timedelta(0) <= now - previous.reviewed_at < FULL_REVIEW_EVERY
-                and self._files.tables_touched_since(previous.generation, ("admins",)) is False
-            ):
-                touched = self._files.scopes_since(previous.generation)
-            if previous is None or touched is None:
-                return QueueNotices(admin_id, generation, now, self._pending_notices(admin_id))
-            notices = self._pending_notices(admin_id, previous.notices, touched)
-            return QueueNotices(admin_id, generation, previous.reviewed_at, notices)
-
-    def _pending_notices(
-        self,
-        admin_id: str,
-        known: dict[str, tuple[rules.Notice, ...]] | None = None,
-        touched: set[str] | frozenset[str] = frozenset(),
-    ) -> dict[str, tuple[rules.Notice, ...]]:
-        """``known``: warnings still true for requests whose entity and person are not in
-        ``touched`` (a request without any is simply absent)."""
-        notices: dict[str, tuple[rules.Notice, ...]] = {}
-        admin = self._admin(admin_id)
-        if admin is None:
-            return notices
-        queue = self._docs(REQUESTS_BY_STATUS, "pending")
-        pending = dict(queue)
-        by_entity: dict[str, list[Request]] = {}
-        for _, doc in queue:
-            request = codec.request_from_doc(doc)
-            by_entity.setdefault(request.entity_id, []).append(request)
-        for entity_id, requests in by_entity.items():
-            state: EntityState | None = None
-            for request in requests:
-                if known is not None and not {entity_id, PERSON + request.niss} & touched:
-                    if request.id in known:
-                        notices[request.id] = known[request.id]
-                    continue
-                if state is None:
-                    found = self._entity_doc(entity_id)
-                    if found is None:
-                        break
-                    entity = codec.entity_from_doc(found[1])
-                    state = EntityState(entity, tuple(self._staff(entity_id)), tuple(requests))
-                if found_notices := self._notices(request, state, admin, pending):
-                    notices[request.id] = found_notices
-        return notices
-
-    def _notices(
-        self,
-        request: Request,
-        state: EntityState,
-        admin: Admin,
-        pending: dict[int, Doc] | None = None,
-    ) -> tuple[rules.Notice, ...]:
-        elsewhere = [
-            codec.link_from_doc(doc)
-            for _, doc in self._docs(LINKS_BY_NISS, request.niss)
-            if doc["entity_id"] != request.entity_id
-        ]
-        others = [
-            codec.request_from_doc(doc)
-            for _, doc in self._docs(REQUESTS_BY_NISS, request.niss, read=pending)
-            if doc["entity_id"] != request.entity_id
-        ]
-        return tuple(rules.review_notices(state, request, elsewhere, others, admin, self._clock()))
+            docs = self._stored_reviews() if self._reviews_kept() else self._all_reviews()
+            return {doc["request"]: codec.review_from_doc(doc) for doc in docs.values()}
 
     # ----- the store as a whole ----------------------------------------------------------------
 

@@ -7,9 +7,10 @@ import heapq
 import os
 import re
 import zlib
-from collections.abc import Callable, Collection, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -536,14 +537,22 @@ class SegmentFiles:
                 yield from sorted(segment.docs.items(), reverse=True)
 
     def find(
-        self, table: str, index: str, key: KeyFn, value: Hashable, home: object = None
+        self,
+        table: str,
+        index: str,
+        key: KeyFn,
+        value: Hashable,
+        home: object = None,
+        committed: bool = False,
     ) -> list[tuple[int, Doc]]:
         """Committed documents whose ``key(doc) == value``, in id order.
 
         ``home``: the value of the placing field every such document has (the entity of
-        an index by entity): in a placed table, only that bucket is read.
+        an index by entity): in a placed table, only that bucket is read. ``committed``:
+        the caller knows it reads the committed state even though this transaction wrote
+        the table (and adds the changes itself).
         """
-        if self.written(table):
+        if self.written(table) and not committed:
             raise RuntimeError(f"index read on {table} after writing it in this transaction")
         return self._find(table, index, key, value, home)
 
@@ -646,6 +655,14 @@ class SegmentFiles:
     def written(self, table: str) -> bool:
         """Whether this transaction changed ``table``."""
         return bool(self._tx and self._tx.get(table))
+
+    def changes(self, table: str) -> Mapping[int, Doc | None]:
+        """What this transaction wrote to ``table``, by id (None: removed)."""
+        return MappingProxyType(self._tx.get(table, {}) if self._tx is not None else {})
+
+    def committed(self, table: str, doc_id: int) -> Doc | None:
+        """A document as committed, whatever this transaction wrote."""
+        return self._committed(table, doc_id)
 
     def put(self, table: str, doc_id: int, doc: Doc | None) -> None:
         if self._tx is None:
@@ -901,10 +918,11 @@ class SegmentFiles:
             raise os_problem(self.root, exc, "synced") from None
         self._stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def create(self, mode: int = 0o600) -> None:
+    def create(self, mode: int = 0o600, meta: dict[str, Any] | None = None) -> None:
         """Write the first, empty manifest of a new store, its placed tables declared."""
         self.mode = mode
         manifest = empty_manifest()
+        manifest["meta"] = {**manifest.get("meta", {}), **(meta or {})}
         manifest["tables"] = {
             table: {"next_id": 1, "segments": {}, "buckets": self.layout.buckets, "by": by}
             for table, by in self.layout.homes.items()

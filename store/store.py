@@ -13,11 +13,11 @@ from store.entities import Entities
 from store.errors import StoreError
 from store.maintenance import Maintenance
 from store.outbox import Outbox
-from store.queries import EntitySummary, Queries, QueueNotices, Review
+from store.queries import EntitySummary, Queries, Review
 from store.requests import Requests
 from store.trail import Activity, Trail
 
-__all__ = ["Activity", "EntitySummary", "QueueNotices", "Review", "Store", "open_store"]
+__all__ = ["Activity", "EntitySummary", "Review", "Store", "open_store"]
 
 
 class Store(Entities, Requests, Outbox, Trail, Queries, Maintenance):

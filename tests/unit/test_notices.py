@@ -68,7 +68,7 @@ def test_a_trainee_already_on_the_way_out_is_not_said_to_stay():
 
 
 def test_review_says_an_approval_would_now_be_refused():
-    from rules import Admin, Request, review_notices
+    from rules import Request, review_notices
 
     links = (
         Link("cab", DOCTOR, "Dupont", "Jean", "medecin", NOW),
@@ -78,7 +78,7 @@ def test_review_says_an_approval_would_now_be_refused():
         "R000007", "disconnect", "cab", DOCTOR, "Dupont", "Jean", "medecin", DOCTOR, NOW
     )
     state = EntityState(ENTITY, links, (leaving,))
-    (notice,) = review_notices(state, leaving, [], [], Admin("adm", "Anne"), NOW)
+    (notice,) = review_notices(state, leaving, [], [])
     assert notice.code == "approval_would_fail"
     assert "doit garder au moins un médecin" in notice.message("fr")
     assert "moet minstens één arts" in notice.message("nl")
@@ -98,12 +98,12 @@ def test_working_days():
 
 
 def _review_of(last: str, first: str):
-    from rules import Admin, Request, review_notices
+    from rules import Request, review_notices
 
     links = (Link("cab", DOCTOR, "Dupont", "Jean", "medecin", NOW),)
     request = Request("R000008", "connect", "cab", NURSE, last, first, "infirmier", DOCTOR, NOW)
     state = EntityState(ENTITY, links, (request,))
-    return review_notices(state, request, [], [], Admin("adm", "Anne"), NOW)
+    return review_notices(state, request, [], [])
 
 
 def test_review_flags_a_name_that_mixes_look_alike_scripts():

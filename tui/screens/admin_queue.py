@@ -25,7 +25,7 @@ from rules import (
 )
 from rules.text import fold
 from store import Store
-from store.store import Activity, QueueNotices, Review
+from store.store import Activity, Review
 from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime, language, local, ngettext
 from tui.literal import literal
@@ -185,7 +185,6 @@ class QueueScreen(AdminListScreen):
         self.entity_filter: str | None = None
         self.review: Review | None = None
         self._requests: dict[str, Request] = {}
-        self._notices: QueueNotices | None = None
         self._formatted: dict[str, tuple[object, tuple[str, ...], str]] = {}
 
     def compose_top(self) -> ComposeResult:
@@ -203,9 +202,7 @@ class QueueScreen(AdminListScreen):
     def fetch(self) -> QueueData:
         pending = tuple(self.store.requests(status="pending"))
         entities = {e.id: e for e in self.store.entities()}
-        # Handed back each time: only what changed since is reviewed again.
-        self._notices = self.store.queue_notices(self.admin_id, self._notices)
-        notices = self._notices.notices
+        notices = self.store.pending_notices()
         return QueueData(pending, entities, self.store.activity(30), self.store.now(), notices)
 
     # ----- drawing --------------------------------------------------------------------------
