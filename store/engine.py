@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterator
@@ -73,6 +74,11 @@ class Engine:
         self._reads = 0  # depth of the read blocks under way in this process
         self._swept = False
         self._with_changes = False
+        # Decoded records of the listings consoles read again and again (store/queries.py).
+        self._listings: dict[str, tuple[Any, dict[int, tuple[Doc, Any]], list[Any]]] = {}
+        # The last activity counted: ((first day, days), audit head count, its hash, filed,
+        # decided per day) (store/trail.py).
+        self._activity: tuple[tuple[Any, int], int, str | None, list[int], list[int]] | None = None
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
         self._files = SegmentFiles(root, scopes_of, STORE_LAYOUT)
@@ -254,6 +260,11 @@ class Engine:
             and value in index.mirror[1]
             and files.has_table(index.mirror[0])
         ):
+            if index.mirror[1] == (value,):
+                # The whole mirror: no index to build, but each document still decides.
+                docs = files.items(index.mirror[0])
+                kept = ((i, doc) for i, doc in docs if index.key(doc) == value)
+                return list(itertools.islice(kept, limit))
             return files.find(index.mirror[0], index.name, index.key, value)[:limit]
         listed = None
         if index.person is not None and isinstance(value, str):

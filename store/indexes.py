@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from rules import is_manager
 from store.layout import PENDING, UNSENT
 from store.segments import Doc, KeyFn, field_key
 
@@ -22,6 +23,14 @@ def _same(value: Hashable) -> Hashable:
 
 def _entity_of_key(value: Hashable) -> Hashable:
     return value[1] if isinstance(value, tuple) else None
+
+
+def _entity_role(doc: Doc) -> Hashable | None:
+    """(entity, whether a manager): each segment counts its entities' people and managers."""
+    entity, kind = doc.get("entity_id"), doc.get("employee_type")
+    if not isinstance(entity, str):
+        return None
+    return entity, isinstance(kind, str) and is_manager(kind)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class Index:
 ADMIN_BY_ID = Index("admins", "id", field_key("id"))
 ENTITY_BY_ID = Index("entities", "id", field_key("id"), home=_same)
 LINKS_BY_ENTITY = Index("links", "entity", field_key("entity_id"), home=_same)
+LINKS_BY_ENTITY_ROLE = Index("links", "entity_role", _entity_role)
 LINKS_BY_NISS = Index("links", "niss", field_key("niss"), person="links")
 REQUESTS_BY_STATUS = Index(
     "requests", "status", field_key("status"), mirror=(PENDING, ("pending",))

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import rules
-from rules import Admin, Entity, EntityState, Link, Request, is_manager
+from rules import Admin, Entity, EntityState, Link, Request
 from rules.niss import niss_or_none
 from rules.text import fold
 from store import codec
 from store.engine import TABLES
 from store.indexes import (
+    LINKS_BY_ENTITY_ROLE,
     LINKS_BY_NISS,
     REQUESTS_BY_ENTITY,
     REQUESTS_BY_FILER,
@@ -22,9 +25,11 @@ from store.indexes import (
     REQUESTS_BY_STATUS_ENTITY,
     Index,
 )
-from store.layout import DECISIONS
+from store.layout import DECISIONS, PENDING
 from store.reviews import Reviews, person_notices
 from store.segments import Doc
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,29 @@ class EntitySummary:
 
 
 class Queries(Reviews):
+    def _listed(
+        self, table: str, read: Callable[[], Iterable[tuple[int, Doc]]], decode: Callable[[Doc], R]
+    ) -> list[R]:
+        """The records of a listing that consoles read again after every commit (every
+        entity, the queue): the same list while the manifest names the same files for
+        ``table``, and otherwise only the documents that changed decoded again."""
+        # What the listing is read from: a mirror, or (a store from before) its source.
+        source = table if self._files.has_table(table) else {PENDING: "requests"}.get(table, table)
+        stamp = self._files.manifest["tables"].get(source)
+        memo = self._listings.get(table)
+        if memo is not None and memo[0] == stamp and not self._files.written(source):
+            return list(memo[2])
+        before = memo[1] if memo is not None else {}
+        now: dict[int, tuple[Doc, R]] = {}
+        for doc_id, doc in read():
+            known = before.get(doc_id)
+            # The same object, or an equal one from a file read again (its neighbour changed).
+            same = known is not None and (known[0] is doc or known[0] == doc)
+            now[doc_id] = (doc, known[1]) if same and known is not None else (doc, decode(doc))
+        records = [record for _doc, record in now.values()]
+        self._listings[table] = (stamp, now, records)
+        return list(records)
+
     def _person_docs(self, index: Index, niss: str) -> list[Doc]:
         """A person's documents by NISS; a malformed number simply matches nobody."""
         normalised = niss_or_none(niss)
@@ -66,29 +94,30 @@ class Queries(Reviews):
 
     def entities(self) -> list[Entity]:
         with self.reading():
-            return [codec.entity_from_doc(doc) for _, doc in self._files.items("entities")]
+            items = self._files.items
+            return self._listed("entities", lambda: items("entities"), codec.entity_from_doc)
 
     def entity_summaries(self) -> list[EntitySummary]:
-        """Every entity with its counts, in one pass over the links and the pending requests,
-        under one lock (not a staff read per entity, each under its own lock, each decoded)."""
+        """Every entity with its counts, under one lock: each links file counts its entities'
+        people and managers once (an index kept with the file, counted again only when a
+        commit rewrote it), and the queue gives the pending requests."""
         staff: Counter[str] = Counter()
         managers: Counter[str] = Counter()
-        pending: Counter[str] = Counter()
         with self.reading():
-            for _, doc in self._files.items("links"):
-                # Counted without decoding; a damaged link (`vaccinnet check` names it) is
-                # left out rather than hiding every entity.
-                entity_id = doc.get("entity_id")
-                if isinstance(entity_id, str):
-                    staff[entity_id] += 1
-                    kind = doc.get("employee_type")
-                    if isinstance(kind, str) and is_manager(kind):
-                        managers[entity_id] += 1
+            role = LINKS_BY_ENTITY_ROLE
+            for segment in self._files.segments(role.table):
+                for key, ids in segment.index(role.name, role.key).items():
+                    entity_id, manager = cast(tuple[str, bool], key)
+                    staff[entity_id] += len(ids)
+                    if manager:
+                        managers[entity_id] += len(ids)
+            pending: Counter[str] = Counter()
             for _, doc in self._docs(REQUESTS_BY_STATUS, "pending"):
-                entity_id = doc.get("entity_id")
-                if isinstance(entity_id, str):
-                    pending[entity_id] += 1
-            entities = [codec.entity_from_doc(doc) for _, doc in self._files.items("entities")]
+                # Counted without decoding; a damaged request (`vaccinnet check` names it)
+                # is left out rather than hiding every entity.
+                if isinstance(home := doc.get("entity_id"), str):
+                    pending[home] += 1
+            entities = self.entities()
         return [EntitySummary(e, staff[e.id], managers[e.id], pending[e.id]) for e in entities]
 
     def entity_state(self, entity_id: str) -> EntityState | None:
@@ -156,6 +185,10 @@ class Queries(Reviews):
         with self.reading():
             if entity_id is not None and status is not None:
                 found = self._docs(REQUESTS_BY_STATUS_ENTITY, (status, entity_id), limit)
+            elif status == "pending" and limit is None:
+                # The queue, read again after every commit by each admin console.
+                pending = functools.partial(self._docs, REQUESTS_BY_STATUS, status)
+                return self._listed(PENDING, pending, codec.request_from_doc)
             elif status is not None:
                 found = self._docs(REQUESTS_BY_STATUS, status, limit)
             elif entity_id is not None:

@@ -85,15 +85,26 @@ class Trail(Engine):
         """Requests filed and decided per day over the last ``days`` days.
 
         Read from the audit trail, newest first, which is in time order: only the last
-        weeks are read, however old the store.
+        weeks are read, however old the store; and, asked again the same day, only the
+        entries added since (the queue asks after every commit).
         """
         today = self._clock().astimezone(BRUSSELS).date()
         first = today - timedelta(days=days - 1)
         since = first.isoformat()
-        filed = [0] * days
-        decided = [0] * days
         with self.reading():
-            for _, doc in self._files.newest_first("audit"):
+            head = self._files.meta.get("audit_head") or {"count": 0, "hash": None}
+            memo = self._activity
+            if memo is not None and memo[0] == (first, days) and memo[1] <= head["count"]:
+                last_seq, last_hash = memo[1], memo[2]
+                filed, decided = list(memo[3]), list(memo[4])
+            else:
+                last_seq, last_hash, filed, decided = 0, None, [0] * days, [0] * days
+            for doc_id, doc in self._files.newest_first("audit"):
+                if doc_id <= last_seq:
+                    if doc_id == last_seq and doc.get("hash") == last_hash:
+                        break  # counted already
+                    self._activity = None  # the trail was replaced (a restore): count it all
+                    return self.activity(days)
                 # The UTC day: an event just after midnight in Brussels may count for the day
                 # before, a fair price for not parsing every timestamp.
                 day = doc["at"][:10]
@@ -104,6 +115,7 @@ class Trail(Engine):
                     index = (date.fromisoformat(day) - first).days
                     if 0 <= index < days:
                         (filed if counts == "filed" else decided)[index] += 1
+            self._activity = ((first, days), head["count"], head["hash"], filed, decided)
         return Activity(first, tuple(filed), tuple(decided))
 
     def note_ssh_key(self, operator: str, action: str, identity: str, fingerprint: str) -> None:

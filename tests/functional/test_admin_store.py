@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import orjson
 import pytest
@@ -247,3 +249,57 @@ def test_the_history_is_the_log_of_decisions_kept_by_each_commit(store, data):
     assert any("table decisions: out of date" in p for p in open_store(data).verify())
     store.reindex()
     assert store.verify() == [] and [r.id for r in store.history()] == before
+
+
+def test_the_lists_read_after_every_commit_decode_only_what_changed_and_stay_true(
+    store, data, clock
+):
+    # The queue, the entities, their counts and the activity are read again by each admin
+    # console after every commit: what did not change is kept, and the result is always
+    # what a store opened afresh reads.
+    add_pharmacy(store)
+    add_nursing_home(store)
+    store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    store.file_connect(PHARMACIST, "ph", NURSE_2, "Peeters", "Lotte", "assistant_pharma")
+    other = open_store(data, clock=clock)
+
+    def reads(s):
+        return s.requests(), s.entities(), s.entity_summaries(), s.activity(30)
+
+    before = reads(store)
+    steps = [
+        lambda: other.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "infirmier"),
+        lambda: other.approve("adm", other.requests("cab")[0].id),
+        lambda: other.update_entity("adm", "ph", email="ph2@example.be"),
+        lambda: other.reject("adm", other.requests("ph")[0].id, "Erreur"),
+    ]
+    for step in steps:
+        step()
+        now = reads(store)
+        assert now == reads(open_store(data, clock=clock))
+        # A record whose document no commit touched is the one read before, not a copy.
+        kept = {r.id: r for r in before[0]}
+        assert all(r is kept[r.id] for r in now[0] if r.entity_id == "wzc" and r.id in kept)
+        cab = [e for e in now[1] + before[1] if e.id == "cab"]
+        assert cab[0] is cab[1]
+        before = now
+    assert [s.pending for s in store.entity_summaries()] == [0, 0, 1]
+    assert sum(store.activity(30).decided) == 2
+
+
+def test_the_activity_counts_a_replaced_trail_afresh(store, data, tmp_path, clock):
+    first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    backup = tmp_path / "backup"
+    store.backup(backup)
+    store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    assert (sum(store.activity(30).filed), sum(store.activity(30).decided)) == (2, 0)
+    # The store restored from the backup under the same console, then one decision: as
+    # many entries in the trail as were counted, but not the same ones.
+    for name in os.listdir(data):
+        (data / name).unlink()
+    for name in os.listdir(backup):
+        shutil.copy2(backup / name, data / name)
+    store.approve("adm", first.id)
+    activity = store.activity(30)
+    assert (sum(activity.filed), sum(activity.decided)) == (1, 1)
+    assert activity == open_store(data, clock=clock).activity(30)

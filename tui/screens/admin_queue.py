@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -61,6 +61,34 @@ def queue_haystack(request: Request, entity: Entity | None) -> str:
             )
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """A queue row's fixed cells and the text the filter searches, for one request as read."""
+
+    request: Request
+    entity: Entity | None
+    lang: str
+    filed_on: date  # in Brussels: what « overdue » counts from
+    cells: tuple[str, ...]
+    hay: str
+
+    @classmethod
+    def of(cls, r: Request, entity: Entity | None, lang: str) -> Formatted:
+        # The filer is named in the review beneath, not in a column cut at 80 columns.
+        cells = (
+            r.entity_id,
+            _(KIND_SHORT[r.kind]),
+            format_niss(r.niss),
+            r.full_name,
+            type_label(r.employee_type, lang),
+        )
+        filed_on = local(r.filed_at).date()
+        return cls(r, entity, lang, filed_on, cells, queue_haystack(r, entity))
+
+    def again(self, lang: str) -> Formatted:
+        return Formatted.of(self.request, self.entity, lang)
 
 
 def age_text(filed: datetime, now: datetime) -> str:
@@ -185,7 +213,7 @@ class QueueScreen(AdminListScreen):
         self.entity_filter: str | None = None
         self.review: Review | None = None
         self._requests: dict[str, Request] = {}
-        self._formatted: dict[str, tuple[object, tuple[str, ...], str]] = {}
+        self._formatted: dict[str, Formatted] = {}
 
     def compose_top(self) -> ComposeResult:
         yield Static(id="summary", classes="info")
@@ -225,34 +253,36 @@ class QueueScreen(AdminListScreen):
         lang = language()
         rows: list[Listed] = []
         today = local(data.now).date()
-        self.table.marked = set()
+        marked: set[str] = set()
         self._requests = {r.id: r for r in data.pending}
         # A row's text and what the filter searches change only with its request, its entity
-        # or the language: after a commit, 7,500 rows are not formatted again for one.
-        formatted: dict[str, tuple[object, tuple[str, ...], str]] = {}
+        # or the language: after a commit, 7,500 rows are not formatted again for one. The
+        # store hands the same record objects back while their documents are unchanged.
+        formatted: dict[str, Formatted] = {}
+        overdue_since: dict[date, bool] = {}
+        ages: dict[int, str] = {}
         for r in data.pending:
             entity = data.entities.get(r.entity_id)
-            overdue = is_overdue(local(r.filed_at).date(), today)
-            if overdue:
-                self.table.marked.add(r.id)
-            source = (r, entity, lang)
             known = self._formatted.get(r.id)
-            if known is not None and known[0] == source:
-                fixed, hay = known[1], known[2]
+            if known is not None and known.request is r and known.entity is entity:
+                row = known if known.lang == lang else known.again(lang)
             else:
-                # The filer is named in the review beneath, not in a column cut at 80 columns.
-                fixed = (
-                    r.entity_id,
-                    _(KIND_SHORT[r.kind]),
-                    format_niss(r.niss),
-                    r.full_name,
-                    type_label(r.employee_type, lang),
-                )
-                hay = queue_haystack(r, entity)
-            formatted[r.id] = (source, fixed, hay)
+                row = Formatted.of(r, entity, lang)
+            formatted[r.id] = row
+            overdue = overdue_since.get(row.filed_on)
+            if overdue is None:
+                overdue = overdue_since[row.filed_on] = is_overdue(row.filed_on, today)
+            if overdue:
+                marked.add(r.id)
+            hours = int((data.now - r.filed_at).total_seconds() // 3600)
+            shown_as = hours if hours < 24 else 24 + hours // 24  # what age_text tells apart
+            age = ages.get(shown_as)
+            if age is None:
+                age = ages[shown_as] = age_text(r.filed_at, data.now)
             mark = ("⚠" if r.id in data.notices else " ") + ("!" if overdue else " ")
-            rows.append(((r.id, (mark, age_text(r.filed_at, data.now), *fixed)), hay))
+            rows.append(((r.id, (mark, age, *row.cells)), row.hay))
         self._formatted = formatted
+        self.table.marked = marked
         return rows
 
     def keep(self, key: str) -> bool:
