@@ -27,6 +27,8 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 TABLES = ("admins", "entities", "links", "requests", "outbox", "audit")
 
 Clock = Callable[[], datetime]
+# (entity, whether managers, how many): what one links file counts (store/queries.py).
+Counted = tuple[str, bool, int]
 
 
 def _utc_now() -> datetime:
@@ -76,6 +78,14 @@ class Engine:
         self._with_changes = False
         # Decoded records of the listings consoles read again and again (store/queries.py).
         self._listings: dict[str, tuple[Any, dict[int, tuple[Doc, Any]], list[Any]]] = {}
+        # What each links file counted (by file name), and the totals per entity of people
+        # and of managers (store/queries.py, entity_summaries).
+        self._counts: tuple[
+            dict[str, list[tuple[str, bool, int]]], dict[str, int], dict[str, int]
+        ] = ({}, {}, {})
+        # People's names by NISS (and the entity they were read at) as of a generation
+        # (store/queries.py, names_of).
+        self._names: tuple[int | None, dict[str, dict[str | None, str | None]]] = (None, {})
         # The last activity counted: ((first day, days), audit head count, its hash, filed,
         # decided per day) (store/trail.py).
         self._activity: tuple[tuple[Any, int], int, str | None, list[int], list[int]] | None = None

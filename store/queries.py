@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
@@ -14,8 +13,9 @@ from rules import Admin, Entity, EntityState, Link, Request
 from rules.niss import niss_or_none
 from rules.text import fold
 from store import codec
-from store.engine import TABLES
+from store.engine import PERSON, TABLES, Counted
 from store.indexes import (
+    LINKS_BY_ENTITY,
     LINKS_BY_ENTITY_ROLE,
     LINKS_BY_NISS,
     REQUESTS_BY_ENTITY,
@@ -101,24 +101,42 @@ class Queries(Reviews):
         """Every entity with its counts, under one lock: each links file counts its entities'
         people and managers once (an index kept with the file, counted again only when a
         commit rewrote it), and the queue gives the pending requests."""
-        staff: Counter[str] = Counter()
-        managers: Counter[str] = Counter()
+        pending: dict[str, int] = {}
         with self.reading():
-            role = LINKS_BY_ENTITY_ROLE
-            for segment in self._files.segments(role.table):
-                for key, ids in segment.index(role.name, role.key).items():
-                    entity_id, manager = cast(tuple[str, bool], key)
-                    staff[entity_id] += len(ids)
-                    if manager:
-                        managers[entity_id] += len(ids)
-            pending: Counter[str] = Counter()
+            staff, managers = self._staff_counts()
             for _, doc in self._docs(REQUESTS_BY_STATUS, "pending"):
                 # Counted without decoding; a damaged request (`vaccinnet check` names it)
                 # is left out rather than hiding every entity.
                 if isinstance(home := doc.get("entity_id"), str):
-                    pending[home] += 1
+                    pending[home] = pending.get(home, 0) + 1
             entities = self.entities()
-        return [EntitySummary(e, staff[e.id], managers[e.id], pending[e.id]) for e in entities]
+        return [
+            EntitySummary(e, staff.get(e.id, 0), managers.get(e.id, 0), pending.get(e.id, 0))
+            for e in entities
+        ]
+
+    def _staff_counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """People and managers per entity, kept as totals: a commit changes them by what
+        the links files it rewrote counted before and count now, not by all 70,000 links.
+        (Plain dicts: a Counter's missing keys go through Python code.)"""
+        files, role = self._files, LINKS_BY_ENTITY_ROLE
+        names = files.manifest["tables"].get(role.table, {}).get("segments", {})
+        before_files, staff, managers = self._counts
+        staff, managers = dict(staff), dict(managers)
+        by_file: dict[str, list[Counted]] = {}
+        for seg, name in names.items():
+            counted = before_files.get(name)
+            if counted is None:
+                segment = files.segment(role.table, int(seg))
+                index = segment.index(role.name, role.key) if segment is not None else {}
+                counted = [(*cast(tuple[str, bool], key), len(ids)) for key, ids in index.items()]
+                _add(staff, managers, counted, 1)
+            by_file[name] = counted
+        for name, counted in before_files.items():
+            if name not in by_file:
+                _add(staff, managers, counted, -1)
+        self._counts = (by_file, staff, managers)
+        return staff, managers
 
     def entity_state(self, entity_id: str) -> EntityState | None:
         with self.reading():
@@ -147,17 +165,53 @@ class Queries(Reviews):
     def links_of(self, niss: str) -> list[Link]:
         return [codec.link_from_doc(doc) for doc in self._person_docs(LINKS_BY_NISS, niss)]
 
-    def names_of(self, nisses: Iterable[str]) -> dict[str, str]:
+    def names_of(
+        self, nisses: Iterable[str], at: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
         """« DUPONT Jean » for each person the store knows by name: from a link, else from a
-        request about them. People it never named (a NISS only) are left out."""
+        request about them. People it never named (a NISS only) are left out.
+
+        ``at``: an entity where a person is likely linked (the one of the request they
+        filed, of the audit entry): their name is read from that entity's people, one file
+        the admins' lists share, before the index of people. Names are kept until a commit
+        touches the person: a page of History asks for a thousand after every commit."""
+        at = at or {}
         names: dict[str, str] = {}
         with self.reading():
+            known = self._known_names()
             for niss in dict.fromkeys(nisses):
-                links = self.links_of(niss)
-                if links:
-                    names[niss] = links[-1].full_name
-                elif docs := self._person_docs(REQUESTS_BY_NISS, niss):
-                    names[niss] = codec.request_from_doc(docs[-1]).full_name
+                entity_id = at.get(niss)
+                by_entity = known.setdefault(niss, {})
+                if entity_id not in by_entity:
+                    by_entity[entity_id] = self._name_of(niss, entity_id)
+                if name := by_entity[entity_id]:
+                    names[niss] = name
+        return names
+
+    def _name_of(self, niss: str, entity_id: str | None) -> str | None:
+        if entity_id:
+            here = [doc for _, doc in self._docs(LINKS_BY_ENTITY, entity_id) if doc["niss"] == niss]
+            if here:
+                return codec.link_from_doc(here[-1]).full_name
+        if links := self.links_of(niss):
+            return links[-1].full_name
+        if docs := self._person_docs(REQUESTS_BY_NISS, niss):
+            return codec.request_from_doc(docs[-1]).full_name
+        return None
+
+    def _known_names(self) -> dict[str, dict[str | None, str | None]]:
+        """The names kept from earlier reads, less those of the people a commit touched since."""
+        generation = int(self._files.manifest["generation"])
+        kept_at, names = self._names
+        if kept_at != generation:
+            touched = self._files.scopes_since(kept_at) if kept_at is not None else None
+            if touched is None:
+                names = {}
+            else:
+                for scope in touched:
+                    if scope.startswith(PERSON):
+                        names.pop(scope.removeprefix(PERSON), None)
+            self._names = (generation, names)
         return names
 
     def admin(self, admin_id: str) -> Admin | None:
@@ -294,3 +348,12 @@ class Queries(Reviews):
     def counts(self) -> dict[str, int]:
         with self.reading():
             return {name: self._files.count(name) for name in TABLES}
+
+
+def _add(
+    staff: dict[str, int], managers: dict[str, int], counted: list[Counted], sign: int
+) -> None:
+    for entity_id, manager, count in counted:
+        staff[entity_id] = staff.get(entity_id, 0) + sign * count
+        if manager:
+            managers[entity_id] = managers.get(entity_id, 0) + sign * count

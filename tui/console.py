@@ -48,17 +48,16 @@ NAVIGATION_KEYS = [
 ]
 
 
-_heap_frozen = False
+_frozen_after: set[str] = set()
 
 
-def freeze_startup_heap() -> None:
-    """Once the first screen is whole: what start-up built (the store's records, the
-    widgets) is kept out of the collector's full passes, which at Flanders scale took
-    70 ms each, a stutter after a commit now and then. Once per process: later garbage is
-    collected as usual."""
-    global _heap_frozen
-    if not _heap_frozen:
-        _heap_frozen = True
+def freeze_heap_after(first: str) -> None:
+    """Once ``first`` (a screen's first complete load) is done, what it built (the store's
+    records, the widgets) is kept out of the collector's full passes, which at Flanders
+    scale took 70 to 120 ms each, a stutter after a commit now and then. Once per screen:
+    later garbage is collected as usual, and what was kept is still freed when dropped."""
+    if first not in _frozen_after:
+        _frozen_after.add(first)
         gc.collect()
         gc.freeze()
 

@@ -303,3 +303,33 @@ def test_the_activity_counts_a_replaced_trail_afresh(store, data, tmp_path, cloc
     activity = store.activity(30)
     assert (sum(activity.filed), sum(activity.decided)) == (1, 1)
     assert activity == open_store(data, clock=clock).activity(30)
+
+
+def test_names_are_read_at_the_entity_given_and_kept_until_a_commit_touches_the_person(
+    store, data, clock, monkeypatch
+):
+    add_nursing_home(store)
+    other = open_store(data, clock=clock)
+    assert store.names_of([NURSE]) == {}  # never named: a NISS only
+    filed = other.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    assert store.names_of([NURSE]) == {NURSE: "MARTIN Claire"}  # from the request
+    other.approve("adm", filed.id)
+    link(other, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2)
+    # Each commit touched her: what was kept is read again. At an entity, the name there.
+    assert store.names_of([NURSE, DOCTOR], at={NURSE: "cab"}) == {
+        NURSE: "MARTIN Claire",
+        DOCTOR: "DUPONT Jean",
+    }
+    assert store.names_of([NURSE]) == {NURSE: "MARTIJN Klara"}  # her latest link
+    read = []
+    real = type(store)._name_of
+    monkeypatch.setattr(
+        type(store), "_name_of", lambda self, *args: read.append(args) or real(self, *args)
+    )
+    # A commit about somebody else keeps her names; one about her does not.
+    other.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    assert store.names_of([NURSE]) == {NURSE: "MARTIJN Klara"} and read == []
+    other.file_disconnect(DOCTOR_2, "wzc", [NURSE])
+    other.approve("adm", other.requests("wzc", status="pending")[-1].id)
+    assert store.names_of([NURSE]) == {NURSE: "MARTIN Claire"} and read == [(NURSE, None)]
+    assert store.names_of([NURSE]) == open_store(data, clock=clock).names_of([NURSE])

@@ -122,7 +122,9 @@ class AuditScreen(PagedListScreen):
     def fetch(self) -> AuditData:
         admins = {a.id: a.name for a in self.store.admins()}
         entries = self.store.audit_entries(newest_first=True, limit=self.shown)
-        people = self.store.names_of(e.actor for e in entries if niss_or_none(e.actor) == e.actor)
+        staff = [e for e in entries if niss_or_none(e.actor) == e.actor]
+        at = {e.actor: e.entity_id for e in staff if e.entity_id}
+        people = self.store.names_of((e.actor for e in staff), at=at)
         return AuditData(entries, admins, people, self.store.audit_length())
 
     @property

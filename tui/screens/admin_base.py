@@ -17,7 +17,7 @@ from textual.widgets import Header, Input, Static
 
 from rules.text import fold
 from store import Store
-from tui.console import StoreFollower, deliver, follow_language, freeze_startup_heap
+from tui.console import StoreFollower, deliver, follow_language, freeze_heap_after
 from tui.i18n import N_, _, language
 from tui.screens.base import CLEAR_BINDING, ConsoleScreen
 from tui.widgets.footer import TranslatedFooter
@@ -146,7 +146,7 @@ class AdminListScreen(ConsoleScreen[None]):
             self._rows_key = None  # new data at the same version (a longer page, say)
             self.redraw()
             self.refresh_bindings()  # a key may depend on what was read (« older »)
-            self.call_after_refresh(freeze_startup_heap)
+            self.call_after_refresh(freeze_heap_after, self.SECTION)
         elif self.data is not None:
             self.version = message.version  # nothing it shows changed up to this version
         self.load_ended()

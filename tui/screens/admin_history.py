@@ -31,7 +31,9 @@ class HistoryScreen(PagedListScreen):
     def fetch(self) -> HistoryData:
         admins = {admin.id: admin.name for admin in self.store.admins()}
         history = self.store.history(limit=self.shown)
-        names = self.store.names_of(r.filed_by for r in history)
+        names = self.store.names_of(
+            (r.filed_by for r in history), at={r.filed_by: r.entity_id for r in history}
+        )
         return HistoryData(history, admins, names, self.store.decided_count())
 
     def more_to_show(self) -> bool:
