@@ -214,6 +214,7 @@ class QueueScreen(AdminListScreen):
         self.review: Review | None = None
         self._requests: dict[str, Request] = {}
         self._formatted: dict[str, Formatted] = {}
+        self._listed: dict[str, Listed] = {}
 
     def compose_top(self) -> ComposeResult:
         yield Static(id="summary", classes="info")
@@ -280,8 +281,13 @@ class QueueScreen(AdminListScreen):
             if age is None:
                 age = ages[shown_as] = age_text(r.filed_at, data.now)
             mark = ("⚠" if r.id in data.notices else " ") + ("!" if overdue else " ")
-            rows.append(((r.id, (mark, age, *row.cells)), row.hay))
+            listed = self._listed.get(r.id) if row is known else None
+            if listed is None or listed[0][1][:2] != (mark, age):
+                listed = ((r.id, (mark, age, *row.cells)), row.hay)
+            rows.append(listed)
         self._formatted = formatted
+        # The same row objects while nothing in them changed: the table measures them once.
+        self._listed = {listed[0][0]: listed for listed in rows}
         self.table.marked = marked
         return rows
 

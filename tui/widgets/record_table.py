@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -41,7 +41,12 @@ class Column:
         return max(cell_len(self.label), self.min_width)
 
 
-def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[int]:
+def layout(
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    room: int,
+    measure: Callable[[str], int] = cell_len,
+) -> list[int]:
     """Each column's width in cells, for ``room`` cells of cells (separators excluded).
 
     Every column first asks for what its cells need (a fit column up to its width). Room
@@ -53,7 +58,7 @@ def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[in
     for i, column in enumerate(columns):
         header = cell_len(column.label)
         if column.fit or column.flex:
-            widest = max((cell_len(cells[i]) for _key, cells in rows if i < len(cells)), default=0)
+            widest = max((measure(cells[i]) for _key, cells in rows if i < len(cells)), default=0)
             need = min(column.width, widest) if column.fit else widest
             widths.append(max(header, need))
             # A minimum protects what is there: a name shorter than it gives no cell away.
@@ -174,6 +179,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._selected: set[str] = set()
         self._widths: list[int] = []
         self._laid_out_for: int | None = None
+        self._cell_lens: dict[str, int] = {}
         # Rows that must stand out (overdue requests, failed mails); their text says why too.
         self.marked: set[str] = set()
 
@@ -231,7 +237,20 @@ class RecordTable(ScrollView, can_focus=True):
         if self._laid_out_for != width:
             # A leading space, the selection mark and its space, a space between columns.
             room = width - 1 - (2 if self.selectable else 0) - max(len(self.columns) - 1, 0)
-            self._widths = layout(self.columns, self.rows, room)
+            # Each text measured once while it is in the table: after a commit, 7,500 rows are
+            # laid out again, and most of their cells are the same.
+            before: dict[str, int] = self._cell_lens
+            measured: dict[str, int] = {}
+
+            def measure(text: str) -> int:
+                known = measured.get(text)
+                if known is None:
+                    known = before.get(text)
+                    measured[text] = known = cell_len(text) if known is None else known
+                return known
+
+            self._widths = layout(self.columns, self.rows, room, measure)
+            self._cell_lens = measured
             self._laid_out_for = width
         return self._widths
 
