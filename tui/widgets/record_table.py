@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -41,12 +41,7 @@ class Column:
         return max(cell_len(self.label), self.min_width)
 
 
-def layout(
-    columns: Sequence[Column],
-    rows: Sequence[Row],
-    room: int,
-    measure: Callable[[str], int] = cell_len,
-) -> list[int]:
+def layout(columns: Sequence[Column], rows: Sequence[Row], room: int) -> list[int]:
     """Each column's width in cells, for ``room`` cells of cells (separators excluded).
 
     Every column first asks for what its cells need (a fit column up to its width). Room
@@ -54,12 +49,20 @@ def layout(
     column gives way first, one cell at a time, down to its minimum (a name's minimum keeps
     a usual name whole), then the fit columns, down to their header.
     """
+    widest = [
+        max((cell_len(cells[i]) for _key, cells in rows if i < len(cells)), default=0)
+        for i in range(len(columns))
+    ]
+    return layout_widest(columns, widest, room)
+
+
+def layout_widest(columns: Sequence[Column], widest: Sequence[int], room: int) -> list[int]:
+    """``layout``, given each column's widest cell."""
     widths, least = [], []
     for i, column in enumerate(columns):
         header = cell_len(column.label)
         if column.fit or column.flex:
-            widest = max((measure(cells[i]) for _key, cells in rows if i < len(cells)), default=0)
-            need = min(column.width, widest) if column.fit else widest
+            need = min(column.width, widest[i]) if column.fit else widest[i]
             widths.append(max(header, need))
             # A minimum protects what is there: a name shorter than it gives no cell away.
             least.append(max(header, min(column.min_width, need)))
@@ -86,8 +89,8 @@ def layout(
                 movable = [i for i in yielding if widths[i] > least[i]]
                 if not movable:
                     break
-                widest = max(movable, key=lambda i: widths[i])
-                widths[widest] -= 1
+                giving = max(movable, key=lambda i: widths[i])
+                widths[giving] -= 1
                 spare += 1
     return widths
 
@@ -97,6 +100,40 @@ def fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
+
+
+class WidthTally:
+    """How many cells of each width each column holds, changed by the rows that came and
+    went: after a commit, 7,500 rows are laid out again, and nearly all are the same row
+    objects (a screen keeps a row while nothing in it changed)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[Sequence[str], tuple[int, ...]]] = {}
+        self._counts: list[dict[int, int]] = []
+
+    def update(self, rows: Sequence[Row], columns: int) -> None:
+        if len(self._counts) != columns:
+            self._rows, self._counts = {}, [{} for _ in range(columns)]
+        now: dict[int, tuple[Sequence[str], tuple[int, ...]]] = {}
+        for _key, cells in rows:
+            known = self._rows.get(id(cells))
+            if known is not None and known[0] is cells:
+                now[id(cells)] = known
+                continue
+            lens = tuple(cell_len(cell) for cell in cells[:columns])
+            self._count(lens, 1)
+            now[id(cells)] = (cells, lens)
+        for key, (cells, lens) in self._rows.items():
+            if now.get(key, (None,))[0] is not cells:
+                self._count(lens, -1)
+        self._rows = now
+
+    def _count(self, lens: tuple[int, ...], step: int) -> None:
+        for counts, width in zip(self._counts, lens, strict=False):
+            counts[width] = counts.get(width, 0) + step
+
+    def widest(self) -> list[int]:
+        return [max((w for w, n in counts.items() if n > 0), default=0) for counts in self._counts]
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -179,7 +216,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._selected: set[str] = set()
         self._widths: list[int] = []
         self._laid_out_for: int | None = None
-        self._cell_lens: dict[str, int] = {}
+        self._tally = WidthTally()
         # Rows that must stand out (overdue requests, failed mails); their text says why too.
         self.marked: set[str] = set()
 
@@ -187,6 +224,8 @@ class RecordTable(ScrollView, can_focus=True):
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         self.columns = list(columns)
+        self._tally = WidthTally()
+        self._tally.update(self.rows, len(self.columns))
         self._resize()
         self.refresh()
 
@@ -198,6 +237,7 @@ class RecordTable(ScrollView, can_focus=True):
         """
         current = self.cursor_key
         self.rows = list(rows)
+        self._tally.update(self.rows, len(self.columns))
         self._position = {key: i for i, (key, _cells) in enumerate(self.rows)}
         self._resize()
         if current in self._position:
@@ -237,20 +277,7 @@ class RecordTable(ScrollView, can_focus=True):
         if self._laid_out_for != width:
             # A leading space, the selection mark and its space, a space between columns.
             room = width - 1 - (2 if self.selectable else 0) - max(len(self.columns) - 1, 0)
-            # Each text measured once while it is in the table: after a commit, 7,500 rows are
-            # laid out again, and most of their cells are the same.
-            before: dict[str, int] = self._cell_lens
-            measured: dict[str, int] = {}
-
-            def measure(text: str) -> int:
-                known = measured.get(text)
-                if known is None:
-                    known = before.get(text)
-                    measured[text] = known = cell_len(text) if known is None else known
-                return known
-
-            self._widths = layout(self.columns, self.rows, room, measure)
-            self._cell_lens = measured
+            self._widths = layout_widest(self.columns, self._tally.widest(), room)
             self._laid_out_for = width
         return self._widths
 

@@ -204,3 +204,22 @@ async def test_a_cursor_move_redraws_only_the_two_lines_concerned():
         await pilot.press("end")
         await pilot.pause()
         assert set(range(SIZE[1])) <= set(table.drawn)
+
+
+def test_the_width_tally_follows_the_rows_that_came_and_went():
+    # Kept by row object across loads: the widths must be those of a fresh count whatever
+    # came, went or stayed.
+    from tui.widgets.record_table import WidthTally
+
+    long, short, wide = ("a", ("x" * 12, "漢字")), ("b", ("xy", "z")), ("c", ("x", "漢字漢字"))
+    tally = WidthTally()
+    tally.update([long, short], 2)
+    assert tally.widest() == [12, 4]
+    tally.update([short, wide], 2)  # the longest went, a wider one came
+    assert tally.widest() == [2, 8]
+    tally.update([short], 2)
+    assert tally.widest() == [2, 1]
+    tally.update([], 2)
+    assert tally.widest() == [0, 0]
+    tally.update([("b", ("xy", "z")), long], 2)  # an equal row, but another object
+    assert tally.widest() == [12, 4]
