@@ -76,6 +76,7 @@ class Engine:
         self._reads = 0  # depth of the read blocks under way in this process
         self._swept = False
         self._with_changes = False
+        self._review_failed = False  # store/reviews.py: a review of everything failed here
         # Decoded records of the listings consoles read again and again (store/queries.py).
         self._listings: dict[str, tuple[Any, dict[int, tuple[Doc, Any]], list[Any]]] = {}
         # What each links file counted (by file name), and the totals per entity of people

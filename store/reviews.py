@@ -8,6 +8,7 @@ import rules
 from rules import EntityState, Request
 from store import codec
 from store.engine import PERSON, scopes_of
+from store.errors import StoreError
 from store.indexes import LINKS_BY_NISS, REQUESTS_BY_NISS, REQUESTS_BY_STATUS
 from store.layout import REVIEWED, REVIEWS
 from store.records import Records
@@ -52,8 +53,15 @@ class Reviews(Records):
             # entity's state read again with the transaction's thousands of documents.
             files.set_meta(REVIEWED, False)
             return
-        with self._including_changes():
-            parts = self._review(entities, persons)
+        try:
+            with self._including_changes():
+                parts = self._review(entities, persons)
+        except StoreError:
+            # A damaged document among those reviewed (`check` names it): the write goes
+            # on, and the warnings are marked incomplete (read by reviewing, as in a store
+            # from before) until a review of everything succeeds.
+            files.set_meta(REVIEWED, False)
+            return
         for doc_id, (request_id, entity, person) in parts.items():
             old = files.committed(REVIEWS, doc_id)
             if entity is None:
@@ -67,7 +75,8 @@ class Reviews(Records):
                 self._put_review(doc_id, None)
 
     def _after_commit(self) -> None:
-        self._build_reviews()
+        if not self._review_failed:
+            self._build_reviews()
 
     def _put_review(self, doc_id: int, doc: Doc | None) -> None:
         if doc != self._files.committed(REVIEWS, doc_id):
@@ -139,16 +148,26 @@ class Reviews(Records):
         before the commit kept them), or ``again`` (`check --reindex`)."""
         if self._reviews_kept() and not again:
             return
-        with self._writing():
-            fresh = self._all_reviews()
-            stale = [doc_id for doc_id, _ in self._files.items(REVIEWS) if doc_id not in fresh]
-            for doc_id in stale:
-                self._files.put(REVIEWS, doc_id, None)
-            for doc_id, doc in fresh.items():
-                self._put_review(doc_id, doc)
-            self._files.set_meta(REVIEWED, True)
-        # The build read every entity's people: a session keeps only what it shows.
-        self._files.forget_cache()
+        try:
+            with self._writing():
+                fresh = self._all_reviews()
+                stale = [i for i, _ in self._files.items(REVIEWS) if i not in fresh]
+                for doc_id in stale:
+                    self._files.put(REVIEWS, doc_id, None)
+                for doc_id, doc in fresh.items():
+                    self._put_review(doc_id, doc)
+                self._files.set_meta(REVIEWED, True)
+        except StoreError:
+            if again:
+                raise
+            # Damaged, busy or read-only after all: the warnings stay incomplete and are
+            # reviewed when read; the next program that opens the store tries again (this
+            # one does not at each of its commits).
+            self._review_failed = True
+            return
+        finally:
+            # The build read every entity's people: a session keeps only what it shows.
+            self._files.forget_cache()
 
     def _stored_reviews(self) -> dict[int, Doc]:
         return dict(self._files.items(REVIEWS))

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from rules import RuleViolation
-from store import open_store
+from store import StoreError, open_store
 from tests.conftest import (
     ADMIN_NISS,
     DOCTOR,
@@ -333,3 +333,24 @@ def test_names_are_read_at_the_entity_given_and_kept_until_a_commit_touches_the_
     other.approve("adm", other.requests("wzc", status="pending")[-1].id)
     assert store.names_of([NURSE]) == {NURSE: "MARTIN Claire"} and read == [(NURSE, None)]
     assert store.names_of([NURSE]) == open_store(data, clock=clock).names_of([NURSE])
+
+
+def test_a_damaged_document_elsewhere_neither_stops_a_write_nor_hides_a_warning(store, data):
+    add_nursing_home(store)
+    elsewhere = store.file_connect(DOCTOR_2, "wzc", NURSE, "Martijn", "Klara", "infirmier")
+    store.reject("adm", elsewhere.id, "Doublon")  # in her entity's file only, not the queue
+    held = segment_holding(data, "requests", lambda doc: doc["id"] == elsewhere.id)
+    raw = orjson.loads(held.read_bytes())
+    for doc in raw["requests"].values():
+        if doc["id"] == elsewhere.id:
+            doc["filed_at"] = "yesterday"
+    held.write_bytes(orjson.dumps(raw))
+    other = open_store(data)
+    # Her other request is reviewed with this one, and cannot be read: the filing is kept,
+    # and the warnings are marked incomplete rather than written without it.
+    filed = other.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    assert other.request(filed.id).status == "pending"
+    assert json.loads((data / "manifest.json").read_text())["meta"]["reviewed"] is False
+    # The queue reviews when it reads, and names the damaged document as every read does.
+    with pytest.raises(StoreError, match="is damaged"):
+        open_store(data).pending_notices()
