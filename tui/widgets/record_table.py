@@ -225,7 +225,6 @@ class RecordTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[Column]) -> None:
         self.columns = list(columns)
         self._tally = WidthTally()
-        self._tally.update(self.rows, len(self.columns))
         self._resize()
         self.refresh()
 
@@ -237,7 +236,6 @@ class RecordTable(ScrollView, can_focus=True):
         """
         current = self.cursor_key
         self.rows = list(rows)
-        self._tally.update(self.rows, len(self.columns))
         self._position = {key: i for i, (key, _cells) in enumerate(self.rows)}
         self._resize()
         if current in self._position:
@@ -277,6 +275,8 @@ class RecordTable(ScrollView, can_focus=True):
         if self._laid_out_for != width:
             # A leading space, the selection mark and its space, a space between columns.
             room = width - 1 - (2 if self.selectable else 0) - max(len(self.columns) - 1, 0)
+            # Counted when laid out (once a frame at most), not at each set_rows.
+            self._tally.update(self.rows, len(self.columns))
             self._widths = layout_widest(self.columns, self._tally.widest(), room)
             self._laid_out_for = width
         return self._widths
