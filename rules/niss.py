@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import calendar
 
-from stdnum import exceptions as stdnum_errors
-from stdnum.be import bis, nn
-
 from rules.violation import RuleViolation
 
 _SEPARATORS = " .-"
@@ -32,6 +29,12 @@ def normalize_niss(raw: str) -> str:
     # python-stdnum calls it a bad format; the user typed eleven digits, so say what is wrong.
     if digits == "0" * 11:
         raise _refuse(raw, "zeros")
+    # Imported when a number is first checked: python-stdnum's util module imports ssl and
+    # pydoc (for its online checks), 9 ms of every one-shot command that checks none (an
+    # approval, a staff list).
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.be import bis, nn
+
     month_field = int(digits[2:4])
     module = bis if month_field >= 20 else nn
     try:
