@@ -264,8 +264,8 @@ def _parser() -> argparse.ArgumentParser:
         "--reindex",
         action="store_true",
         help=_(
-            "first rebuild the indexes (locators, people, queue, unsent mails, decisions) from "
-            "the documents (when check says they are out of step)"
+            "first rebuild the indexes (locators, people, queue, unsent mails, decisions, the "
+            "queue's warnings) from the documents (when check says they are out of step)"
         ),
     )
     check.add_argument(
