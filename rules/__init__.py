@@ -27,6 +27,7 @@ from rules.niss import (
     normalize_niss,
 )
 from rules.notices import (
+    NOTICES_VERSION,
     Notice,
     access_types,
     disconnect_notices,
@@ -65,6 +66,7 @@ __all__ = [
     "EMPLOYEE_TYPES",
     "ENTITY_KINDS",
     "MANAGER_TYPES",
+    "NOTICES_VERSION",
     "OVERDUE_WORKING_DAYS",
     "Admin",
     "Approval",

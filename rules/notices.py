@@ -12,6 +12,11 @@ from rules.requests import EntityState
 from rules.scripts import has_compatibility_forms, mixed_script_words, other_scripts, plain_form
 from rules.vocabulary import EMPLOYEE_TYPES, MANAGER_TYPES, fits_kind, is_manager
 
+# Which warnings are given, and when: the store keeps each pending request's warnings, and
+# reviews them all again when this changes (wording alone does not count: it is rendered when
+# read).
+NOTICES_VERSION = 2
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -186,7 +191,8 @@ def person_notices(
                 {"person": person, "other": other, "requested": request.full_name},
             )
         )
-    if links_elsewhere:
+    if links_elsewhere and request.kind == "connect":
+        # A person leaving one entity may well stay at others: only news when joining.
         notices.append(
             Notice(
                 "linked_elsewhere",

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
 
+from rules.notices import NOTICES_VERSION
 from rules.phrase import N_, Phrase
 from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
 from store.errors import StoreError, os_problem
@@ -212,7 +213,7 @@ class Engine:
                         ),
                     )
                 # Empty, so its queue's warnings are complete: each commit keeps them.
-                self._files.create(meta={REVIEWED: True})
+                self._files.create(meta={REVIEWED: NOTICES_VERSION})
             self._files.refresh()
             if self._files.needs_relayout() and os.access(self.root, os.W_OK):
                 # A store of the old layout is converted once, by the first program that

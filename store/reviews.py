@@ -26,8 +26,9 @@ class Reviews(Records):
     depend on the documents alone, not on the admin reading them nor on the date."""
 
     def _reviews_kept(self) -> bool:
-        # Only the meta key says so: the table exists once a warning was written.
-        return bool(self._files.meta.get(REVIEWED))
+        # Only the meta key says so (the table exists once a warning was written), and only
+        # for the rules' present warnings: others are reviewed again by the first writer.
+        return self._files.meta.get(REVIEWED) == rules.NOTICES_VERSION
 
     def _before_commit(self) -> None:
         files = self._files
@@ -156,7 +157,7 @@ class Reviews(Records):
                     self._files.put(REVIEWS, doc_id, None)
                 for doc_id, doc in fresh.items():
                     self._put_review(doc_id, doc)
-                self._files.set_meta(REVIEWED, True)
+                self._files.set_meta(REVIEWED, rules.NOTICES_VERSION)
         except StoreError:
             if again:
                 raise

@@ -9,7 +9,7 @@ import shutil
 import orjson
 import pytest
 
-from rules import RuleViolation
+from rules import NOTICES_VERSION, RuleViolation
 from store import StoreError, open_store
 from tests.conftest import (
     ADMIN_NISS,
@@ -200,7 +200,8 @@ def test_a_store_without_kept_warnings_gets_them_once_from_the_first_writer(
     manifest_path = data / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     del manifest["meta"]["reviewed"]
-    manifest["tables"].pop("reviews")
+    for name in manifest["tables"].pop("reviews")["segments"].values():
+        (data / name).unlink()
     manifest_path.write_text(json.dumps(manifest))
     with monkeypatch.context() as patch:
         # A program that may not write (root may write anywhere: permissions cannot say it).
@@ -210,8 +211,34 @@ def test_a_store_without_kept_warnings_gets_them_once_from_the_first_writer(
     assert "reviews" not in json.loads(manifest_path.read_text())["tables"]
     writer = open_store(data)
     kept = json.loads(manifest_path.read_text())
-    assert kept["meta"]["reviewed"] is True and "reviews" in kept["tables"]
+    assert kept["meta"]["reviewed"] == NOTICES_VERSION and "reviews" in kept["tables"]
     assert said(writer.pending_notices()) == expected
+    # Kept by a version of the rules that gave other warnings: reviewed again, once.
+    kept["meta"]["reviewed"] = NOTICES_VERSION - 1
+    manifest_path.write_text(json.dumps(kept))
+    stale = segment_holding(data, "reviews", lambda doc: True)
+    raw = orjson.loads(stale.read_bytes())
+    for doc in raw["reviews"].values():
+        doc["person"] = [{"code": "linked_elsewhere", "params": {}, "key": None}]
+    stale.write_bytes(orjson.dumps(raw))
+    with monkeypatch.context() as patch:
+        patch.setattr("store.engine.os.access", lambda path, mode: False)
+        reader = open_store(data)  # what an older program kept is neither shown nor damage
+        assert said(reader.pending_notices()) == expected
+        assert not [p for p in reader.verify() if "reviews" in p]
+    assert said(open_store(data).pending_notices()) == expected
+    assert json.loads(manifest_path.read_text())["meta"]["reviewed"] == NOTICES_VERSION
+
+
+def test_a_disconnection_does_not_warn_that_the_person_stays_linked_elsewhere(store):
+    add_nursing_home(store)
+    link(store, "wzc", NURSE, "Martin", "Claire", "infirmier", actor=DOCTOR_2)
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    (leaving,) = store.file_disconnect(DOCTOR, "cab", [NURSE])
+    assert leaving.id not in store.pending_notices()
+    joining = store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
+    link(store, "wzc", NURSE_2, "Peeters", "Lotte", "infirmier", actor=DOCTOR_2)
+    assert [n.code for n in store.pending_notices()[joining.id]] == ["linked_elsewhere"]
 
 
 def test_check_names_kept_warnings_out_of_step_and_reindex_makes_them_again(store, data):
