@@ -355,7 +355,13 @@ class QueueScreen(AdminListScreen):
     def show_detail(self, key: str | None) -> None:
         if key is None:
             self.review = None
-            self.query_one("#detail", Static).update(literal(_("No pending request.")))
+            filtered = self.data is not None and bool(self.data.pending)
+            text = (
+                _("No pending request matches the filters.")
+                if filtered
+                else _("No pending request.")
+            )
+            self.query_one("#detail", Static).update(literal(text))
             return
         self.fetch_review(key)
 

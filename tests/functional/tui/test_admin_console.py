@@ -230,6 +230,13 @@ async def test_filters_by_text_kind_and_entity(practice):
         assert table.keys == [other.id]
         await pilot.press("escape")
         assert len(table.keys) == 3
+        # A filter that keeps nothing says so, not that nothing is pending.
+        await pilot.press("slash")
+        await type_text(pilot, "zonneweide")
+        assert table.keys == []
+        await until(pilot, lambda: "ne correspond aux filtres" in text_of(screen, "#detail"))
+        await pilot.press("escape")
+        assert len(table.keys) == 3
         table.move_to(out.id)
         await until(pilot, lambda: screen.review and screen.review.request.id == out.id)
         await pilot.press("f")
