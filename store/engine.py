@@ -82,9 +82,11 @@ class Engine:
         self._listings: dict[str, tuple[Any, dict[int, tuple[Doc, Any]], list[Any]]] = {}
         # What each links file counted (by file name), and the totals per entity of people
         # and of managers (store/queries.py, entity_summaries).
-        self._counts: tuple[
-            dict[str, list[tuple[str, bool, int]]], dict[str, int], dict[str, int]
-        ] = ({}, {}, {})
+        self._counts: tuple[dict[str, list[Counted]], dict[str, int], dict[str, int]] = (
+            {},
+            {},
+            {},
+        )
         # People's names by NISS (and the entity they were read at) as of a generation
         # (store/queries.py, names_of).
         self._names: tuple[int | None, dict[str, dict[str | None, str | None]]] = (None, {})

@@ -58,9 +58,12 @@ class Queries(Reviews):
         ``table``, and otherwise only the documents that changed decoded again."""
         # What the listing is read from: a mirror, or (a store from before) its source.
         source = table if self._files.has_table(table) else {PENDING: "requests"}.get(table, table)
+        if self._files.written(source):
+            # Inside a write: what it reads is not committed yet, and is kept by nobody.
+            return [decode(doc) for _, doc in read()]
         stamp = self._files.manifest["tables"].get(source)
         memo = self._listings.get(table)
-        if memo is not None and memo[0] == stamp and not self._files.written(source):
+        if memo is not None and memo[0] == stamp:
             return list(memo[2])
         before = memo[1] if memo is not None else {}
         now: dict[int, tuple[Doc, R]] = {}
@@ -190,7 +193,8 @@ class Queries(Reviews):
 
     def _name_of(self, niss: str, entity_id: str | None) -> str | None:
         if entity_id:
-            here = [doc for _, doc in self._docs(LINKS_BY_ENTITY, entity_id) if doc["niss"] == niss]
+            staff = self._docs(LINKS_BY_ENTITY, entity_id)
+            here = [doc for _, doc in staff if doc.get("niss") == niss]
             if here:
                 return codec.link_from_doc(here[-1]).full_name
         if links := self.links_of(niss):

@@ -381,3 +381,13 @@ def test_a_damaged_document_elsewhere_neither_stops_a_write_nor_hides_a_warning(
     # The queue reviews when it reads, and names the damaged document as every read does.
     with pytest.raises(StoreError, match="is damaged"):
         open_store(data).pending_notices()
+
+
+def test_a_list_read_inside_a_write_that_fails_is_not_kept(store):
+    before = [e.id for e in store.entities()]
+    entity = {"id": "tmp", "name": "Tmp", "kind": "pharmacie", "email": "t@example.be"}
+    with pytest.raises(RuntimeError), store._writing():
+        store._insert("entities", {**entity, "language": "fr"})
+        assert "tmp" in [e.id for e in store.entities()]  # the write sees its own change
+        raise RuntimeError("the write fails after reading")
+    assert [e.id for e in store.entities()] == before
