@@ -75,6 +75,15 @@ class ReasonScreen(ModalScreen[str | None]):
             return
         self.dismiss(reason)
 
+    @on(Input.Changed, "#reason")
+    def _reason_changed(self, event: Input.Changed) -> None:
+        # The error goes as soon as the reason would pass, as a staff form's field does.
+        try:
+            clean_reason(event.value, ", ".join(self.request_ids))
+        except RuleViolation:
+            return
+        self.query_one("#reason-error", Static).update("")
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)

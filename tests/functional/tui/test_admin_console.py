@@ -106,7 +106,11 @@ async def test_reject_needs_a_reason(practice):
         await pilot.press("enter")
         assert "Indiquez la raison du rejet" in text_of(dialog, "#reason-error")
         assert practice.request(target).status == "pending"
+        await type_text(pilot, "   ")
+        assert "Indiquez la raison du rejet" in text_of(dialog, "#reason-error")  # still none
         await type_text(pilot, "Pas de contrat")
+        # The error goes as soon as the reason would pass, as in the staff form.
+        assert text_of(dialog, "#reason-error").strip() == ""
         await pilot.press("enter")
         await settle(pilot)
         await until(pilot, lambda: not screen.query_one("#records", RecordTable).keys)
