@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -297,8 +298,7 @@ class Engine:
         changes. The committed ones are read without the mirror (which the commit has not
         brought up to date yet), then each document the transaction wrote is judged by its
         new version."""
-        bare = Index(index.table, index.name, index.key, index.home, index.person)
-        found = dict(self._committed_docs(bare, value))
+        found = dict(self._committed_docs(replace(index, mirror=None), value))
         for doc_id, doc in self._files.changes(index.table).items():
             found.pop(doc_id, None)
             if doc is not None and index.key(doc) == value:

@@ -26,7 +26,7 @@ from store.indexes import (
     Index,
 )
 from store.layout import DECISIONS, PENDING
-from store.reviews import Reviews, person_notices
+from store.reviews import Reviews
 from store.segments import Doc
 
 R = TypeVar("R")
@@ -311,13 +311,8 @@ class Queries(Reviews):
             state = self._state(request.entity_id)
             if state is None:
                 return None
-            links = [codec.link_from_doc(d) for _, d in self._docs(LINKS_BY_NISS, request.niss)]
-            requests = [
-                codec.request_from_doc(d) for _, d in self._docs(REQUESTS_BY_NISS, request.niss)
-            ]
-            notices = rules.entity_notices(state, request) + person_notices(
-                request, links, requests
-            )
+            entity, person = self._review_of(request, state)
+            notices = entity + person
             return Review(request, state, tuple(notices))
 
     def pending_notices(self) -> dict[str, tuple[rules.Notice, ...]]:

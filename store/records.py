@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rules import Admin, EntityState, Link, Request
 from store import codec
 from store.engine import Engine
@@ -20,12 +22,17 @@ class Records(Engine):
         found = self._docs(ADMIN_BY_ID, str(admin_id).strip())
         return codec.admin_from_doc(found[0][1]) if found else None
 
-    def _state(self, entity_id: str) -> EntityState | None:
+    def _state(
+        self, entity_id: str, pending: Sequence[Request] | None = None
+    ) -> EntityState | None:
+        """``pending``: the entity's pending requests when the caller read them already."""
         found = self._entity_doc(str(entity_id).strip())
         if found is None:
             return None
         entity = codec.entity_from_doc(found[1])
-        return EntityState(entity, tuple(self._staff(entity.id)), tuple(self._pending(entity.id)))
+        if pending is None:
+            pending = self._pending(entity.id)
+        return EntityState(entity, tuple(self._staff(entity.id)), tuple(pending))
 
     def _staff(self, entity_id: str) -> list[Link]:
         return [codec.link_from_doc(doc) for _, doc in self._docs(LINKS_BY_ENTITY, entity_id)]

@@ -91,8 +91,8 @@ class Reviews(Records):
             state = self._state(entity_id)
             for request in state.pending if state is not None else ():
                 doc_id = codec.request_doc_id(request.id)
-                assert doc_id is not None  # the store gave the id
-                notices = rules.entity_notices(state, request) if state else []
+                assert doc_id is not None and state is not None  # the store gave the id
+                notices = rules.entity_notices(state, request)
                 parts[doc_id] = (request.id, codec.notices_to_docs(notices), None)
         for niss in sorted(persons):
             requests = [codec.request_from_doc(d) for _, d in self._docs(REQUESTS_BY_NISS, niss)]
@@ -120,15 +120,9 @@ class Reviews(Records):
             by_entity.setdefault(request.entity_id, []).append((doc_id, request))
         reviews: dict[int, Doc] = {}
         for entity_id, listed in by_entity.items():
-            state = self._state_of(entity_id, [request for _, request in listed])
+            state = self._state(entity_id, [request for _, request in listed])
             for doc_id, request in listed:
-                links = [codec.link_from_doc(d) for _, d in self._docs(LINKS_BY_NISS, request.niss)]
-                requests = [
-                    codec.request_from_doc(d)
-                    for _, d in self._docs(REQUESTS_BY_NISS, request.niss, read=read)
-                ]
-                entity = rules.entity_notices(state, request) if state else []
-                person = person_notices(request, links, requests)
+                entity, person = self._review_of(request, state, read)
                 if entity or person:
                     reviews[doc_id] = {
                         "request": request.id,
@@ -137,12 +131,18 @@ class Reviews(Records):
                     }
         return reviews
 
-    def _state_of(self, entity_id: str, pending: list[Request]) -> EntityState | None:
-        found = self._entity_doc(entity_id)
-        if found is None:
-            return None
-        entity = codec.entity_from_doc(found[1])
-        return EntityState(entity, tuple(self._staff(entity_id)), tuple(pending))
+    def _review_of(
+        self, request: Request, state: EntityState | None, read: dict[int, Doc] | None = None
+    ) -> tuple[list[rules.Notice], list[rules.Notice]]:
+        """A request's warnings, both parts, from what is committed (``read``: requests
+        already read, by id); no entity part without the entity's state."""
+        links = [codec.link_from_doc(d) for _, d in self._docs(LINKS_BY_NISS, request.niss)]
+        requests = [
+            codec.request_from_doc(d)
+            for _, d in self._docs(REQUESTS_BY_NISS, request.niss, read=read)
+        ]
+        entity = rules.entity_notices(state, request) if state is not None else []
+        return entity, person_notices(request, links, requests)
 
     def _build_reviews(self, again: bool = False) -> None:
         """Write every pending request's review, once for a store that has none yet (made

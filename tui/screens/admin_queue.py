@@ -91,13 +91,19 @@ class Formatted:
         return Formatted.of(self.request, self.entity, lang)
 
 
-def age_text(filed: datetime, now: datetime) -> str:
+def age_shown(filed: datetime, now: datetime) -> tuple[str, int]:
+    """(msgid, n) of an age as the queue says it: ages that read alike give the same."""
     hours = int((now - filed).total_seconds() // 3600)
     if hours < 1:
-        return _("<1 h")
+        return N_("<1 h"), 0
     if hours < 24:
-        return _("{n} h").format(n=hours)
-    return _("{n} d").format(n=hours // 24)
+        return N_("{n} h"), hours
+    return N_("{n} d"), hours // 24
+
+
+def age_text(filed: datetime, now: datetime) -> str:
+    msgid, n = age_shown(filed, now)
+    return _(msgid).format(n=n)
 
 
 def review_lines(review: Review | None, lang: str) -> list[str]:
@@ -261,7 +267,7 @@ class QueueScreen(AdminListScreen):
         # store hands the same record objects back while their documents are unchanged.
         formatted: dict[str, Formatted] = {}
         overdue_since: dict[date, bool] = {}
-        ages: dict[int, str] = {}
+        ages: dict[tuple[str, int], str] = {}
         for r in data.pending:
             entity = data.entities.get(r.entity_id)
             known = self._formatted.get(r.id)
@@ -275,11 +281,10 @@ class QueueScreen(AdminListScreen):
                 overdue = overdue_since[row.filed_on] = is_overdue(row.filed_on, today)
             if overdue:
                 marked.add(r.id)
-            hours = int((data.now - r.filed_at).total_seconds() // 3600)
-            shown_as = hours if hours < 24 else 24 + hours // 24  # what age_text tells apart
+            shown_as = age_shown(r.filed_at, data.now)
             age = ages.get(shown_as)
             if age is None:
-                age = ages[shown_as] = age_text(r.filed_at, data.now)
+                age = ages[shown_as] = _(shown_as[0]).format(n=shown_as[1])
             mark = ("⚠" if r.id in data.notices else " ") + ("!" if overdue else " ")
             listed = self._listed.get(r.id) if row is known else None
             if listed is None or listed[0][1][:2] != (mark, age):
