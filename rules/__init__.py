@@ -1,5 +1,17 @@
 """The domain of entity staff links: pure rules with no I/O, clock, textual or tinydb."""
 
+from rules.deadlines import (
+    HOUSEKEEPING,
+    Settings,
+    decision_reason,
+    digest_due,
+    has_expired,
+    is_late,
+    last_pending_day,
+    plan_expire,
+    plan_settings,
+    settings_from,
+)
 from rules.decisions import (
     Approval,
     clean_reason,
@@ -9,7 +21,7 @@ from rules.decisions import (
     plan_reject,
     plan_withdraw,
 )
-from rules.entities import NewEntity, plan_admin, plan_entity, plan_entity_update
+from rules.entities import NewEntity, plan_admin, plan_admin_email, plan_entity, plan_entity_update
 from rules.form_check import (
     FieldProblems,
     check_access_fields,
@@ -60,11 +72,17 @@ from rules.vocabulary import (
     status_label,
     type_label,
 )
-from rules.workdays import OVERDUE_WORKING_DAYS, is_overdue, working_days_between
+from rules.workdays import (
+    OVERDUE_WORKING_DAYS,
+    is_overdue,
+    is_working_day,
+    working_days_between,
+)
 
 __all__ = [
     "EMPLOYEE_TYPES",
     "ENTITY_KINDS",
+    "HOUSEKEEPING",
     "MANAGER_TYPES",
     "NOTICES_VERSION",
     "OVERDUE_WORKING_DAYS",
@@ -80,6 +98,7 @@ __all__ = [
     "Notice",
     "Request",
     "RuleViolation",
+    "Settings",
     "access_types",
     "check_access_fields",
     "check_connect_fields",
@@ -87,15 +106,21 @@ __all__ = [
     "check_entity_fields",
     "clean_reason",
     "compose_decision_mail",
+    "decision_reason",
+    "digest_due",
     "disconnect_notices",
     "entity_notices",
     "fold",
     "format_niss",
+    "has_expired",
     "has_unsafe_chars",
+    "is_late",
     "is_manager",
     "is_overdue",
     "is_valid_niss",
+    "is_working_day",
     "kind_label",
+    "last_pending_day",
     "make_niss",
     "managers",
     "mask_niss",
@@ -107,18 +132,22 @@ __all__ = [
     "person_notices",
     "plan_access_request",
     "plan_admin",
+    "plan_admin_email",
     "plan_approve",
     "plan_connect",
     "plan_delete",
     "plan_disconnect",
     "plan_entity",
     "plan_entity_update",
+    "plan_expire",
     "plan_reject",
+    "plan_settings",
     "plan_withdraw",
     "printable",
     "request_kind_label",
     "requestable_types",
     "review_notices",
+    "settings_from",
     "status_label",
     "type_label",
     "working_days_between",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 # The caller converts to Brussels time first: rules/ reads no time zone database.
 
 
-def belgian_date(moment: datetime) -> str:
+def belgian_date(moment: date) -> str:
     """27/11/2026."""
     return moment.strftime("%d/%m/%Y")
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rules.deadlines import HOUSEKEEPING
 from rules.fields import (
     check_employee_type,
     check_entity_kind,
@@ -22,12 +23,33 @@ from rules.violation import RuleViolation
 from rules.vocabulary import fits_kind, is_manager
 
 
-def plan_admin(admin_id: str, name: str, niss: str | None, exists: bool) -> Admin:
+def plan_admin(
+    admin_id: str, name: str, niss: str | None, exists: bool, email: str | None = None
+) -> Admin:
     admin_id = clean_admin_id(admin_id)
     name = clean_admin_name(name)
     if exists:
         raise RuleViolation("admin_exists", {"value": admin_id})
-    return Admin(admin_id, name, normalize_niss(niss) if niss else None)
+    if admin_id == HOUSEKEEPING:
+        # The trail names the housekeeping job so: no admin may be mistaken for it.
+        raise RuleViolation("admin_id_reserved", {"value": admin_id})
+    return Admin(
+        admin_id,
+        name,
+        normalize_niss(niss) if niss else None,
+        clean_email(email) if email and email.strip() else None,
+    )
+
+
+def plan_admin_email(
+    actor: Admin | None, admin_id: str, admin: Admin | None, email: str | None
+) -> Admin:
+    """An admin gives an admin (themselves or another) an address for the digest, or none."""
+    if actor is None:
+        raise RuleViolation("not_authorized", message_key="not_authorized.admin")
+    if admin is None:
+        raise RuleViolation("unknown_admin", {"value": admin_id})
+    return replace(admin, email=clean_email(email) if email and email.strip() else None)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -1,4 +1,4 @@
-"""The e-mail an entity receives when one of its requests is approved or rejected."""
+"""The e-mail an entity receives when one of its requests is approved, rejected or expires."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ _TEXT = {
         "subject": "Vaccinnet : {kind} {decision} – {person}",
         "approved": "approuvée",
         "rejected": "rejetée",
+        "expired": "expirée",
         "greeting": "Madame, Monsieur,",
         "intro": "La {kind} introduite pour {entity} a été {decision} par un administrateur "
         "de Vaccinnet.",
@@ -26,6 +27,9 @@ _TEXT = {
         "filed": "Introduite le",
         "decided": "Décision le",
         "reason": "Raison du rejet",
+        "intro_expired": "La {kind} introduite pour {entity} n'a été traitée par aucun "
+        "administrateur de Vaccinnet dans les {days}\u00a0jours\u00a0; elle a expiré.",
+        "expired_on": "Expirée le",
         "approved_connect": "{person} est désormais lié(e) à votre entité dans Vaccinnet.",
         "approved_disconnect": "{person} n'est plus lié(e) à votre entité dans Vaccinnet.",
         "rejected_next": "Aucun changement n'a été apporté. Vous pouvez introduire une nouvelle "
@@ -36,6 +40,7 @@ _TEXT = {
         "subject": "Vaccinnet: {kind} {decision} – {person}",
         "approved": "goedgekeurd",
         "rejected": "afgewezen",
+        "expired": "vervallen",
         "greeting": "Geachte mevrouw, geachte heer,",
         "intro": "De {kind} ingediend voor {entity} werd {decision} door een beheerder van "
         "Vaccinnet.",
@@ -47,6 +52,9 @@ _TEXT = {
         "filed": "Ingediend op",
         "decided": "Beslissing op",
         "reason": "Reden van afwijzing",
+        "intro_expired": "De {kind} ingediend voor {entity} werd binnen {days} dagen door geen "
+        "enkele beheerder van Vaccinnet behandeld en is vervallen.",
+        "expired_on": "Vervallen op",
         "approved_connect": "{person} is nu gekoppeld aan uw entiteit in Vaccinnet.",
         "approved_disconnect": "{person} is niet langer gekoppeld aan uw entiteit in Vaccinnet.",
         "rejected_next": "Er werd niets gewijzigd. U kunt zo nodig een nieuwe aanvraag indienen.",
@@ -70,7 +78,11 @@ def compose_decision_mail(
     lines = [
         t["greeting"],
         "",
-        t["intro"].format(kind=kind, entity=entity_name, decision=decision),
+        (
+            t["intro_expired"].format(kind=kind, entity=entity_name, days=request.deadline_days)
+            if request.status == "expired"
+            else t["intro"].format(kind=kind, entity=entity_name, decision=decision)
+        ),
         "",
         f"{t['request']} : {request_id}" if lang == "fr" else f"{t['request']}: {request_id}",
     ]
@@ -80,7 +92,10 @@ def compose_decision_mail(
         (t["niss"], format_niss(request.niss)),
         (t["type"], type_label(request.employee_type, lang)),
         (t["filed"], belgian_datetime(filed_local)),
-        (t["decided"], belgian_datetime(decided_local)),
+        (
+            t["expired_on" if request.status == "expired" else "decided"],
+            belgian_datetime(decided_local),
+        ),
     ]
     if request.status == "rejected":
         fields.append((t["reason"], printable(request.reason)))

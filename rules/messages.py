@@ -343,6 +343,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Beheerdersnaam ‘{value}’ is ongeldig: 1 tot 100 afdrukbare tekens.",
         "en": "Administrator name '{value}' is not valid: 1 to 100 printable characters.",
     },
+    "no_setting_given": {
+        "fr": "Aucun réglage à changer\u00a0: donnez-en au moins un.",
+        "nl": "Geen instelling om te wijzigen: geef er minstens één.",
+        "en": "No setting to change: give at least one.",
+    },
+    "unknown_setting": {
+        "fr": "Le réglage « {value} » n'existe pas.",
+        "nl": "De instelling ‘{value}’ bestaat niet.",
+        "en": "There is no setting '{value}'.",
+    },
+    "invalid_setting": {
+        "fr": "{setting}\u00a0: « {value} » n'est pas un nombre entier de {low} à {high}.",
+        "nl": "{setting}: ‘{value}’ is geen geheel getal van {low} tot {high}.",
+        "en": "{setting}: '{value}' is not a whole number from {low} to {high}.",
+    },
+    "admin_id_reserved": {
+        "fr": "L'identifiant « {value} » est réservé à la tâche d'entretien automatique.",
+        "nl": "De id ‘{value}’ is voorbehouden aan de automatische onderhoudstaak.",
+        "en": "The id '{value}' is reserved for the automatic housekeeping job.",
+    },
+    "unknown_admin": {
+        "fr": "L'administrateur « {value} » n'existe pas.",
+        "nl": "Beheerder ‘{value}’ bestaat niet.",
+        "en": "There is no administrator '{value}'.",
+    },
+    "expired.reason": {
+        "fr": "aucune décision dans les {days}\u00a0jours",
+        "nl": "geen beslissing binnen {days} dagen",
+        "en": "no decision within {days} days",
+    },
 }
 
 # Translated fragments that messages insert through a parameter.

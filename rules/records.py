@@ -13,6 +13,7 @@ class Admin:
     id: str
     name: str
     niss: str | None = None
+    email: str | None = None  # where the daily digest of overdue requests goes
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,12 @@ class Request:
     employee_type: str
     filed_by: str
     filed_at: datetime
-    status: str = "pending"  # pending | approved | rejected | deleted | withdrawn
+    status: str = "pending"  # pending | approved | rejected | deleted | withdrawn | expired
     decided_by: str | None = None
     decided_at: datetime | None = None
     reason: str | None = None
+    # expired: the setting that expired it (it may change later), for the reason shown.
+    deadline_days: int | None = None
 
     @property
     def full_name(self) -> str:

@@ -70,6 +70,7 @@ STATUSES: dict[str, dict[str, str]] = {
     "rejected": {"fr": "rejetée", "nl": "afgewezen", "en": "rejected"},
     "deleted": {"fr": "supprimée", "nl": "verwijderd", "en": "deleted"},
     "withdrawn": {"fr": "retirée", "nl": "ingetrokken", "en": "withdrawn"},
+    "expired": {"fr": "expirée", "nl": "vervallen", "en": "expired"},
 }
 
 

@@ -100,12 +100,13 @@ def entity_from_doc(d: Doc) -> Entity:
 
 
 def admin_to_doc(a: Admin) -> Doc:
-    return {"id": a.id, "name": a.name, "niss": a.niss}
+    doc = {"id": a.id, "name": a.name, "niss": a.niss}
+    return {**doc, "email": a.email} if a.email else doc
 
 
 @_decoding("admins")
 def admin_from_doc(d: Doc) -> Admin:
-    return Admin(d["id"], d["name"], d.get("niss"))
+    return Admin(d["id"], d["name"], d.get("niss"), d.get("email"))
 
 
 def link_to_doc(k: Link) -> Doc:
@@ -148,6 +149,7 @@ def request_to_doc(r: Request) -> Doc:
         "decided_by": r.decided_by,
         "decided_at": _iso(r.decided_at),
         "reason": r.reason,
+        **({"deadline_days": r.deadline_days} if r.deadline_days is not None else {}),
     }
 
 
@@ -167,6 +169,7 @@ def request_from_doc(d: Doc) -> Request:
         decided_by=d.get("decided_by"),
         decided_at=_when(d.get("decided_at")),
         reason=d.get("reason"),
+        deadline_days=d.get("deadline_days"),
     )
 
 

@@ -16,6 +16,8 @@ DEMO_PHARMACIST = make_niss("820925", 244)
 DEMO_NURSE = make_niss("930303", 62)
 DEMO_NEWCOMER = make_niss("880808", 311)  # a doctor with no link yet
 DEMO_ADMINS = (("admin", "Anne Lambert"), ("admin2", "Koen Peeters"))
+# Where the admins' daily digest of overdue requests goes (the demo's mails stay in its Maildir).
+DEMO_ADMIN_EMAILS = {"admin": "anne.lambert@vaccinnet.example"}
 
 _FIRST = [
     "Marie",
@@ -150,9 +152,11 @@ class DemoClock:
 
     moment: datetime
     rng: random.Random
+    still: bool = False  # stopped at the present, for what happens "now"
 
     def __call__(self) -> datetime:
-        self.moment += timedelta(minutes=self.rng.randint(20, 600))
+        if not self.still:
+            self.moment += timedelta(minutes=self.rng.randint(20, 600))
         return self.moment
 
 
@@ -168,12 +172,13 @@ def _people(rng: random.Random) -> Iterator[tuple[str, str, str]]:
 def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
     """Fill an empty store through the real API, so the audit trail tells the whole story."""
     rng = random.Random(seed)
-    clock = DemoClock(now - timedelta(days=45), rng)
+    # The entities were set up long enough ago for one forgotten request to have expired.
+    clock = DemoClock(now - timedelta(days=100), rng)
     store = open_store(data_dir, clock=clock)
     if store.counts()["audit"]:
         raise ValueError(f"{data_dir} already holds a store; choose an empty directory")
     for admin_id, name in DEMO_ADMINS:
-        store.add_admin(admin_id, name)
+        store.add_admin(admin_id, name, email=DEMO_ADMIN_EMAILS.get(admin_id))
     people = _people(rng)
     for entity_id, name, kind, email, lang, manager, types in _ENTITIES:
         manager_niss, manager_last, manager_first, manager_type = manager
@@ -194,6 +199,11 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
             filer = manager[0]
             request = store.file_connect(filer, entity_id, niss, last, first, employee_type)
             store.approve(rng.choice(DEMO_ADMINS)[0], request.id)
+    # Filed some 70 days ago and never decided: housekeeping expires it (below).
+    niss, last, first = next(people)
+    store.file_connect(DEMO_DOCTOR, "cab-dupont", niss, last, first, "administratif")
+    # The rest of the story happens over the last weeks.
+    clock.moment = max(clock.moment, now - timedelta(days=45))
     # The demo doctor also coordinates the nursing home: two entities to choose from.
     zonneweide_manager = _ENTITIES[1][5][0]
     linked = store.file_connect(
@@ -220,4 +230,8 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
     store.file_disconnect(_ENTITIES[3][5][0], "az-sint-jan", [leaving[0].niss])
     macg = [lk.niss for lk in store.staff("cab-dupont") if lk.employee_type == "macg"]
     store.file_disconnect(DEMO_DOCTOR, "cab-dupont", macg[:1])
+    # As the housekeeping service does it today: the forgotten request expires (its mail
+    # queued), and on a working day from 07:00 the admins' digest of overdue ones leaves.
+    clock.moment, clock.still = max(clock.moment, now), True
+    store.housekeeping()
     return store

@@ -5,16 +5,48 @@ from __future__ import annotations
 import rules
 from rules import Admin, Entity
 from store import codec
+from store.indexes import ADMIN_BY_ID
 from store.records import Records
 
 
 class Entities(Records):
-    def add_admin(self, admin_id: str, name: str, niss: str | None = None) -> Admin:
+    def add_admin(
+        self,
+        admin_id: str,
+        name: str,
+        niss: str | None = None,
+        email: str | None = None,
+        added_by: str | None = None,
+    ) -> Admin:
+        """The first admin adds themselves (``vaccinnet init``); any later one is added by an
+        admin, ``added_by``."""
         with self._writing():
+            if added_by is not None and self._admin(added_by) is None:
+                raise rules.RuleViolation("not_authorized", message_key="not_authorized.admin")
             exists = self._admin(admin_id) is not None
-            admin = rules.plan_admin(admin_id, name, niss, exists)
+            admin = rules.plan_admin(admin_id, name, niss, exists, email)
             self._insert("admins", codec.admin_to_doc(admin))
-            self._audit(admin.id, "admin_added", niss=admin.niss, name=admin.name)
+            more: dict[str, str] = {"email": admin.email} if admin.email else {}
+            if added_by is not None:
+                more["admin"] = admin.id
+            self._audit(
+                added_by or admin.id, "admin_added", niss=admin.niss, name=admin.name, **more
+            )
+        return admin
+
+    def set_admin_email(self, actor_id: str, admin_id: str, email: str | None) -> Admin:
+        """Where an admin's daily digest goes; None or blank: no digest for them."""
+        with self._writing():
+            found = self._docs(ADMIN_BY_ID, str(admin_id).strip())
+            before = codec.admin_from_doc(found[0][1]) if found else None
+            admin = rules.plan_admin_email(self._admin(actor_id), str(admin_id), before, email)
+            assert before is not None and found
+            if admin != before:
+                doc = {**codec.admin_to_doc(admin), "email": admin.email}
+                self._tables["admins"].update(doc, doc_ids=[found[0][0]])
+                self._audit(
+                    actor_id, "admin_updated", admin=admin.id, email=[before.email, admin.email]
+                )
         return admin
 
     def create_entity(self, admin_id: str, new: rules.NewEntity) -> Entity:

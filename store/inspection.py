@@ -19,7 +19,7 @@ OPTIONAL = "optional "
 
 # The fields every document of a table must have, as the store writes them.
 SHAPES: dict[str, dict[str, str]] = {
-    "admins": {"id": TEXT, "name": TEXT, "niss": OPTIONAL + TEXT},
+    "admins": {"id": TEXT, "name": TEXT, "niss": OPTIONAL + TEXT, "email": OPTIONAL + TEXT},
     "entities": {"id": TEXT, "name": TEXT, "kind": TEXT, "email": TEXT, "language": TEXT},
     "links": {
         "entity_id": TEXT,
@@ -44,6 +44,7 @@ SHAPES: dict[str, dict[str, str]] = {
         "decided_by": OPTIONAL + TEXT,
         "decided_at": OPTIONAL + DATE,
         "reason": OPTIONAL + TEXT,
+        "deadline_days": OPTIONAL + NUMBER,
     },
     "outbox": {
         "id": TEXT,

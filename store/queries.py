@@ -6,6 +6,7 @@ import functools
 import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar, cast
 
 import rules
@@ -13,7 +14,7 @@ from rules import Admin, Entity, EntityState, Link, Request
 from rules.niss import niss_or_none
 from rules.text import fold
 from store import codec
-from store.engine import PERSON, TABLES, Counted
+from store.engine import BRUSSELS, PERSON, TABLES, Counted
 from store.indexes import (
     LINKS_BY_ENTITY,
     LINKS_BY_ENTITY_ROLE,
@@ -37,6 +38,8 @@ class Review:
     request: Request
     state: EntityState
     notices: tuple[rules.Notice, ...]
+    # The last Brussels day it may be decided before it expires (None: requests never do).
+    last_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -313,7 +316,9 @@ class Queries(Reviews):
                 return None
             entity, person = self._review_of(request, state)
             notices = entity + person
-            return Review(request, state, tuple(notices))
+            filed_on = request.filed_at.astimezone(BRUSSELS).date()
+            last_day = rules.last_pending_day(filed_on, self._settings())
+            return Review(request, state, tuple(notices), last_day)
 
     def pending_notices(self) -> dict[str, tuple[rules.Notice, ...]]:
         """The warnings of every pending request that has some, by request id: as the

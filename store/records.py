@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rules import Admin, EntityState, Link, Request
+import rules
+from rules import Admin, EntityState, Link, Request, Settings
+from rules.phrase import N_, Phrase
 from store import codec
 from store.engine import Engine
+from store.errors import StoreError
 from store.indexes import ADMIN_BY_ID, ENTITY_BY_ID, LINKS_BY_ENTITY, REQUESTS_BY_STATUS_ENTITY
 from store.segments import Doc
+
+# The manifest's meta key of the settings admins change (deadlines).
+SETTINGS = "settings"
 
 
 class Records(Engine):
@@ -42,6 +48,20 @@ class Records(Engine):
             codec.request_from_doc(doc)
             for _, doc in self._docs(REQUESTS_BY_STATUS_ENTITY, ("pending", entity_id))
         ]
+
+    def _settings(self) -> Settings:
+        """The deadlines admins chose (store/housekeeping.py), or their defaults."""
+        try:
+            return rules.settings_from(self._files.meta.get(SETTINGS))
+        except ValueError as exc:
+            raise StoreError(
+                self._files.manifest_path,
+                Phrase(
+                    N_("meta.settings is damaged ({problem}); set them again with '{command}'"),
+                    problem=str(exc),
+                    command="vaccinnet settings set",
+                ),
+            ) from None
 
     def _request_doc(self, rid: str) -> tuple[int, Doc] | None:
         doc_id = codec.request_doc_id(rid)

@@ -132,6 +132,11 @@ class Requests(Records):
                 "decided_by": request.decided_by,
                 "decided_at": request.decided_at.isoformat() if request.decided_at else None,
                 "reason": request.reason,
+                **(
+                    {"deadline_days": request.deadline_days}
+                    if request.deadline_days is not None
+                    else {}
+                ),
             },
             doc_ids=[doc_id],
         )

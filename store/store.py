@@ -11,20 +11,29 @@ from store.audit import key_from_env
 from store.engine import Clock
 from store.entities import Entities
 from store.errors import StoreError
+from store.housekeeping import Housekeeping, HousekeepingReport
 from store.maintenance import Maintenance
 from store.outbox import Outbox
 from store.queries import EntitySummary, Queries, Review
 from store.requests import Requests
 from store.trail import Activity, Trail
 
-__all__ = ["Activity", "EntitySummary", "Review", "Store", "open_store"]
+__all__ = [
+    "Activity",
+    "EntitySummary",
+    "HousekeepingReport",
+    "Review",
+    "Store",
+    "open_store",
+]
 
 
-class Store(Entities, Requests, Outbox, Trail, Queries, Maintenance):
+class Store(Entities, Housekeeping, Requests, Outbox, Trail, Queries, Maintenance):
     """One data directory shared by many processes: every write is one locked transaction.
 
     Each part lives in its own module, all on one engine (store/engine.py): entities and
-    admins, requests and decisions, the outbox, the audit trail, read models, maintenance.
+    admins, requests and decisions, the housekeeping job and its settings, the outbox, the
+    audit trail, read models, maintenance.
 
     ``interrupted`` is asked while waiting for the lock; when it says True the wait ends with
     StoreInterrupted (a console that is closing). ``waiting`` is told, once, who holds the

@@ -6,7 +6,7 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -16,12 +16,10 @@ from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
 from tui.argparse_i18n import argparse_in_current_language
-from tui.i18n import _, ngettext, said, set_language
+from tui.i18n import _, fmt_datetime, ngettext, said, set_language
 
 if TYPE_CHECKING:
     from textual.app import App
-
-    from store.mailer import MaildirTransport, SmtpTransport
 
 LANGS = LANGUAGES
 
@@ -130,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--admin-name", required=True, metavar=_("NAME"), help=_("their full name"))
     init.add_argument("--admin-niss", metavar="NISS", help=_("their NISS (optional)"))
+    init.add_argument(
+        "--admin-email",
+        metavar=_("ADDRESS"),
+        help=_("where their daily digest of overdue requests goes (optional)"),
+    )
 
     entity = commands.add_parser("entity", parents=[common], help=_("manage entities"))
     entity_commands = entity.add_subparsers(
@@ -191,6 +194,78 @@ def _parser() -> argparse.ArgumentParser:
         default=5.0,
         metavar=_("SECONDS"),
         help=_("pause between rounds with --watch (at least 1, default 5)"),
+    )
+
+    housekeeping = commands.add_parser(
+        "housekeeping",
+        parents=[common],
+        help=_("expire requests past their deadline, send the admins' daily digest (a service)"),
+    )
+    mode = housekeeping.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help=_("do what is due, then exit"))
+    mode.add_argument("--watch", action="store_true", help=_("keep doing it (a service)"))
+    housekeeping.add_argument(
+        "--interval",
+        type=_interval,
+        default=60.0,
+        metavar=_("SECONDS"),
+        help=_("pause between rounds with --watch (at least 1, default 60)"),
+    )
+
+    settings = commands.add_parser(
+        "settings", parents=[common], help=_("show or change the deadlines of requests")
+    )
+    settings_commands = settings.add_subparsers(
+        dest="settings_command", metavar=_("ACTION"), required=True, help=_("what to do")
+    )
+    settings_commands.add_parser("show", parents=[common], help=_("print the settings"))
+    change = settings_commands.add_parser(
+        "set", parents=[common], help=_("change settings (audited)")
+    )
+    change.add_argument(
+        "--admin", required=True, metavar="ID", help=_("the administrator changing them")
+    )
+    change.add_argument(
+        "changes",
+        nargs="+",
+        metavar=_("NAME=VALUE"),
+        help=_("expire_after_days (0 = never) or remind_after_working_days"),
+    )
+
+    admins = commands.add_parser("admins", parents=[common], help=_("manage administrators"))
+    admins_commands = admins.add_subparsers(
+        dest="admins_command", metavar=_("ACTION"), required=True, help=_("what to do")
+    )
+    admins_commands.add_parser("list", parents=[common], help=_("list the administrators"))
+    admin_add = admins_commands.add_parser(
+        "add", parents=[common], help=_("add an administrator (audited)")
+    )
+    admin_add.add_argument(
+        "--admin", required=True, metavar="ID", help=_("the administrator adding them")
+    )
+    admin_add.add_argument(
+        "--id", required=True, dest="new_id", metavar="ID", help=_("the new administrator's id")
+    )
+    admin_add.add_argument("--name", required=True, metavar=_("NAME"), help=_("their full name"))
+    admin_add.add_argument(
+        "--niss", dest="new_niss", metavar="NISS", help=_("their NISS (optional)")
+    )
+    admin_add.add_argument(
+        "--email",
+        metavar=_("ADDRESS"),
+        help=_("where their daily digest of overdue requests goes (optional)"),
+    )
+    admin_email = admins_commands.add_parser(
+        "email", parents=[common], help=_("set or clear an administrator's address (audited)")
+    )
+    admin_email.add_argument(
+        "--admin", required=True, metavar="ID", help=_("the administrator changing it")
+    )
+    admin_email.add_argument(
+        "--id", required=True, dest="target_id", metavar="ID", help=_("whose address")
+    )
+    admin_email.add_argument(
+        "address", metavar=_("ADDRESS"), help=_('the address, or "" for no digest')
     )
 
     backup = commands.add_parser(
@@ -324,6 +399,12 @@ def run(argv: Sequence[str]) -> int:
             return 0
         if args.command == "notify":
             return _notify(root, args)
+        if args.command == "housekeeping":
+            return _housekeeping(root, args)
+        if args.command == "settings":
+            return _settings(root, args)
+        if args.command == "admins":
+            return _admins(root, args)
         if args.command == "audit":
             return _audit(root, args)
     except RuleViolation as refusal:
@@ -540,7 +621,7 @@ def _init(root: Path, args: argparse.Namespace) -> int:
     store = _open(root)
     if store.admins():
         raise CommandError(_("{data} already holds a store with administrators").format(data=root))
-    admin = store.add_admin(args.admin, args.admin_name, args.admin_niss)
+    admin = store.add_admin(args.admin, args.admin_name, args.admin_niss, args.admin_email)
     say(
         printable(
             _("Store created in {data} with administrator {admin} ({name}).").format(
@@ -654,6 +735,7 @@ def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
         say(f"NOTE {said(note)}")
+    _note_housekeeping(store)
     if problems:
         for problem in problems:
             say(f"FAIL {printable(said(problem))}")
@@ -691,6 +773,28 @@ def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
     return 0
 
 
+def _note_housekeeping(store: Store) -> None:
+    """Requests wait while no housekeeping service runs: say so where admins look."""
+    from tui.i18n import local
+
+    last = store.last_housekeeping()
+    if last is not None and (local(store.now()).date() - last).days <= 1:
+        return
+    if not store.requests():
+        return
+    if last is None:
+        text = _("housekeeping has never run on this store: run '{command}' as a service")
+    else:
+        text = _("housekeeping last ran on {date}: run '{command}' as a service")
+    say(
+        "NOTE "
+        + text.format(
+            date=last.strftime("%d/%m/%Y") if last else "",
+            command="vaccinnet housekeeping --watch",
+        )
+    )
+
+
 def _existing_store(root: Path) -> Store:
     """Commands other than init and demo never create a store where none is."""
     if not (root / "manifest.json").exists():
@@ -726,87 +830,165 @@ def _open(root: Path) -> Store:
 
 
 def _notify(root: Path, args: argparse.Namespace) -> int:
-    import signal
-
-    from store.mailer import ConfigError, sender_for, transport_for
+    from store.mailer import ConfigError, deliver_due, reason_text, sender_for, transport_for
 
     store = _existing_store(root)
     try:
         transport, sender = transport_for(root), sender_for(root)
     except ConfigError as exc:
         raise CommandError(said(exc.args[0])) from None
+
+    def deliver() -> None:
+        report = deliver_due(store, transport, sender)
+        for mail_id, reason in report.reasons.items():
+            say(
+                _("failed {mail}: {reason}").format(mail=mail_id, reason=reason_text(said(reason))),
+                file=sys.stderr,
+                flush=True,
+            )
+        if report.sent or report.deferred or report.failed or not args.watch:
+            say(
+                _("sent {sent}, deferred {deferred}, failed {failed}").format(
+                    sent=len(report.sent), deferred=len(report.deferred), failed=len(report.failed)
+                ),
+                flush=True,
+            )
+
+    return _service("notify", deliver, args)
+
+
+def _housekeeping(root: Path, args: argparse.Namespace) -> int:
+    store = _existing_store(root)
+
+    def tidy() -> None:
+        report = store.housekeeping()
+        for request in report.expired:
+            say(
+                _("expired {request} ({entity}), filed {filed}").format(
+                    request=request.id,
+                    entity=request.entity_id,
+                    filed=fmt_datetime(request.filed_at),
+                ),
+                flush=True,
+            )
+        for mail in report.digests:
+            say(
+                _("digest {mail} queued for {to}: {count} overdue").format(
+                    mail=mail.id, to=mail.to, count=report.overdue
+                ),
+                flush=True,
+            )
+        if not args.watch:
+            say(
+                _("expired {expired}, digests {digests}").format(
+                    expired=len(report.expired), digests=len(report.digests)
+                ),
+                flush=True,
+            )
+
+    return _service("housekeeping", tidy, args)
+
+
+def _service(name: str, one_round: Callable[[], None], args: argparse.Namespace) -> int:
+    """Run ``one_round`` once, or with --watch every --interval seconds until SIGTERM.
+
+    A service never dies of one bad round: it says why and tries again after the pause. A
+    single run (--once) reports the fault with its exit status instead."""
+    import signal
+    import time
+
     stop: list[bool] = []
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     try:
-        return _deliver_rounds(store, transport, sender, args, stop)
+        while True:
+            try:
+                one_round()
+            except StoreError as exc:
+                if not args.watch:
+                    raise
+                problem = _("{problem}; next try in {seconds} s").format(
+                    problem=printable(said(exc)), seconds=f"{args.interval:g}"
+                )
+                say(f"vaccinnet {name}: {problem}", file=sys.stderr, flush=True)
+            except Exception as exc:
+                if not args.watch:
+                    raise
+                problem = _("unexpected error: {problem}; next try in {seconds} s").format(
+                    problem=printable(repr(exc)), seconds=f"{args.interval:g}"
+                )
+                say(f"vaccinnet {name}: {problem}", file=sys.stderr, flush=True)
+            if not args.watch or stop:
+                return 0
+            deadline = time.monotonic() + args.interval
+            while time.monotonic() < deadline and not stop:
+                time.sleep(0.2)
+            if stop:
+                return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _deliver_rounds(
-    store: Store,
-    transport: SmtpTransport | MaildirTransport,
-    sender: str,
-    args: argparse.Namespace,
-    stop: list[bool],
-) -> int:
-    import time
-
-    from rules import printable
-    from store.mailer import deliver_due, reason_text
-
-    while True:
-        try:
-            report = deliver_due(store, transport, sender)
-        # A service never dies of one bad round: it says why and tries again after the pause.
-        # A single run (--once) reports the fault with its exit status instead.
-        except StoreError as exc:
-            if not args.watch:
-                raise
+def _settings(root: Path, args: argparse.Namespace) -> int:
+    store = _existing_store(root)
+    if args.settings_command == "set":
+        changes: dict[str, object] = {}
+        for pair in args.changes:
+            name, equals, value = pair.partition("=")
+            if not equals:
+                raise CommandError(
+                    _("‘{text}’: give NAME=VALUE, e.g. expire_after_days=60").format(
+                        text=printable(pair)
+                    )
+                )
+            changes[name.strip()] = value
+        after = store.change_settings(args.admin, changes)
+        count = len(store.expiring(after))
+        if count:
             say(
-                "vaccinnet notify: "
-                + _("{problem}; next try in {seconds} s").format(
-                    problem=printable(said(exc)), seconds=f"{args.interval:g}"
-                ),
+                "vaccinnet: "
+                + ngettext(
+                    "note: {count} pending request is past this deadline and expires at the "
+                    "next housekeeping round",
+                    "note: {count} pending requests are past this deadline and expire at the "
+                    "next housekeeping round",
+                    count,
+                ).format(count=count),
                 file=sys.stderr,
-                flush=True,
             )
-        except Exception as exc:
-            if not args.watch:
-                raise
-            say(
-                "vaccinnet notify: "
-                + _("unexpected error: {problem}; next try in {seconds} s").format(
-                    problem=printable(repr(exc)), seconds=f"{args.interval:g}"
-                ),
-                file=sys.stderr,
-                flush=True,
+    else:
+        after = store.settings()
+    for name, value in after.as_dict().items():
+        say(f"{name} = {value}")
+    last = store.last_housekeeping()
+    when = last.strftime("%d/%m/%Y") if last else _("never")
+    say(_("last housekeeping round: {when}").format(when=when))
+    return 0
+
+
+def _admins(root: Path, args: argparse.Namespace) -> int:
+    store = _existing_store(root)
+    if args.admins_command == "add":
+        admin = store.add_admin(
+            args.new_id, args.name, args.new_niss, args.email, added_by=args.admin
+        )
+        say(
+            printable(
+                _("Administrator {admin} ({name}) added.").format(admin=admin.id, name=admin.name)
             )
+        )
+        return 0
+    if args.admins_command == "email":
+        admin = store.set_admin_email(args.admin, args.target_id, args.address)
+        if admin.email:
+            text = _("{admin}'s digest goes to {email}.").format(admin=admin.id, email=admin.email)
         else:
-            for mail_id, reason in report.reasons.items():
-                say(
-                    _("failed {mail}: {reason}").format(
-                        mail=mail_id, reason=reason_text(said(reason))
-                    ),
-                    file=sys.stderr,
-                    flush=True,
-                )
-            if report.sent or report.deferred or report.failed or not args.watch:
-                say(
-                    _("sent {sent}, deferred {deferred}, failed {failed}").format(
-                        sent=len(report.sent),
-                        deferred=len(report.deferred),
-                        failed=len(report.failed),
-                    ),
-                    flush=True,
-                )
-        if not args.watch or stop:
-            return 0
-        deadline = time.monotonic() + args.interval
-        while time.monotonic() < deadline and not stop:
-            time.sleep(0.2)
-        if stop:
-            return 0
+            text = _("{admin} gets no digest.").format(admin=admin.id)
+        say(printable(text))
+        return 0
+    for admin in store.admins():
+        niss = format_niss(admin.niss) if admin.niss else "-"
+        say(printable(f"{admin.id:<16} {niss:<15} {admin.email or '-':<32} {admin.name}"))
+    return 0
 
 
 def _parse_day(text: str) -> date:
@@ -825,7 +1007,6 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
 
     from rules import normalize_niss
     from rules.text import is_unsafe_char
-    from tui.i18n import fmt_datetime
 
     store = _existing_store(root)
     if args.audit_command == "head":

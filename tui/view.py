@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rules import Entity, Link, Request, is_manager, mask_niss, person_name
+from rules import Entity, Link, Request, Settings, is_manager, mask_niss, person_name
 from store import Store
 
 
@@ -18,6 +18,7 @@ class EntityView:
     recent: tuple[Request, ...]
     # False while only the staff list is loaded (the first paint does not wait for requests).
     complete: bool = True
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def can_file(self) -> bool:
@@ -62,6 +63,7 @@ def load_entity_view(
         staff = store.staff(entity_id)
         pending = tuple(store.requests(entity_id)) if with_requests else ()
         recent = tuple(store.recent_decisions(entity_id, limit=5)) if with_requests else ()
+        settings = store.settings()
     return EntityView(
         version=version,
         entity=entity,
@@ -70,4 +72,5 @@ def load_entity_view(
         pending=pending,
         recent=recent,
         complete=with_requests,
+        settings=settings,
     )

@@ -115,7 +115,7 @@ def test_demo_then_check(data):
         "assistant_pharma",
     }
     statuses = {r.status for r in store.requests(status=None)}
-    assert statuses == {"pending", "approved", "rejected", "deleted"}
+    assert statuses == {"pending", "approved", "rejected", "deleted", "expired"}
     from store.demo import DEMO_DOCTOR
 
     assert len(store.entities_of(DEMO_DOCTOR)) == 2

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 
 from textual.widgets import Static
 
-from rules import Request, format_niss, niss_or_none, request_kind_label, status_label, type_label
+from rules import (
+    HOUSEKEEPING,
+    Request,
+    decision_reason,
+    format_niss,
+    niss_or_none,
+    request_kind_label,
+    status_label,
+    type_label,
+)
 from rules.text import fold
 from tui.i18n import N_, _, fmt_datetime, language
 from tui.literal import literal
@@ -55,6 +64,8 @@ class HistoryScreen(PagedListScreen):
         The column names a filer only; the detail adds their NISS, as it does for « filed by ».
         """
         by = r.decided_by or ""
+        if by == HOUSEKEEPING and r.status == "expired":
+            return _("housekeeping (automatic)")
         if niss_or_none(by):
             name = self.data.people.get(by) if self.data else None
             return self.filer(by) if detail or not name else name
@@ -95,7 +106,7 @@ class HistoryScreen(PagedListScreen):
                         r.status,
                         r.decided_by or "",
                         self.decider(r),
-                        r.reason or "",
+                        decision_reason(r, lang) or "",
                         status_label(r.status, lang),
                     )
                 )
@@ -119,6 +130,7 @@ class HistoryScreen(PagedListScreen):
     def show_detail(self, key: str | None) -> None:
         r = next((r for r in self.requests if r.id == key), None)
         lang = language()
+        reason = decision_reason(r, lang) if r is not None else None
         text = (
             ""
             if r is None
@@ -133,7 +145,7 @@ class HistoryScreen(PagedListScreen):
                         admin=self.decider(r, detail=True),
                         when=fmt_datetime(r.decided_at),
                     ),
-                    (_("Reason: {reason}").format(reason=r.reason) if r.reason else ""),
+                    (_("Reason: {reason}").format(reason=reason) if reason else ""),
                 ]
             )
         )

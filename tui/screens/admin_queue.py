@@ -17,12 +17,14 @@ from rules import (
     Notice,
     Request,
     RuleViolation,
+    Settings,
     format_niss,
-    is_overdue,
+    is_late,
     managers,
     request_kind_label,
     type_label,
 )
+from rules.dates import belgian_date
 from rules.text import fold
 from store import Store
 from store.store import Activity, Review
@@ -44,6 +46,7 @@ class QueueData:
     now: datetime
     # The warnings of each warned request, read with the queue: the rows are marked with them.
     notices: dict[str, tuple[Notice, ...]]
+    settings: Settings
 
 
 def queue_haystack(request: Request, entity: Entity | None) -> str:
@@ -136,6 +139,10 @@ def review_lines(review: Review | None, lang: str) -> list[str]:
             count=len(state.links), names=", ".join(names) or "–"
         ),
     ]
+    if review.last_day is not None and r.status == "pending":
+        lines.append(
+            _("Expires without a decision after {date}.").format(date=belgian_date(review.last_day))
+        )
     return lines
 
 
@@ -238,7 +245,14 @@ class QueueScreen(AdminListScreen):
         pending = tuple(self.store.requests(status="pending"))
         entities = {e.id: e for e in self.store.entities()}
         notices = self.store.pending_notices()
-        return QueueData(pending, entities, self.store.activity(30), self.store.now(), notices)
+        return QueueData(
+            pending,
+            entities,
+            self.store.activity(30),
+            self.store.now(),
+            notices,
+            self.store.settings(),
+        )
 
     # ----- drawing --------------------------------------------------------------------------
 
@@ -278,7 +292,7 @@ class QueueScreen(AdminListScreen):
             formatted[r.id] = row
             overdue = overdue_since.get(row.filed_on)
             if overdue is None:
-                overdue = overdue_since[row.filed_on] = is_overdue(row.filed_on, today)
+                overdue = overdue_since[row.filed_on] = is_late(row.filed_on, today, data.settings)
             if overdue:
                 marked.add(r.id)
             shown_as = age_shown(r.filed_at, data.now)
@@ -311,8 +325,11 @@ class QueueScreen(AdminListScreen):
         ages = [(data.now - r.filed_at).total_seconds() / 86400 for r in data.pending]
         overdue = len(self.table.marked)  # the rows were marked when formatted, once per load
         oldest = age_text(min(r.filed_at for r in data.pending), data.now) if ages else "–"
-        text = _("{count} pending · oldest: {oldest} · {overdue} over 5 working days").format(
-            count=len(data.pending), oldest=oldest, overdue=overdue
+        text = _("{count} pending · oldest: {oldest} · {overdue} over {days} working days").format(
+            count=len(data.pending),
+            oldest=oldest,
+            overdue=overdue,
+            days=data.settings.remind_after_working_days,
         )
         filters = []
         if self.kind or self.entity_filter or self.filter_text:

@@ -18,6 +18,8 @@ from rules import (
     Link,
     Request,
     RuleViolation,
+    decision_reason,
+    last_pending_day,
     managers,
     mask_niss,
     may_withdraw,
@@ -26,10 +28,11 @@ from rules import (
     status_label,
     type_label,
 )
+from rules.dates import belgian_date
 from rules.text import fold
 from store import Store
 from tui.console import StoreFollower, deliver, follow_language
-from tui.i18n import N_, _, fmt_date, fmt_datetime, language, ngettext
+from tui.i18n import N_, _, fmt_date, fmt_datetime, language, local, ngettext
 from tui.literal import literal
 from tui.screens.base import CLEAR_BINDING, ConsoleScreen
 from tui.view import EntityView, load_entity_view
@@ -346,8 +349,9 @@ class StaffScreen(ConsoleScreen[None]):
 
     def _status(self, request: Request, lang: str) -> str:
         text = status_label(request.status, lang)
-        if request.status == "rejected" and request.reason:
-            text = _("{status}: {reason}").format(status=text, reason=request.reason)
+        reason = decision_reason(request, lang)
+        if reason:
+            text = _("{status}: {reason}").format(status=text, reason=reason)
         return text
 
     # ----- the detail line follows the cursor -----------------------------------------------
@@ -414,6 +418,11 @@ class StaffScreen(ConsoleScreen[None]):
             )
             if request.decided_at:
                 text += " (" + fmt_datetime(request.decided_at) + ")"
+            last_day = last_pending_day(local(request.filed_at).date(), view.settings)
+            if request.status == "pending" and last_day is not None:
+                text += " · " + _("Expires without a decision after {date}.").format(
+                    date=belgian_date(last_day)
+                )
         detail.update(literal(text))
 
     # ----- actions ------------------------------------------------------------------------------
