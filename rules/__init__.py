@@ -59,7 +59,13 @@ from rules.records import (
     person_label,
     person_name,
 )
-from rules.requests import EntityState, plan_access_request, plan_connect, plan_disconnect
+from rules.requests import (
+    EntityState,
+    plan_access_request,
+    plan_connect,
+    plan_disconnect,
+    plan_extend,
+)
 from rules.text import fold, has_unsafe_chars, printable
 from rules.violation import RuleViolation
 from rules.vocabulary import (
@@ -140,6 +146,7 @@ __all__ = [
     "plan_entity",
     "plan_entity_update",
     "plan_expire",
+    "plan_extend",
     "plan_reject",
     "plan_settings",
     "plan_withdraw",

@@ -17,6 +17,7 @@ class Approval:
     request: Request
     add_link: Link | None = None
     remove_link: Link | None = None
+    extend_link: Link | None = None  # the link with its new end date
 
 
 def _params(
@@ -62,9 +63,15 @@ def plan_approve(
             employee_type=request.employee_type,
             since=now,
             supervisor=request.filed_by if request.employee_type == "macg" else None,
+            until=request.until,
         )
         return Approval(decided, add_link=link)
     assert current is not None
+    if request.kind == "extend":
+        # A new end date: its warnings are to come again.
+        return Approval(
+            decided, extend_link=replace(current, until=request.until, warned=None, held=False)
+        )
     return Approval(decided, remove_link=current)
 
 
@@ -82,6 +89,8 @@ def check_approvable(state: EntityState, request: Request) -> None:
         return
     if current is None:
         raise RuleViolation("not_linked", params)
+    if request.kind == "extend":
+        return
     # Only the real state counts now: other pending disconnections may still be rejected.
     remaining = [link for link in state.links if link.niss != request.niss]
     check_keeps_someone(state, [current], remaining)

@@ -7,6 +7,7 @@ form show, next to each field, what the store would refuse before anything is se
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from rules.fields import (
     check_employee_type,
@@ -17,6 +18,7 @@ from rules.fields import (
     clean_entity_name,
     clean_name,
 )
+from rules.link_ends import clean_until
 from rules.niss import normalize_niss
 from rules.violation import RuleViolation
 from rules.vocabulary import is_manager
@@ -64,9 +66,18 @@ def _manager(code: str) -> str:
 
 
 def check_connect_fields(
-    niss: str, last_name: str, first_name: str, employee_type: str
+    niss: str,
+    last_name: str,
+    first_name: str,
+    employee_type: str,
+    until: str = "",
+    today: date | None = None,
 ) -> FieldProblems:
-    """What « Nouvelle demande » would be refused for, every field at once."""
+    """What « Nouvelle demande » would be refused for, every field at once; the end date
+    (« lié jusqu'au ») is judged against ``today``, the Brussels day, when given."""
+    checks: list[tuple[str, Callable[[], object]]] = []
+    if today is not None:
+        checks.append(("until", lambda: clean_until(until, today, employee_type)))
     return _collect(
         [
             ("niss", _required(niss, "niss", lambda: normalize_niss(niss))),
@@ -79,6 +90,7 @@ def check_connect_fields(
                 _required(first_name, "first_name", lambda: clean_name(first_name, "first_name")),
             ),
             ("employee_type", _chosen(employee_type, "employee_type", check_employee_type)),
+            *checks,
         ]
     )
 

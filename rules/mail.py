@@ -32,6 +32,11 @@ _TEXT = {
         "expired_on": "Expirée le",
         "approved_connect": "{person} est désormais lié(e) à votre entité dans Vaccinnet.",
         "approved_disconnect": "{person} n'est plus lié(e) à votre entité dans Vaccinnet.",
+        "approved_connect_until": "{person} est désormais lié(e) à votre entité dans Vaccinnet "
+        "jusqu'au {until}.",
+        "approved_extend": "Le lien de {person} avec votre entité dans Vaccinnet est prolongé "
+        "jusqu'au {until}.",
+        "until": "Lié(e) jusqu'au",
         "rejected_next": "Aucun changement n'a été apporté. Vous pouvez introduire une nouvelle "
         "demande si nécessaire.",
         "footer": "Ce message est envoyé automatiquement ; merci de ne pas y répondre.",
@@ -57,6 +62,11 @@ _TEXT = {
         "expired_on": "Vervallen op",
         "approved_connect": "{person} is nu gekoppeld aan uw entiteit in Vaccinnet.",
         "approved_disconnect": "{person} is niet langer gekoppeld aan uw entiteit in Vaccinnet.",
+        "approved_connect_until": "{person} is nu gekoppeld aan uw entiteit in Vaccinnet tot "
+        "{until}.",
+        "approved_extend": "De koppeling van {person} met uw entiteit in Vaccinnet is verlengd "
+        "tot {until}.",
+        "until": "Gekoppeld tot",
         "rejected_next": "Er werd niets gewijzigd. U kunt zo nodig een nieuwe aanvraag indienen.",
         "footer": "Dit bericht wordt automatisch verstuurd; gelieve er niet op te antwoorden.",
     },
@@ -97,13 +107,19 @@ def compose_decision_mail(
             belgian_datetime(decided_local),
         ),
     ]
+    if request.until is not None:
+        fields.append((t["until"], request.until.strftime("%d/%m/%Y")))
     if request.status == "rejected":
         fields.append((t["reason"], printable(request.reason)))
     sep = " : " if lang == "fr" else ": "
     lines += [f"{label}{sep}{value}" for label, value in fields]
     lines.append("")
     if request.status == "approved":
-        lines.append(t[f"approved_{request.kind}"].format(person=person))
+        key = f"approved_{request.kind}"
+        if request.kind == "connect" and request.until is not None:
+            key = "approved_connect_until"
+        until = request.until.strftime("%d/%m/%Y") if request.until else ""
+        lines.append(t[key].format(person=person, until=until))
     else:
         lines.append(t["rejected_next"])
     lines += ["", "--", t["footer"], ""]

@@ -233,6 +233,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "De eerste verantwoordelijke van {entity} moet arts of apotheker zijn, geen {type}.",
         "en": "The first manager of {entity} must be a doctor or pharmacist, not {type}.",
     },
+    "macg_unsupervised": {
+        "fr": "MACG sans médecin responsable lié à {entity}\u00a0: {trainees}.",
+        "nl": "HAIO's zonder verantwoordelijke arts gekoppeld aan {entity}: {trainees}.",
+        "en": "GP trainees without a supervising doctor linked to {entity}: {trainees}.",
+    },
+    "link_end_held": {
+        "fr": "Le lien de {person} avec {entity} devait finir le {until}\u00a0; il est gardé "
+        "car l'entité n'aurait plus personne ou plus de médecin ou pharmacien.",
+        "nl": "De koppeling van {person} met {entity} moest eindigen op {until}; ze blijft "
+        "behouden omdat de entiteit anders niemand of geen arts of apotheker meer heeft.",
+        "en": "The link of {person} with {entity} was to end on {until}; it is kept because "
+        "the entity would otherwise have nobody, or no doctor or pharmacist.",
+    },
     "supervises_macg": {
         "fr": "{person} est le médecin responsable de MACG qui restent liés à {entity} : "
         "{trainees}. Ils n'auront plus de médecin responsable dans l'entité.",
@@ -368,6 +381,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Beheerder ‘{value}’ bestaat niet.",
         "en": "There is no administrator '{value}'.",
     },
+    "until_required": {
+        "fr": "Un MACG est lié jusqu'à la fin de son stage\u00a0: indiquez la date «\u00a0lié "
+        "jusqu'au\u00a0».",
+        "nl": "Een HAIO is gekoppeld tot het einde van de stage: vul de datum ‘gekoppeld tot’ in.",
+        "en": "A GP trainee is linked until their placement ends: give the 'linked until' date.",
+    },
+    "invalid_until": {
+        "fr": "La date « {value} » n'est pas valide\u00a0: tapez-la comme 31/08/2027.",
+        "nl": "De datum ‘{value}’ is ongeldig: typ ze als 31/08/2027.",
+        "en": "The date '{value}' is not valid: type it as 31/08/2027.",
+    },
+    "until_out_of_range": {
+        "fr": "La date de fin {value} doit tomber entre le {earliest} et le {latest} (au plus "
+        "trois ans).",
+        "nl": "De einddatum {value} moet tussen {earliest} en {latest} liggen (hoogstens drie "
+        "jaar).",
+        "en": "The end date {value} must fall between {earliest} and {latest} (three years at "
+        "most).",
+    },
+    "extend_without_end": {
+        "fr": "{person} est lié(e) à {entity} sans date de fin\u00a0: il n'y a rien à prolonger.",
+        "nl": "{person} is zonder einddatum gekoppeld aan {entity}: er valt niets te verlengen.",
+        "en": "{person} is linked to {entity} with no end date: there is nothing to extend.",
+    },
+    "extend_not_later": {
+        "fr": "{person} est déjà lié(e) à {entity} jusqu'au {until}\u00a0: la nouvelle date doit "
+        "être plus tardive.",
+        "nl": "{person} is al gekoppeld aan {entity} tot {until}: de nieuwe datum moet later "
+        "liggen.",
+        "en": "{person} is already linked to {entity} until {until}: the new date must be later.",
+    },
+    "pending_extend_exists": {
+        "fr": "Une demande de prolongation pour {person} est déjà en attente pour {entity}.",
+        "nl": "Er is al een verlengingsaanvraag voor {person} in behandeling voor {entity}.",
+        "en": "An extension request for {person} is already pending for {entity}.",
+    },
     "expired.reason": {
         "fr": "aucune décision dans les {days}\u00a0jours",
         "nl": "geen beslissing binnen {days} dagen",
@@ -428,6 +477,7 @@ FRAGMENTS: dict[str, dict[str, str]] = {
         "nl": "Het rijksregisternummer",
         "en": "The national register number",
     },
+    "field.until": {"fr": "La date de fin", "nl": "De einddatum", "en": "The end date"},
     "field.entity_id": {"fr": "L'identifiant", "nl": "De id", "en": "The id"},
     "choice.employee_type": {"fr": "le type", "nl": "het type", "en": "the type"},
     "choice.entity": {"fr": "l'entité", "nl": "de entiteit", "en": "the entity"},

@@ -15,7 +15,7 @@ from rules.vocabulary import EMPLOYEE_TYPES, MANAGER_TYPES, fits_kind, is_manage
 # Which warnings are given, and when: the store keeps each pending request's warnings, and
 # reviews them all again when this changes (wording alone does not count: it is rendered when
 # read).
-NOTICES_VERSION = 2
+NOTICES_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +154,43 @@ def entity_notices(state: EntityState, request: Request) -> list[Notice]:
         )
     if request.kind == "disconnect":
         notices += disconnect_notices(state, [request.niss], full_niss=True)
+    return notices + state_notices(state)
+
+
+def state_notices(state: EntityState) -> list[Notice]:
+    """What is wrong with the entity itself, whatever the request: GP trainees left without
+    their supervising doctor, links kept past their end date."""
+    linked = {link.niss for link in state.links}
+    notices = []
+    unsupervised = [
+        t
+        for t in state.links
+        if t.employee_type == "macg" and t.supervisor and t.supervisor not in linked
+    ]
+    if unsupervised:
+        notices.append(
+            Notice(
+                "macg_unsupervised",
+                {
+                    "trainees": ", ".join(
+                        person_label(t.first_name, t.last_name, t.niss) for t in unsupervised
+                    ),
+                    "entity": state.entity.name,
+                },
+            )
+        )
+    for link in state.links:
+        if link.held and link.until is not None:
+            notices.append(
+                Notice(
+                    "link_end_held",
+                    {
+                        "person": person_label(link.first_name, link.last_name, link.niss),
+                        "until": link.until.strftime("%d/%m/%Y"),
+                        "entity": state.entity.name,
+                    },
+                )
+            )
     return notices
 
 

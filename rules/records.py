@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from rules.niss import format_niss, mask_niss
 
@@ -34,6 +34,10 @@ class Link:
     employee_type: str
     since: datetime
     supervisor: str | None = None
+    # « lié jusqu'au »: linked on that Brussels day too, removed once it is over.
+    until: date | None = None
+    warned: int | None = None  # the nearest warning of the end already sent (14 or 1 days)
+    held: bool = False  # kept past its end date: the entity would be left without anyone
 
     @property
     def full_name(self) -> str:
@@ -43,7 +47,7 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class Request:
     id: str
-    kind: str  # connect | disconnect
+    kind: str  # connect | disconnect | extend
     entity_id: str
     niss: str
     last_name: str
@@ -57,6 +61,8 @@ class Request:
     reason: str | None = None
     # expired: the setting that expired it (it may change later), for the reason shown.
     deadline_days: int | None = None
+    # connect: the end date of the link asked for; extend: the new end date.
+    until: date | None = None
 
     @property
     def full_name(self) -> str:

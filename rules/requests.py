@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from rules.fields import check_employee_type, clean_name
 from rules.niss import niss_or_none, normalize_niss
@@ -46,8 +46,14 @@ def plan_connect(
     employee_type: str,
     now: datetime,
     request_id: str,
+    *,
+    until: object = None,
+    today: date | None = None,
 ) -> Request:
-    """The connect request to file, or the first rule that refuses it."""
+    """The connect request to file, or the first rule that refuses it. ``until``: the end
+    date typed (« lié jusqu'au »), judged against ``today``, the Brussels day."""
+    from rules.link_ends import clean_until
+
     actor = check_manager(state, actor_niss)
     assert state is not None
     niss = normalize_niss(niss)
@@ -57,7 +63,56 @@ def plan_connect(
     if employee_type == "macg" and actor.employee_type != "medecin":
         params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
         raise RuleViolation("macg_needs_doctor", params)
-    return _connect(state, niss, last_name, first_name, employee_type, actor.niss, now, request_id)
+    end = clean_until(until, today or now.date(), employee_type)
+    request = _connect(
+        state, niss, last_name, first_name, employee_type, actor.niss, now, request_id
+    )
+    return replace(request, until=end)
+
+
+def plan_extend(
+    state: EntityState | None,
+    actor_niss: str,
+    niss: str,
+    until: object,
+    now: datetime,
+    request_id: str,
+    today: date,
+) -> Request:
+    """A manager asks to move a linked person's end date later (an admin approves it)."""
+    from rules.link_ends import clean_until
+
+    actor = check_manager(state, actor_niss)
+    assert state is not None
+    niss = normalize_niss(niss)
+    link = state.link_of(niss)
+    if link is None:
+        raise _person_refusal("not_linked", state, niss, None)
+    params = {
+        "person": colleague_label(link.first_name, link.last_name, link.niss),
+        "entity": state.entity.name,
+    }
+    if link.until is None:
+        raise RuleViolation("extend_without_end", params)
+    if state.pending_for(niss, "extend") is not None:
+        raise RuleViolation("pending_extend_exists", params)
+    end = clean_until(until, today, link.employee_type)
+    if end is None or end <= link.until:
+        raise RuleViolation(
+            "extend_not_later", {**params, "until": link.until.strftime("%d/%m/%Y")}
+        )
+    return Request(
+        id=request_id,
+        kind="extend",
+        entity_id=state.entity.id,
+        niss=link.niss,
+        last_name=link.last_name,
+        first_name=link.first_name,
+        employee_type=link.employee_type,
+        filed_by=actor.niss,
+        filed_at=now,
+        until=end,
+    )
 
 
 def _connect(

@@ -62,6 +62,11 @@ REQUEST_KINDS: dict[str, dict[str, str]] = {
         "nl": "ontkoppelingsaanvraag",
         "en": "disconnection request",
     },
+    "extend": {
+        "fr": "demande de prolongation",
+        "nl": "verlengingsaanvraag",
+        "en": "extension request",
+    },
 }
 
 STATUSES: dict[str, dict[str, str]] = {

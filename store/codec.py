@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from rules import Admin, Entity, Link, Mail, Notice, Request, RuleViolation
@@ -50,6 +50,10 @@ def _decoding(table: str) -> Callable[[Callable[[Doc], R]], Callable[[Doc], R]]:
 
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _required_when(value: str) -> datetime:
@@ -118,6 +122,9 @@ def link_to_doc(k: Link) -> Doc:
         "employee_type": k.employee_type,
         "since": _iso(k.since),
         "supervisor": k.supervisor,
+        **({"until": k.until.isoformat()} if k.until else {}),
+        **({"warned": k.warned} if k.warned is not None else {}),
+        **({"held": True} if k.held else {}),
     }
 
 
@@ -131,6 +138,9 @@ def link_from_doc(d: Doc) -> Link:
         d["employee_type"],
         _required_when(d["since"]),
         d.get("supervisor"),
+        _day(d.get("until")),
+        d.get("warned"),
+        bool(d.get("held", False)),
     )
 
 
@@ -150,6 +160,7 @@ def request_to_doc(r: Request) -> Doc:
         "decided_at": _iso(r.decided_at),
         "reason": r.reason,
         **({"deadline_days": r.deadline_days} if r.deadline_days is not None else {}),
+        **({"until": r.until.isoformat()} if r.until else {}),
     }
 
 
@@ -170,6 +181,7 @@ def request_from_doc(d: Doc) -> Request:
         decided_at=_when(d.get("decided_at")),
         reason=d.get("reason"),
         deadline_days=d.get("deadline_days"),
+        until=_day(d.get("until")),
     )
 
 

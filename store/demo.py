@@ -180,6 +180,9 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
     for admin_id, name in DEMO_ADMINS:
         store.add_admin(admin_id, name, email=DEMO_ADMIN_EMAILS.get(admin_id))
     people = _people(rng)
+    # Placements end: the first GP trainee's in ten days (housekeeping warns the practice),
+    # the others' in the summer.
+    placements = iter([(now + timedelta(days=10)).date()])
     for entity_id, name, kind, email, lang, manager, types in _ENTITIES:
         manager_niss, manager_last, manager_first, manager_type = manager
         new = NewEntity(
@@ -197,7 +200,12 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
         for employee_type in types:
             niss, last, first = next(people)
             filer = manager[0]
-            request = store.file_connect(filer, entity_id, niss, last, first, employee_type)
+            until = None
+            if employee_type == "macg":
+                until = next(placements, (now + timedelta(days=200)).date())
+            request = store.file_connect(
+                filer, entity_id, niss, last, first, employee_type, until=until
+            )
             store.approve(rng.choice(DEMO_ADMINS)[0], request.id)
     # Filed some 70 days ago and never decided: housekeeping expires it (below).
     niss, last, first = next(people)

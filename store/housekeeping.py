@@ -3,16 +3,18 @@ get a daily digest of overdue requests; each action happens once, however many h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 import rules
-from rules import HOUSEKEEPING, Admin, Mail, Request, Settings
+from rules import HOUSEKEEPING, Admin, Entity, Link, Mail, MailDraft, Request, Settings
 from rules.digest import Overdue, compose_digest
+from rules.link_ends import LinkEnd, has_ended, plan_link_ends, warning_due
+from rules.link_mail import compose_link_mail
 from store import codec
 from store.engine import BRUSSELS
-from store.indexes import REQUESTS_BY_STATUS
+from store.indexes import LINKS_BY_ENTITY, LINKS_WITH_END, REQUESTS_BY_STATUS
 from store.outbox import queue_decision_mail
 from store.records import SETTINGS
 from store.requests import Requests
@@ -27,6 +29,9 @@ class HousekeepingReport:
     expired: tuple[Request, ...] = ()
     digests: tuple[Mail, ...] = ()  # one per admin with an address, on a day with overdue
     overdue: int = 0  # how many requests the digest counted (0 on other rounds)
+    warned: tuple[tuple[Link, int], ...] = ()  # links whose end is near, and in how many days
+    ended: tuple[Link, ...] = ()  # links removed on their end date
+    held: tuple[Link, ...] = ()  # links kept past it (the entity needs them), newly
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +40,11 @@ class _Work:
     expiring: list[tuple[int, Request]]
     digest: bool
     new_day: bool
+    warnings: list[tuple[Entity, Link, int, list[int]]]
+    ends: list[tuple[Entity, LinkEnd, list[int]]]
 
     def __bool__(self) -> bool:
-        return bool(self.expiring or self.digest or self.new_day)
+        return bool(self.expiring or self.digest or self.new_day or self.warnings or self.ends)
 
 
 def _day(value: Any) -> date | None:
@@ -99,6 +106,10 @@ class Housekeeping(Requests):
             )
             admins = [a for a in self._admins() if a.email] if overdue else []
             expired = tuple(self._expire(doc_id, r, work.settings) for doc_id, r in work.expiring)
+            for entity, link, days, ids in work.warnings:
+                self._warn_end(entity, link, days, ids)
+            for entity, end, ids in work.ends:
+                self._end_link(entity, end, ids)
             digests = tuple(
                 self._queue_digest(a, overdue, local.date(), work.settings) for a in admins
             )
@@ -106,18 +117,109 @@ class Housekeeping(Requests):
                 self._files.set_meta(DIGEST_ON, local.date().isoformat())
             if work.new_day:
                 self._files.set_meta(HOUSEKEPT_ON, local.date().isoformat())
-        return HousekeepingReport(expired, digests, len(overdue))
+        return HousekeepingReport(
+            expired,
+            digests,
+            len(overdue),
+            tuple((link, days) for _, link, days, _ in work.warnings),
+            tuple(end.link for _, end, _ in work.ends if end.removed),
+            tuple(end.link for _, end, _ in work.ends if not end.removed),
+        )
 
     def _work(self, local: datetime) -> _Work:
         settings = self._settings()
         today = local.date()
         meta = self._files.meta
+        warnings, ends = self._link_work(today)
         return _Work(
             settings,
             self._past_deadline(settings, today),
             rules.digest_due(local, _day(meta.get(DIGEST_ON))),
             _day(meta.get(HOUSEKEPT_ON)) != today,
+            warnings,
+            ends,
         )
+
+    def _link_work(
+        self, today: date
+    ) -> tuple[list[tuple[Entity, Link, int, list[int]]], list[tuple[Entity, LinkEnd, list[int]]]]:
+        """Links whose end is near (a warning not sent yet) or past (removed, or newly held)."""
+        warnings: list[tuple[Entity, Link, int, list[int]]] = []
+        ending: set[str] = set()
+        entities: dict[str, Entity] = {}
+        for doc_id, doc in self._docs(LINKS_WITH_END, True):
+            link = codec.link_from_doc(doc)
+            if has_ended(link, today):
+                ending.add(link.entity_id)
+                continue
+            days = warning_due(link, today)
+            if days is None:
+                continue
+            if link.entity_id not in entities:
+                found = self._entity_doc(link.entity_id)
+                if found is None:
+                    continue
+                entities[link.entity_id] = codec.entity_from_doc(found[1])
+            warnings.append((entities[link.entity_id], link, days, [doc_id]))
+        ends: list[tuple[Entity, LinkEnd, list[int]]] = []
+        for entity_id in sorted(ending):
+            state = self._state(entity_id)
+            if state is None:
+                continue
+            ids: dict[str, list[int]] = {}
+            for doc_id, doc in self._docs(LINKS_BY_ENTITY, entity_id):
+                ids.setdefault(doc["niss"], []).append(doc_id)
+            for end in plan_link_ends(state, today):
+                if end.removed or not end.link.held:
+                    ends.append((state.entity, end, ids.get(end.link.niss, [])))
+        return warnings, ends
+
+    def _warn_end(self, entity: Entity, link: Link, days: int, ids: list[int]) -> None:
+        self._save_link(ids, replace(link, warned=days))
+        self._queue_link_mail(entity, link, compose_link_mail(entity, link, "warning", days))
+        self._audit(
+            HOUSEKEEPING,
+            "link_end_warned",
+            entity.id,
+            link.niss,
+            until=link.until.isoformat() if link.until else None,
+            days=days,
+        )
+
+    def _end_link(self, entity: Entity, end: LinkEnd, ids: list[int]) -> None:
+        link = end.link
+        until = link.until.isoformat() if link.until else None
+        if end.removed:
+            self._tables["links"].remove(doc_ids=ids)
+            draft = compose_link_mail(entity, link, "ended", orphans=end.orphans)
+            self._queue_link_mail(entity, link, draft)
+            orphans: dict[str, Any] = (
+                {"trainees": [o.niss for o in end.orphans]} if end.orphans else {}
+            )
+            self._audit(HOUSEKEEPING, "link_ended", entity.id, link.niss, until=until, **orphans)
+            return
+        assert end.refusal is not None
+        self._save_link(ids, replace(link, held=True))
+        self._queue_link_mail(
+            entity, link, compose_link_mail(entity, link, "held", refusal=end.refusal)
+        )
+        self._audit(
+            HOUSEKEEPING, "link_end_held", entity.id, link.niss, until=until, rule=end.refusal.code
+        )
+
+    def _queue_link_mail(self, entity: Entity, link: Link, draft: MailDraft) -> None:
+        doc_id = self._files.next_id("outbox")
+        mail = Mail(
+            to=draft.to,
+            subject=draft.subject,
+            body=draft.body,
+            id=codec.mail_id(doc_id),
+            message_id=f"<link.{entity.id}.{doc_id}@vaccinnet-staff>",
+            entity_id=entity.id,
+            language=draft.language,
+            created_at=self._clock(),
+        )
+        self._insert("outbox", codec.mail_to_doc(mail), doc_id)
 
     def _pending_docs(self) -> list[tuple[int, Request]]:
         return [

@@ -52,7 +52,14 @@ class Index:
     mirror: tuple[str, tuple[Hashable, ...]] | None = None
 
 
+def _has_end(doc: Doc) -> Hashable | None:
+    """True for a link with an end date; the others are not indexed (None)."""
+    return True if doc.get("until") is not None else None
+
+
 ADMIN_BY_ID = Index("admins", "id", field_key("id"))
+# Links with an end date, for housekeeping (few: trainees, temporary and campaign staff).
+LINKS_WITH_END = Index("links", "with_end", _has_end)
 ENTITY_BY_ID = Index("entities", "id", field_key("id"), home=_same)
 LINKS_BY_ENTITY = Index("links", "entity", field_key("entity_id"), home=_same)
 LINKS_BY_ENTITY_ROLE = Index("links", "entity_role", _entity_role)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from store.errors import StoreError
 from store.layout_check import layout_problems
 from store.segments import SEGMENT_SIZE, Doc, SegmentFiles, bucket, read_segment
 
-TEXT, DATE, NUMBER, MAPPING = "text", "date", "number", "mapping"
+TEXT, DATE, DAY, NUMBER, MAPPING = "text", "date", "day", "number", "mapping"
 OPTIONAL = "optional "
 
 # The fields every document of a table must have, as the store writes them.
@@ -29,6 +29,8 @@ SHAPES: dict[str, dict[str, str]] = {
         "employee_type": TEXT,
         "since": DATE,
         "supervisor": OPTIONAL + TEXT,
+        "until": OPTIONAL + DAY,
+        "warned": OPTIONAL + NUMBER,
     },
     "requests": {
         "id": TEXT,
@@ -45,6 +47,7 @@ SHAPES: dict[str, dict[str, str]] = {
         "decided_at": OPTIONAL + DATE,
         "reason": OPTIONAL + TEXT,
         "deadline_days": OPTIONAL + NUMBER,
+        "until": OPTIONAL + DAY,
     },
     "outbox": {
         "id": TEXT,
@@ -113,6 +116,11 @@ def _field_problem(value: Any, expected: str) -> Phrase | None:
             datetime.fromisoformat(value)
         except (TypeError, ValueError):
             return Phrase(N_("is {value}, not a date and time"), value=repr(value))
+    if kind == DAY:
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return Phrase(N_("is {value}, not a date"), value=repr(value))
     return None
 
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import rules
-from rules import Request, RuleViolation
+from rules import Link, Request, RuleViolation
 from store import codec
+from store.engine import BRUSSELS
 from store.indexes import LINKS_BY_ENTITY
 from store.outbox import queue_decision_mail
 from store.records import Records
@@ -24,9 +25,12 @@ class Requests(Records):
         last_name: str,
         first_name: str,
         employee_type: str,
+        until: object = None,
     ) -> Request:
+        """``until``: « lié jusqu'au », a date or its text (31/08/2027); a MACG needs one."""
         with self._writing():
             doc_id = self._files.next_id("requests")
+            now = self._clock()
             request = rules.plan_connect(
                 self._state(entity_id),
                 actor_niss,
@@ -34,8 +38,28 @@ class Requests(Records):
                 last_name,
                 first_name,
                 employee_type,
-                self._clock(),
+                now,
                 codec.request_id(doc_id),
+                until=until,
+                today=now.astimezone(BRUSSELS).date(),
+            )
+            self._insert("requests", codec.request_to_doc(request), doc_id)
+            self._audit_filed(request)
+        return request
+
+    def file_extend(self, actor_niss: str, entity_id: str, niss: str, until: object) -> Request:
+        """A manager asks for a later end date of a linked person's link."""
+        with self._writing():
+            doc_id = self._files.next_id("requests")
+            now = self._clock()
+            request = rules.plan_extend(
+                self._state(entity_id),
+                actor_niss,
+                niss,
+                until,
+                now,
+                codec.request_id(doc_id),
+                now.astimezone(BRUSSELS).date(),
             )
             self._insert("requests", codec.request_to_doc(request), doc_id)
             self._audit_filed(request)
@@ -83,6 +107,8 @@ class Requests(Records):
         return request
 
     def _audit_filed(self, request: Request, **detail: Any) -> None:
+        if request.until is not None:
+            detail["until"] = request.until.isoformat()
         self._audit(
             request.filed_by,
             "request_filed",
@@ -125,6 +151,17 @@ class Requests(Records):
             decided.decided_by, action, decided.entity_id, decided.niss, decided.id, **detail
         )
 
+    def _link_ids(self, entity_id: str, niss: str) -> list[int]:
+        """The link's document ids (read before the transaction writes links)."""
+        return [i for i, doc in self._docs(LINKS_BY_ENTITY, entity_id) if doc["niss"] == niss]
+
+    def _save_link(self, ids: list[int], link: Link) -> None:
+        """A link's end date and what its end did (warnings sent, held), written back."""
+        doc = codec.link_to_doc(link)
+        # Absent fields are not removed by an update: each is written, None when unset.
+        fields = {"until": doc.get("until"), "warned": doc.get("warned"), "held": link.held}
+        self._tables["links"].update(fields, doc_ids=ids)
+
     def _save_decision(self, doc_id: int, request: Request) -> None:
         self._tables["requests"].update(
             {
@@ -157,6 +194,9 @@ class Requests(Records):
                     if doc["niss"] == decided.niss
                 ]
                 self._tables["links"].remove(doc_ids=gone)
+            if approval.extend_link is not None:
+                link = approval.extend_link
+                self._save_link(self._link_ids(state.entity.id, link.niss), link)
             self._save_decision(doc_id, decided)
             queue_decision_mail(self, state.entity, decided)
             self._audit_decision(decided, "request_approved", kind=decided.kind)

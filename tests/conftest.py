@@ -127,10 +127,21 @@ def add_nursing_home(s: Store, admin: str = "adm"):
     )
 
 
-def link(s: Store, entity: str, niss: str, last: str, first: str, kind: str, actor=DOCTOR):
-    """File and approve a connect request: the only way a link comes to exist."""
-    request = s.file_connect(actor, entity, niss, last, first, kind)
+def link(
+    s: Store, entity: str, niss: str, last: str, first: str, kind: str, actor=DOCTOR, until=None
+):
+    """File and approve a connect request: the only way a link comes to exist. A GP trainee
+    gets the end date a placement has (a year on) unless told otherwise."""
+    if kind == "macg" and until is None:
+        until = a_year_on(s)
+    request = s.file_connect(actor, entity, niss, last, first, kind, until=until)
     return s.approve("adm2", request.id)
+
+
+def a_year_on(s: Store):
+    """A year after the store's clock, without moving it (a TickingClock ticks when read)."""
+    moment = getattr(s._clock, "moment", None) or datetime.now(UTC)
+    return (moment + timedelta(days=365)).date()
 
 
 def segment_holding(data, table: str, holds=lambda doc: True):

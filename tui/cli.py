@@ -735,10 +735,10 @@ def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
         say(f"NOTE {said(note)}")
-    _note_housekeeping(store)
     if problems:
         for problem in problems:
             say(f"FAIL {printable(said(problem))}")
+        _note_housekeeping(store)
         damaged = any(getattr(problem, "damage", False) for problem in problems)
         found = ngettext("{count} problem found", "{count} problems found", len(problems))
         summary = found.format(count=len(problems))
@@ -770,6 +770,8 @@ def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
                 len(anchors),
             ).format(count=len(anchors), head=max(anchors, key=lambda a: a.seq).short)
         )
+    # After the verdict: a service not running is no fault of the files.
+    _note_housekeeping(store)
     return 0
 
 

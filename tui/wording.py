@@ -10,4 +10,8 @@ REGISTERED_MORE = N_(
     "may take some time."
 )
 
-KIND_SHORT = {"connect": N_("Connection"), "disconnect": N_("Disconnection")}
+KIND_SHORT = {
+    "connect": N_("Connection"),
+    "disconnect": N_("Disconnection"),
+    "extend": N_("Extension"),
+}

@@ -19,6 +19,7 @@ from tests.conftest import (
     NURSE_2,
     PHARMACIST,
     TRAINEE,
+    a_year_on,
     add_nursing_home,
     add_pharmacy,
     link,
@@ -48,8 +49,10 @@ def test_review_sees_the_person_elsewhere(store):
     assert "MARTIJN Klara" in messages and "wzc" in messages
     # Which name is which, without parentheses inside parentheses.
     assert "connu sous le nom MARTIJN Klara, alors que la demande dit MARTIN Claire." in messages
-    store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg")
-    trainee = store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
+    store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg", until=a_year_on(store))
+    trainee = store.file_connect(
+        DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg", until=a_year_on(store)
+    )
     codes = _codes(store.review("adm", trainee.id))
     assert "pending_elsewhere" in codes and "macg_supervisor" in codes
 
@@ -84,7 +87,9 @@ def test_update_entity_is_audited(store):
 
 def test_history_and_activity(store, clock):
     first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
-    second = store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
+    second = store.file_connect(
+        DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg", until=a_year_on(store)
+    )
     store.approve("adm", first.id)
     store.delete("adm", second.id)
     assert [r.id for r in store.history()] == [second.id, first.id]
@@ -97,7 +102,7 @@ def test_entity_summaries_count_people_managers_and_pending_requests_in_one_read
     add_pharmacy(store, name="Pharmacie", last="Lambert", first="Luc")
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", DOCTOR_2, "Jacobs", "Emma", "medecin")
-    store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg")
+    store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg", until=a_year_on(store))
     store.file_connect(PHARMACIST, "ph", NURSE_2, "Peeters", "An", "assistant_pharma")
     store.file_disconnect(DOCTOR, "cab", [NURSE])
     counts = {s.entity.id: (s.staff, s.managers, s.pending) for s in store.entity_summaries()}
@@ -130,8 +135,8 @@ def test_the_queue_s_warnings_are_those_of_each_review(store):
     link(store, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2)
     link(store, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
-    store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg")
-    store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wouter", "macg")
+    store.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg", until=a_year_on(store))
+    store.file_connect(DOCTOR, "cab", TRAINEE, "Claes", "Wouter", "macg", until=a_year_on(store))
     rejected = store.file_connect(DOCTOR_2, "wzc", NURSE_2, "Peters", "Lotta", "infirmier")
     store.reject("adm", rejected.id, "Naam klopt niet")
     store.file_disconnect(DOCTOR, "cab", [NURSE_2])
@@ -156,7 +161,9 @@ def test_each_commit_keeps_the_warnings_of_what_it_touched_and_misses_nothing(st
             PHARMACIST, "ph", NURSE_2, "Peeters", "Lotte", "assistant_pharma"
         ),
         # A trainee: the review names the supervising doctor (the entity's part).
-        lambda: other.file_connect(DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg"),
+        lambda: other.file_connect(
+            DOCTOR_2, "wzc", TRAINEE, "Claes", "Wout", "macg", until=a_year_on(other)
+        ),
         # The nurse pending at cab is linked at the nursing home under another name: her
         # request at cab now warns, though nothing at cab changed (the person's part).
         lambda: link(other, "wzc", NURSE, "Martijn", "Klara", "infirmier", actor=DOCTOR_2),

@@ -13,7 +13,15 @@ import pytest
 
 from rules import HOUSEKEEPING, RuleViolation, Settings, decision_reason, format_niss
 from store import open_store
-from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST, TRAINEE, add_pharmacy
+from tests.conftest import (
+    DOCTOR,
+    NURSE,
+    NURSE_2,
+    PHARMACIST,
+    TRAINEE,
+    a_year_on,
+    add_pharmacy,
+)
 from tests.functional.test_cli import vaccinnet
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -183,7 +191,9 @@ def test_two_hosts_at_once_expire_and_digest_once(store, clock, data):
     requests = [
         _file(store, NURSE, "Martin"),
         _file(store, NURSE_2, "Lambert"),
-        store.file_connect(DOCTOR, "cab", TRAINEE, "Wouters", "Lise", "macg"),
+        store.file_connect(
+            DOCTOR, "cab", TRAINEE, "Wouters", "Lise", "macg", until=a_year_on(store)
+        ),
     ]
     moment = datetime(2026, 11, 3, 8, 0, tzinfo=BRUSSELS).isoformat()  # a Tuesday
     hosts = [
@@ -299,9 +309,14 @@ def test_the_command_line(data, store, clock):
     done = vaccinnet("--data", data, "settings", "set", "--admin", "adm", "expire_after_days=30")
     assert done.returncode == 0
     assert "1 pending request is past this deadline" in done.stderr
+    done = vaccinnet("--data", data, "check")
+    assert done.returncode == 0 and done.stdout.startswith("OK")
+    assert "NOTE housekeeping has never run on this store" in done.stdout
     done = vaccinnet("--data", data, "housekeeping", "--once")
     assert done.returncode == 0, done.stderr
     assert "expired R000001 (cab)" in done.stdout and "expired 1, digests 0" in done.stdout
+    _file(store)  # pending again: still no note, housekeeping ran today
+    assert "NOTE" not in vaccinnet("--data", data, "check").stdout
     done = vaccinnet(
         "--data",
         data,

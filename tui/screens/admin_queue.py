@@ -139,6 +139,18 @@ def review_lines(review: Review | None, lang: str) -> list[str]:
             count=len(state.links), names=", ".join(names) or "–"
         ),
     ]
+    current = state.link_of(r.niss)
+    if r.kind == "extend" and r.until is not None:
+        lines.append(
+            _("Extension of the end date: from {old} to {new}.").format(
+                old=belgian_date(current.until) if current and current.until else "–",
+                new=belgian_date(r.until),
+            )
+        )
+    elif r.until is not None:
+        lines.append(_("Linked until {date} once approved.").format(date=belgian_date(r.until)))
+    elif current is not None and current.until is not None:
+        lines.append(_("Linked until {date}.").format(date=belgian_date(current.until)))
     if review.last_day is not None and r.status == "pending":
         lines.append(
             _("Expires without a decision after {date}.").format(date=belgian_date(review.last_day))

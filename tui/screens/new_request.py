@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from rules import Entity, Link, Request, check_connect_fields, requestable_types, type_label
 from store import Store
-from tui.i18n import N_, _, language
+from tui.i18n import N_, _, language, local
 from tui.literal import literal
 from tui.screens.form import FieldError, FormDialog, problem_texts
 from tui.widgets.button_row import ButtonRow
@@ -28,6 +28,7 @@ class PersonForm:
     last_name: str
     first_name: str
     employee_type: str
+    until: str = ""
 
 
 class NewRequestScreen(FormDialog[PersonForm, Request]):
@@ -71,6 +72,15 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
                 with Vertical(classes="field"):
                     yield Select(types, prompt=_("Choose a type"), id="type", compact=True)
                     yield FieldError("employee_type")
+                yield Label(_("Linked until"), classes="field-label")
+                with Vertical(classes="field"):
+                    yield Input(
+                        id="until",
+                        max_length=10,
+                        compact=True,
+                        placeholder=_("DD/MM/YYYY · required for a GP trainee"),
+                    )
+                    yield FieldError("until")
             yield Static("", id="form-error", classes="error")
             with ButtonRow():
                 yield Button(_("Save"), id="save", variant="primary", compact=True)
@@ -91,12 +101,18 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
             self.query_one("#last-name", Input).value,
             self.query_one("#first-name", Input).value,
             "" if kind == Select.NULL else str(kind),
+            self.query_one("#until", Input).value,
         )
 
     def field_problems(self) -> dict[str, str]:
         form = self.read_form()
         problems = check_connect_fields(
-            form.niss, form.last_name, form.first_name, form.employee_type
+            form.niss,
+            form.last_name,
+            form.first_name,
+            form.employee_type,
+            form.until,
+            local(self.store.now()).date(),
         )
         return problem_texts(problems)
 
@@ -108,4 +124,5 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
             form.last_name,
             form.first_name,
             form.employee_type,
+            until=form.until,
         )

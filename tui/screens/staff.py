@@ -84,6 +84,8 @@ class StaffScreen(ConsoleScreen[None]):
     focused_list = reactive("staff", bindings=True)
     # The request under the cursor is pending and was filed by the person at the keyboard.
     can_withdraw = reactive(False, bindings=True)
+    # The person under the cursor has an end date and the person at the keyboard manages.
+    can_extend = reactive(False, bindings=True)
     BINDINGS = [
         Binding(
             "n",
@@ -98,6 +100,13 @@ class StaffScreen(ConsoleScreen[None]):
             N_("Disconnection request"),
             id="disconnect",
             tooltip=N_("Request the disconnection of the selected people"),
+        ),
+        Binding(
+            "p",
+            "extend",
+            N_("Extend"),
+            id="extend",
+            tooltip=N_("Ask for a later end date of the person under the cursor"),
         ),
         Binding(
             "space",
@@ -230,6 +239,7 @@ class StaffScreen(ConsoleScreen[None]):
                 Column("niss", _("NISS"), 15),
                 Column("type", _("Type"), 32, fit=True),
                 Column("since", _("Since"), 10),
+                Column("until", _("Until"), 11, fit=True),
             ]
         )
         self.query_one("#requests", RecordTable).set_columns(
@@ -325,6 +335,8 @@ class StaffScreen(ConsoleScreen[None]):
             mask_niss(link.niss),
             kind,
             fmt_date(link.since),
+            # « ⚠ » once the end date has passed and the link is kept (the entity needs it).
+            (("⚠" if link.held else "") + belgian_date(link.until)) if link.until else "",
         )
 
     def fill_requests(self) -> None:
@@ -383,6 +395,12 @@ class StaffScreen(ConsoleScreen[None]):
             and table.id == "requests"
             and any(r.id == key and may_withdraw(self.niss, r) for r in view.pending)
         )
+        self.can_extend = bool(
+            view is not None
+            and self.can_file
+            and table.id == "staff"
+            and any(k.niss == key and k.until is not None for k in view.staff)
+        )
         if view is None or key is None:
             detail.update("")
             return
@@ -396,6 +414,15 @@ class StaffScreen(ConsoleScreen[None]):
                 type=type_label(link.employee_type, lang),
                 date=fmt_date(link.since),
             )
+            if link.until and link.held:
+                text += " " + _(
+                    "The link was to end on {date}; it is kept because the entity needs it: "
+                    "link someone else, or ask to extend it (p)."
+                ).format(date=belgian_date(link.until))
+            elif link.until:
+                text += " " + _("Linked until {date}; p asks to extend it.").format(
+                    date=belgian_date(link.until)
+                )
             if link.supervisor:
                 text += " " + _("Supervising doctor: {name}.").format(
                     name=view.name_of(link.supervisor)
@@ -447,11 +474,30 @@ class StaffScreen(ConsoleScreen[None]):
             return self.can_file
         if action in ("disconnect", "toggle_select"):
             return self.can_file and self.focused_list == "staff"
+        if action == "extend":
+            return self.can_extend and self.focused_list == "staff"
         if action == "withdraw":
             return self.can_withdraw and self.focused_list == "requests"
         if action == "why_not_withdraw":
             return not self.can_withdraw and self.request_under_cursor() is not None
         return True
+
+    def link_under_cursor(self) -> Link | None:
+        view = self.view
+        if view is None or self.focused_list != "staff":
+            return None
+        key = self.query_one("#staff", RecordTable).cursor_key
+        return next((link for link in view.staff if link.niss == key), None)
+
+    def action_extend(self) -> None:
+        from tui.screens.extend import ExtendScreen
+
+        link = self.link_under_cursor()
+        if self.view is None or self.view.me is None or link is None or link.until is None:
+            return
+        self.app.push_screen(
+            ExtendScreen(self.store, self.view.me, self.view.entity, link), self._filed
+        )
 
     def request_under_cursor(self) -> Request | None:
         view = self.view

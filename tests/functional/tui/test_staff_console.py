@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
 
 from textual.notifications import Notify
 from textual.widgets import Input, Select, Static
@@ -70,6 +71,78 @@ async def test_connect_a_person(practice):
         DOCTOR,
     )
     assert "60010100172" not in {lk.niss for lk in practice.staff("cab")}  # awaits an admin
+
+
+async def test_a_trainee_is_filed_with_the_end_of_their_placement(practice):
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await fill_request(pilot, NEWCOMER, "Peeters", "Lotte", 2)  # 2nd type: MACG
+        assert form.query_one("#type", Select).value == "macg"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # refused: the date is required, everything stays typed
+        assert "lié jusqu'au" in text_of(form, "#until-error")
+        assert form.query_one("#until-error", Static).display
+        await pilot.press("tab")
+        assert app.focused is form.query_one("#until", Input)
+        await type_text(pilot, "31/02/2027")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "tapez-la comme 31/08/2027" in text_of(form, "#until-error")
+        form.query_one("#until", Input).value = ""
+        await type_text(pilot, "31/08/2026")
+        await settle(pilot)
+        assert not form.query_one("#until-error", Static).display  # fixed: the error goes
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+    (request,) = [r for r in practice.requests("cab") if r.niss == NEWCOMER]
+    assert (request.employee_type, request.until.isoformat()) == ("macg", "2026-08-31")
+
+
+async def test_an_end_date_is_listed_and_p_asks_to_extend_it(practice):
+    from tui.screens.extend import ExtendScreen
+
+    trainee = next(k for k in practice.staff("cab") if k.niss == TRAINEE)
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        table = screen.query_one("#staff", RecordTable)
+        assert table.row(TRAINEE)[-1] == trainee.until.strftime("%d/%m/%Y")
+        assert table.row(NURSE)[-1] == ""  # no end date, an empty cell
+        table.move_to(NURSE)
+        await settle(pilot)
+        assert not screen.can_extend
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen is screen  # nothing to extend
+        table.move_to(TRAINEE)
+        await settle(pilot)
+        assert screen.can_extend
+        assert "p demande de le prolonger" in text_of(screen, "#detail")
+        await pilot.press("p")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExtendScreen)
+        await type_text(pilot, trainee.until.strftime("%d/%m/%Y"))  # not later: refused
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "la nouvelle date doit être plus tardive" in text_of(dialog, "#form-error")
+        later = trainee.until + timedelta(days=30)
+        dialog.query_one("#until", Input).value = ""
+        await type_text(pilot, later.strftime("%d/%m/%Y"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "doit être approuvée par un administrateur" in text_of(screen, "#status")
+    (request,) = [r for r in practice.requests("cab") if r.kind == "extend"]
+    assert (request.niss, request.until, request.filed_by) == (TRAINEE, later, DOCTOR)
+    assert next(k for k in practice.staff("cab") if k.niss == TRAINEE).until == trainee.until
 
 
 async def test_niss_is_checked_as_typed(practice):
