@@ -65,6 +65,7 @@ from rules.requests import (
     plan_connect,
     plan_disconnect,
     plan_extend,
+    plan_leave,
 )
 from rules.text import fold, has_unsafe_chars, printable
 from rules.violation import RuleViolation
@@ -147,6 +148,7 @@ __all__ = [
     "plan_entity_update",
     "plan_expire",
     "plan_extend",
+    "plan_leave",
     "plan_reject",
     "plan_settings",
     "plan_withdraw",

@@ -417,6 +417,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Er is al een verlengingsaanvraag voor {person} in behandeling voor {entity}.",
         "en": "An extension request for {person} is already pending for {entity}.",
     },
+    "not_linked_self": {
+        "fr": "Vous n'êtes pas lié(e) à cette entité.",
+        "nl": "U bent niet gekoppeld aan deze entiteit.",
+        "en": "You are not linked to this entity.",
+    },
     "expired.reason": {
         "fr": "aucune décision dans les {days}\u00a0jours",
         "nl": "geen beslissing binnen {days} dagen",

@@ -235,6 +235,31 @@ def plan_disconnect(
     ]
 
 
+def plan_leave(
+    state: EntityState | None, actor_niss: str, now: datetime, request_id: str
+) -> Request:
+    """Anyone linked asks to leave the entity: a disconnection request for themselves, under
+    the same rules (one pending, somebody and some manager stay)."""
+    niss = niss_or_none(actor_niss)
+    link = state.link_of(niss) if state is not None and niss else None
+    if state is None or link is None:
+        raise RuleViolation("not_linked_self")
+    if state.pending_for(link.niss, "disconnect") is not None:
+        raise _person_refusal("pending_disconnect_exists", state, link.niss, None)
+    check_keeps_someone(state, [link], remaining_after(state, {link.niss}))
+    return Request(
+        id=request_id,
+        kind="disconnect",
+        entity_id=state.entity.id,
+        niss=link.niss,
+        last_name=link.last_name,
+        first_name=link.first_name,
+        employee_type=link.employee_type,
+        filed_by=link.niss,
+        filed_at=now,
+    )
+
+
 def _person_refusal(
     code: str, state: EntityState, niss: str, pending: Request | None
 ) -> RuleViolation:

@@ -43,6 +43,15 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Access:
+    """What « Mes accès » shows a person: their links, the requests about them."""
+
+    links: tuple[Link, ...]
+    requests: tuple[Request, ...]
+    entities: dict[str, Entity]
+
+
+@dataclass(frozen=True)
 class EntitySummary:
     """An entity as the admins' list shows it: its people, its managers, its pending requests."""
 
@@ -170,6 +179,20 @@ class Queries(Reviews):
 
     def links_of(self, niss: str) -> list[Link]:
         return [codec.link_from_doc(doc) for doc in self._person_docs(LINKS_BY_NISS, niss)]
+
+    def my_access(self, niss: str) -> Access:
+        """« Mes accès »: a person's links at every entity, and the requests about them or
+        filed by them for themselves, newest first, with the entities' names."""
+        with self.reading():
+            links = self.links_of(niss)
+            requests = [
+                codec.request_from_doc(doc) for doc in self._person_docs(REQUESTS_BY_NISS, niss)
+            ]
+            ids = dict.fromkeys([k.entity_id for k in links] + [r.entity_id for r in requests])
+            found = {entity_id: self._entity_doc(entity_id) for entity_id in ids}
+        entities = {i: codec.entity_from_doc(f[1]) for i, f in found.items() if f is not None}
+        requests.sort(key=lambda r: r.decided_at or r.filed_at, reverse=True)
+        return Access(tuple(links), tuple(requests), entities)
 
     def names_of(
         self, nisses: Iterable[str], at: Mapping[str, str] | None = None

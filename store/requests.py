@@ -81,6 +81,26 @@ class Requests(Records):
                 self._audit_filed(request)
         return filed
 
+    def file_leave(self, actor_niss: str, entity_id: str) -> Request:
+        """A linked person asks to leave the entity (a disconnection request for themselves)."""
+        with self._writing():
+            doc_id = self._files.next_id("requests")
+            request = rules.plan_leave(
+                self._state(entity_id), actor_niss, self._clock(), codec.request_id(doc_id)
+            )
+            self._insert("requests", codec.request_to_doc(request), doc_id)
+            self._audit_filed(request, leave=True)
+        return request
+
+    def preview_leave(self, actor_niss: str, entity_id: str) -> RuleViolation | None:
+        """What asking to leave would say, without filing: None when it would be accepted."""
+        with self.reading():
+            try:
+                rules.plan_leave(self._state(entity_id), actor_niss, self._clock(), "preview")
+            except RuleViolation as refusal:
+                return refusal
+        return None
+
     def file_access_request(
         self,
         actor_niss: str,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui.i18n import N_
+from rules import Request, decision_reason, status_label
+from tui.i18n import N_, _
 
 REGISTERED = N_("The request is now registered and must be approved by an administrator.")
 REGISTERED_MORE = N_(
@@ -15,3 +16,12 @@ KIND_SHORT = {
     "disconnect": N_("Disconnection"),
     "extend": N_("Extension"),
 }
+
+
+def decision_text(request: Request, lang: str) -> str:
+    """« rejetée : <reason> », « expirée : aucune décision dans les 60 jours », « en attente »."""
+    text = status_label(request.status, lang)
+    reason = decision_reason(request, lang)
+    if reason:
+        text = _("{status}: {reason}").format(status=text, reason=reason)
+    return text

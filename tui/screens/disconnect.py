@@ -139,3 +139,43 @@ class DisconnectScreen(FormDialog[list[str], list[Request]]):
     @on(Button.Pressed, "#agree")
     def _agree(self) -> None:
         self.action_save()
+
+
+class LeaveScreen(DisconnectScreen):
+    """A person asks to leave an entity themselves: the same check and « Accord »."""
+
+    def __init__(self, store: Store, me: Link, entity: Entity) -> None:
+        super().__init__(store, me, entity, [me])
+
+    def compose(self) -> ComposeResult:
+        lang, link = language(), self.me
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(
+                literal(_("Leave the entity"), " · ", self.entity.name), classes="dialog-title"
+            )
+            yield Static(
+                literal(
+                    _(
+                        "You ask to be disconnected from {entity} ({type}, since {date}). "
+                        "An administrator approves it; until then you stay linked."
+                    ).format(
+                        entity=self.entity.name,
+                        type=type_label(link.employee_type, lang),
+                        date=fmt_date(link.since),
+                    )
+                ),
+                classes="info",
+            )
+            yield Static(literal(_("Checking the rules…")), id="preview", classes="info")
+            with ButtonRow():
+                yield Button(_("Agree (unavailable)"), id="agree", variant="primary", disabled=True)
+                yield Button(_("Back"), id="cancel")
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def preview(self) -> None:
+        refusal = self.store.preview_leave(self.me.niss, self.entity.id)
+        deliver(self, self.Previewed(refusal, []))
+
+    def write(self, form: list[str]) -> list[Request]:
+        return [self.store.file_leave(self.me.niss, self.entity.id)]

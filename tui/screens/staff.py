@@ -18,14 +18,12 @@ from rules import (
     Link,
     Request,
     RuleViolation,
-    decision_reason,
     last_pending_day,
     managers,
     mask_niss,
     may_withdraw,
     plan_withdraw,
     request_kind_label,
-    status_label,
     type_label,
 )
 from rules.dates import belgian_date
@@ -38,7 +36,7 @@ from tui.screens.base import CLEAR_BINDING, ConsoleScreen
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
-from tui.wording import KIND_SHORT, REGISTERED, REGISTERED_MORE
+from tui.wording import KIND_SHORT, REGISTERED, REGISTERED_MORE, decision_text
 
 # How long a status line stays once its news is no longer news (toasts stay 5 s at most).
 STATUS_SECONDS = 20.0
@@ -125,6 +123,13 @@ class StaffScreen(ConsoleScreen[None]):
         ),
         Binding(
             "slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter the list")
+        ),
+        Binding(
+            "a",
+            "my_access",
+            N_("My access"),
+            id="my-access",
+            tooltip=N_("Your links at every entity and the requests about you; leave an entity"),
         ),
         CLEAR_BINDING,
         # Tried after the keys above: for someone who cannot file, the same keys say why
@@ -360,11 +365,7 @@ class StaffScreen(ConsoleScreen[None]):
         )
 
     def _status(self, request: Request, lang: str) -> str:
-        text = status_label(request.status, lang)
-        reason = decision_reason(request, lang)
-        if reason:
-            text = _("{status}: {reason}").format(status=text, reason=reason)
-        return text
+        return decision_text(request, lang)
 
     # ----- the detail line follows the cursor -----------------------------------------------
 
@@ -545,6 +546,11 @@ class StaffScreen(ConsoleScreen[None]):
             self.query_one("#staff", RecordTable).focus()
         else:
             self.query_one("#staff", RecordTable).clear_selection()
+
+    def action_my_access(self) -> None:
+        from tui.screens.my_access import MyAccessScreen
+
+        self.app.push_screen(MyAccessScreen(self.store, self.niss))
 
     def action_new_request(self) -> None:
         from tui.screens.new_request import NewRequestScreen

@@ -537,3 +537,49 @@ async def test_a_language_switch_redraws_the_detail_and_status_lines(practice):
         assert "aanvraag" in text_of(screen, "#detail").casefold()
         assert "demande" not in text_of(screen, "#detail")
         assert "geregistreerd" in text_of(screen, "#status")
+
+
+async def test_a_read_only_nurse_sees_my_access_and_asks_to_leave(practice):
+    from tui.screens.disconnect import LeaveScreen
+    from tui.screens.my_access import MyAccessScreen
+    from tui.screens.withdraw import WithdrawScreen
+
+    app = make_app(practice, NURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        staff = app.screen
+        assert isinstance(staff, StaffScreen) and not staff.can_file
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MyAccessScreen)
+        links = screen.query_one("#links", RecordTable)
+        assert links.keys == ["cab"] and "Cabinet Dupont (cab)" in links.row("cab")[0]
+        assert "x demande à quitter cette entité" in text_of(screen, "#detail")
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LeaveScreen)
+        await until(pilot, lambda: dialog.allowed)
+        assert "Cette demande peut être introduite" in text_of(dialog, "#preview")
+        await pilot.press("enter")  # « Accord » has the focus once the rules allow it
+        await settle(pilot)
+        assert app.screen is screen
+        (leaving,) = [r for r in practice.requests("cab") if r.niss == NURSE]
+        assert (leaving.kind, leaving.filed_by) == ("disconnect", NURSE)
+        requests = screen.query_one("#my-requests", RecordTable)
+        await until(pilot, lambda: leaving.id in requests.keys)
+        await pilot.press("tab")
+        requests.move_to(leaving.id)
+        await settle(pilot)
+        assert screen.can_withdraw and "r la retire" in text_of(screen, "#detail")
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, WithdrawScreen)
+        await pilot.press("tab", "enter")  # « Back » has the focus: move to « Withdraw »
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is staff
+    assert practice.request(leaving.id).status == "withdrawn"
