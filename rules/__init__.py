@@ -14,6 +14,7 @@ from rules.deadlines import (
 )
 from rules.decisions import (
     Approval,
+    clean_note,
     clean_reason,
     may_withdraw,
     plan_approve,
@@ -111,6 +112,7 @@ __all__ = [
     "check_connect_fields",
     "check_entity_change_fields",
     "check_entity_fields",
+    "clean_note",
     "clean_reason",
     "compose_decision_mail",
     "decision_reason",

@@ -122,6 +122,6 @@ def decision_reason(request: Request, lang: str) -> str | None:
     rejection, the deadline for an expiry."""
     if request.status == "expired" and request.deadline_days is not None:
         return render("expired.reason", lang, {"days": request.deadline_days})
-    if request.status == "rejected":
-        return request.reason
+    if request.status in ("rejected", "approved"):
+        return request.reason  # an approval's is the admin's note, if any
     return None

@@ -46,13 +46,20 @@ def check_decider(admin: Admin | None, request: Request) -> None:
 
 
 def plan_approve(
-    state: EntityState, admin: Admin | None, request: Request, now: datetime
+    state: EntityState,
+    admin: Admin | None,
+    request: Request,
+    now: datetime,
+    note: object = None,
 ) -> Approval:
-    """Re-check rules 4 to 6 against the state of this moment, then say what changes."""
+    """Re-check rules 4 to 6 against the state of this moment, then say what changes.
+    ``note``: the admin's, sent to the entity with the approval (kept as its reason)."""
     check_decider(admin, request)
     assert admin is not None
     check_approvable(state, request)
-    decided = replace(request, status="approved", decided_by=admin.id, decided_at=now)
+    decided = replace(
+        request, status="approved", decided_by=admin.id, decided_at=now, reason=clean_note(note)
+    )
     current = state.link_of(request.niss)
     if request.kind == "connect":
         link = Link(
@@ -113,6 +120,17 @@ def clean_reason(reason: str | None, request_id: str = "") -> str:
             "reason_too_long", {"request": request_id, "length": len(text), "limit": REASON_LIMIT}
         )
     return text
+
+
+def clean_note(note: object) -> str | None:
+    """A note on a request (its requester's) or on an approval (the admin's): optional, at
+    most 500 characters, no control characters; whitespace alone is no note."""
+    raw = "" if note is None else str(note)
+    check_no_control_chars(raw, "note")
+    text = " ".join(raw.split())
+    if len(text) > REASON_LIMIT:
+        raise RuleViolation("note_too_long", {"length": len(text), "limit": REASON_LIMIT})
+    return text or None
 
 
 def plan_reject(admin: Admin | None, request: Request, reason: str, now: datetime) -> Request:

@@ -27,6 +27,7 @@ _TEXT = {
         "filed": "Introduite le",
         "decided": "Décision le",
         "reason": "Raison du rejet",
+        "note": "Note de l'administrateur",
         "intro_expired": "La {kind} introduite pour {entity} n'a été traitée par aucun "
         "administrateur de Vaccinnet dans les {days}\u00a0jours\u00a0; elle a expiré.",
         "expired_on": "Expirée le",
@@ -57,6 +58,7 @@ _TEXT = {
         "filed": "Ingediend op",
         "decided": "Beslissing op",
         "reason": "Reden van afwijzing",
+        "note": "Notitie van de beheerder",
         "intro_expired": "De {kind} ingediend voor {entity} werd binnen {days} dagen door geen "
         "enkele beheerder van Vaccinnet behandeld en is vervallen.",
         "expired_on": "Vervallen op",
@@ -111,6 +113,8 @@ def compose_decision_mail(
         fields.append((t["until"], request.until.strftime("%d/%m/%Y")))
     if request.status == "rejected":
         fields.append((t["reason"], printable(request.reason)))
+    elif request.status == "approved" and request.reason:
+        fields.append((t["note"], printable(request.reason)))
     sep = " : " if lang == "fr" else ": "
     lines += [f"{label}{sep}{value}" for label, value in fields]
     lines.append("")

@@ -417,6 +417,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Er is al een verlengingsaanvraag voor {person} in behandeling voor {entity}.",
         "en": "An extension request for {person} is already pending for {entity}.",
     },
+    "note_too_long": {
+        "fr": "La note compte {length} caractères\u00a0; {limit} au plus.",
+        "nl": "De notitie telt {length} tekens; hoogstens {limit}.",
+        "en": "The note has {length} characters; {limit} at most.",
+    },
     "not_linked_self": {
         "fr": "Vous n'êtes pas lié(e) à cette entité.",
         "nl": "U bent niet gekoppeld aan deze entiteit.",
@@ -482,6 +487,7 @@ FRAGMENTS: dict[str, dict[str, str]] = {
         "nl": "Het rijksregisternummer",
         "en": "The national register number",
     },
+    "field.note": {"fr": "La note", "nl": "De notitie", "en": "The note"},
     "field.until": {"fr": "La date de fin", "nl": "De einddatum", "en": "The end date"},
     "field.entity_id": {"fr": "L'identifiant", "nl": "De id", "en": "The id"},
     "choice.employee_type": {"fr": "le type", "nl": "het type", "en": "the type"},

@@ -63,6 +63,7 @@ class Request:
     deadline_days: int | None = None
     # connect: the end date of the link asked for; extend: the new end date.
     until: date | None = None
+    note: str | None = None  # the requester's note to the admins (an approval's note: reason)
 
     @property
     def full_name(self) -> str:

@@ -49,9 +49,12 @@ def plan_connect(
     *,
     until: object = None,
     today: date | None = None,
+    note: object = None,
 ) -> Request:
     """The connect request to file, or the first rule that refuses it. ``until``: the end
-    date typed (« lié jusqu'au »), judged against ``today``, the Brussels day."""
+    date typed (« lié jusqu'au »), judged against ``today``, the Brussels day; ``note``: the
+    requester's note to the admins."""
+    from rules.decisions import clean_note
     from rules.link_ends import clean_until
 
     actor = check_manager(state, actor_niss)
@@ -64,10 +67,11 @@ def plan_connect(
         params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
         raise RuleViolation("macg_needs_doctor", params)
     end = clean_until(until, today or now.date(), employee_type)
+    text = clean_note(note)
     request = _connect(
         state, niss, last_name, first_name, employee_type, actor.niss, now, request_id
     )
-    return replace(request, until=end)
+    return replace(request, until=end, note=text)
 
 
 def plan_extend(
@@ -78,8 +82,10 @@ def plan_extend(
     now: datetime,
     request_id: str,
     today: date,
+    note: object = None,
 ) -> Request:
     """A manager asks to move a linked person's end date later (an admin approves it)."""
+    from rules.decisions import clean_note
     from rules.link_ends import clean_until
 
     actor = check_manager(state, actor_niss)
@@ -112,6 +118,7 @@ def plan_extend(
         filed_by=actor.niss,
         filed_at=now,
         until=end,
+        note=clean_note(note),
     )
 
 
@@ -236,10 +243,16 @@ def plan_disconnect(
 
 
 def plan_leave(
-    state: EntityState | None, actor_niss: str, now: datetime, request_id: str
+    state: EntityState | None,
+    actor_niss: str,
+    now: datetime,
+    request_id: str,
+    note: object = None,
 ) -> Request:
     """Anyone linked asks to leave the entity: a disconnection request for themselves, under
     the same rules (one pending, somebody and some manager stay)."""
+    from rules.decisions import clean_note
+
     niss = niss_or_none(actor_niss)
     link = state.link_of(niss) if state is not None and niss else None
     if state is None or link is None:
@@ -257,6 +270,7 @@ def plan_leave(
         employee_type=link.employee_type,
         filed_by=link.niss,
         filed_at=now,
+        note=clean_note(note),
     )
 
 

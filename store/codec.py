@@ -161,6 +161,7 @@ def request_to_doc(r: Request) -> Doc:
         "reason": r.reason,
         **({"deadline_days": r.deadline_days} if r.deadline_days is not None else {}),
         **({"until": r.until.isoformat()} if r.until else {}),
+        **({"note": r.note} if r.note else {}),
     }
 
 
@@ -182,6 +183,7 @@ def request_from_doc(d: Doc) -> Request:
         reason=d.get("reason"),
         deadline_days=d.get("deadline_days"),
         until=_day(d.get("until")),
+        note=d.get("note"),
     )
 
 

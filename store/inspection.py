@@ -48,6 +48,7 @@ SHAPES: dict[str, dict[str, str]] = {
         "reason": OPTIONAL + TEXT,
         "deadline_days": OPTIONAL + NUMBER,
         "until": OPTIONAL + DAY,
+        "note": OPTIONAL + TEXT,
     },
     "outbox": {
         "id": TEXT,

@@ -26,8 +26,10 @@ class Requests(Records):
         first_name: str,
         employee_type: str,
         until: object = None,
+        note: object = None,
     ) -> Request:
-        """``until``: « lié jusqu'au », a date or its text (31/08/2027); a MACG needs one."""
+        """``until``: « lié jusqu'au », a date or its text (31/08/2027); a MACG needs one.
+        ``note``: the requester's note to the admins (optional, 500 characters)."""
         with self._writing():
             doc_id = self._files.next_id("requests")
             now = self._clock()
@@ -42,12 +44,15 @@ class Requests(Records):
                 codec.request_id(doc_id),
                 until=until,
                 today=now.astimezone(BRUSSELS).date(),
+                note=note,
             )
             self._insert("requests", codec.request_to_doc(request), doc_id)
             self._audit_filed(request)
         return request
 
-    def file_extend(self, actor_niss: str, entity_id: str, niss: str, until: object) -> Request:
+    def file_extend(
+        self, actor_niss: str, entity_id: str, niss: str, until: object, note: object = None
+    ) -> Request:
         """A manager asks for a later end date of a linked person's link."""
         with self._writing():
             doc_id = self._files.next_id("requests")
@@ -60,6 +65,7 @@ class Requests(Records):
                 now,
                 codec.request_id(doc_id),
                 now.astimezone(BRUSSELS).date(),
+                note,
             )
             self._insert("requests", codec.request_to_doc(request), doc_id)
             self._audit_filed(request)
@@ -81,12 +87,12 @@ class Requests(Records):
                 self._audit_filed(request)
         return filed
 
-    def file_leave(self, actor_niss: str, entity_id: str) -> Request:
+    def file_leave(self, actor_niss: str, entity_id: str, note: object = None) -> Request:
         """A linked person asks to leave the entity (a disconnection request for themselves)."""
         with self._writing():
             doc_id = self._files.next_id("requests")
             request = rules.plan_leave(
-                self._state(entity_id), actor_niss, self._clock(), codec.request_id(doc_id)
+                self._state(entity_id), actor_niss, self._clock(), codec.request_id(doc_id), note
             )
             self._insert("requests", codec.request_to_doc(request), doc_id)
             self._audit_filed(request, leave=True)
@@ -129,6 +135,8 @@ class Requests(Records):
     def _audit_filed(self, request: Request, **detail: Any) -> None:
         if request.until is not None:
             detail["until"] = request.until.isoformat()
+        if request.note:
+            detail["note"] = request.note
         self._audit(
             request.filed_by,
             "request_filed",
@@ -198,12 +206,15 @@ class Requests(Records):
             doc_ids=[doc_id],
         )
 
-    def approve(self, admin_id: str, request_id: str) -> Request:
+    def approve(self, admin_id: str, request_id: str, note: object = None) -> Request:
+        """``note``: the admin's, sent with the approval mail (optional, 500 characters)."""
         with self._writing():
             doc_id, request = self._pending_request(request_id)
             state = self._state(request.entity_id)
             assert state is not None
-            approval = rules.plan_approve(state, self._admin(admin_id), request, self._clock())
+            approval = rules.plan_approve(
+                state, self._admin(admin_id), request, self._clock(), note
+            )
             decided = approval.request
             if approval.add_link is not None:
                 self._insert("links", codec.link_to_doc(approval.add_link))
@@ -219,7 +230,8 @@ class Requests(Records):
                 self._save_link(self._link_ids(state.entity.id, link.niss), link)
             self._save_decision(doc_id, decided)
             queue_decision_mail(self, state.entity, decided)
-            self._audit_decision(decided, "request_approved", kind=decided.kind)
+            noted = {"note": decided.reason} if decided.reason else {}
+            self._audit_decision(decided, "request_approved", kind=decided.kind, **noted)
         return decided
 
     def reject(self, admin_id: str, request_id: str, reason: str) -> Request:

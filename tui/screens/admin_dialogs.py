@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar, Static
 
-from rules import RuleViolation, clean_reason
+from rules import RuleViolation, clean_note, clean_reason
 from store import Store
 from tui.console import deliver
 from tui.i18n import N_, _, language, ngettext
@@ -83,6 +83,62 @@ class ReasonScreen(ModalScreen[str | None]):
         except RuleViolation:
             return
         self.query_one("#reason-error", Static).update("")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """The note an approval may carry to the entity (optional): "" for none, None to go back.
+
+    The warnings, if any, are confirmed after it, as for « a »."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Back"), id="cancel", tooltip=N_("Do not approve")),
+    ]
+
+    def __init__(self, described: list[str]) -> None:
+        super().__init__()
+        self.described = described
+
+    def compose(self) -> ComposeResult:
+        count = len(self.described)
+        with Vertical(classes="dialog"):
+            yield Static(
+                literal(
+                    ngettext(
+                        "Approve this request with a note:",
+                        "Approve these {count} requests with a note:",
+                        count,
+                    ).format(count=count)
+                ),
+                classes="dialog-title",
+            )
+            with VerticalScroll(classes="listed", can_focus=False):
+                yield Static(literal("\n".join(self.described)), id="approved")
+            yield Static(
+                literal(_("Note (sent to the entity in its e-mail, optional):")), classes="info"
+            )
+            yield Input(id="note", max_length=500)
+            yield Static("", id="note-error", classes="error")
+            with ButtonRow():
+                yield Button(_("Back"), id="cancel")
+                yield Button(_("Approve"), id="approve", variant="primary")
+        yield TranslatedFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    @on(Button.Pressed, "#approve")
+    def _approve(self) -> None:
+        try:
+            note = clean_note(self.query_one("#note", Input).value)
+        except RuleViolation as refusal:
+            self.query_one("#note-error", Static).update(literal(refusal.message(language())))
+            return
+        self.dismiss(note or "")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -205,7 +261,7 @@ class BulkScreen(ConsoleModal[None]):
         for request_id in self.request_ids:
             try:
                 if self.verb == "approve":
-                    done = self.store.approve(self.admin_id, request_id)
+                    done = self.store.approve(self.admin_id, request_id, self.reason)
                 else:
                     done = self.store.reject(self.admin_id, request_id, self.reason or "")
             except RuleViolation as refusal:

@@ -135,7 +135,8 @@ class HistoryScreen(PagedListScreen):
             ""
             if r is None
             else "\n".join(
-                [
+                line
+                for line in [
                     f"{r.id} · {request_kind_label(r.kind, lang)} · {r.entity_id} · {r.full_name} "
                     f"({format_niss(r.niss)}, {type_label(r.employee_type, lang)})",
                     _("Filed by {by} on {on}; {status} by {admin} on {when}.").format(
@@ -145,8 +146,18 @@ class HistoryScreen(PagedListScreen):
                         admin=self.decider(r, detail=True),
                         when=fmt_datetime(r.decided_at),
                     ),
-                    (_("Reason: {reason}").format(reason=reason) if reason else ""),
+                    (
+                        (
+                            _("Administrator's note: {note}")
+                            if r.status == "approved"
+                            else _("Reason: {reason}")
+                        ).format(reason=reason, note=reason)
+                        if reason
+                        else ""
+                    ),
+                    (_("Note from the requester: {note}").format(note=r.note) if r.note else ""),
                 ]
+                if line
             )
         )
         self.query_one("#detail", Static).update(literal(text))

@@ -139,6 +139,8 @@ def review_lines(review: Review | None, lang: str) -> list[str]:
             count=len(state.links), names=", ".join(names) or "–"
         ),
     ]
+    if r.note:
+        lines.append(_("Note from the requester: {note}").format(note=r.note))
     current = state.link_of(r.niss)
     if r.kind == "extend" and r.until is not None:
         lines.append(
@@ -193,6 +195,13 @@ class QueueScreen(AdminListScreen):
             N_("Approve"),
             id="approve",
             tooltip=N_("Approve the request, or the selected ones"),
+        ),
+        Binding(
+            "A",
+            "approve_with_note",
+            N_("Approve with a note"),
+            id="approve-with-note",
+            tooltip=N_("Approve with a note to the entity, sent in its e-mail"),
         ),
         Binding(
             "r",
@@ -428,7 +437,7 @@ class QueueScreen(AdminListScreen):
         return [key] if key else []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("approve", "reject", "delete") and self.writing:
+        if action in ("approve", "approve_with_note", "reject", "delete") and self.writing:
             return None
         return True
 
@@ -456,7 +465,20 @@ class QueueScreen(AdminListScreen):
             self.entity_filter = self.review.request.entity_id
         self.redraw()
 
-    def action_approve(self) -> None:
+    def action_approve_with_note(self) -> None:
+        from tui.screens.admin_dialogs import NoteScreen
+
+        targets = self.targets()
+        if not targets:
+            return
+
+        def noted(note: str | None) -> None:
+            if note is not None:
+                self.action_approve(note or None)
+
+        self.app.push_screen(NoteScreen([self.describe(key) for key in targets]), noted)
+
+    def action_approve(self, note: str | None = None) -> None:
         from tui.screens.admin_dialogs import ConfirmScreen, WarningsScreen
 
         data: QueueData | None = self.data
@@ -467,7 +489,7 @@ class QueueScreen(AdminListScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.approve(targets)
+                self.approve(targets, note)
 
         if warned:
             lang = language()
@@ -482,13 +504,13 @@ class QueueScreen(AdminListScreen):
             ).format(count=len(targets))
             self.app.push_screen(ConfirmScreen(question, agree=_("Approve")), confirmed)
         else:
-            self.approve(targets)
+            self.approve(targets, note)
 
-    def approve(self, targets: list[str]) -> None:
+    def approve(self, targets: list[str], note: str | None = None) -> None:
         if len(targets) > 1:
-            self.bulk("approve", targets, None)
+            self.bulk("approve", targets, note)
         else:
-            self.decide("approve", targets[0], None)
+            self.decide("approve", targets[0], note)
 
     def describe(self, key: str) -> str:
         """A request as the dialogs name it: id, kind, person, entity."""
@@ -544,7 +566,7 @@ class QueueScreen(AdminListScreen):
         if verb == "approve":
             said, request = (
                 N_("Request {id} approved: {person}."),
-                self.store.approve(self.admin_id, request_id),
+                self.store.approve(self.admin_id, request_id, reason),
             )
         elif verb == "reject":
             said, request = (

@@ -10,7 +10,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from rules import Entity, Link, Request, check_connect_fields, requestable_types, type_label
+from rules import (
+    Entity,
+    Link,
+    Request,
+    RuleViolation,
+    check_connect_fields,
+    clean_note,
+    requestable_types,
+    type_label,
+)
 from store import Store
 from tui.i18n import N_, _, language, local
 from tui.literal import literal
@@ -29,6 +38,7 @@ class PersonForm:
     first_name: str
     employee_type: str
     until: str = ""
+    note: str = ""
 
 
 class NewRequestScreen(FormDialog[PersonForm, Request]):
@@ -57,7 +67,7 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
         ]
         with Vertical(id="dialog", classes="dialog"):
             yield Static(literal(_("New request"), " · ", self.entity.name), classes="dialog-title")
-            with Vertical(classes="form"):
+            with Vertical(classes="form dense"):
                 yield Label(_("National register number"), classes="field-label")
                 yield NissField(id="niss")
                 yield Label(_("Last name"), classes="field-label")
@@ -81,6 +91,15 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
                         placeholder=_("DD/MM/YYYY · required for a GP trainee"),
                     )
                     yield FieldError("until")
+                yield Label(_("Note"), classes="field-label")
+                with Vertical(classes="field"):
+                    yield Input(
+                        id="note",
+                        max_length=500,
+                        compact=True,
+                        placeholder=_("for the administrators (optional)"),
+                    )
+                    yield FieldError("note")
             yield Static("", id="form-error", classes="error")
             with ButtonRow():
                 yield Button(_("Save"), id="save", variant="primary", compact=True)
@@ -102,6 +121,7 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
             self.query_one("#first-name", Input).value,
             "" if kind == Select.NULL else str(kind),
             self.query_one("#until", Input).value,
+            self.query_one("#note", Input).value,
         )
 
     def field_problems(self) -> dict[str, str]:
@@ -114,6 +134,10 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
             form.until,
             local(self.store.now()).date(),
         )
+        try:
+            clean_note(form.note)
+        except RuleViolation as refusal:
+            problems.append(("note", refusal))
         return problem_texts(problems)
 
     def write(self, form: PersonForm) -> Request:
@@ -125,4 +149,5 @@ class NewRequestScreen(FormDialog[PersonForm, Request]):
             form.first_name,
             form.employee_type,
             until=form.until,
+            note=form.note,
         )

@@ -120,6 +120,38 @@ async def test_reject_needs_a_reason(practice):
     assert "Pas de contrat" in mail.body
 
 
+async def test_an_approval_with_a_note_and_the_requesters_note_in_the_review(practice):
+    from tui.screens.admin_dialogs import NoteScreen
+
+    noted = practice.file_connect(
+        DOCTOR, "cab", make_niss("880808", 77), "Wauters", "Ilse", "infirmier", note="remplaçante"
+    )
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        table = screen.query_one("#records", RecordTable)
+        table.move_to(noted.id)
+        await until(pilot, lambda: screen.review and screen.review.request.id == noted.id)
+        assert "Note du demandeur\u00a0: remplaçante" in text_of(screen, "#detail")
+        await pilot.press("A")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, NoteScreen)
+        await type_text(pilot, "x" * 10)
+        dialog.query_one("#note", Input).value = "y" * 501
+        await pilot.press("enter")
+        assert "501 caractères" in text_of(dialog, "#note-error")
+        assert app.screen is dialog
+        dialog.query_one("#note", Input).value = "Bienvenue dans Vaccinnet"
+        await pilot.press("enter")
+        await settle(pilot)
+        await until(pilot, lambda: noted.id not in table.keys)
+    decided = practice.request(noted.id)
+    assert (decided.status, decided.reason) == ("approved", "Bienvenue dans Vaccinnet")
+    (mail,) = [m for m in practice.outbox() if m.request_id == noted.id]
+    assert "Note de l'administrateur : Bienvenue dans Vaccinnet" in mail.body
+
+
 async def test_delete_asks_first_and_sends_nothing(practice):
     app = make_admin(practice)
     mails = len(practice.outbox())
