@@ -422,6 +422,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "De notitie telt {length} tekens; hoogstens {limit}.",
         "en": "The note has {length} characters; {limit} at most.",
     },
+    "review_already_open": {
+        "fr": "Une revue annuelle est déjà ouverte (échéance le {due})\u00a0: fermez-la d'abord.",
+        "nl": "Er loopt al een jaarlijkse controle (tegen {due}): sluit ze eerst.",
+        "en": "A yearly review is already open (due {due}): close it first.",
+    },
+    "review_due_out_of_range": {
+        "fr": "L'échéance {value} doit tomber entre le {earliest} et le {latest}.",
+        "nl": "De vervaldag {value} moet tussen {earliest} en {latest} liggen.",
+        "en": "The due date {value} must fall between {earliest} and {latest}.",
+    },
+    "no_review_open": {
+        "fr": "Aucune revue annuelle n'est ouverte pour cette entité.",
+        "nl": "Er loopt geen jaarlijkse controle voor deze entiteit.",
+        "en": "No yearly review is open for this entity.",
+    },
     "not_linked_self": {
         "fr": "Vous n'êtes pas lié(e) à cette entité.",
         "nl": "U bent niet gekoppeld aan deze entiteit.",

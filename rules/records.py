@@ -38,6 +38,7 @@ class Link:
     until: date | None = None
     warned: int | None = None  # the nearest warning of the end already sent (14 or 1 days)
     held: bool = False  # kept past its end date: the entity would be left without anyone
+    reviewed: str | None = None  # the yearly review that last confirmed it (its id)
 
     @property
     def full_name(self) -> str:

@@ -125,6 +125,7 @@ def link_to_doc(k: Link) -> Doc:
         **({"until": k.until.isoformat()} if k.until else {}),
         **({"warned": k.warned} if k.warned is not None else {}),
         **({"held": True} if k.held else {}),
+        **({"reviewed": k.reviewed} if k.reviewed else {}),
     }
 
 
@@ -141,6 +142,7 @@ def link_from_doc(d: Doc) -> Link:
         _day(d.get("until")),
         d.get("warned"),
         bool(d.get("held", False)),
+        d.get("reviewed"),
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from rules import NewEntity, make_niss
+from store.engine import BRUSSELS
 from store.store import Store, open_store
 
 DEMO_DOCTOR = make_niss("760412", 137)  # Dr Jean Dupont, linked to two entities
@@ -241,5 +242,9 @@ def build_demo(data_dir: str | Path, now: datetime, seed: int = 2026) -> Store:
     # As the housekeeping service does it today: the forgotten request expires (its mail
     # queued), and on a working day from 07:00 the admins' digest of overdue ones leaves.
     clock.moment, clock.still = max(clock.moment, now), True
+    # This year's staff review is open: the pharmacy has started it, the others not yet.
+    store.open_review("admin", (now + timedelta(days=21)).astimezone(BRUSSELS).date())
+    pharmacy = [lk.niss for lk in store.staff("pharma-lelievre")]
+    store.confirm_staff(DEMO_PHARMACIST, "pharma-lelievre", pharmacy[:2])
     store.housekeeping()
     return store

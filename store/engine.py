@@ -94,6 +94,9 @@ class Engine:
         # The last activity counted: ((first day, days), audit head count, its hash, filed,
         # decided per day) (store/trail.py).
         self._activity: tuple[tuple[Any, int], int, str | None, list[int], list[int]] | None = None
+        # The same for the people the open yearly review confirmed: (its id, per file, totals).
+        self._reviewed_counts: tuple[str | None, dict[str, list[tuple[str, int]]], dict[str, int]]
+        self._reviewed_counts = (None, {}, {})
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
         self._files = SegmentFiles(root, scopes_of, STORE_LAYOUT)

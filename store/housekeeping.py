@@ -12,10 +12,12 @@ from rules import HOUSEKEEPING, Admin, Entity, Link, Mail, MailDraft, Request, S
 from rules.digest import Overdue, compose_digest
 from rules.link_ends import LinkEnd, has_ended, plan_link_ends, warning_due
 from rules.link_mail import compose_link_mail
+from rules.recertification import Progress
 from store import codec
 from store.engine import BRUSSELS
 from store.indexes import LINKS_BY_ENTITY, LINKS_WITH_END, REQUESTS_BY_STATUS
 from store.outbox import queue_decision_mail
+from store.recertification import Recertification
 from store.records import SETTINGS
 from store.requests import Requests
 
@@ -32,6 +34,7 @@ class HousekeepingReport:
     warned: tuple[tuple[Link, int], ...] = ()  # links whose end is near, and in how many days
     ended: tuple[Link, ...] = ()  # links removed on their end date
     held: tuple[Link, ...] = ()  # links kept past it (the entity needs them), newly
+    reminded: tuple[tuple[Entity, int], ...] = ()  # the yearly review's reminders sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +45,18 @@ class _Work:
     new_day: bool
     warnings: list[tuple[Entity, Link, int, list[int]]]
     ends: list[tuple[Entity, LinkEnd, list[int]]]
+    # The yearly review's reminders, judged once a day (the daily round).
+    reminders: list[tuple[int, Entity, int, Progress]]
 
     def __bool__(self) -> bool:
-        return bool(self.expiring or self.digest or self.new_day or self.warnings or self.ends)
+        return bool(
+            self.expiring
+            or self.digest
+            or self.new_day
+            or self.warnings
+            or self.ends
+            or self.reminders
+        )
 
 
 def _day(value: Any) -> date | None:
@@ -54,7 +66,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-class Housekeeping(Requests):
+class Housekeeping(Requests, Recertification):
     # ----- settings -------------------------------------------------------------------------
 
     def settings(self) -> Settings:
@@ -110,6 +122,10 @@ class Housekeeping(Requests):
                 self._warn_end(entity, link, days, ids)
             for entity, end, ids in work.ends:
                 self._end_link(entity, end, ids)
+            campaign = self._campaign()
+            for doc_id, entity, days, done in work.reminders:
+                assert campaign is not None
+                self._remind(campaign, doc_id, entity, days, done)
             digests = tuple(
                 self._queue_digest(a, overdue, local.date(), work.settings) for a in admins
             )
@@ -124,6 +140,7 @@ class Housekeeping(Requests):
             tuple((link, days) for _, link, days, _ in work.warnings),
             tuple(end.link for _, end, _ in work.ends if end.removed),
             tuple(end.link for _, end, _ in work.ends if not end.removed),
+            tuple((entity, days) for _, entity, days, _ in work.reminders),
         )
 
     def _work(self, local: datetime) -> _Work:
@@ -131,13 +148,15 @@ class Housekeeping(Requests):
         today = local.date()
         meta = self._files.meta
         warnings, ends = self._link_work(today)
+        new_day = _day(meta.get(HOUSEKEPT_ON)) != today
         return _Work(
             settings,
             self._past_deadline(settings, today),
             rules.digest_due(local, _day(meta.get(DIGEST_ON))),
-            _day(meta.get(HOUSEKEPT_ON)) != today,
+            new_day,
             warnings,
             ends,
+            self._review_reminders(today) if new_day else [],
         )
 
     def _link_work(

@@ -58,6 +58,18 @@ def _has_end(doc: Doc) -> Hashable | None:
 
 
 ADMIN_BY_ID = Index("admins", "id", field_key("id"))
+
+
+def _entity_reviewed(doc: Doc) -> Hashable | None:
+    """(entity, the review that confirmed the link): each links file counts its entities'
+    people the open yearly review confirmed."""
+    entity, reviewed = doc.get("entity_id"), doc.get("reviewed")
+    if not isinstance(entity, str) or not isinstance(reviewed, str):
+        return None
+    return entity, reviewed
+
+
+LINKS_BY_ENTITY_REVIEWED = Index("links", "entity_reviewed", _entity_reviewed)
 # Links with an end date, for housekeeping (few: trainees, temporary and campaign staff).
 LINKS_WITH_END = Index("links", "with_end", _has_end)
 ENTITY_BY_ID = Index("entities", "id", field_key("id"), home=_same)

@@ -31,6 +31,7 @@ SHAPES: dict[str, dict[str, str]] = {
         "supervisor": OPTIONAL + TEXT,
         "until": OPTIONAL + DAY,
         "warned": OPTIONAL + NUMBER,
+        "reviewed": OPTIONAL + TEXT,
     },
     "requests": {
         "id": TEXT,

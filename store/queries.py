@@ -17,6 +17,7 @@ from store import codec
 from store.engine import BRUSSELS, PERSON, TABLES, Counted
 from store.indexes import (
     LINKS_BY_ENTITY,
+    LINKS_BY_ENTITY_REVIEWED,
     LINKS_BY_ENTITY_ROLE,
     LINKS_BY_NISS,
     REQUESTS_BY_ENTITY,
@@ -59,6 +60,8 @@ class EntitySummary:
     staff: int
     managers: int
     pending: int
+    # People the open yearly review confirmed; None when no open review covers the entity.
+    reviewed: int | None = None
 
 
 class Queries(Reviews):
@@ -119,6 +122,10 @@ class Queries(Reviews):
         pending: dict[str, int] = {}
         with self.reading():
             staff, managers = self._staff_counts()
+            campaign = self._campaign()
+            if campaign is not None and not campaign.is_open:
+                campaign = None
+            reviewed = self._review_counts(campaign.id) if campaign else {}
             for _, doc in self._docs(REQUESTS_BY_STATUS, "pending"):
                 # Counted without decoding; a damaged request (`vaccinnet check` names it)
                 # is left out rather than hiding every entity.
@@ -126,9 +133,45 @@ class Queries(Reviews):
                     pending[home] = pending.get(home, 0) + 1
             entities = self.entities()
         return [
-            EntitySummary(e, staff.get(e.id, 0), managers.get(e.id, 0), pending.get(e.id, 0))
+            EntitySummary(
+                e,
+                staff.get(e.id, 0),
+                managers.get(e.id, 0),
+                pending.get(e.id, 0),
+                reviewed.get(e.id, 0) if campaign and campaign.covers(e.kind) else None,
+            )
             for e in entities
         ]
+
+    def _review_counts(self, review: str) -> dict[str, int]:
+        """People per entity that the yearly review ``review`` confirmed, counted per links
+        file and recounted only for the files a commit rewrote (as ``_staff_counts``)."""
+        files, index = self._files, LINKS_BY_ENTITY_REVIEWED
+        names = files.manifest["tables"].get(index.table, {}).get("segments", {})
+        kept_review, before_files, totals = self._reviewed_counts
+        if kept_review != review:
+            before_files, totals = {}, {}
+        totals = dict(totals)
+        by_file: dict[str, list[tuple[str, int]]] = {}
+        for seg, name in names.items():
+            counted = before_files.get(name)
+            if counted is None:
+                segment = files.segment(index.table, int(seg))
+                found = segment.index(index.name, index.key) if segment is not None else {}
+                counted = [
+                    (cast(tuple[str, str], key)[0], len(ids))
+                    for key, ids in found.items()
+                    if cast(tuple[str, str], key)[1] == review
+                ]
+                for entity_id, count in counted:
+                    totals[entity_id] = totals.get(entity_id, 0) + count
+            by_file[name] = counted
+        for name, counted in before_files.items():
+            if name not in by_file:
+                for entity_id, count in counted:
+                    totals[entity_id] = totals.get(entity_id, 0) - count
+        self._reviewed_counts = (review, by_file, totals)
+        return totals
 
     def _staff_counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """People and managers per entity, kept as totals: a commit changes them by what

@@ -7,14 +7,17 @@ from collections.abc import Sequence
 import rules
 from rules import Admin, EntityState, Link, Request, Settings
 from rules.phrase import N_, Phrase
+from rules.recertification import Campaign, campaign_from
 from store import codec
 from store.engine import Engine
 from store.errors import StoreError
 from store.indexes import ADMIN_BY_ID, ENTITY_BY_ID, LINKS_BY_ENTITY, REQUESTS_BY_STATUS_ENTITY
 from store.segments import Doc
 
-# The manifest's meta key of the settings admins change (deadlines).
+# The manifest's meta keys of the settings admins change (deadlines), and of the yearly
+# review of staff (the open one, or the last one closed).
 SETTINGS = "settings"
+RECERTIFICATION = "recertification"
 
 
 class Records(Engine):
@@ -62,6 +65,33 @@ class Records(Engine):
                     command="vaccinnet settings set",
                 ),
             ) from None
+
+    def _campaign(self) -> Campaign | None:
+        """The yearly review, open or the last one closed (store/recertification.py)."""
+        try:
+            return campaign_from(self._files.meta.get(RECERTIFICATION))
+        except ValueError as exc:
+            raise StoreError(
+                self._files.manifest_path,
+                Phrase(N_("meta.recertification: {problem}"), problem=str(exc)),
+            ) from None
+
+    def _link_ids(self, entity_id: str, niss: str) -> list[int]:
+        """The link's document ids (read before the transaction writes links)."""
+        return [i for i, doc in self._docs(LINKS_BY_ENTITY, entity_id) if doc["niss"] == niss]
+
+    def _save_link(self, ids: list[int], link: Link) -> None:
+        """What changes on a link once made: its end date and what its end did (warnings
+        sent, held), the review that confirmed it."""
+        doc = codec.link_to_doc(link)
+        # Absent fields are not removed by an update: each is written, None when unset.
+        fields = {
+            "until": doc.get("until"),
+            "warned": doc.get("warned"),
+            "held": link.held,
+            "reviewed": link.reviewed,
+        }
+        self._tables["links"].update(fields, doc_ids=ids)
 
     def _request_doc(self, rid: str) -> tuple[int, Doc] | None:
         doc_id = codec.request_doc_id(rid)

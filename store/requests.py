@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import rules
@@ -77,24 +78,32 @@ class Requests(Records):
         with self._writing():
             first = self._files.next_id("requests")
             ids = [codec.request_id(first + i) for i in range(len(nisses))]
-            filed = rules.plan_disconnect(
-                self._state(entity_id), actor_niss, list(nisses), self._clock(), ids
-            )
+            state = self._state(entity_id)
+            filed = rules.plan_disconnect(state, actor_niss, list(nisses), self._clock(), ids)
+            assert state is not None
+            reviewed = self._reviewed_by(state, [r.niss for r in filed])
             for request in filed:
                 self._insert(
                     "requests", codec.request_to_doc(request), codec.request_doc_id(request.id)
                 )
                 self._audit_filed(request)
+            for link_ids, link in reviewed:
+                self._save_link(link_ids, link)
         return filed
 
     def file_leave(self, actor_niss: str, entity_id: str, note: object = None) -> Request:
         """A linked person asks to leave the entity (a disconnection request for themselves)."""
         with self._writing():
             doc_id = self._files.next_id("requests")
+            state = self._state(entity_id)
             request = rules.plan_leave(
-                self._state(entity_id), actor_niss, self._clock(), codec.request_id(doc_id), note
+                state, actor_niss, self._clock(), codec.request_id(doc_id), note
             )
+            assert state is not None
+            reviewed = self._reviewed_by(state, [request.niss])
             self._insert("requests", codec.request_to_doc(request), doc_id)
+            for link_ids, link in reviewed:
+                self._save_link(link_ids, link)
             self._audit_filed(request, leave=True)
         return request
 
@@ -131,6 +140,23 @@ class Requests(Records):
             self._insert("requests", codec.request_to_doc(request), doc_id)
             self._audit_filed(request, access=True)
         return request
+
+    def _reviewed_by(
+        self, state: rules.EntityState, nisses: Sequence[str]
+    ) -> list[tuple[list[int], Link]]:
+        """During a yearly review, someone reported as leaving counts as reviewed: their
+        links marked (ids read now, before the transaction writes)."""
+        campaign = self._campaign()
+        if campaign is None or not campaign.covers(state.entity.kind):
+            return []
+        marked = []
+        for niss in nisses:
+            link = state.link_of(niss)
+            if link is not None and link.reviewed != campaign.id:
+                marked.append(
+                    (self._link_ids(state.entity.id, niss), replace(link, reviewed=campaign.id))
+                )
+        return marked
 
     def _audit_filed(self, request: Request, **detail: Any) -> None:
         if request.until is not None:
@@ -178,17 +204,6 @@ class Requests(Records):
         self._audit(
             decided.decided_by, action, decided.entity_id, decided.niss, decided.id, **detail
         )
-
-    def _link_ids(self, entity_id: str, niss: str) -> list[int]:
-        """The link's document ids (read before the transaction writes links)."""
-        return [i for i, doc in self._docs(LINKS_BY_ENTITY, entity_id) if doc["niss"] == niss]
-
-    def _save_link(self, ids: list[int], link: Link) -> None:
-        """A link's end date and what its end did (warnings sent, held), written back."""
-        doc = codec.link_to_doc(link)
-        # Absent fields are not removed by an update: each is written, None when unset.
-        fields = {"until": doc.get("until"), "warned": doc.get("warned"), "held": link.held}
-        self._tables["links"].update(fields, doc_ids=ids)
 
     def _save_decision(self, doc_id: int, request: Request) -> None:
         self._tables["requests"].update(

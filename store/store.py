@@ -15,11 +15,13 @@ from store.housekeeping import Housekeeping, HousekeepingReport
 from store.maintenance import Maintenance
 from store.outbox import Outbox
 from store.queries import EntitySummary, Queries, Review
+from store.recertification import EntityReview
 from store.requests import Requests
 from store.trail import Activity, Trail
 
 __all__ = [
     "Activity",
+    "EntityReview",
     "EntitySummary",
     "HousekeepingReport",
     "Review",

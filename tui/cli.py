@@ -16,7 +16,7 @@ from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
 from tui.argparse_i18n import argparse_in_current_language
-from tui.i18n import _, fmt_datetime, ngettext, said, set_language
+from tui.i18n import _, fmt_datetime, local, ngettext, said, set_language
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -232,6 +232,34 @@ def _parser() -> argparse.ArgumentParser:
         help=_("expire_after_days (0 = never) or remind_after_working_days"),
     )
 
+    review = commands.add_parser(
+        "review", parents=[common], help=_("the yearly staff review of the entities")
+    )
+    review_commands = review.add_subparsers(
+        dest="review_command", metavar=_("ACTION"), required=True, help=_("what to do")
+    )
+    review_open = review_commands.add_parser(
+        "open", parents=[common], help=_("open a review (audited)")
+    )
+    review_open.add_argument("--admin", required=True, metavar="ID", help=_("who opens it"))
+    review_open.add_argument(
+        "--due", required=True, metavar=_("DATE"), help=_("DD/MM/YYYY, at most a year ahead")
+    )
+    review_open.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        choices=sorted(ENTITY_KINDS),
+        help=_("only entities of this kind (repeatable; default: every entity)"),
+    )
+    review_close = review_commands.add_parser(
+        "close", parents=[common], help=_("close the open review (audited)")
+    )
+    review_close.add_argument("--admin", required=True, metavar="ID", help=_("who closes it"))
+    review_commands.add_parser(
+        "status", parents=[common], help=_("each entity's progress, the least done first")
+    )
+
     admins = commands.add_parser("admins", parents=[common], help=_("manage administrators"))
     admins_commands = admins.add_subparsers(
         dest="admins_command", metavar=_("ACTION"), required=True, help=_("what to do")
@@ -405,6 +433,8 @@ def run(argv: Sequence[str]) -> int:
             return _settings(root, args)
         if args.command == "admins":
             return _admins(root, args)
+        if args.command == "review":
+            return _review(root, args)
         if args.command == "audit":
             return _audit(root, args)
     except RuleViolation as refusal:
@@ -777,8 +807,6 @@ def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
 
 def _note_housekeeping(store: Store) -> None:
     """Requests wait while no housekeeping service runs: say so where admins look."""
-    from tui.i18n import local
-
     last = store.last_housekeeping()
     if last is not None and (local(store.now()).date() - last).days <= 1:
         return
@@ -964,6 +992,46 @@ def _settings(root: Path, args: argparse.Namespace) -> int:
     last = store.last_housekeeping()
     when = last.strftime("%d/%m/%Y") if last else _("never")
     say(_("last housekeeping round: {when}").format(when=when))
+    return 0
+
+
+def _review(root: Path, args: argparse.Namespace) -> int:
+    store = _existing_store(root)
+    if args.review_command == "open":
+        opened = store.open_review(args.admin, args.due, args.kind)
+        kinds = ", ".join(opened.kinds) or _("every entity")
+        say(
+            _("Review {id} opened, due {due}: {kinds}.").format(
+                id=opened.id, due=opened.due.strftime("%d/%m/%Y"), kinds=kinds
+            )
+        )
+        return 0
+    if args.review_command == "close":
+        say(_("Review {id} closed.").format(id=store.close_review(args.admin).id))
+        return 0
+    campaign = store.campaign()
+    if campaign is None or not campaign.is_open:
+        say(_("No review is open."))
+        return 0
+    labels = {"done": _("done"), "partial": _("partly done"), "not_started": _("not started")}
+    today = local(store.now()).date()
+    late = today > campaign.due
+    say(
+        _("Review {id}, due {due}{late}.").format(
+            id=campaign.id,
+            due=campaign.due.strftime("%d/%m/%Y"),
+            late=_(" (overdue)") if late else "",
+        )
+    )
+    for review in store.review_overview():
+        done = review.progress
+        mark = "!" if late and done.state != "done" else " "
+        say(
+            printable(
+                f"{mark} {review.entity.id:<24} {done.done:>5}/{done.total:<5} "
+                f"{labels[done.state]:<14} {review.entity.name}"
+            )
+        )
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rules import Entity, Link, Request, Settings, is_manager, mask_niss, person_name
+from rules.recertification import Campaign
 from store import Store
 
 
@@ -19,6 +20,13 @@ class EntityView:
     # False while only the staff list is loaded (the first paint does not wait for requests).
     complete: bool = True
     settings: Settings = field(default_factory=Settings)
+    campaign: Campaign | None = None  # the yearly review, open or last closed
+
+    @property
+    def under_review(self) -> Campaign | None:
+        """The open yearly review, if it covers this entity."""
+        covered = self.campaign is not None and self.campaign.covers(self.entity.kind)
+        return self.campaign if covered else None
 
     @property
     def can_file(self) -> bool:
@@ -64,6 +72,7 @@ def load_entity_view(
         pending = tuple(store.requests(entity_id)) if with_requests else ()
         recent = tuple(store.recent_decisions(entity_id, limit=5)) if with_requests else ()
         settings = store.settings()
+        campaign = store.campaign()
     return EntityView(
         version=version,
         entity=entity,
@@ -73,4 +82,5 @@ def load_entity_view(
         recent=recent,
         complete=with_requests,
         settings=settings,
+        campaign=campaign,
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from rules import (
@@ -21,9 +22,12 @@ from rules import (
     printable,
     type_label,
 )
+from rules.dates import belgian_date
+from rules.recertification import Campaign, Progress
 from rules.text import fold
 from store import EntitySummary, Store
-from tui.i18n import N_, _, language
+from tui.console import deliver
+from tui.i18n import N_, _, language, local
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen, Listed
 from tui.screens.form import FieldError, FormDialog, FormT, problem_texts
@@ -52,14 +56,30 @@ class EntitiesScreen(AdminListScreen):
             id="edit-entity",
             tooltip=N_("Change the entity's e-mail address or language"),
         ),
+        Binding(
+            "y",
+            "yearly_review",
+            N_("Yearly review"),
+            id="yearly-review",
+            tooltip=N_("Open the yearly staff review, or close the open one"),
+        ),
     ]
+
+    @dataclass
+    class ReviewLeft(Message, bubble=False):
+        """Who the open yearly review has not confirmed yet at one entity."""
+
+        entity_id: str
+        names: list[str]
 
     def __init__(self, store: Store, admin_id: str, admin_name: str | None = None) -> None:
         super().__init__(store, admin_id, admin_name)
         self._searched: dict[str, tuple[Entity, str]] = {}
+        self.campaign: Campaign | None = None
 
     def fetch(self) -> list[EntitySummary]:
         # One pass over the store, not one staff read per entity.
+        self.campaign = self.store.campaign()
         return self.store.entity_summaries()
 
     def columns(self) -> list[Column]:
@@ -68,6 +88,7 @@ class EntitiesScreen(AdminListScreen):
             Column("name", _("Name"), 40, flex=2, min_width=12),
             Column("lang", _("Lang."), 5, fit=True),
             Column("staff", _("People"), 6, fit=True),
+            Column("review", _("Review"), 9, fit=True),
             Column("email", _("E-mail"), 30, flex=1),
         ]
 
@@ -84,19 +105,46 @@ class EntitiesScreen(AdminListScreen):
             if hay is None:
                 hay = fold(" ".join((e.id, e.name, e.email, e.kind)))
             searched[e.id] = (e, hay)
-            cells = (e.id, e.name, e.language, str(item.staff), e.email)
+            cells = (e.id, e.name, e.language, str(item.staff), self.review_cell(item), e.email)
             rows.append(((e.id, cells), hay))
         self._searched = searched
         return rows
 
+    def review_late(self) -> bool:
+        campaign = self.campaign
+        return bool(campaign and campaign.is_open and local(self.store.now()).date() > campaign.due)
+
+    def review_cell(self, item: EntitySummary) -> str:
+        """« 3/8 », « ✓ 8/8 » once done, « ! 3/8 » past the due date; empty when no open
+        review covers the entity."""
+        if item.reviewed is None:
+            return ""
+        done = min(item.reviewed, item.staff)
+        mark = "✓ " if done >= item.staff else "! " if self.review_late() else ""
+        return f"{mark}{done}/{item.staff}"
+
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(
-            literal(
-                _("{count} entities. n creates one, m changes the one under the cursor.").format(
-                    count=len(self.data or [])
-                )
-            )
+        text = _("{count} entities. n creates one, m changes the one under the cursor.").format(
+            count=len(self.data or [])
         )
+        campaign = self.campaign
+        if campaign is not None and campaign.is_open:
+            states = [
+                Progress(i.staff, i.reviewed).state
+                for i in self.data or []
+                if i.reviewed is not None
+            ]
+            text += " " + _(
+                "Yearly review, due {due}{late}: {done} done, {partial} partly, {none} not "
+                "started; y closes it."
+            ).format(
+                due=belgian_date(campaign.due),
+                late=_(" (overdue)") if self.review_late() else "",
+                done=states.count("done"),
+                partial=states.count("partial"),
+                none=states.count("not_started"),
+            )
+        self.query_one("#summary", Static).update(literal(text))
 
     def show_detail(self, key: str | None) -> None:
         item = next((i for i in self.data or [] if i.entity.id == key), None)
@@ -109,7 +157,91 @@ class EntitiesScreen(AdminListScreen):
                 f"{item.entity.language}"
             )
         )
+        if item is not None and item.reviewed is not None:
+            text += "\n" + self.review_text(item)
+            if item.reviewed < item.staff:
+                self.fetch_review_left(item.entity.id)
         self.query_one("#detail", Static).update(literal(text))
+
+    def review_text(self, item: EntitySummary) -> str:
+        campaign = self.campaign
+        due = belgian_date(campaign.due) if campaign else ""
+        state = {
+            "done": _("done"),
+            "partial": _("partly done"),
+            "not_started": _("not started"),
+        }[Progress(item.staff, item.reviewed or 0).state]
+        text = _("Yearly review (due {due}): {state}, {done} of {total} confirmed.").format(
+            due=due, state=state, done=min(item.reviewed or 0, item.staff), total=item.staff
+        )
+        if self.review_late() and item.reviewed is not None and item.reviewed < item.staff:
+            text += " " + _("Past the due date: nothing is removed; remind the entity.")
+        return text
+
+    @work(thread=True, exclusive=True, group="review-left", exit_on_error=False)
+    def fetch_review_left(self, entity_id: str) -> None:
+        review = self.store.review_of(entity_id)
+        names = [link.full_name for link in review.remaining] if review else []
+        deliver(self, self.ReviewLeft(entity_id, names))
+
+    @on(ReviewLeft)
+    def _review_left(self, message: ReviewLeft) -> None:
+        if message.entity_id != self.table.cursor_key or not message.names:
+            return
+        item = next((i for i in self.data or [] if i.entity.id == message.entity_id), None)
+        if item is None:
+            return
+        text = (
+            f"{item.entity.name} ({item.entity.id}) · "
+            f"{kind_label(item.entity.kind, language())} · {item.entity.email} · "
+            f"{item.entity.language}\n{self.review_text(item)} "
+            + _("Not yet confirmed: {names}.").format(names=", ".join(message.names))
+        )
+        self.query_one("#detail", Static).update(literal(text))
+
+    def action_yearly_review(self) -> None:
+        from tui.screens.admin_review import OpenReviewScreen
+        from tui.screens.confirm import ConfirmScreen
+
+        campaign = self.store.campaign()
+        if campaign is None or not campaign.is_open:
+            self.app.push_screen(OpenReviewScreen(self.store, self.admin_id), self._reviewed)
+            return
+        question = _(
+            "Close the yearly review {id} (due {due})? The managers no longer see it; "
+            "what they confirmed stays in the audit trail."
+        ).format(id=campaign.id, due=belgian_date(campaign.due))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.close_review()
+
+        self.app.push_screen(ConfirmScreen(question, agree=_("Close it")), answered)
+
+    @work(thread=True, group="review-close", exit_on_error=False)
+    def close_review(self) -> None:
+        closed = self.store.close_review(self.admin_id)
+        deliver(self, self.ReviewChanged(closed))
+
+    @dataclass
+    class ReviewChanged(Message, bubble=False):
+        campaign: Campaign
+
+    @on(ReviewChanged)
+    def _review_changed(self, message: ReviewChanged) -> None:
+        self._reviewed(message.campaign)
+
+    def _reviewed(self, campaign: Campaign | None) -> None:
+        if campaign is None:
+            return
+        if campaign.is_open:
+            text = _("Yearly review {id} opened, due {due}.").format(
+                id=campaign.id, due=belgian_date(campaign.due)
+            )
+        else:
+            text = _("Yearly review {id} closed.").format(id=campaign.id)
+        self.notify(text)
+        self.reload()
 
     def action_new_entity(self) -> None:
         self.app.push_screen(EntityFormScreen(self.store, self.admin_id), self._saved)

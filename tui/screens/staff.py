@@ -27,6 +27,7 @@ from rules import (
     type_label,
 )
 from rules.dates import belgian_date
+from rules.recertification import progress
 from rules.text import fold
 from store import Store
 from tui.console import StoreFollower, deliver, follow_language
@@ -84,6 +85,8 @@ class StaffScreen(ConsoleScreen[None]):
     can_withdraw = reactive(False, bindings=True)
     # The person under the cursor has an end date and the person at the keyboard manages.
     can_extend = reactive(False, bindings=True)
+    # A yearly review covers the entity and the person at the keyboard manages it.
+    can_review = reactive(False, bindings=True)
     BINDINGS = [
         Binding(
             "n",
@@ -105,6 +108,22 @@ class StaffScreen(ConsoleScreen[None]):
             N_("Extend"),
             id="extend",
             tooltip=N_("Ask for a later end date of the person under the cursor"),
+        ),
+        Binding(
+            "c",
+            "confirm_person",
+            N_("Still here"),
+            id="confirm-person",
+            tooltip=N_("Yearly review: the person under the cursor still works here"),
+        ),
+        Binding(
+            "C",
+            "confirm_all",
+            N_("All still here"),
+            id="confirm-all",
+            # Off the footer (full at 80 columns during a review): the banner names it.
+            show=False,
+            tooltip=N_("Yearly review: everyone not yet confirmed still works here"),
         ),
         Binding(
             "space",
@@ -161,6 +180,7 @@ class StaffScreen(ConsoleScreen[None]):
         yield Header(show_clock=False, icon="")
         with Vertical(id="staff-body"):
             yield Static(id="whoami", classes="info")
+            yield Static(id="review-banner", classes="warning")
             yield Input(id="filter", classes="hidden")
             yield Static(id="staff-title", classes="section")
             yield RecordTable(id="staff", selectable=True)
@@ -225,6 +245,7 @@ class StaffScreen(ConsoleScreen[None]):
         self.fill_staff()
         self.fill_requests()
         self.can_file = view.can_file
+        self.can_review = view.can_file and view.under_review is not None
         if view.complete:
             self.reveal_filed()
             pending = {r.id for r in view.pending}
@@ -278,6 +299,7 @@ class StaffScreen(ConsoleScreen[None]):
             )
         else:
             who.update(literal(self.read_only_text()))
+        self.draw_review_banner(view)
         shown = len(self.shown_rows()) if self.filter_text else len(view.staff)
         count = len(view.staff)
         title = ngettext("My staff: {count} person", "My staff: {count} people", count).format(
@@ -307,6 +329,27 @@ class StaffScreen(ConsoleScreen[None]):
             literal(_(self.message).format(**self._values) if self.message else "")
         )
 
+    def draw_review_banner(self, view: EntityView) -> None:
+        """The yearly review, for the managers while it is open: how far, and the keys."""
+        banner = self.query_one("#review-banner", Static)
+        campaign = view.under_review
+        banner.display = bool(view.can_file and campaign is not None)
+        if campaign is None or not view.can_file:
+            return
+        done = progress(view.staff, campaign)
+        due = belgian_date(campaign.due)
+        if done.state == "done":
+            text = _("Yearly review: all {total} people confirmed (due {due}).").format(
+                total=done.total, due=due
+            )
+        else:
+            text = _(
+                "Yearly review, due {due}: {done} of {total} confirmed (✓). c: still works "
+                "here · C: all the others · d: no longer works here."
+            ).format(due=due, done=done.done, total=done.total)
+        banner.update(literal(text))
+        banner.set_classes("ok" if done.state == "done" else "warning")
+
     def build_rows(self) -> None:
         view, lang = self.view, language()
         if view is None:
@@ -335,8 +378,10 @@ class StaffScreen(ConsoleScreen[None]):
         if link.supervisor:
             # The first name too: two doctors of the entity may share a last name.
             kind += " · " + view.name_of(link.supervisor)
+        campaign = view.under_review if view.can_file else None
+        confirmed = campaign is not None and link.reviewed == campaign.id
         return (
-            ("↓ " if leaving else "") + link.full_name,
+            ("↓ " if leaving else "✓ " if confirmed else "") + link.full_name,
             mask_niss(link.niss),
             kind,
             fmt_date(link.since),
@@ -477,6 +522,8 @@ class StaffScreen(ConsoleScreen[None]):
             return self.can_file and self.focused_list == "staff"
         if action == "extend":
             return self.can_extend and self.focused_list == "staff"
+        if action in ("confirm_person", "confirm_all"):
+            return self.can_review and self.focused_list == "staff"
         if action == "withdraw":
             return self.can_withdraw and self.focused_list == "requests"
         if action == "why_not_withdraw":
@@ -546,6 +593,56 @@ class StaffScreen(ConsoleScreen[None]):
             self.query_one("#staff", RecordTable).focus()
         else:
             self.query_one("#staff", RecordTable).clear_selection()
+
+    def action_confirm_person(self) -> None:
+        table = self.query_one("#staff", RecordTable)
+        key, view = table.cursor_key, self.view
+        if view is None or view.me is None or key is None:
+            return
+        self.confirm([key])
+        # One key per person, down the list, as « space » selects.
+        table.action_cursor(1)
+
+    def action_confirm_all(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        view = self.view
+        campaign = view.under_review if view is not None else None
+        if view is None or view.me is None or campaign is None:
+            return
+        left = [link.niss for link in view.staff if link.reviewed != campaign.id]
+        if not left:
+            return
+        question = ngettext(
+            "Confirm that the {count} person not yet confirmed still works at {entity}?",
+            "Confirm that the {count} people not yet confirmed still work at {entity}?",
+            len(left),
+        ).format(count=len(left), entity=view.entity.name)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.confirm(left)
+
+        self.app.push_screen(ConfirmScreen(question, agree=_("Confirm")), answered)
+
+    @work(thread=True, group="confirm", exit_on_error=False)
+    def confirm(self, nisses: list[str]) -> None:
+        view = self.view
+        if view is None or view.me is None:
+            return
+        confirmed = self.store.confirm_staff(view.me.niss, view.entity.id, nisses)
+        deliver(self, self.Confirmed(len(confirmed)))
+
+    @dataclass
+    class Confirmed(Message, bubble=False):
+        """People confirmed in the yearly review."""
+
+        count: int
+
+    @on(Confirmed)
+    def _confirmed(self, message: Confirmed) -> None:
+        self.say(N_("Confirmed in the yearly review: {count}."), count=str(message.count))
+        self.reload()
 
     def action_my_access(self) -> None:
         from tui.screens.my_access import MyAccessScreen

@@ -585,3 +585,43 @@ async def test_the_history_lists_the_latest_decisions_a_page_at_a_time(practice,
         assert table.keys == decided
         await settle(pilot)
         assert "o montre" not in text_of(history, "#summary")
+
+
+async def test_the_yearly_review_is_opened_followed_and_closed_from_entities(practice):
+    from tui.screens.admin_review import OpenReviewScreen
+
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await queue_of(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EntitiesScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OpenReviewScreen)
+        await type_text(pilot, "31/02/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and "31/02/2026" in text_of(dialog, "#form-error")
+        dialog.query_one("#due", Input).value = ""
+        await type_text(pilot, "30/04/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        table = screen.query_one("#records", RecordTable)
+        await until(pilot, lambda: table.row("cab")[4] == "0/3")
+        assert "Revue annuelle, échéance le 30/04/2026" in text_of(screen, "#summary")
+        practice.confirm_staff(DOCTOR, "cab", [DOCTOR, NURSE])
+        await until(pilot, lambda: table.row("cab")[4] == "2/3")
+        table.move_to("cab")
+        await until(pilot, lambda: "Pas encore confirmé(e)s" in text_of(screen, "#detail"))
+        assert "CLAES Wout" in text_of(screen, "#detail")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("tab", "enter")
+        await until(pilot, lambda: table.row("cab")[4] == "")
+    assert not practice.campaign().is_open
+    assert [e.action for e in practice.audit_entries()][-1] == "review_closed"

@@ -10,7 +10,7 @@ from textual.notifications import Notify
 from textual.widgets import Input, Select, Static
 
 from rules import format_niss, make_niss, mask_niss
-from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE
+from tests.conftest import DOCTOR, DOCTOR_2, NURSE, NURSE_2, PHARMACIST, TRAINEE, a_year_on
 from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, type_text, until
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.disconnect import DisconnectScreen
@@ -583,3 +583,34 @@ async def test_a_read_only_nurse_sees_my_access_and_asks_to_leave(practice):
         await settle(pilot)
         assert app.screen is staff
     assert practice.request(leaving.id).status == "withdrawn"
+
+
+async def test_the_yearly_review_banner_and_its_keys(practice):
+    from tui.screens.confirm import ConfirmScreen as Question
+
+    practice.open_review("adm", a_year_on(practice) - timedelta(days=300))
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        banner = screen.query_one("#review-banner", Static)
+        assert banner.display and "0 sur 3 confirmées" in text_of(screen, "#review-banner")
+        table = screen.query_one("#staff", RecordTable)
+        first = table.cursor_key
+        await pilot.press("c")  # still works here, and the cursor goes to the next person
+        await until(pilot, lambda: "1 sur 3" in text_of(screen, "#review-banner"))
+        assert table.row(first)[0].startswith("✓ ")
+        assert table.cursor_key != first
+        await pilot.press("C")
+        await settle(pilot)
+        assert isinstance(app.screen, Question)
+        await pilot.press("tab", "enter")  # « Retour » has the focus: move to « Confirmer »
+        await until(
+            pilot, lambda: "les 3 personnes sont confirmées" in text_of(screen, "#review-banner")
+        )
+    assert practice.review_of("cab").progress.state == "done"
+    # A read-only colleague sees no banner and has no such keys.
+    app = make_app(practice, NURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#review-banner", Static).display
+        assert not app.screen.can_review

@@ -1,0 +1,149 @@
+"""The yearly staff review: opened by an admin, answered per person by the managers, reminded
+a week before and on the due date, and never removing anyone by itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rules import HOUSEKEEPING, RuleViolation
+from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST, add_pharmacy, link
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def _at(clock, *args: int) -> None:
+    clock.moment = datetime(*args, tzinfo=BRUSSELS).astimezone(UTC)
+    clock.step = timedelta(0)
+
+
+def _refused(code, call, *args, **kwargs):
+    with pytest.raises(RuleViolation) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == code, caught.value.message("en")
+    return caught.value
+
+
+@pytest.fixture
+def staffed(store, clock):
+    _at(clock, 2026, 9, 1, 9, 0)
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    link(store, "cab", NURSE_2, "Lambert", "Zoé", "infirmier")
+    add_pharmacy(store)
+    return store
+
+
+def test_an_admin_opens_one_review_at_a_time_and_closes_it(staffed, clock):
+    store = staffed
+    _refused("not_authorized", store.open_review, "nobody", "30/11/2026")
+    _refused("review_due_out_of_range", store.open_review, "adm", "01/09/2026")  # today
+    _refused("review_due_out_of_range", store.open_review, "adm", "03/09/2027")  # > a year
+    _refused("unknown_kind", store.open_review, "adm", "30/11/2026", ["garage"])
+    campaign = store.open_review("adm", "30/11/2026", ["cabinet_medical"])
+    assert (campaign.due, campaign.kinds, campaign.is_open) == (
+        date(2026, 11, 30),
+        ("cabinet_medical",),
+        True,
+    )
+    refusal = _refused("review_already_open", store.open_review, "adm", "15/12/2026")
+    assert "30/11/2026" in refusal.message("fr")
+    assert store.review_of("ph") is None  # a pharmacy is not covered
+    closed = store.close_review("adm2")
+    assert closed.closed_by == "adm2" and not store.campaign().is_open
+    _refused("no_review_open", store.close_review, "adm")
+    actions = [e.action for e in store.audit_entries()]
+    assert actions[-2:] == ["review_opened", "review_closed"]
+
+
+def test_managers_confirm_one_by_one_or_all_and_leaving_counts(staffed, clock):
+    store = staffed
+    store.open_review("adm", "30/11/2026")
+    review = store.review_of("cab")
+    assert (review.progress.total, review.progress.done, review.progress.state) == (
+        3,
+        0,
+        "not_started",
+    )
+    _refused("not_authorized", store.confirm_staff, NURSE, "cab", [NURSE_2])
+    store.confirm_staff(DOCTOR, "cab", [NURSE])
+    review = store.review_of("cab")
+    assert (review.progress.done, review.progress.state) == (1, "partial")
+    assert {k.niss for k in review.remaining} == {DOCTOR, NURSE_2}
+    # « No longer works here » is a disconnection request: reviewed, still linked.
+    store.file_disconnect(DOCTOR, "cab", [NURSE_2])
+    assert {k.niss for k in store.review_of("cab").remaining} == {DOCTOR}
+    assert NURSE_2 in {k.niss for k in store.staff("cab")}
+    store.confirm_staff(DOCTOR, "cab", [k.niss for k in store.review_of("cab").remaining])
+    assert store.review_of("cab").progress.state == "done"
+    confirmed = [e for e in store.audit_entries() if e.action == "staff_confirmed"]
+    assert [(e.actor, e.niss) for e in confirmed] == [(DOCTOR, NURSE), (DOCTOR, DOCTOR)]
+    overview = store.review_overview()
+    assert [(r.entity.id, r.progress.state) for r in overview] == [
+        ("ph", "not_started"),
+        ("cab", "done"),
+    ]
+    assert store.verify() == []
+
+
+def test_reminders_a_week_before_and_on_the_day_to_unfinished_entities_only(staffed, clock):
+    store = staffed
+    store.open_review("adm", "30/11/2026")
+    store.confirm_staff(PHARMACIST, "ph", [k.niss for k in store.staff("ph")])
+    _at(clock, 2026, 11, 22, 9, 0)  # 8 days before
+    assert store.housekeeping().reminded == ()
+    _at(clock, 2026, 11, 23, 0, 10)  # 7 days before
+    ((entity, days),) = store.housekeeping().reminded
+    assert (entity.id, days) == ("cab", 7)  # the pharmacy has finished
+    mail = store.outbox()[-1]
+    assert mail.to == "cab@example.be" and "pour le 30/11/2026" in mail.subject
+    assert "0 personne(s) sur 3" in mail.body
+    _at(clock, 2026, 11, 23, 15, 0)
+    assert store.housekeeping().reminded == ()  # once
+    _at(clock, 2026, 11, 30, 6, 0)
+    ((entity, days),) = store.housekeeping().reminded
+    assert days == 0 and "aujourd'hui" in store.outbox()[-1].subject
+    _at(clock, 2026, 12, 1, 6, 0)
+    report = store.housekeeping()
+    assert report.reminded == () and report.ended == ()
+    assert len(store.staff("cab")) == 3  # past the due date nothing is removed
+    reminded = [e for e in store.audit_entries() if e.action == "review_reminded"]
+    assert [(e.actor, e.detail["days"]) for e in reminded] == [(HOUSEKEEPING, 7), (HOUSEKEEPING, 0)]
+    assert [r.entity.id for r in store.review_overview() if r.progress.state != "done"] == ["cab"]
+
+
+def test_the_command_line_opens_follows_and_closes_a_review(staffed, data):
+    from tests.functional.test_cli import vaccinnet
+
+    done = vaccinnet("--data", data, "review", "status")
+    assert done.returncode == 0 and "No review is open." in done.stdout
+    due = (datetime.now(UTC) + timedelta(days=30)).strftime("%d/%m/%Y")
+    done = vaccinnet("--data", data, "review", "open", "--admin", "adm", "--due", due)
+    assert done.returncode == 0, done.stderr
+    assert f"due {due}: every entity" in done.stdout
+    again = vaccinnet(
+        "--data", data, "--lang", "nl", "review", "open", "--admin", "adm", "--due", due
+    )
+    assert again.returncode == 1 and "Er loopt al een jaarlijkse controle" in again.stderr
+    staffed.confirm_staff(DOCTOR, "cab", [DOCTOR])
+    status = vaccinnet("--data", data, "review", "status").stdout.splitlines()
+    assert status[1].split()[:3] == ["ph", "0/1", "not"]  # the least done first
+    assert status[2].split()[:3] == ["cab", "1/3", "partly"]
+    done = vaccinnet("--data", data, "review", "close", "--admin", "adm")
+    assert done.returncode == 0 and "closed" in done.stdout
+    assert not staffed.campaign().is_open
+
+
+def test_the_demo_has_an_open_review_a_link_ending_soon_and_overdue_requests(tmp_path):
+    from store.demo import build_demo
+
+    now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    demo = build_demo(tmp_path / "demo", now)
+    campaign = demo.campaign()
+    assert campaign.is_open and campaign.due == date(2026, 3, 23)
+    assert demo.review_of("pharma-lelievre").progress.state == "partial"
+    soon = [k for e in demo.entities() for k in demo.staff(e.id) if k.until]
+    assert any((k.until - now.date()).days <= 14 for k in soon)
+    assert {r.status for r in demo.requests(status=None)} >= {"pending", "expired"}
+    assert demo.last_housekeeping() == date(2026, 3, 2)
