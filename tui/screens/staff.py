@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -493,8 +494,9 @@ class StaffScreen(ConsoleScreen[None]):
                 text += " (" + fmt_datetime(request.decided_at) + ")"
             last_day = last_pending_day(local(request.filed_at).date(), view.settings)
             if request.status == "pending" and last_day is not None:
-                text += " · " + _("Expires without a decision after {date}.").format(
-                    date=belgian_date(last_day)
+                # Short: the detail keeps to two lines, so the lists above never jump.
+                text += " · " + _("expires on {date}").format(
+                    date=belgian_date(last_day + timedelta(days=1))
                 )
         detail.update(literal(text))
 

@@ -477,10 +477,10 @@ async def test_a_bulk_decision_that_meets_a_broken_store_stops_and_can_be_closed
     ids = [r.id for r in practice.requests()]  # the queue's order, oldest first
     approve = practice.approve
 
-    def fails_after_the_first(admin_id, request_id):
+    def fails_after_the_first(admin_id, request_id, note=None):
         if request_id != ids[0]:
             raise StoreError("requests.json", "the disk is full")
-        return approve(admin_id, request_id)
+        return approve(admin_id, request_id, note)
 
     app = make_admin(practice)
     toasts = Toasts()
