@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +21,7 @@ from tests.conftest import (
     TRAINEE,
     a_year_on,
     add_pharmacy,
+    link,
 )
 from tests.functional.test_cli import vaccinnet
 
@@ -246,9 +247,12 @@ def test_two_hosts_at_once_send_one_digest(store, clock, data):
 
 def test_a_whole_year_of_rounds(store, clock):
     """Requests filed through a year, housekeeping every six hours: each expires once, on the
-    day after its last day, and the digest goes once on each working day with overdue ones."""
+    day after its last day, and the digest goes once on each working day with overdue ones;
+    a trainee's link is warned of and ends; a yearly review opens, reminds and closes."""
     from rules import is_late, is_working_day
 
+    _at(clock, 2025, 12, 31, 10, 0)
+    link(store, "cab", TRAINEE, "Claes", "Wout", "macg", until="30/06/2026")
     _with_addresses(store)
     settings = Settings(expire_after_days=20, remind_after_working_days=3)
     store.change_settings("adm", {"expire_after_days": "20", "remind_after_working_days": "3"})
@@ -257,15 +261,23 @@ def test_a_whole_year_of_rounds(store, clock):
     people = [NURSE, NURSE_2]
     expired_on: dict[str, datetime] = {}
     digest_days = []
+    warned, ended, reminded = [], [], []
     for hour in range(0, 366 * 24, 6):
         moment = start + timedelta(hours=hour)
         _at(clock, *moment.timetuple()[:5])
+        if (moment.month, moment.day, moment.hour) == (9, 1, 12):
+            store.open_review("adm", "15/10/2026")
+        if (moment.month, moment.day, moment.hour) == (11, 2, 12):
+            store.close_review("adm2")
         if moment.hour == 12 and moment.timetuple().tm_yday % 9 == 0:
             niss = people[len(filed) % 2]
             if not any(r.niss == niss for r in store.requests()):
                 filed[_file(store, niss).id] = moment
         pending_before = store.requests()
         report = store.housekeeping()
+        warned += [(moment.date(), days) for _, days in report.warned]
+        ended += [(moment.date(), moment.hour, k.niss) for k in report.ended]
+        reminded += [(moment.date(), days) for _, days in report.reminded]
         for request in report.expired:
             assert request.id not in expired_on
             expired_on[request.id] = moment
@@ -288,6 +300,10 @@ def test_a_whole_year_of_rounds(store, clock):
             assert when.date() + timedelta(days=21) > datetime(2027, 1, 1).date()
     assert len(digest_days) == len(set(digest_days)) > 20
     assert all(is_working_day(day) for day in digest_days)
+    assert warned == [(date(2026, 6, 16), 14), (date(2026, 6, 29), 1)]
+    assert ended == [(date(2026, 7, 1), 0, TRAINEE)]
+    assert reminded == [(date(2026, 10, 8), 7), (date(2026, 10, 15), 0)]  # cab never answered
+    assert not store.campaign().is_open
     assert store.verify() == []
 
 
