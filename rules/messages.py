@@ -412,6 +412,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "liggen.",
         "en": "{person} is already linked to {entity} until {until}: the new date must be later.",
     },
+    "extend_while_leaving": {
+        "fr": "La déconnexion de {person} de {entity} est demandée\u00a0: retirez-la d'abord "
+        "pour prolonger le lien.",
+        "nl": "De ontkoppeling van {person} van {entity} is aangevraagd: trek ze eerst in om de "
+        "koppeling te verlengen.",
+        "en": "The disconnection of {person} from {entity} is requested: withdraw it first to "
+        "extend the link.",
+    },
     "pending_extend_exists": {
         "fr": "Une demande de prolongation pour {person} est déjà en attente pour {entity}.",
         "nl": "Er is al een verlengingsaanvraag voor {person} in behandeling voor {entity}.",

@@ -3,7 +3,7 @@ managers confirm who still works there, and nothing is removed when it runs late
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -82,6 +82,20 @@ def plan_open_review(
         raise RuleViolation("not_authorized", message_key="not_authorized.admin")
     if current is not None and current.is_open:
         raise RuleViolation("review_already_open", {"due": current.due.strftime("%d/%m/%Y")})
+    day = clean_review_due(due, today)
+    for kind in kinds:
+        if kind not in ENTITY_KINDS:
+            raise RuleViolation("unknown_kind", {"value": kind})
+    review_id = f"review-{today.isoformat()}"
+    if current is not None and current.id.startswith(review_id):
+        # Closed and opened again the same day: a new review, not the old confirmations.
+        rest = current.id.removeprefix(review_id).lstrip("-")
+        review_id += f"-{int(rest) + 1 if rest.isdigit() else 2}"
+    return Campaign(review_id, admin.id, now, day, tuple(dict.fromkeys(kinds)))
+
+
+def clean_review_due(due: object, today: date) -> date:
+    """The due date typed for a review: a day from tomorrow to a year ahead."""
     day = due if isinstance(due, date) else parse_day(due)
     if day is None:
         raise RuleViolation("invalid_until", {"value": str(due)[:80]})
@@ -95,10 +109,7 @@ def plan_open_review(
                 "latest": latest.strftime("%d/%m/%Y"),
             },
         )
-    for kind in kinds:
-        if kind not in ENTITY_KINDS:
-            raise RuleViolation("unknown_kind", {"value": kind})
-    return Campaign(f"review-{today.isoformat()}", admin.id, now, day, tuple(dict.fromkeys(kinds)))
+    return day
 
 
 def plan_close_review(admin: Admin | None, current: Campaign | None, now: datetime) -> Campaign:
@@ -117,12 +128,14 @@ def plan_confirm(
     assert state is not None
     if campaign is None or not campaign.covers(state.entity.kind):
         raise RuleViolation("no_review_open")
+    leaving = {r.niss for r in state.pending if r.kind == "disconnect"}
     confirmed = []
     for niss in dict.fromkeys(nisses):
         link = state.link_of(niss)
         if link is None:
             raise RuleViolation("not_linked", {"person": niss, "entity": state.entity.name})
-        if link.reviewed != campaign.id:
+        # Someone whose disconnection is pending was answered for: not « still here ».
+        if not answered(link, campaign, leaving):
             confirmed.append(replace(link, reviewed=campaign.id))
     return confirmed
 
@@ -140,9 +153,14 @@ class Progress:
         return "partial" if self.done else "not_started"
 
 
-def progress(links: Sequence[Link], campaign: Campaign) -> Progress:
+def answered(link: Link, campaign: Campaign, leaving: Collection[str] = ()) -> bool:
+    """Confirmed in this review, or reported as leaving (a pending disconnection)."""
+    return link.reviewed == campaign.id or link.niss in leaving
+
+
+def progress(links: Sequence[Link], campaign: Campaign, leaving: Collection[str] = ()) -> Progress:
     """Who was reviewed (confirmed, or reported as no longer working there)."""
-    return Progress(len(links), sum(1 for link in links if link.reviewed == campaign.id))
+    return Progress(len(links), sum(1 for link in links if answered(link, campaign, leaving)))
 
 
 def reminder_due(campaign: Campaign, today: date, sent: Sequence[int]) -> int | None:

@@ -102,6 +102,8 @@ def plan_extend(
         raise RuleViolation("extend_without_end", params)
     if state.pending_for(niss, "extend") is not None:
         raise RuleViolation("pending_extend_exists", params)
+    if state.pending_for(niss, "disconnect") is not None:
+        raise RuleViolation("extend_while_leaving", params)
     end = clean_until(until, today, link.employee_type)
     if end is None or end <= link.until:
         raise RuleViolation(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -12,6 +12,7 @@ from rules import HOUSEKEEPING, Entity, Link, Mail
 from rules.recertification import (
     Campaign,
     Progress,
+    answered,
     plan_close_review,
     plan_confirm,
     plan_open_review,
@@ -21,7 +22,7 @@ from rules.recertification import (
 from rules.review_mail import compose_review_reminder
 from store import codec
 from store.engine import BRUSSELS
-from store.indexes import LINKS_BY_ENTITY
+from store.indexes import LINKS_BY_ENTITY, REQUESTS_BY_STATUS
 from store.records import RECERTIFICATION, Records
 
 # On an entity's document: the reminders of the current review it was sent.
@@ -53,6 +54,19 @@ class Recertification(Records):
                 now,
                 now.astimezone(BRUSSELS).date(),
             )
+            # Someone whose disconnection is already pending counts as answered from the
+            # start, as one filed during the review does (store/requests.py).
+            marks = []
+            for _, doc in self._docs(REQUESTS_BY_STATUS, "pending"):
+                if doc.get("kind") != "disconnect":
+                    continue
+                state = self._state(doc["entity_id"])
+                link = state.link_of(doc["niss"]) if state is not None else None
+                if state is not None and link is not None and campaign.covers(state.entity.kind):
+                    ids = self._link_ids(state.entity.id, link.niss)
+                    marks.append((ids, replace(link, reviewed=campaign.id)))
+            for ids, link in marks:
+                self._save_link(ids, link)
             self._files.set_meta(RECERTIFICATION, campaign.as_dict())
             self._audit(
                 admin_id,
@@ -99,8 +113,9 @@ class Recertification(Records):
 
     def _entity_review(self, entity: Entity, campaign: Campaign) -> EntityReview:
         links = [codec.link_from_doc(d) for _, d in self._docs(LINKS_BY_ENTITY, entity.id)]
-        left = tuple(k for k in links if k.reviewed != campaign.id)
-        return EntityReview(entity, progress(links, campaign), left)
+        leaving = {r.niss for r in self._pending(entity.id) if r.kind == "disconnect"}
+        left = tuple(k for k in links if not answered(k, campaign, leaving))
+        return EntityReview(entity, progress(links, campaign, leaving), left)
 
     def review_overview(self) -> list[EntityReview]:
         """Every entity the open review covers, the least done first (admins, `review

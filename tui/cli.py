@@ -910,8 +910,16 @@ def _housekeeping(root: Path, args: argparse.Namespace) -> int:
             )
         if not args.watch:
             say(
-                _("expired {expired}, digests {digests}").format(
-                    expired=len(report.expired), digests=len(report.digests)
+                _(
+                    "expired {expired}, digests {digests}, end warnings {warned}, links ended "
+                    "{ended}, kept past their end {held}, review reminders {reminded}"
+                ).format(
+                    expired=len(report.expired),
+                    digests=len(report.digests),
+                    warned=len(report.warned),
+                    ended=len(report.ended),
+                    held=len(report.held),
+                    reminded=len(report.reminded),
                 ),
                 flush=True,
             )

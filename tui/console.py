@@ -215,10 +215,16 @@ class ConsoleApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
+        # Keys a screen keeps off its full footer still belong in the help: its own, with a
+        # tooltip (the escape that clears is among the navigation keys below; Textual's
+        # own are the app's, not the screen's).
+        screen = self.screen
         keys = [
             (self.get_key_display(binding), binding.tooltip or binding.description)
-            for _key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items()
-            if binding.show and binding.description and enabled
+            for _key, (node, binding, enabled, _tip) in screen.active_bindings.items()
+            if binding.description
+            and enabled
+            and (binding.show or (node is screen and binding.tooltip and binding.id != "clear"))
         ]
         self.push_screen(
             HelpScreen([*self.console_keys(), *keys, *NAVIGATION_KEYS, *self.legend()])

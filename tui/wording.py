@@ -22,6 +22,8 @@ def decision_text(request: Request, lang: str) -> str:
     """« rejetée : <reason> », « expirée : aucune décision dans les 60 jours », « en attente »."""
     text = status_label(request.status, lang)
     reason = decision_reason(request, lang)
-    if reason:
+    if reason and request.status == "approved":
+        text = _("{status} (note: {note})").format(status=text, note=reason)
+    elif reason:
         text = _("{status}: {reason}").format(status=text, reason=reason)
     return text

@@ -330,7 +330,10 @@ def test_the_command_line(data, store, clock):
     assert "NOTE housekeeping has never run on this store" in done.stdout
     done = vaccinnet("--data", data, "housekeeping", "--once")
     assert done.returncode == 0, done.stderr
-    assert "expired R000001 (cab)" in done.stdout and "expired 1, digests 0" in done.stdout
+    assert (
+        "expired R000001 (cab)" in done.stdout
+        and "expired 1, digests 0, end warnings 0" in done.stdout
+    )
     _file(store)  # pending again: still no note, housekeeping ran today
     assert "NOTE" not in vaccinnet("--data", data, "check").stdout
     done = vaccinnet(

@@ -135,8 +135,8 @@ class EntitiesScreen(AdminListScreen):
                 if i.reviewed is not None
             ]
             text += " " + _(
-                "Yearly review, due {due}{late}: {done} done, {partial} partly, {none} not "
-                "started; y closes it."
+                "Yearly review, due {due}{late}: done {done}, partly done {partial}, not "
+                "started {none}; y closes it."
             ).format(
                 due=belgian_date(campaign.due),
                 late=_(" (overdue)") if self.review_late() else "",
@@ -208,9 +208,9 @@ class EntitiesScreen(AdminListScreen):
             self.app.push_screen(OpenReviewScreen(self.store, self.admin_id), self._reviewed)
             return
         question = _(
-            "Close the yearly review {id} (due {due})? The managers no longer see it; "
-            "what they confirmed stays in the audit trail."
-        ).format(id=campaign.id, due=belgian_date(campaign.due))
+            "Close the yearly review due {due}? The entities' doctors and pharmacists no "
+            "longer see it; what they confirmed stays in the audit trail."
+        ).format(due=belgian_date(campaign.due))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -235,11 +235,9 @@ class EntitiesScreen(AdminListScreen):
         if campaign is None:
             return
         if campaign.is_open:
-            text = _("Yearly review {id} opened, due {due}.").format(
-                id=campaign.id, due=belgian_date(campaign.due)
-            )
+            text = _("Yearly review opened, due {due}.").format(due=belgian_date(campaign.due))
         else:
-            text = _("Yearly review {id} closed.").format(id=campaign.id)
+            text = _("Yearly review closed.")
         self.notify(text)
         self.reload()
 

@@ -65,7 +65,7 @@ class HistoryScreen(PagedListScreen):
         """
         by = r.decided_by or ""
         if by == HOUSEKEEPING and r.status == "expired":
-            return _("housekeeping (automatic)")
+            return _("the housekeeping job")
         if niss_or_none(by):
             name = self.data.people.get(by) if self.data else None
             return self.filer(by) if detail or not name else name

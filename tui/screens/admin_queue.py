@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -154,8 +154,11 @@ def review_lines(review: Review | None, lang: str) -> list[str]:
     elif current is not None and current.until is not None:
         lines.append(_("Linked until {date}.").format(date=belgian_date(current.until)))
     if review.last_day is not None and r.status == "pending":
+        # The day it expires, as the staff console says it.
         lines.append(
-            _("Expires without a decision after {date}.").format(date=belgian_date(review.last_day))
+            _("Expires on {date} if not decided.").format(
+                date=belgian_date(review.last_day + timedelta(days=1))
+            )
         )
     return lines
 
@@ -201,6 +204,8 @@ class QueueScreen(AdminListScreen):
             "approve_with_note",
             N_("Approve with a note"),
             id="approve-with-note",
+            # Off the footer, full at 80 columns in French and Dutch; the help lists it.
+            show=False,
             tooltip=N_("Approve with a note to the entity, sent in its e-mail"),
         ),
         Binding(

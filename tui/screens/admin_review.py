@@ -11,9 +11,10 @@ from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from rules import ENTITY_KINDS, kind_label
-from rules.recertification import Campaign
+from rules.recertification import Campaign, clean_review_due
+from rules.violation import RuleViolation
 from store import Store
-from tui.i18n import N_, _, language
+from tui.i18n import N_, _, language, local
 from tui.literal import literal
 from tui.screens.form import FieldError, FormDialog
 from tui.widgets.button_row import ButtonRow
@@ -67,7 +68,7 @@ class OpenReviewScreen(FormDialog[ReviewForm, Campaign]):
                     yield Select(kinds, id="kind", value=EVERY, allow_blank=False, compact=True)
             yield Static("", id="form-error", classes="error")
             with ButtonRow():
-                yield Button(_("Save"), id="save", variant="primary", compact=True)
+                yield Button(_("Open the review"), id="save", variant="primary", compact=True)
                 yield Button(_("Back"), id="cancel", compact=True)
         yield TranslatedFooter(compact=True, show_command_palette=False)
 
@@ -81,6 +82,13 @@ class OpenReviewScreen(FormDialog[ReviewForm, Campaign]):
     def read_form(self) -> ReviewForm:
         kind = self.query_one("#kind", Select).value
         return ReviewForm(self.query_one("#due", Input).value, str(kind))
+
+    def field_problems(self) -> dict[str, str]:
+        try:
+            clean_review_due(self.read_form().due, local(self.store.now()).date())
+        except RuleViolation as refusal:
+            return {"due": refusal.message(language())}
+        return {}
 
     def write(self, form: ReviewForm) -> Campaign:
         kinds = [] if form.kind == EVERY else [form.kind]

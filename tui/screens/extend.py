@@ -80,9 +80,16 @@ class ExtendScreen(FormDialog[str, Request]):
         return self.query_one("#until", Input).value
 
     def field_problems(self) -> dict[str, str]:
-        typed = self.read_form()
+        typed, link = self.read_form(), self.link
         try:
-            clean_until(typed or " ", local(self.store.now()).date(), self.link.employee_type)
+            end = clean_until(typed or " ", local(self.store.now()).date(), link.employee_type)
+            if end is not None and link.until is not None and end <= link.until:
+                params = {
+                    "person": link.full_name,
+                    "entity": self.entity.name,
+                    "until": belgian_date(link.until),
+                }
+                raise RuleViolation("extend_not_later", params)
         except RuleViolation as refusal:
             return {"until": refusal.message(language())}
         return {}

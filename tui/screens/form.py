@@ -9,6 +9,7 @@ from textual import events, on, work
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from rules import FieldProblems, RuleViolation
@@ -123,6 +124,24 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
                 niss.flag(problems[niss.field])
         self.flagged = set(problems)
 
+    def focus_first_problem(self, problems: dict[str, str]) -> None:
+        """The first field in error takes the focus, unless the focused one is in error: what
+        is typed next goes where it is needed (a date typed into a choice list is lost)."""
+        in_error: list[Widget] = []
+        for widget in self.query("NissField, FieldError"):
+            if isinstance(widget, NissField) and widget.field in problems:
+                in_error.append(widget)
+            elif isinstance(widget, FieldError) and widget.field in problems and widget.parent:
+                field = next((w for w in widget.parent.children if w.focusable), None)
+                if field is not None:
+                    in_error.append(field)
+        focused = self.focused
+        if not in_error or any(
+            focused is w or (focused and focused in w.walk_children()) for w in in_error
+        ):
+            return
+        in_error[0].focus()
+
     @on(Input.Changed)
     @on(Select.Changed)
     @on(NissField.Validated)
@@ -137,6 +156,7 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
         self.show_field_problems(problems, saving=True)
         if problems:
             self.show_problem("")
+            self.focus_first_problem(problems)
             return
         try:
             form = self.read_form()

@@ -36,7 +36,7 @@ class MyAccessScreen(ConsoleScreen[None]):
         Binding(
             "x",
             "leave",
-            N_("Leave this entity"),
+            N_("Ask to leave"),
             id="leave",
             tooltip=N_("Ask to be disconnected from the entity under the cursor"),
         ),
@@ -197,7 +197,7 @@ class MyAccessScreen(ConsoleScreen[None]):
                     status=decision_text(r, lang),
                 )
                 if self.can_withdraw:
-                    text += " " + _("r withdraws it.")
+                    text += " · " + _("r withdraws it.")
         self.query_one("#detail", Static).update(literal(text))
 
     # ----- actions ----------------------------------------------------------------------------
@@ -230,8 +230,12 @@ class MyAccessScreen(ConsoleScreen[None]):
         self.app.push_screen(WithdrawScreen(self.store, self.niss, request), self._done)
 
     def _done(self, result: object) -> None:
-        if result:
-            self.query_one("#status", Static).update(
-                literal(_("Done: the list below is up to date."))
-            )
-            self.load()
+        if not result:
+            return
+        request = result[0] if isinstance(result, list) else result
+        if isinstance(request, Request) and request.status == "withdrawn":
+            text = _("Request {id} withdrawn.").format(id=request.id)
+        else:
+            text = _("Request filed: an administrator must approve it; until then you stay linked.")
+        self.query_one("#status", Static).update(literal(text))
+        self.load()

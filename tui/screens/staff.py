@@ -28,7 +28,7 @@ from rules import (
     type_label,
 )
 from rules.dates import belgian_date
-from rules.recertification import progress
+from rules.recertification import answered, progress
 from rules.text import fold
 from store import Store
 from tui.console import StoreFollower, deliver, follow_language
@@ -108,6 +108,8 @@ class StaffScreen(ConsoleScreen[None]):
             "extend",
             N_("Extend"),
             id="extend",
+            # Off the footer, which 80 columns cannot hold whole: the detail line names it.
+            show=False,
             tooltip=N_("Ask for a later end date of the person under the cursor"),
         ),
         Binding(
@@ -337,7 +339,8 @@ class StaffScreen(ConsoleScreen[None]):
         banner.display = bool(view.can_file and campaign is not None)
         if campaign is None or not view.can_file:
             return
-        done = progress(view.staff, campaign)
+        leaving = {r.niss for r in view.pending if r.kind == "disconnect"}
+        done = progress(view.staff, campaign, leaving)
         due = belgian_date(campaign.due)
         if done.state == "done":
             text = _("Yearly review: all {total} people confirmed (due {due}).").format(
@@ -345,8 +348,8 @@ class StaffScreen(ConsoleScreen[None]):
             )
         else:
             text = _(
-                "Yearly review, due {due}: {done} of {total} confirmed (✓). c: still works "
-                "here · C: all the others · d: no longer works here."
+                "Yearly review, due {due}: {done} of {total} confirmed (✓). c:\u00a0still works "
+                "here · C:\u00a0all the others · d:\u00a0no longer works here."
             ).format(due=due, done=done.done, total=done.total)
         banner.update(literal(text))
         banner.set_classes("ok" if done.state == "done" else "warning")
@@ -477,6 +480,9 @@ class StaffScreen(ConsoleScreen[None]):
             leaving = [r for r in view.pending if r.kind == "disconnect" and r.niss == link.niss]
             if leaving:
                 text += " " + _("↓ Disconnection requested ({id}).").format(id=leaving[0].id)
+            campaign = view.under_review
+            if campaign is not None and view.can_file and link.reviewed == campaign.id:
+                text += " " + _("✓ Confirmed in the yearly review.")
         else:
             request = next((r for r in (*view.pending, *view.recent) if r.id == key), None)
             if request is None:
@@ -492,6 +498,10 @@ class StaffScreen(ConsoleScreen[None]):
             )
             if request.decided_at:
                 text += " (" + fmt_datetime(request.decided_at) + ")"
+            if request.until is not None:
+                text += " · " + _("until {date}").format(date=belgian_date(request.until))
+            if request.note:
+                text += " · " + _("note: {note}").format(note=request.note)
             last_day = last_pending_day(local(request.filed_at).date(), view.settings)
             if request.status == "pending" and last_day is not None:
                 # Short: the detail keeps to two lines, so the lists above never jump.
@@ -612,7 +622,8 @@ class StaffScreen(ConsoleScreen[None]):
         campaign = view.under_review if view is not None else None
         if view is None or view.me is None or campaign is None:
             return
-        left = [link.niss for link in view.staff if link.reviewed != campaign.id]
+        leaving = {r.niss for r in view.pending if r.kind == "disconnect"}
+        left = [link.niss for link in view.staff if not answered(link, campaign, leaving)]
         if not left:
             return
         question = ngettext(
@@ -621,11 +632,11 @@ class StaffScreen(ConsoleScreen[None]):
             len(left),
         ).format(count=len(left), entity=view.entity.name)
 
-        def answered(yes: bool | None) -> None:
+        def replied(yes: bool | None) -> None:
             if yes:
                 self.confirm(left)
 
-        self.app.push_screen(ConfirmScreen(question, agree=_("Confirm")), answered)
+        self.app.push_screen(ConfirmScreen(question, agree=_("Confirm")), replied)
 
     @work(thread=True, group="confirm", exit_on_error=False)
     def confirm(self, nisses: list[str]) -> None:
@@ -643,7 +654,10 @@ class StaffScreen(ConsoleScreen[None]):
 
     @on(Confirmed)
     def _confirmed(self, message: Confirmed) -> None:
-        self.say(N_("Confirmed in the yearly review: {count}."), count=str(message.count))
+        if message.count:
+            self.say(N_("Confirmed in the yearly review: {count}."), count=str(message.count))
+        else:
+            self.say(N_("Already answered in the yearly review."))
         self.reload()
 
     def action_my_access(self) -> None:

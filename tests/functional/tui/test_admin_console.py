@@ -604,7 +604,7 @@ async def test_the_yearly_review_is_opened_followed_and_closed_from_entities(pra
         await type_text(pilot, "31/02/2026")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is dialog and "31/02/2026" in text_of(dialog, "#form-error")
+        assert app.screen is dialog and "31/02/2026" in text_of(dialog, "#due-error")
         dialog.query_one("#due", Input).value = ""
         await type_text(pilot, "30/04/2026")
         await pilot.press("ctrl+s")

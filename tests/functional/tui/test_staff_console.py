@@ -87,7 +87,7 @@ async def test_a_trainee_is_filed_with_the_end_of_their_placement(practice):
         assert app.screen is form  # refused: the date is required, everything stays typed
         assert "lié jusqu'au" in text_of(form, "#until-error")
         assert form.query_one("#until-error", Static).display
-        await pilot.press("tab")
+        # The field in error takes the focus: the date typed next lands in it.
         assert app.focused is form.query_one("#until", Input)
         await type_text(pilot, "31/02/2027")
         await pilot.press("ctrl+s")
@@ -132,7 +132,8 @@ async def test_an_end_date_is_listed_and_p_asks_to_extend_it(practice):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog
-        assert "la nouvelle date doit être plus tardive" in text_of(dialog, "#form-error")
+        # Checked as typed, under the field: the store would refuse the same.
+        assert "la nouvelle date doit être plus tardive" in text_of(dialog, "#until-error")
         later = trainee.until + timedelta(days=30)
         dialog.query_one("#until", Input).value = ""
         await type_text(pilot, later.strftime("%d/%m/%Y"))
