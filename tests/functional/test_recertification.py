@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rules import HOUSEKEEPING, RuleViolation
-from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST, add_pharmacy, link
+from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST, TRAINEE, add_pharmacy, link
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -147,3 +147,35 @@ def test_the_demo_has_an_open_review_a_link_ending_soon_and_overdue_requests(tmp
     assert any((k.until - now.date()).days <= 14 for k in soon)
     assert {r.status for r in demo.requests(status=None)} >= {"pending", "expired"}
     assert demo.last_housekeeping() == date(2026, 3, 2)
+
+
+def test_a_review_opened_again_the_same_day_starts_afresh(staffed):
+    store = staffed
+    first = store.open_review("adm", "30/11/2026")
+    store.confirm_staff(DOCTOR, "cab", [DOCTOR, NURSE, NURSE_2])
+    assert store.review_of("cab").progress.state == "done"
+    store.close_review("adm")
+    second = store.open_review("adm", "31/01/2027")
+    store.close_review("adm")
+    third = store.open_review("adm", "28/02/2027")
+    assert (first.id, second.id, third.id) == (
+        "review-2026-09-01",
+        "review-2026-09-01-2",
+        "review-2026-09-01-3",
+    )
+    assert store.review_of("cab").progress.state == "not_started"
+
+
+def test_someone_leaving_counts_as_answered_and_is_not_confirmed(staffed):
+    store = staffed
+    link(store, "cab", TRAINEE, "Claes", "Wout", "macg", until="31/12/2026")
+    leaving = store.file_disconnect(DOCTOR, "cab", [TRAINEE])[0]  # before the review opens
+    store.open_review("adm", "30/11/2026")
+    review = store.review_of("cab")
+    assert review.progress.done == 1 and TRAINEE not in {k.niss for k in review.remaining}
+    assert store.confirm_staff(DOCTOR, "cab", [TRAINEE]) == []  # not « still here »
+    refusal = _refused(
+        "extend_while_leaving", store.file_extend, DOCTOR, "cab", TRAINEE, "30/06/2027"
+    )
+    assert "retirez-la d'abord" in refusal.message("fr")
+    assert store.request(leaving.id).status == "pending"
