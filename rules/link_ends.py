@@ -53,17 +53,22 @@ def clean_until(raw: object, today: date, employee_type: str) -> date | None:
         until = parse_day(shown)
     if until is None:
         raise RuleViolation("invalid_until", {"value": shown[:80]})
-    earliest, latest = today + timedelta(days=1), _years_later(today, UNTIL_YEARS)
-    if not earliest <= until <= latest:
+    latest = _years_later(today, UNTIL_YEARS)
+    return check_between(until, today + timedelta(days=1), latest, "until_out_of_range")
+
+
+def check_between(day: date, earliest: date, latest: date, code: str) -> date:
+    """``day`` itself, or the refusal ``code`` naming the range, dates as people write them."""
+    if not earliest <= day <= latest:
         raise RuleViolation(
-            "until_out_of_range",
+            code,
             {
-                "value": until.strftime("%d/%m/%Y"),
+                "value": day.strftime("%d/%m/%Y"),
                 "earliest": earliest.strftime("%d/%m/%Y"),
                 "latest": latest.strftime("%d/%m/%Y"),
             },
         )
-    return until
+    return day
 
 
 def warning_due(link: Link, today: date) -> int | None:

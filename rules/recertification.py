@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from rules.link_ends import parse_day
+from rules.link_ends import check_between, parse_day
 from rules.records import Admin, Link
 from rules.requests import EntityState, check_manager
 from rules.violation import RuleViolation
@@ -99,17 +99,8 @@ def clean_review_due(due: object, today: date) -> date:
     day = due if isinstance(due, date) else parse_day(due)
     if day is None:
         raise RuleViolation("invalid_until", {"value": str(due)[:80]})
-    earliest, latest = today + timedelta(days=1), today + timedelta(days=LONGEST)
-    if not earliest <= day <= latest:
-        raise RuleViolation(
-            "review_due_out_of_range",
-            {
-                "value": day.strftime("%d/%m/%Y"),
-                "earliest": earliest.strftime("%d/%m/%Y"),
-                "latest": latest.strftime("%d/%m/%Y"),
-            },
-        )
-    return day
+    latest = today + timedelta(days=LONGEST)
+    return check_between(day, today + timedelta(days=1), latest, "review_due_out_of_range")
 
 
 def plan_close_review(admin: Admin | None, current: Campaign | None, now: datetime) -> Campaign:

@@ -109,18 +109,8 @@ def plan_extend(
         raise RuleViolation(
             "extend_not_later", {**params, "until": link.until.strftime("%d/%m/%Y")}
         )
-    return Request(
-        id=request_id,
-        kind="extend",
-        entity_id=state.entity.id,
-        niss=link.niss,
-        last_name=link.last_name,
-        first_name=link.first_name,
-        employee_type=link.employee_type,
-        filed_by=actor.niss,
-        filed_at=now,
-        until=end,
-        note=clean_note(note),
+    return replace(
+        about(link, "extend", actor.niss, now, request_id), until=end, note=clean_note(note)
     )
 
 
@@ -229,19 +219,24 @@ def plan_disconnect(
     if len(request_ids) < len(leaving):
         raise ValueError("one request id is needed per person")
     return [
-        Request(
-            id=request_id,
-            kind="disconnect",
-            entity_id=state.entity.id,
-            niss=link.niss,
-            last_name=link.last_name,
-            first_name=link.first_name,
-            employee_type=link.employee_type,
-            filed_by=actor.niss,
-            filed_at=now,
-        )
+        about(link, "disconnect", actor.niss, now, request_id)
         for link, request_id in zip(leaving, request_ids, strict=False)
     ]
+
+
+def about(link: Link, kind: str, filed_by: str, now: datetime, request_id: str) -> Request:
+    """A request about a linked person, named as their link names them."""
+    return Request(
+        id=request_id,
+        kind=kind,
+        entity_id=link.entity_id,
+        niss=link.niss,
+        last_name=link.last_name,
+        first_name=link.first_name,
+        employee_type=link.employee_type,
+        filed_by=filed_by,
+        filed_at=now,
+    )
 
 
 def plan_leave(
@@ -262,18 +257,7 @@ def plan_leave(
     if state.pending_for(link.niss, "disconnect") is not None:
         raise _person_refusal("pending_disconnect_exists", state, link.niss, None)
     check_keeps_someone(state, [link], remaining_after(state, {link.niss}))
-    return Request(
-        id=request_id,
-        kind="disconnect",
-        entity_id=state.entity.id,
-        niss=link.niss,
-        last_name=link.last_name,
-        first_name=link.first_name,
-        employee_type=link.employee_type,
-        filed_by=link.niss,
-        filed_at=now,
-        note=clean_note(note),
-    )
+    return replace(about(link, "disconnect", link.niss, now, request_id), note=clean_note(note))
 
 
 def _person_refusal(

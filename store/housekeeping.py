@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import rules
-from rules import HOUSEKEEPING, Admin, Entity, Link, Mail, MailDraft, Request, Settings
+from rules import HOUSEKEEPING, Admin, Entity, Link, Mail, Request, Settings
 from rules.digest import Overdue, compose_digest
 from rules.link_ends import LinkEnd, has_ended, plan_link_ends, warning_due
 from rules.link_mail import compose_link_mail
@@ -16,7 +16,7 @@ from rules.recertification import Progress
 from store import codec
 from store.engine import BRUSSELS
 from store.indexes import LINKS_BY_ENTITY, LINKS_WITH_END, REQUESTS_BY_STATUS
-from store.outbox import queue_decision_mail
+from store.outbox import queue_decision_mail, queue_mail
 from store.recertification import Recertification
 from store.records import SETTINGS
 from store.requests import Requests
@@ -195,7 +195,9 @@ class Housekeeping(Requests, Recertification):
 
     def _warn_end(self, entity: Entity, link: Link, days: int, ids: list[int]) -> None:
         self._save_link(ids, replace(link, warned=days))
-        self._queue_link_mail(entity, link, compose_link_mail(entity, link, "warning", days))
+        queue_mail(
+            self, compose_link_mail(entity, link, "warning", days), f"link.{entity.id}", entity.id
+        )
         self._audit(
             HOUSEKEEPING,
             "link_end_warned",
@@ -211,7 +213,7 @@ class Housekeeping(Requests, Recertification):
         if end.removed:
             self._tables["links"].remove(doc_ids=ids)
             draft = compose_link_mail(entity, link, "ended", orphans=end.orphans)
-            self._queue_link_mail(entity, link, draft)
+            queue_mail(self, draft, f"link.{entity.id}", entity.id)
             orphans: dict[str, Any] = (
                 {"trainees": [o.niss for o in end.orphans]} if end.orphans else {}
             )
@@ -219,26 +221,11 @@ class Housekeeping(Requests, Recertification):
             return
         assert end.refusal is not None
         self._save_link(ids, replace(link, held=True))
-        self._queue_link_mail(
-            entity, link, compose_link_mail(entity, link, "held", refusal=end.refusal)
-        )
+        draft = compose_link_mail(entity, link, "held", refusal=end.refusal)
+        queue_mail(self, draft, f"link.{entity.id}", entity.id)
         self._audit(
             HOUSEKEEPING, "link_end_held", entity.id, link.niss, until=until, rule=end.refusal.code
         )
-
-    def _queue_link_mail(self, entity: Entity, link: Link, draft: MailDraft) -> None:
-        doc_id = self._files.next_id("outbox")
-        mail = Mail(
-            to=draft.to,
-            subject=draft.subject,
-            body=draft.body,
-            id=codec.mail_id(doc_id),
-            message_id=f"<link.{entity.id}.{doc_id}@vaccinnet-staff>",
-            entity_id=entity.id,
-            language=draft.language,
-            created_at=self._clock(),
-        )
-        self._insert("outbox", codec.mail_to_doc(mail), doc_id)
 
     def _pending_docs(self) -> list[tuple[int, Request]]:
         return [
@@ -295,17 +282,7 @@ class Housekeeping(Requests, Recertification):
         self, admin: Admin, overdue: list[Overdue], today: date, settings: Settings
     ) -> Mail:
         draft = compose_digest(admin, overdue, today, settings.remind_after_working_days)
-        doc_id = self._files.next_id("outbox")
-        mail = Mail(
-            to=draft.to,
-            subject=draft.subject,
-            body=draft.body,
-            id=codec.mail_id(doc_id),
-            message_id=f"<digest.{today.isoformat()}.{admin.id}.{doc_id}@vaccinnet-staff>",
-            language=draft.language,
-            created_at=self._clock(),
-        )
-        self._insert("outbox", codec.mail_to_doc(mail), doc_id)
+        mail = queue_mail(self, draft, f"digest.{today.isoformat()}.{admin.id}")
         self._audit(
             HOUSEKEEPING, "digest_queued", mail=mail.id, admin=admin.id, overdue=len(overdue)
         )

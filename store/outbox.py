@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from rules import Entity, Mail, Request, RuleViolation, compose_decision_mail
+from rules import Entity, Mail, MailDraft, Request, RuleViolation, compose_decision_mail
 from rules.outbox import check_retry
 from store import codec
 from store.engine import BRUSSELS, Engine
@@ -38,6 +38,24 @@ def queue_decision_mail(engine: Engine, entity: Entity, request: Request) -> Non
         created_at=request.decided_at,
     )
     engine._insert("outbox", codec.mail_to_doc(mail), doc_id)
+
+
+def queue_mail(engine: Engine, draft: MailDraft, topic: str, entity_id: str = "") -> Mail:
+    """A mail the housekeeping job writes (a digest, a link's end, a review's reminder), in
+    its transaction; ``topic`` makes its Message-ID recognisable if it is ever sent twice."""
+    doc_id = engine._files.next_id("outbox")
+    mail = Mail(
+        to=draft.to,
+        subject=draft.subject,
+        body=draft.body,
+        id=codec.mail_id(doc_id),
+        message_id=f"<{topic}.{doc_id}@vaccinnet-staff>",
+        entity_id=entity_id,
+        language=draft.language,
+        created_at=engine._clock(),
+    )
+    engine._insert("outbox", codec.mail_to_doc(mail), doc_id)
+    return mail
 
 
 class Outbox(Records):

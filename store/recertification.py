@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from rules import HOUSEKEEPING, Entity, Link, Mail
+from rules import HOUSEKEEPING, Entity, Link
 from rules.recertification import (
     Campaign,
     Progress,
@@ -23,6 +23,7 @@ from rules.review_mail import compose_review_reminder
 from store import codec
 from store.engine import BRUSSELS
 from store.indexes import LINKS_BY_ENTITY, REQUESTS_BY_STATUS
+from store.outbox import queue_mail
 from store.records import RECERTIFICATION, Records
 
 # On an entity's document: the reminders of the current review it was sent.
@@ -163,16 +164,5 @@ class Recertification(Records):
         marked = {"review": campaign.id, "sent": [*sent, days]}
         self._tables["entities"].update({REMINDED: marked}, doc_ids=[doc_id])
         draft = compose_review_reminder(entity, campaign, days, done)
-        mail_doc_id = self._files.next_id("outbox")
-        mail = Mail(
-            to=draft.to,
-            subject=draft.subject,
-            body=draft.body,
-            id=codec.mail_id(mail_doc_id),
-            message_id=f"<review.{campaign.id}.{entity.id}.{days}@vaccinnet-staff>",
-            entity_id=entity.id,
-            language=draft.language,
-            created_at=self._clock(),
-        )
-        self._insert("outbox", codec.mail_to_doc(mail), mail_doc_id)
+        queue_mail(self, draft, f"review.{campaign.id}.{entity.id}.{days}", entity.id)
         self._audit(HOUSEKEEPING, "review_reminded", entity.id, review=campaign.id, days=days)

@@ -138,6 +138,24 @@ def link(
     return s.approve("adm2", request.id)
 
 
+def at_brussels(clock: TickingClock, *args: int) -> None:
+    """Move a test's clock to a Brussels wall-clock time; it stands still there."""
+    from zoneinfo import ZoneInfo
+
+    clock.moment = datetime(*args, tzinfo=ZoneInfo("Europe/Brussels")).astimezone(UTC)
+    clock.step = timedelta(0)
+
+
+def refused(code: str, call, *args, **kwargs):
+    """The RuleViolation ``call`` raises, checked to be ``code``."""
+    from rules import RuleViolation
+
+    with pytest.raises(RuleViolation) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == code, caught.value.message("en")
+    return caught.value
+
+
 def a_year_on(s: Store):
     """A year after the store's clock, without moving it (a TickingClock ticks when read)."""
     moment = getattr(s._clock, "moment", None) or datetime.now(UTC)

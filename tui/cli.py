@@ -185,15 +185,12 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help=_("deliver the outbox (SMTP per DATA/mail.toml, else Maildir)"),
     )
-    mode = notify.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help=_("deliver what is due, then exit"))
-    mode.add_argument("--watch", action="store_true", help=_("keep delivering (a service)"))
-    notify.add_argument(
-        "--interval",
-        type=_interval,
-        default=5.0,
-        metavar=_("SECONDS"),
-        help=_("pause between rounds with --watch (at least 1, default 5)"),
+    _service_options(
+        notify,
+        _("deliver what is due, then exit"),
+        _("keep delivering (a service)"),
+        5.0,
+        _("pause between rounds with --watch (at least 1, default 5)"),
     )
 
     housekeeping = commands.add_parser(
@@ -201,15 +198,12 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help=_("expire requests past their deadline, send the admins' daily digest (a service)"),
     )
-    mode = housekeeping.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help=_("do what is due, then exit"))
-    mode.add_argument("--watch", action="store_true", help=_("keep doing it (a service)"))
-    housekeeping.add_argument(
-        "--interval",
-        type=_interval,
-        default=60.0,
-        metavar=_("SECONDS"),
-        help=_("pause between rounds with --watch (at least 1, default 60)"),
+    _service_options(
+        housekeeping,
+        _("do what is due, then exit"),
+        _("keep doing it (a service)"),
+        60.0,
+        _("pause between rounds with --watch (at least 1, default 60)"),
     )
 
     settings = commands.add_parser(
@@ -386,6 +380,18 @@ def _parser() -> argparse.ArgumentParser:
         help=_("every SEQ:HASH found in FILE (kept heads, a mail, a syslog extract)"),
     )
     return parser
+
+
+def _service_options(
+    command: argparse.ArgumentParser, once: str, watch: str, interval: float, pause: str
+) -> None:
+    """--once | --watch [--interval S]: a command that also runs as a service (_service)."""
+    mode = command.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help=once)
+    mode.add_argument("--watch", action="store_true", help=watch)
+    command.add_argument(
+        "--interval", type=_interval, default=interval, metavar=_("SECONDS"), help=pause
+    )
 
 
 def run(argv: Sequence[str]) -> int:

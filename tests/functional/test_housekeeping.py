@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +21,7 @@ from tests.conftest import (
     TRAINEE,
     a_year_on,
     add_pharmacy,
+    at_brussels,
     link,
 )
 from tests.functional.test_cli import vaccinnet
@@ -28,23 +29,17 @@ from tests.functional.test_cli import vaccinnet
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
-def _at(store_clock, *args: int) -> None:
-    """Move the test's clock to a Brussels wall-clock time; it stands still there."""
-    store_clock.moment = datetime(*args, tzinfo=BRUSSELS).astimezone(UTC)
-    store_clock.step = timedelta(0)
-
-
 def _file(store, niss=NURSE, last="Martin"):
     return store.file_connect(DOCTOR, "cab", niss, last, "Claire", "infirmier")
 
 
 def test_a_request_expires_the_day_after_its_last_day(store, clock):
-    _at(clock, 2026, 10, 1, 23, 30)  # 21:30 UTC: the Brussels day is 1 October
+    at_brussels(clock, 2026, 10, 1, 23, 30)  # 21:30 UTC: the Brussels day is 1 October
     request = _file(store)
-    _at(clock, 2026, 11, 30, 23, 59)  # the last day it may be decided
+    at_brussels(clock, 2026, 11, 30, 23, 59)  # the last day it may be decided
     assert store.housekeeping().expired == ()
     assert store.request(request.id).status == "pending"
-    _at(clock, 2026, 12, 1, 0, 0)  # 23:00 UTC on 30 November, already 1 December here
+    at_brussels(clock, 2026, 12, 1, 0, 0)  # 23:00 UTC on 30 November, already 1 December here
     (expired,) = store.housekeeping().expired
     assert (expired.id, expired.status, expired.decided_by) == (request.id, "expired", HOUSEKEEPING)
     assert store.request(request.id).status == "expired"
@@ -74,9 +69,9 @@ def test_a_request_expires_the_day_after_its_last_day(store, clock):
 
 def test_an_entity_in_dutch_is_told_in_dutch(store, clock):
     add_pharmacy(store, language="nl", email="apotheek@example.be")
-    _at(clock, 2026, 3, 2, 10, 0)
+    at_brussels(clock, 2026, 3, 2, 10, 0)
     request = store.file_connect(PHARMACIST, "ph", NURSE, "Peeters", "An", "assistant_pharma")
-    _at(clock, 2026, 5, 2, 8, 0)
+    at_brussels(clock, 2026, 5, 2, 8, 0)
     assert [r.id for r in store.housekeeping().expired] == [request.id]
     mail = store.outbox()[-1]
     assert mail.to == "apotheek@example.be" and "vervallen" in mail.subject
@@ -84,10 +79,10 @@ def test_an_entity_in_dutch_is_told_in_dutch(store, clock):
 
 
 def test_the_setting_moves_the_deadline_and_zero_turns_it_off(store, clock):
-    _at(clock, 2026, 1, 5, 9, 0)
+    at_brussels(clock, 2026, 1, 5, 9, 0)
     request = _file(store)
     store.change_settings("adm", {"expire_after_days": "0"})
-    _at(clock, 2027, 1, 5, 9, 0)  # a year later
+    at_brussels(clock, 2027, 1, 5, 9, 0)  # a year later
     assert store.housekeeping().expired == ()
     assert store.expiring(Settings(expire_after_days=30)) == [store.request(request.id)]
     after = store.change_settings("adm", {"expire_after_days": "30"})
@@ -123,15 +118,15 @@ def _with_addresses(store):
 
 def test_the_digest_goes_once_per_working_day_to_admins_with_an_address(store, clock):
     _with_addresses(store)
-    _at(clock, 2026, 11, 6, 10, 0)  # a Friday
+    at_brussels(clock, 2026, 11, 6, 10, 0)  # a Friday
     overdue = _file(store)
-    _at(clock, 2026, 11, 9, 9, 0)  # Monday, nothing overdue yet: nothing is sent
+    at_brussels(clock, 2026, 11, 9, 9, 0)  # Monday, nothing overdue yet: nothing is sent
     assert store.housekeeping().digests == ()
-    _at(clock, 2026, 11, 16, 9, 0)  # 5 working days (Armistice does not count): not yet
+    at_brussels(clock, 2026, 11, 16, 9, 0)  # 5 working days (Armistice does not count): not yet
     assert store.housekeeping().digests == ()
-    _at(clock, 2026, 11, 17, 6, 59)  # the 6th working day, before seven
+    at_brussels(clock, 2026, 11, 17, 6, 59)  # the 6th working day, before seven
     assert store.housekeeping().digests == ()
-    _at(clock, 2026, 11, 17, 7, 0)
+    at_brussels(clock, 2026, 11, 17, 7, 0)
     report = store.housekeeping()
     assert sorted(m.to for m in report.digests) == ["anne@example.be", "koen@example.be"]
     assert report.overdue == 1
@@ -141,11 +136,11 @@ def test_the_digest_goes_once_per_working_day_to_admins_with_an_address(store, c
     # The digest names requests and entities, never a person or a NISS.
     assert NURSE not in mail.body and format_niss(NURSE) not in mail.body
     assert "Martin" not in mail.body and "MARTIN" not in mail.body
-    _at(clock, 2026, 11, 17, 15, 0)  # the same day again
+    at_brussels(clock, 2026, 11, 17, 15, 0)  # the same day again
     assert store.housekeeping().digests == ()
-    _at(clock, 2026, 11, 21, 9, 0)  # Saturday
+    at_brussels(clock, 2026, 11, 21, 9, 0)  # Saturday
     assert store.housekeeping().digests == ()
-    _at(clock, 2026, 11, 23, 7, 5)  # Monday
+    at_brussels(clock, 2026, 11, 23, 7, 5)  # Monday
     assert len(store.housekeeping().digests) == 2
     digests = [e for e in store.audit_entries() if e.action == "digest_queued"]
     assert len(digests) == 4 and {e.actor for e in digests} == {HOUSEKEEPING}
@@ -156,9 +151,9 @@ def test_no_digest_for_an_admin_without_an_address(store, clock):
     store.set_admin_email("adm", "adm2", "koen@example.be")
     store.set_admin_email("adm", "adm2", "")
     assert store.admin("adm2").email is None
-    _at(clock, 2026, 11, 6, 10, 0)
+    at_brussels(clock, 2026, 11, 6, 10, 0)
     _file(store)
-    _at(clock, 2026, 11, 30, 8, 0)
+    at_brussels(clock, 2026, 11, 30, 8, 0)
     report = store.housekeeping()
     assert report.digests == () and report.overdue == 1
     assert store.last_housekeeping() == datetime(2026, 11, 30).date()
@@ -185,10 +180,37 @@ def test_an_admin_address_is_checked(store):
     assert [a.id for a in store.admins()] == ["adm", "adm2"]
 
 
+def _hosts_at_once(data, moment: datetime, count: int) -> list[dict]:
+    """``count`` housekeeping processes, started together at ``moment``, five rounds each:
+    what each did."""
+    hosts = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.functional.housekeeper",
+                str(data),
+                moment.isoformat(),
+                "5",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    done = []
+    for host in hosts:
+        out, err = host.communicate(timeout=120)
+        assert host.returncode == 0, err
+        done.append(json.loads(out))
+    return done
+
+
 @pytest.mark.slow
 def test_two_hosts_at_once_expire_and_digest_once(store, clock, data):
     _with_addresses(store)
-    _at(clock, 2026, 9, 1, 10, 0)
+    at_brussels(clock, 2026, 9, 1, 10, 0)
     requests = [
         _file(store, NURSE, "Martin"),
         _file(store, NURSE_2, "Lambert"),
@@ -196,21 +218,7 @@ def test_two_hosts_at_once_expire_and_digest_once(store, clock, data):
             DOCTOR, "cab", TRAINEE, "Wouters", "Lise", "macg", until=a_year_on(store)
         ),
     ]
-    moment = datetime(2026, 11, 3, 8, 0, tzinfo=BRUSSELS).isoformat()  # a Tuesday
-    hosts = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.functional.housekeeper", str(data), moment, "5"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    done = []
-    for host in hosts:
-        out, err = host.communicate(timeout=120)
-        assert host.returncode == 0, err
-        done.append(json.loads(out))
+    done = _hosts_at_once(data, datetime(2026, 11, 3, 8, 0, tzinfo=BRUSSELS), 2)  # a Tuesday
     expired = sorted(i for d in done for i in d["expired"])
     assert expired == sorted(r.id for r in requests)
     # Expired requests are overdue no more: that day's digest had nothing left to count...
@@ -224,23 +232,10 @@ def test_two_hosts_at_once_expire_and_digest_once(store, clock, data):
 @pytest.mark.slow
 def test_two_hosts_at_once_send_one_digest(store, clock, data):
     _with_addresses(store)
-    _at(clock, 2026, 10, 1, 10, 0)
+    at_brussels(clock, 2026, 10, 1, 10, 0)
     _file(store)
-    moment = datetime(2026, 10, 20, 7, 30, tzinfo=BRUSSELS).isoformat()
-    hosts = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.functional.housekeeper", str(data), moment, "5"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(3)
-    ]
-    sent = []
-    for host in hosts:
-        out, err = host.communicate(timeout=120)
-        assert host.returncode == 0, err
-        sent += json.loads(out)["digests"]
+    done = _hosts_at_once(data, datetime(2026, 10, 20, 7, 30, tzinfo=BRUSSELS), 3)
+    sent = [to for d in done for to in d["digests"]]
     assert sorted(sent) == ["anne@example.be", "koen@example.be"]
     assert len(open_store(data).outbox()) == 2
 
@@ -251,7 +246,7 @@ def test_a_whole_year_of_rounds(store, clock):
     a trainee's link is warned of and ends; a yearly review opens, reminds and closes."""
     from rules import is_late, is_working_day
 
-    _at(clock, 2025, 12, 31, 10, 0)
+    at_brussels(clock, 2025, 12, 31, 10, 0)
     link(store, "cab", TRAINEE, "Claes", "Wout", "macg", until="30/06/2026")
     _with_addresses(store)
     settings = Settings(expire_after_days=20, remind_after_working_days=3)
@@ -264,7 +259,7 @@ def test_a_whole_year_of_rounds(store, clock):
     warned, ended, reminded = [], [], []
     for hour in range(0, 366 * 24, 6):
         moment = start + timedelta(hours=hour)
-        _at(clock, *moment.timetuple()[:5])
+        at_brussels(clock, *moment.timetuple()[:5])
         if (moment.month, moment.day, moment.hour) == (9, 1, 12):
             store.open_review("adm", "15/10/2026")
         if (moment.month, moment.day, moment.hour) == (11, 2, 12):
@@ -320,7 +315,7 @@ def test_the_command_line(data, store, clock):
     assert done.returncode == 1 and "De instelling ‘x’ bestaat niet." in done.stderr
     done = vaccinnet("--data", data, "settings", "set", "--admin", "adm", "expire_after_days")
     assert done.returncode == 1 and "give NAME=VALUE" in done.stderr
-    _at(clock, 2026, 1, 5, 10, 0)
+    at_brussels(clock, 2026, 1, 5, 10, 0)
     _file(store)  # filed "in January": the command's own clock is today's
     done = vaccinnet("--data", data, "settings", "set", "--admin", "adm", "expire_after_days=30")
     assert done.returncode == 0

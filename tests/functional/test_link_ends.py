@@ -3,27 +3,10 @@ over (or held when the entity needs them), and extended by an approved request."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
-import pytest
-
-from rules import HOUSEKEEPING, RuleViolation
-from tests.conftest import DOCTOR, DOCTOR_2, NURSE, TRAINEE, link
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def _at(clock, *args: int) -> None:
-    clock.moment = datetime(*args, tzinfo=BRUSSELS).astimezone(UTC)
-    clock.step = timedelta(0)
-
-
-def _refused(code, call, *args, **kwargs):
-    with pytest.raises(RuleViolation) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message("en")
-    return caught.value
+from rules import HOUSEKEEPING
+from tests.conftest import DOCTOR, DOCTOR_2, NURSE, TRAINEE, at_brussels, link, refused
 
 
 def _link_of(store, niss, entity="cab"):
@@ -31,8 +14,8 @@ def _link_of(store, niss, entity="cab"):
 
 
 def test_a_new_request_carries_an_end_date_and_a_trainee_needs_one(store, clock):
-    _at(clock, 2026, 3, 2, 10, 0)
-    refusal = _refused(
+    at_brussels(clock, 2026, 3, 2, 10, 0)
+    refusal = refused(
         "until_required", store.file_connect, DOCTOR, "cab", TRAINEE, "Claes", "Wout", "macg"
     )
     assert "«\u00a0lié jusqu'au\u00a0»" in refusal.message("fr")
@@ -42,7 +25,7 @@ def test_a_new_request_carries_an_end_date_and_a_trainee_needs_one(store, clock)
         ("02/03/2026", "until_out_of_range"),  # today: at least tomorrow
         ("03/03/2029", "until_out_of_range"),  # more than three years
     ]:
-        refusal = _refused(
+        refusal = refused(
             code,
             store.file_connect,
             DOCTOR,
@@ -71,23 +54,23 @@ def test_a_new_request_carries_an_end_date_and_a_trainee_needs_one(store, clock)
 
 
 def test_warnings_at_fourteen_days_and_one_day_each_once(store, clock):
-    _at(clock, 2026, 3, 2, 10, 0)
+    at_brussels(clock, 2026, 3, 2, 10, 0)
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier", until="31/08/2026")
-    _at(clock, 2026, 8, 16, 9, 0)  # 15 days before
+    at_brussels(clock, 2026, 8, 16, 9, 0)  # 15 days before
     assert store.housekeeping().warned == ()
-    _at(clock, 2026, 8, 17, 0, 5)  # 14 days before
+    at_brussels(clock, 2026, 8, 17, 0, 5)  # 14 days before
     ((warned, days),) = store.housekeeping().warned
     assert (warned.niss, days) == (NURSE, 14)
     mail = store.outbox()[-1]
     assert (mail.to, mail.entity_id) == ("cab@example.be", "cab")
     assert "finit le 31/08/2026" in mail.subject and "dans 14\u00a0jours" in mail.body
     assert NURSE not in mail.body  # the entity's colleague, named with a masked NISS
-    _at(clock, 2026, 8, 20, 9, 0)
+    at_brussels(clock, 2026, 8, 20, 9, 0)
     assert store.housekeeping().warned == ()  # not twice
-    _at(clock, 2026, 8, 30, 9, 0)
+    at_brussels(clock, 2026, 8, 30, 9, 0)
     ((_, days),) = store.housekeeping().warned
     assert days == 1 and "finit demain" in store.outbox()[-1].body
-    _at(clock, 2026, 8, 31, 23, 59)  # the last day: still linked
+    at_brussels(clock, 2026, 8, 31, 23, 59)  # the last day: still linked
     report = store.housekeeping()
     assert report.warned == () and report.ended == ()
     assert _link_of(store, NURSE) is not None
@@ -96,20 +79,20 @@ def test_warnings_at_fourteen_days_and_one_day_each_once(store, clock):
 
 
 def test_a_round_that_missed_the_first_warning_sends_only_the_nearer(store, clock):
-    _at(clock, 2026, 3, 2, 10, 0)
+    at_brussels(clock, 2026, 3, 2, 10, 0)
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier", until="31/08/2026")
-    _at(clock, 2026, 8, 30, 12, 0)  # the job was stopped for two weeks
+    at_brussels(clock, 2026, 8, 30, 12, 0)  # the job was stopped for two weeks
     ((_, days),) = store.housekeeping().warned
     assert days == 1
     assert store.housekeeping().warned == ()
 
 
 def test_the_link_goes_once_its_last_day_is_over(store, clock):
-    _at(clock, 2026, 3, 2, 10, 0)
+    at_brussels(clock, 2026, 3, 2, 10, 0)
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier", until="31/08/2026")
     trainee = link(store, "cab", TRAINEE, "Claes", "Wout", "macg", until="31/12/2026")
     link(store, "cab", DOCTOR_2, "Durand", "Luc", "medecin")
-    _at(clock, 2026, 9, 1, 0, 0)
+    at_brussels(clock, 2026, 9, 1, 0, 0)
     (ended,) = store.housekeeping().ended
     assert ended.niss == NURSE and _link_of(store, NURSE) is None
     entry = [e for e in store.audit_entries() if e.action == "link_ended"][-1]
@@ -125,12 +108,12 @@ def test_the_link_goes_once_its_last_day_is_over(store, clock):
 
 
 def test_a_supervisors_end_flags_their_trainees(store, clock):
-    _at(clock, 2026, 3, 2, 10, 0)
+    at_brussels(clock, 2026, 3, 2, 10, 0)
     link(store, "cab", DOCTOR_2, "Durand", "Luc", "medecin", until="31/05/2026")
     link(store, "cab", TRAINEE, "Claes", "Wout", "macg", actor=DOCTOR_2, until="31/12/2026")
-    _at(clock, 2026, 5, 20, 10, 0)
+    at_brussels(clock, 2026, 5, 20, 10, 0)
     pending = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
-    _at(clock, 2026, 6, 1, 8, 0)
+    at_brussels(clock, 2026, 6, 1, 8, 0)
     (ended,) = store.housekeeping().ended
     assert ended.niss == DOCTOR_2
     assert "Ces MACG n'ont plus de médecin responsable" in store.outbox()[-1].body
@@ -143,11 +126,11 @@ def test_a_supervisors_end_flags_their_trainees(store, clock):
 
 
 def test_the_last_manager_is_held_past_the_end_and_goes_once_replaced(store, clock):
-    _at(clock, 2026, 3, 2, 10, 0)
+    at_brussels(clock, 2026, 3, 2, 10, 0)
     link(store, "cab", DOCTOR_2, "Durand", "Luc", "medecin", until="31/05/2026")
     request = store.file_disconnect(DOCTOR, "cab", [DOCTOR])[0]
     store.approve("adm", request.id)  # DOCTOR_2 is now the only manager
-    _at(clock, 2026, 6, 1, 8, 0)
+    at_brussels(clock, 2026, 6, 1, 8, 0)
     report = store.housekeeping()
     assert report.ended == () and [k.niss for k in report.held] == [DOCTOR_2]
     held = _link_of(store, DOCTOR_2)
@@ -159,24 +142,24 @@ def test_the_last_manager_is_held_past_the_end_and_goes_once_replaced(store, clo
     assert entry.detail == {"until": "2026-05-31", "rule": "last_person"}
     pending = store.file_connect(DOCTOR_2, "cab", DOCTOR, "Dupont", "Jean", "medecin")
     assert "link_end_held" in [n.code for n in store.review("adm", pending.id).notices]
-    _at(clock, 2026, 6, 2, 8, 0)
+    at_brussels(clock, 2026, 6, 2, 8, 0)
     assert store.housekeeping().held == ()  # told once, not every round
     store.approve("adm", pending.id)  # a doctor again: the held link may go
-    _at(clock, 2026, 6, 2, 9, 0)
+    at_brussels(clock, 2026, 6, 2, 9, 0)
     (ended,) = store.housekeeping().ended
     assert ended.niss == DOCTOR_2 and _link_of(store, DOCTOR_2) is None
     assert store.verify() == []
 
 
 def test_an_extension_is_a_request_an_admin_approves(store, clock):
-    _at(clock, 2026, 3, 2, 10, 0)
+    at_brussels(clock, 2026, 3, 2, 10, 0)
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier", until="31/08/2026")
     link(store, "cab", DOCTOR_2, "Durand", "Luc", "medecin")
-    _refused("extend_without_end", store.file_extend, DOCTOR, "cab", DOCTOR_2, "31/12/2026")
-    refusal = _refused("extend_not_later", store.file_extend, DOCTOR, "cab", NURSE, "30/08/2026")
+    refused("extend_without_end", store.file_extend, DOCTOR, "cab", DOCTOR_2, "31/12/2026")
+    refusal = refused("extend_not_later", store.file_extend, DOCTOR, "cab", NURSE, "30/08/2026")
     assert "jusqu'au 31/08/2026" in refusal.message("fr")
-    _refused("not_authorized", store.file_extend, NURSE, "cab", NURSE, "31/12/2026")
-    _at(clock, 2026, 8, 17, 9, 0)
+    refused("not_authorized", store.file_extend, NURSE, "cab", NURSE, "31/12/2026")
+    at_brussels(clock, 2026, 8, 17, 9, 0)
     assert store.housekeeping().warned  # the 14-day warning went
     request = store.file_extend(DOCTOR, "cab", NURSE, "31/12/2026")
     assert (request.kind, request.until, request.status) == (
@@ -184,15 +167,15 @@ def test_an_extension_is_a_request_an_admin_approves(store, clock):
         date(2026, 12, 31),
         "pending",
     )
-    _refused("pending_extend_exists", store.file_extend, DOCTOR_2, "cab", NURSE, "30/11/2026")
+    refused("pending_extend_exists", store.file_extend, DOCTOR_2, "cab", NURSE, "30/11/2026")
     assert _link_of(store, NURSE).until == date(2026, 8, 31)  # nothing changes before approval
     store.approve("adm", request.id)
     extended = _link_of(store, NURSE)
     assert (extended.until, extended.warned, extended.held) == (date(2026, 12, 31), None, False)
     assert "prolongé jusqu'au 31/12/2026" in store.outbox()[-1].body
-    _at(clock, 2026, 9, 1, 8, 0)
+    at_brussels(clock, 2026, 9, 1, 8, 0)
     assert store.housekeeping().ended == ()  # the old end date no longer applies
-    _at(clock, 2026, 12, 17, 8, 0)
+    at_brussels(clock, 2026, 12, 17, 8, 0)
     ((_, days),) = store.housekeeping().warned  # the new date's warnings come again
     assert days == 14
     assert store.verify() == []

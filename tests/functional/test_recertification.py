@@ -4,31 +4,26 @@ a week before and on the due date, and never removing anyone by itself."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules import HOUSEKEEPING, RuleViolation
-from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST, TRAINEE, add_pharmacy, link
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def _at(clock, *args: int) -> None:
-    clock.moment = datetime(*args, tzinfo=BRUSSELS).astimezone(UTC)
-    clock.step = timedelta(0)
-
-
-def _refused(code, call, *args, **kwargs):
-    with pytest.raises(RuleViolation) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message("en")
-    return caught.value
+from rules import HOUSEKEEPING
+from tests.conftest import (
+    DOCTOR,
+    NURSE,
+    NURSE_2,
+    PHARMACIST,
+    TRAINEE,
+    add_pharmacy,
+    at_brussels,
+    link,
+    refused,
+)
 
 
 @pytest.fixture
 def staffed(store, clock):
-    _at(clock, 2026, 9, 1, 9, 0)
+    at_brussels(clock, 2026, 9, 1, 9, 0)
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     link(store, "cab", NURSE_2, "Lambert", "Zoé", "infirmier")
     add_pharmacy(store)
@@ -37,22 +32,22 @@ def staffed(store, clock):
 
 def test_an_admin_opens_one_review_at_a_time_and_closes_it(staffed, clock):
     store = staffed
-    _refused("not_authorized", store.open_review, "nobody", "30/11/2026")
-    _refused("review_due_out_of_range", store.open_review, "adm", "01/09/2026")  # today
-    _refused("review_due_out_of_range", store.open_review, "adm", "03/09/2027")  # > a year
-    _refused("unknown_kind", store.open_review, "adm", "30/11/2026", ["garage"])
+    refused("not_authorized", store.open_review, "nobody", "30/11/2026")
+    refused("review_due_out_of_range", store.open_review, "adm", "01/09/2026")  # today
+    refused("review_due_out_of_range", store.open_review, "adm", "03/09/2027")  # > a year
+    refused("unknown_kind", store.open_review, "adm", "30/11/2026", ["garage"])
     campaign = store.open_review("adm", "30/11/2026", ["cabinet_medical"])
     assert (campaign.due, campaign.kinds, campaign.is_open) == (
         date(2026, 11, 30),
         ("cabinet_medical",),
         True,
     )
-    refusal = _refused("review_already_open", store.open_review, "adm", "15/12/2026")
+    refusal = refused("review_already_open", store.open_review, "adm", "15/12/2026")
     assert "30/11/2026" in refusal.message("fr")
     assert store.review_of("ph") is None  # a pharmacy is not covered
     closed = store.close_review("adm2")
     assert closed.closed_by == "adm2" and not store.campaign().is_open
-    _refused("no_review_open", store.close_review, "adm")
+    refused("no_review_open", store.close_review, "adm")
     actions = [e.action for e in store.audit_entries()]
     assert actions[-2:] == ["review_opened", "review_closed"]
 
@@ -66,7 +61,7 @@ def test_managers_confirm_one_by_one_or_all_and_leaving_counts(staffed, clock):
         0,
         "not_started",
     )
-    _refused("not_authorized", store.confirm_staff, NURSE, "cab", [NURSE_2])
+    refused("not_authorized", store.confirm_staff, NURSE, "cab", [NURSE_2])
     store.confirm_staff(DOCTOR, "cab", [NURSE])
     review = store.review_of("cab")
     assert (review.progress.done, review.progress.state) == (1, "partial")
@@ -91,20 +86,20 @@ def test_reminders_a_week_before_and_on_the_day_to_unfinished_entities_only(staf
     store = staffed
     store.open_review("adm", "30/11/2026")
     store.confirm_staff(PHARMACIST, "ph", [k.niss for k in store.staff("ph")])
-    _at(clock, 2026, 11, 22, 9, 0)  # 8 days before
+    at_brussels(clock, 2026, 11, 22, 9, 0)  # 8 days before
     assert store.housekeeping().reminded == ()
-    _at(clock, 2026, 11, 23, 0, 10)  # 7 days before
+    at_brussels(clock, 2026, 11, 23, 0, 10)  # 7 days before
     ((entity, days),) = store.housekeeping().reminded
     assert (entity.id, days) == ("cab", 7)  # the pharmacy has finished
     mail = store.outbox()[-1]
     assert mail.to == "cab@example.be" and "pour le 30/11/2026" in mail.subject
     assert "0 personne(s) sur 3" in mail.body
-    _at(clock, 2026, 11, 23, 15, 0)
+    at_brussels(clock, 2026, 11, 23, 15, 0)
     assert store.housekeeping().reminded == ()  # once
-    _at(clock, 2026, 11, 30, 6, 0)
+    at_brussels(clock, 2026, 11, 30, 6, 0)
     ((entity, days),) = store.housekeeping().reminded
     assert days == 0 and "aujourd'hui" in store.outbox()[-1].subject
-    _at(clock, 2026, 12, 1, 6, 0)
+    at_brussels(clock, 2026, 12, 1, 6, 0)
     report = store.housekeeping()
     assert report.reminded == () and report.ended == ()
     assert len(store.staff("cab")) == 3  # past the due date nothing is removed
@@ -174,7 +169,7 @@ def test_someone_leaving_counts_as_answered_and_is_not_confirmed(staffed):
     review = store.review_of("cab")
     assert review.progress.done == 1 and TRAINEE not in {k.niss for k in review.remaining}
     assert store.confirm_staff(DOCTOR, "cab", [TRAINEE]) == []  # not « still here »
-    refusal = _refused(
+    refusal = refused(
         "extend_while_leaving", store.file_extend, DOCTOR, "cab", TRAINEE, "30/06/2027"
     )
     assert "retirez-la d'abord" in refusal.message("fr")
