@@ -450,6 +450,50 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "U bent niet gekoppeld aan deze entiteit.",
         "en": "You are not linked to this entity.",
     },
+    "import_too_big": {
+        "fr": "Le fichier fait {size} octets\u00a0; {limit} au plus. Rien n'a été introduit.",
+        "nl": "Het bestand telt {size} bytes; hoogstens {limit}. Er werd niets ingediend.",
+        "en": "The file has {size} bytes; {limit} at most. Nothing was filed.",
+    },
+    "import_not_text": {
+        "fr": "Ce n'est pas du texte (des caractères de contrôle ou des données binaires)\u00a0: "
+        "collez les lignes d'un tableur ou d'un fichier CSV. Rien n'a été introduit.",
+        "nl": "Dit is geen tekst (stuurtekens of binaire gegevens): plak de regels van een "
+        "rekenblad of een CSV-bestand. Er werd niets ingediend.",
+        "en": "This is not text (control characters or binary data): paste the rows of a "
+        "spreadsheet or a CSV file. Nothing was filed.",
+    },
+    "import_empty": {
+        "fr": "Aucune ligne à importer.",
+        "nl": "Geen regels om te importeren.",
+        "en": "No rows to import.",
+    },
+    "import_too_many": {
+        "fr": "{count} lignes\u00a0; {limit} au plus par import. Rien n'a été introduit.",
+        "nl": "{count} regels; hoogstens {limit} per import. Er werd niets ingediend.",
+        "en": "{count} rows; {limit} at most per import. Nothing was filed.",
+    },
+    "import_bad_columns": {
+        "fr": "Nombre de colonnes inattendu aux lignes {lines}\u00a0: il faut NISS, nom, "
+        "prénom, type et, si besoin, lié jusqu'au. Rien n'a été introduit.",
+        "nl": "Onverwacht aantal kolommen op regels {lines}: verwacht worden INSZ, naam, "
+        "voornaam, type en zo nodig gekoppeld tot. Er werd niets ingediend.",
+        "en": "Unexpected number of columns on lines {lines}: NISS, last name, first name, type "
+        "and, if needed, linked until are expected. Nothing was filed.",
+    },
+    "import_duplicate": {
+        "fr": "Cette personne ({value}) figure déjà à la ligne {line}.",
+        "nl": "Deze persoon ({value}) staat al op regel {line}.",
+        "en": "This person ({value}) is already on line {line}.",
+    },
+    "import_changed": {
+        "fr": "Entre-temps, {count} ligne(s) prête(s) ne le sont plus (une autre session a agi)"
+        "\u00a0: rien n'a été introduit. Vérifiez l'aperçu à nouveau.",
+        "nl": "Intussen zijn {count} klare regel(s) dat niet meer (een andere sessie was actief): "
+        "er werd niets ingediend. Bekijk het overzicht opnieuw.",
+        "en": "Meanwhile {count} ready row(s) no longer are (another session acted): nothing "
+        "was filed. Check the preview again.",
+    },
     "expired.reason": {
         "fr": "aucune décision dans les {days}\u00a0jours",
         "nl": "geen beslissing binnen {days} dagen",

@@ -65,6 +65,7 @@ class Request:
     # connect: the end date of the link asked for; extend: the new end date.
     until: date | None = None
     note: str | None = None  # the requester's note to the admins (an approval's note: reason)
+    batch: str | None = None  # filed by an import: the id of its first request
 
     @property
     def full_name(self) -> str:

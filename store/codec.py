@@ -164,6 +164,7 @@ def request_to_doc(r: Request) -> Doc:
         **({"deadline_days": r.deadline_days} if r.deadline_days is not None else {}),
         **({"until": r.until.isoformat()} if r.until else {}),
         **({"note": r.note} if r.note else {}),
+        **({"batch": r.batch} if r.batch else {}),
     }
 
 
@@ -186,6 +187,7 @@ def request_from_doc(d: Doc) -> Request:
         deadline_days=d.get("deadline_days"),
         until=_day(d.get("until")),
         note=d.get("note"),
+        batch=d.get("batch"),
     )
 
 

@@ -50,6 +50,7 @@ SHAPES: dict[str, dict[str, str]] = {
         "deadline_days": OPTIONAL + NUMBER,
         "until": OPTIONAL + DAY,
         "note": OPTIONAL + TEXT,
+        "batch": OPTIONAL + TEXT,
     },
     "outbox": {
         "id": TEXT,

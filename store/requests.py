@@ -8,6 +8,7 @@ from typing import Any
 
 import rules
 from rules import Link, Request, RuleViolation
+from rules.bulk import Row, Verdict, plan_import
 from store import codec
 from store.engine import BRUSSELS
 from store.indexes import LINKS_BY_ENTITY
@@ -90,6 +91,74 @@ class Requests(Records):
             for link_ids, link in reviewed:
                 self._save_link(link_ids, link)
         return filed
+
+    def preview_import(self, actor_niss: str, entity_id: str, rows: Sequence[Row]) -> list[Verdict]:
+        """Each row's verdict, as filing would judge it now; nothing is written."""
+        with self.reading():
+            now = self._clock()
+            first = self._files.next_id("requests")
+            return plan_import(
+                self._state(str(entity_id).strip()),
+                actor_niss,
+                rows,
+                now,
+                now.astimezone(BRUSSELS).date(),
+                [codec.request_id(first + i) for i in range(len(rows))],
+            )
+
+    def file_import(
+        self,
+        actor_niss: str,
+        entity_id: str,
+        rows: Sequence[Row],
+        expected: Sequence[int] | None = None,
+    ) -> list[Verdict]:
+        """The ready rows filed in one transaction: all of them or none. ``expected``: the
+        lines the preview showed as ready; if another session changed that meanwhile, nothing
+        is filed (import_changed) and the person looks at the preview again."""
+        with self._writing():
+            now = self._clock()
+            first = self._files.next_id("requests")
+            state = self._state(str(entity_id).strip())
+            verdicts = plan_import(
+                state,
+                actor_niss,
+                rows,
+                now,
+                now.astimezone(BRUSSELS).date(),
+                [codec.request_id(first + i) for i in range(len(rows))],
+            )
+            ready = [v for v in verdicts if v.request is not None]
+            if expected is not None:
+                lines = {v.row.line for v in ready}
+                if lines != set(expected):
+                    changed = len(set(expected) ^ lines)
+                    raise RuleViolation("import_changed", {"count": changed})
+            if not ready:
+                return verdicts
+            # Ids follow each other, so the queue can name the import « R000120–R000419 ».
+            filed = []
+            for offset, verdict in enumerate(ready):
+                assert verdict.request is not None
+                request = replace(
+                    verdict.request,
+                    id=codec.request_id(first + offset),
+                    batch=codec.request_id(first),
+                )
+                self._insert("requests", codec.request_to_doc(request), first + offset)
+                self._audit_filed(request, batch=request.batch)
+                filed.append(replace(verdict, request=request))
+            assert state is not None
+            self._audit(
+                actor_niss,
+                "import_filed",
+                state.entity.id,
+                batch=codec.request_id(first),
+                rows=len(rows),
+                filed=len(filed),
+            )
+            by_line = {v.row.line: v for v in filed}
+        return [by_line.get(v.row.line, v) for v in verdicts]
 
     def file_leave(self, actor_niss: str, entity_id: str, note: object = None) -> Request:
         """A linked person asks to leave the entity (a disconnection request for themselves)."""

@@ -254,6 +254,30 @@ def _parser() -> argparse.ArgumentParser:
         "status", parents=[common], help=_("each entity's progress, the least done first")
     )
 
+    imports = commands.add_parser(
+        "import",
+        parents=[common],
+        help=_("file connect requests for the rows of a CSV file (each row checked first)"),
+    )
+    imports.add_argument(
+        "--niss", required=True, dest="actor_niss", metavar="NISS", help=_("who files them")
+    )
+    imports.add_argument("--entity", required=True, metavar="ID", help=_("for which entity"))
+    imports.add_argument(
+        "file", metavar=_("FILE"), help=_("CSV: NISS;last name;first name;type[;until], or -")
+    )
+    imports.add_argument(
+        "--dry-run", action="store_true", help=_("only say what each row would give")
+    )
+    imports.add_argument("--json", action="store_true", help=_("one JSON object per row"))
+
+    export = commands.add_parser(
+        "export", parents=[common], help=_("print an entity's staff, as import reads it")
+    )
+    export.add_argument("what", choices=["staff"], help=_("what to export"))
+    export.add_argument("--entity", required=True, metavar="ID", help=_("which entity"))
+    export.add_argument("--format", choices=["csv", "json"], default="csv", help=_("csv or json"))
+
     admins = commands.add_parser("admins", parents=[common], help=_("manage administrators"))
     admins_commands = admins.add_subparsers(
         dest="admins_command", metavar=_("ACTION"), required=True, help=_("what to do")
@@ -441,6 +465,10 @@ def run(argv: Sequence[str]) -> int:
             return _admins(root, args)
         if args.command == "review":
             return _review(root, args)
+        if args.command == "import":
+            return _import(root, args, lang)
+        if args.command == "export":
+            return _export(root, args, lang)
         if args.command == "audit":
             return _audit(root, args)
     except RuleViolation as refusal:
@@ -1006,6 +1034,116 @@ def _settings(root: Path, args: argparse.Namespace) -> int:
     last = store.last_housekeeping()
     when = last.strftime("%d/%m/%Y") if last else _("never")
     say(_("last housekeeping round: {when}").format(when=when))
+    return 0
+
+
+def _read_import(name: str) -> str:
+    """The file (or stdin for -), refused by its size before it is read whole."""
+    from rules.bulk import MAX_BYTES, decode
+
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with open(name, "rb") as source:
+                data = source.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise CommandError(
+            _("{file}: cannot be read ({problem})").format(file=name, problem=said(exc))
+        ) from None
+    return decode(data)
+
+
+def _import(root: Path, args: argparse.Namespace, lang: str) -> int:
+    import json
+
+    from rules.bulk import parse_rows
+
+    rows = parse_rows(_read_import(args.file))
+    store = _existing_store(root)
+    if args.dry_run:
+        verdicts = store.preview_import(args.actor_niss, args.entity, rows)
+    else:
+        verdicts = store.file_import(args.actor_niss, args.entity, rows)
+    words = {
+        "ready": _("ready") if args.dry_run else _("filed"),
+        "refused": _("refused"),
+        "duplicate": _("duplicate"),
+        "linked": _("already linked"),
+        "pending": _("already pending"),
+    }
+    for v in verdicts:
+        if args.json:
+            say(
+                json.dumps(
+                    {
+                        "line": v.row.line,
+                        "status": v.status,
+                        "request": v.request.id if v.request and not args.dry_run else None,
+                        "message": v.message(lang) or None,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        request = f" {v.request.id}" if v.request is not None and not args.dry_run else ""
+        detail = f": {v.message(lang)}" if v.refusal is not None else ""
+        say(
+            _("line {line}: {status}{request}{detail}").format(
+                line=v.row.line, status=words[v.status], request=request, detail=detail
+            )
+        )
+    ready = sum(1 for v in verdicts if v.status == "ready")
+    summary = (
+        _("{ready} of {count} rows ready; nothing filed (--dry-run).")
+        if args.dry_run
+        else _("{ready} of {count} rows filed in one transaction.")
+    )
+    say(summary.format(ready=ready, count=len(verdicts)), file=sys.stderr)
+    return 0 if ready == len(verdicts) else 1
+
+
+def _export(root: Path, args: argparse.Namespace, lang: str) -> int:
+    import csv
+    import io
+    import json
+
+    from rules import type_label
+    from rules.dates import belgian_date
+
+    store = _existing_store(root)
+    if store.entity(args.entity) is None:
+        raise CommandError(_("there is no entity ‘{entity}’").format(entity=printable(args.entity)))
+    staff = sorted(store.staff(args.entity), key=lambda k: (k.last_name.casefold(), k.first_name))
+    header = [_("NISS"), _("Last name"), _("First name"), _("Employee type"), _("Linked until")]
+    rows = [
+        [
+            format_niss(k.niss),
+            k.last_name,
+            k.first_name,
+            type_label(k.employee_type, lang),
+            belgian_date(k.until) if k.until else "",
+        ]
+        for k in staff
+    ]
+    if args.format == "json":
+        for row in rows:
+            say(
+                json.dumps(
+                    dict(
+                        zip(["niss", "last_name", "first_name", "type", "until"], row, strict=True)
+                    ),
+                    ensure_ascii=False,
+                )
+            )
+        return 0
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A BOM, so that a Belgian Excel opens the accents right; import reads it back.
+    sys.stdout.write("\ufeff")
+    say(out.getvalue().rstrip("\n"))
     return 0
 
 

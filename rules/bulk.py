@@ -1,0 +1,218 @@
+"""Bulk onboarding: rows of a spreadsheet (pasted or from a file) read as connect requests, each
+judged by the same rules as a single « Nouvelle demande » before anything is filed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from rules.niss import niss_or_none
+from rules.records import Request
+from rules.requests import EntityState, plan_connect
+from rules.text import fold, has_unsafe_chars
+from rules.violation import RuleViolation
+from rules.vocabulary import EMPLOYEE_TYPES
+
+MAX_ROWS = 1_000
+# A file is refused by its size before it is read whole; 1,000 rows fit in far less.
+MAX_BYTES = 1_000_000
+
+# What a header cell may say, in fr, nl and en (folded: case and accents ignored).
+HEADERS = {
+    "niss": {
+        "niss",
+        "insz",
+        "rrn",
+        "inss",
+        "numero de registre national",
+        "rijksregisternummer",
+        "national register number",
+        "registre national",
+    },
+    "last_name": {"nom", "naam", "achternaam", "last name", "surname", "family name"},
+    "first_name": {"prenom", "voornaam", "first name", "given name"},
+    "employee_type": {
+        "type",
+        "type d'employe",
+        "type medewerker",
+        "employee type",
+        "fonction",
+        "functie",
+    },
+    "until": {
+        "lie jusqu'au",
+        "lie(e) jusqu'au",
+        "jusqu'au",
+        "gekoppeld tot",
+        "tot",
+        "linked until",
+        "until",
+    },
+}
+COLUMNS = ("niss", "last_name", "first_name", "employee_type", "until")
+
+# A type as its code or as its label in any language: « infirmière » is a nurse too.
+_TYPE_NAMES = {fold(code): code for code in EMPLOYEE_TYPES}
+for _code, _labels in EMPLOYEE_TYPES.items():
+    for _label in _labels.values():
+        _TYPE_NAMES[fold(_label)] = _code
+        # « infirmier·ère »: each gendered form alone names the type as well.
+        if "·" in _label:
+            stem, ending = _label.split("·", 1)
+            _TYPE_NAMES[fold(stem)] = _code
+            _TYPE_NAMES[fold(stem[: len(stem) - len(ending)] + ending)] = _code
+_TYPE_NAMES[fold("infirmière")] = "infirmier"
+_TYPE_NAMES[fold("pharmacienne")] = "pharmacien"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row as typed: its line in the source, and its cells by column."""
+
+    line: int
+    niss: str
+    last_name: str
+    first_name: str
+    employee_type: str
+    until: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """ready (``request`` would be filed), refused, duplicate, linked or pending."""
+
+    row: Row
+    status: str
+    request: Request | None = None
+    refusal: RuleViolation | None = None
+
+    def message(self, lang: str) -> str:
+        return self.refusal.message(lang) if self.refusal is not None else ""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or Windows-1252, as Belgian spreadsheets save CSV; bytes
+    that are not text (NUL, other control bytes) are refused."""
+    if len(data) > MAX_BYTES:
+        raise RuleViolation("import_too_big", {"size": len(data), "limit": MAX_BYTES})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text
+
+
+def type_code(raw: str) -> str:
+    """The employee type a cell names, as its code or its label in fr, nl or en."""
+    return _TYPE_NAMES.get(fold(raw), raw.strip())
+
+
+def _is_header(cells: Sequence[str]) -> bool:
+    names = {fold(c) for c in cells}
+    return any(names & HEADERS[col] for col in ("niss", "last_name", "first_name"))
+
+
+def parse_rows(text: str) -> list[Row]:
+    """The rows of a paste or a file: `;` or `,` separated (sniffed), quoted fields allowed,
+    an optional header row in fr, nl or en naming the columns in any order; without one,
+    NISS, last name, first name, type and, optionally, the end date."""
+    body = text.lstrip("\ufeff")
+    if has_unsafe_chars(body.replace("\t", " ").replace("\r", " ").replace("\n", " ")):
+        raise RuleViolation("import_not_text")
+    numbered = [(n, line) for n, line in enumerate(body.splitlines(), start=1) if line.strip()]
+    if not numbered:
+        raise RuleViolation("import_empty")
+    sample = "\n".join(line for _, line in numbered[:20])
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    records = list(
+        csv.reader(io.StringIO("\n".join(line for _, line in numbered)), delimiter=delimiter)
+    )
+    header = _is_header(records[0])
+    if header:
+        order = [
+            next((col for col, names in HEADERS.items() if fold(cell) in names), "")
+            for cell in records[0]
+        ]
+        allowed = {len(order)}
+    else:
+        order, allowed = list(COLUMNS), {4, 5}
+    listed = numbered[1:] if header else numbered
+    rows = list(zip(listed, records[1:] if header else records, strict=False))
+    if len(rows) > MAX_ROWS:
+        raise RuleViolation("import_too_many", {"count": len(rows), "limit": MAX_ROWS})
+    found, wrong = [], []
+    for (line, _), cells in rows:
+        # A spreadsheet may add empty cells at the end of a row: they say nothing.
+        while len(cells) > min(allowed) and not cells[-1].strip():
+            cells = cells[:-1]
+        if len(cells) not in allowed:
+            wrong.append(line)
+            continue
+        values = dict.fromkeys(COLUMNS, "")
+        for column, cell in zip(order, cells, strict=False):
+            if column:
+                values[column] = cell.strip()
+        found.append(Row(line, **values))
+    if wrong:
+        raise RuleViolation(
+            "import_bad_columns",
+            {"lines": ", ".join(str(n) for n in wrong[:20]), "count": len(wrong)},
+        )
+    if not found:
+        raise RuleViolation("import_empty")
+    return found
+
+
+def plan_import(
+    state: EntityState | None,
+    actor_niss: str,
+    rows: Sequence[Row],
+    now: datetime,
+    today: date,
+    request_ids: Sequence[str],
+) -> list[Verdict]:
+    """Each row's verdict, judged as the rows before it would leave the entity: a person twice
+    in the file is a duplicate, not « already pending »."""
+    if len(request_ids) < len(rows):
+        raise ValueError("one request id is needed per row")
+    verdicts: list[Verdict] = []
+    seen: dict[str, int] = {}
+    pending = list(state.pending) if state is not None else []
+    for row, request_id in zip(rows, request_ids, strict=False):
+        known = niss_or_none(row.niss)
+        if known is not None and known in seen:
+            duplicate = RuleViolation("import_duplicate", {"line": seen[known], "value": row.niss})
+            verdicts.append(Verdict(row, "duplicate", refusal=duplicate))
+            continue
+        current = replace(state, pending=tuple(pending)) if state is not None else None
+        try:
+            request = plan_connect(
+                current,
+                actor_niss,
+                row.niss,
+                row.last_name,
+                row.first_name,
+                type_code(row.employee_type),
+                now,
+                request_id,
+                until=row.until,
+                today=today,
+            )
+        except RuleViolation as refusal:
+            if refusal.code == "not_authorized":
+                raise  # the same for every row: the actor may not file here at all
+            status = {"already_linked": "linked", "pending_connect_exists": "pending"}.get(
+                refusal.code, "refused"
+            )
+            verdicts.append(Verdict(row, status, refusal=refusal))
+            continue
+        seen[request.niss] = row.line
+        pending.append(request)
+        verdicts.append(Verdict(row, "ready", request=request))
+    return verdicts
