@@ -97,6 +97,13 @@ class StaffScreen(ConsoleScreen[None]):
             tooltip=N_("Connect a person to this entity"),
         ),
         Binding(
+            "i",
+            "import_rows",
+            N_("Import"),
+            id="import",
+            tooltip=N_("Paste the rows of a spreadsheet: many connect requests at once"),
+        ),
+        Binding(
             "d",
             "disconnect",
             N_("Disconnection request"),
@@ -156,7 +163,7 @@ class StaffScreen(ConsoleScreen[None]):
         CLEAR_BINDING,
         # Tried after the keys above: for someone who cannot file, the same keys say why
         # instead of doing nothing.
-        Binding("n,d,space", "read_only", show=False, id="read-only"),
+        Binding("n,d,i,space", "read_only", show=False, id="read-only"),
         # r on a request that is not one's own to withdraw says why, rather than nothing.
         Binding("r", "why_not_withdraw", show=False, id="why-not-withdraw"),
     ]
@@ -528,7 +535,7 @@ class StaffScreen(ConsoleScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "read_only":
             return self.view is not None and self.view.me is not None and not self.can_file
-        if action == "new_request":
+        if action in ("new_request", "import_rows"):
             return self.can_file
         if action in ("disconnect", "toggle_select"):
             return self.can_file and self.focused_list == "staff"
@@ -659,6 +666,13 @@ class StaffScreen(ConsoleScreen[None]):
         else:
             self.say(N_("Already answered in the yearly review."))
         self.reload()
+
+    def action_import_rows(self) -> None:
+        from tui.screens.import_rows import ImportScreen
+
+        if self.view is None or self.view.me is None:
+            return
+        self.app.push_screen(ImportScreen(self.store, self.view.me, self.view.entity), self._filed)
 
     def action_my_access(self) -> None:
         from tui.screens.my_access import MyAccessScreen

@@ -615,3 +615,39 @@ async def test_the_yearly_review_banner_and_its_keys(practice):
         await settle(pilot)
         assert not app.screen.query_one("#review-banner", Static).display
         assert not app.screen.can_review
+
+
+async def test_import_paste_preview_and_file(practice):
+    from textual import events
+
+    from tui.screens.import_rows import ImportScreen
+
+    pasted = "\n".join(
+        ["NISS;Nom;Prénom;Type"]
+        + [f"{format_niss(make_niss('810101', 1 + i))};Dubois;Léa;infirmière" for i in range(40)]
+        + ["12345678901;Mauvais;Numéro;infirmier", f"{format_niss(NURSE)};Martin;Claire;nurse"]
+    )
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        # As the terminal driver delivers a bracketed paste: one event, to the app.
+        app.post_message(events.Paste(pasted))
+        await settle(pilot)
+        assert dialog.query_one("#paste").text == pasted  # once, whole
+        await pilot.press("ctrl+s")
+        table = dialog.query_one("#verdicts", RecordTable)
+        await until(pilot, lambda: len(table.keys) == 42)
+        assert table.keys[:2] == ["42", "43"]  # the rows that will not be filed come first
+        assert "refusée" in table.row("42")[2] and "déjà lié(e)" in table.row("43")[2]
+        assert "40 ligne(s) prête(s) sur 42" in text_of(dialog, "#import-summary")
+        assert "Ligne 42" in text_of(dialog, "#import-detail")
+        assert practice.requests("cab") and len(practice.requests("cab")) == 1  # nothing yet
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        assert "doit être approuvée par un administrateur" in text_of(screen, "#status")
+    filed = [r for r in practice.requests("cab") if r.batch]
+    assert len(filed) == 40 and len({r.batch for r in filed}) == 1
