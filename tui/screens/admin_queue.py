@@ -141,6 +141,10 @@ def review_lines(review: Review | None, lang: str) -> list[str]:
     ]
     if r.note:
         lines.append(_("Note from the requester: {note}").format(note=r.note))
+    if r.batch:
+        lines.append(
+            _("Filed by the import {batch}; b shows only its requests.").format(batch=r.batch)
+        )
     current = state.link_of(r.niss)
     if r.kind == "extend" and r.until is not None:
         lines.append(
@@ -238,6 +242,14 @@ class QueueScreen(AdminListScreen):
             tooltip=N_("Show every kind, only connections, only disconnections"),
         ),
         Binding(
+            "b",
+            "batch_filter",
+            N_("Import"),
+            id="batch-filter",
+            show=False,
+            tooltip=N_("Only the requests of the import under the cursor, or all again"),
+        ),
+        Binding(
             "f",
             "entity_filter",
             N_("Entity"),
@@ -250,6 +262,7 @@ class QueueScreen(AdminListScreen):
         super().__init__(store, admin_id, admin_name)
         self.kind: str | None = None
         self.entity_filter: str | None = None
+        self.batch_filter: str | None = None  # the import (its first request's id) shown
         self.review: Review | None = None
         self._requests: dict[str, Request] = {}
         self._formatted: dict[str, Formatted] = {}
@@ -342,6 +355,8 @@ class QueueScreen(AdminListScreen):
             return False
         if self.kind and request.kind != self.kind:
             return False
+        if self.batch_filter and request.batch != self.batch_filter:
+            return False
         return not self.entity_filter or request.entity_id == self.entity_filter
 
     def refresh_summary(self) -> None:
@@ -358,7 +373,21 @@ class QueueScreen(AdminListScreen):
             days=data.settings.remind_after_working_days,
         )
         filters = []
-        if self.kind or self.entity_filter or self.filter_text:
+        if self.batch_filter:
+            batch = [r for r in data.pending if r.batch == self.batch_filter]
+            entity = data.entities.get(batch[0].entity_id) if batch else None
+            filters.append(
+                _(
+                    "import {first}–{last}, {count} pending, {entity}: a approves or r "
+                    "rejects all of it"
+                ).format(
+                    first=batch[0].id if batch else self.batch_filter,
+                    last=batch[-1].id if batch else self.batch_filter,
+                    count=len(batch),
+                    entity=entity.name if entity else "–",
+                )
+            )
+        if self.kind or self.entity_filter or self.filter_text or self.batch_filter:
             filters.append(_("{shown} shown").format(shown=len(self.table.keys)))
         if self.kind:
             filters.append(request_kind_label(self.kind, language()))
@@ -438,6 +467,9 @@ class QueueScreen(AdminListScreen):
     def targets(self) -> list[str]:
         if self.table.selected:
             return self.table.selected_in_order()
+        if self.batch_filter:
+            # The whole import on screen: one decision for all of it, confirmed first.
+            return list(self.table.keys)
         key = self.table.cursor_key
         return [key] if key else []
 
@@ -461,6 +493,13 @@ class QueueScreen(AdminListScreen):
 
     def action_cycle_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.redraw()
+
+    def action_batch_filter(self) -> None:
+        if self.batch_filter:
+            self.batch_filter = None
+        elif self.review is not None and self.review.request.batch:
+            self.batch_filter = self.review.request.batch
         self.redraw()
 
     def action_entity_filter(self) -> None:

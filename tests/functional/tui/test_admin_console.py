@@ -625,3 +625,35 @@ async def test_the_yearly_review_is_opened_followed_and_closed_from_entities(pra
         await until(pilot, lambda: table.row("cab")[4] == "")
     assert not practice.campaign().is_open
     assert [e.action for e in practice.audit_entries()][-1] == "review_closed"
+
+
+async def test_an_import_is_shown_filtered_and_approved_as_one(practice):
+    from rules.bulk import parse_rows
+
+    text = "\n".join(
+        f"{format_niss(make_niss('810101', 1 + i))};Dubois;Léa;infirmière" for i in range(6)
+    )
+    verdicts = practice.file_import(DOCTOR, "cab", parse_rows(text))
+    batch = verdicts[0].request.batch
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await queue_of(pilot)
+        table = screen.query_one("#records", RecordTable)
+        table.move_to(batch)
+        await until(pilot, lambda: screen.review and screen.review.request.id == batch)
+        assert f"l'import {batch}" in text_of(screen, "#detail")
+        await pilot.press("b")
+        await until(pilot, lambda: len(table.keys) == 6)
+        last = verdicts[-1].request.id
+        assert f"import {batch}–{last}, 6 en attente, Cabinet Dupont" in text_of(screen, "#summary")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # six at once: asked first
+        assert "6" in text_of(app.screen, ".info")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BulkScreen)
+        await until(pilot, lambda: len(dialog.results) == 6)
+    approved = [practice.request(v.request.id).status for v in verdicts]
+    assert approved == ["approved"] * 6
