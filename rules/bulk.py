@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from rules.niss import niss_or_none
-from rules.records import Request
+from rules.niss import format_niss, niss_or_none
+from rules.records import Link, Request
 from rules.requests import EntityState, plan_connect
 from rules.text import fold, has_unsafe_chars
 from rules.violation import RuleViolation
-from rules.vocabulary import EMPLOYEE_TYPES
+from rules.vocabulary import EMPLOYEE_TYPES, type_label
 
 MAX_ROWS = 1_000
 # A file is refused by its size before it is read whole; 1,000 rows fit in far less.
@@ -216,3 +216,35 @@ def plan_import(
         pending.append(request)
         verdicts.append(Verdict(row, "ready", request=request))
     return verdicts
+
+
+# The export's header, per language: the names parse_rows reads back.
+EXPORT_HEADERS = {
+    "fr": ("NISS", "Nom", "Prénom", "Type d'employé", "Lié jusqu'au"),
+    "nl": ("INSZ", "Naam", "Voornaam", "Type medewerker", "Gekoppeld tot"),
+    "en": ("NISS", "Last name", "First name", "Employee type", "Linked until"),
+}
+
+
+def export_rows(links: Sequence[Link], lang: str) -> list[tuple[str, ...]]:
+    """An entity's staff as import reads it: NISS formatted, types as labels, end dates."""
+    ordered = sorted(links, key=lambda k: (k.last_name.casefold(), k.first_name.casefold()))
+    return [
+        (
+            format_niss(k.niss),
+            k.last_name,
+            k.first_name,
+            type_label(k.employee_type, lang),
+            k.until.strftime("%d/%m/%Y") if k.until else "",
+        )
+        for k in ordered
+    ]
+
+
+def export_csv(links: Sequence[Link], lang: str) -> str:
+    """The same, as `;`-separated text with its header (no BOM: who writes the bytes adds it)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(EXPORT_HEADERS.get(lang, EXPORT_HEADERS["fr"]))
+    writer.writerows(export_rows(links, lang))
+    return out.getvalue()

@@ -494,6 +494,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Meanwhile {count} ready row(s) no longer are (another session acted): nothing "
         "was filed. Check the preview again.",
     },
+    "list_mailed_recently": {
+        "fr": "La liste a déjà été envoyée il y a moins d'une heure\u00a0: réessayez dans "
+        "{minutes}\u00a0minute(s).",
+        "nl": "De lijst werd minder dan een uur geleden al verstuurd: probeer opnieuw over "
+        "{minutes} minuut/minuten.",
+        "en": "The list was sent less than an hour ago: try again in {minutes} minute(s).",
+    },
     "expired.reason": {
         "fr": "aucune décision dans les {days}\u00a0jours",
         "nl": "geen beslissing binnen {days} dagen",

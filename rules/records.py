@@ -88,6 +88,9 @@ class Mail:
     last_error: str | None = None
     next_attempt_at: datetime | None = None
     sent_at: datetime | None = None
+    # A CSV the mail carries (the entity's own staff list), by its file name.
+    attachment_name: str = ""
+    attachment: str = ""
 
 
 @dataclass(frozen=True, slots=True)

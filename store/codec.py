@@ -207,6 +207,11 @@ def mail_to_doc(m: Mail) -> Doc:
         "last_error": m.last_error,
         "next_attempt_at": _iso(m.next_attempt_at),
         "sent_at": _iso(m.sent_at),
+        **(
+            {"attachment_name": m.attachment_name, "attachment": m.attachment}
+            if m.attachment
+            else {}
+        ),
     }
 
 
@@ -227,6 +232,8 @@ def mail_from_doc(d: Doc) -> Mail:
         last_error=d.get("last_error"),
         next_attempt_at=_when(d.get("next_attempt_at")),
         sent_at=_when(d.get("sent_at")),
+        attachment_name=d.get("attachment_name", ""),
+        attachment=d.get("attachment", ""),
     )
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import rules
-from rules import Admin, Entity
+from rules import Admin, Entity, Mail
+from rules.list_mail import plan_list_mail
 from store import codec
+from store.engine import BRUSSELS
 from store.indexes import ADMIN_BY_ID
+from store.outbox import queue_mail
 from store.records import Records
+
+# On an entity's document: when its staff list was last mailed (once an hour at most).
+LIST_MAILED = "list_mailed_at"
 
 
 class Entities(Records):
@@ -33,6 +41,33 @@ class Entities(Records):
                 added_by or admin.id, "admin_added", niss=admin.niss, name=admin.name, **more
             )
         return admin
+
+    def mail_staff_list(self, actor_niss: str, entity_id: str) -> Mail:
+        """The entity's list, as a CSV, to the entity's own address and nowhere else."""
+        with self._writing():
+            now = self._clock()
+            found = self._entity_doc(str(entity_id).strip())
+            last = found[1].get(LIST_MAILED) if found else None
+            draft, name, attachment = plan_list_mail(
+                self._state(str(entity_id).strip()),
+                actor_niss,
+                now,
+                now.astimezone(BRUSSELS),
+                datetime.fromisoformat(last) if isinstance(last, str) else None,
+            )
+            assert found is not None
+            entity_key = found[1]["id"]
+            mail = queue_mail(self, draft, f"list.{entity_key}", entity_key, (name, attachment))
+            self._tables["entities"].update({LIST_MAILED: now.isoformat()}, doc_ids=[found[0]])
+            self._audit(
+                actor_niss,
+                "staff_list_mailed",
+                entity_key,
+                mail=mail.id,
+                to=mail.to,
+                people=attachment.count("\n") - 1,
+            )
+        return mail
 
     def set_admin_email(self, actor_id: str, admin_id: str, email: str | None) -> Admin:
         """Where an admin's daily digest goes; None or blank: no digest for them."""

@@ -67,6 +67,8 @@ SHAPES: dict[str, dict[str, str]] = {
         "last_error": OPTIONAL + TEXT,
         "next_attempt_at": OPTIONAL + DATE,
         "sent_at": OPTIONAL + DATE,
+        "attachment_name": OPTIONAL + TEXT,
+        "attachment": OPTIONAL + TEXT,
     },
     "audit": {
         "seq": NUMBER,

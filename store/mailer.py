@@ -132,6 +132,14 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message.set_content(mail.body, charset="utf-8")
     # After set_content, which replaces every Content-* header.
     message["Content-Language"] = mail.language
+    if mail.attachment:
+        # With a BOM: a Belgian Excel then opens the accents right.
+        message.add_attachment(
+            mail.attachment.encode("utf-8-sig"),
+            maintype="text",
+            subtype="csv",
+            filename=mail.attachment_name or "staff.csv",
+        )
     return message
 
 

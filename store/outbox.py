@@ -40,7 +40,13 @@ def queue_decision_mail(engine: Engine, entity: Entity, request: Request) -> Non
     engine._insert("outbox", codec.mail_to_doc(mail), doc_id)
 
 
-def queue_mail(engine: Engine, draft: MailDraft, topic: str, entity_id: str = "") -> Mail:
+def queue_mail(
+    engine: Engine,
+    draft: MailDraft,
+    topic: str,
+    entity_id: str = "",
+    attachment: tuple[str, str] = ("", ""),
+) -> Mail:
     """A mail the housekeeping job writes (a digest, a link's end, a review's reminder), in
     its transaction; ``topic`` makes its Message-ID recognisable if it is ever sent twice."""
     doc_id = engine._files.next_id("outbox")
@@ -53,6 +59,8 @@ def queue_mail(engine: Engine, draft: MailDraft, topic: str, entity_id: str = ""
         entity_id=entity_id,
         language=draft.language,
         created_at=engine._clock(),
+        attachment_name=attachment[0],
+        attachment=attachment[1],
     )
     engine._insert("outbox", codec.mail_to_doc(mail), doc_id)
     return mail

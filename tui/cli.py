@@ -1104,46 +1104,21 @@ def _import(root: Path, args: argparse.Namespace, lang: str) -> int:
 
 
 def _export(root: Path, args: argparse.Namespace, lang: str) -> int:
-    import csv
-    import io
     import json
 
-    from rules import type_label
-    from rules.dates import belgian_date
+    from rules.bulk import COLUMNS, export_csv, export_rows
 
     store = _existing_store(root)
     if store.entity(args.entity) is None:
         raise CommandError(_("there is no entity ‘{entity}’").format(entity=printable(args.entity)))
-    staff = sorted(store.staff(args.entity), key=lambda k: (k.last_name.casefold(), k.first_name))
-    header = [_("NISS"), _("Last name"), _("First name"), _("Employee type"), _("Linked until")]
-    rows = [
-        [
-            format_niss(k.niss),
-            k.last_name,
-            k.first_name,
-            type_label(k.employee_type, lang),
-            belgian_date(k.until) if k.until else "",
-        ]
-        for k in staff
-    ]
+    staff = store.staff(args.entity)
     if args.format == "json":
-        for row in rows:
-            say(
-                json.dumps(
-                    dict(
-                        zip(["niss", "last_name", "first_name", "type", "until"], row, strict=True)
-                    ),
-                    ensure_ascii=False,
-                )
-            )
+        for row in export_rows(staff, lang):
+            say(json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False))
         return 0
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
     # A BOM, so that a Belgian Excel opens the accents right; import reads it back.
     sys.stdout.write("\ufeff")
-    say(out.getvalue().rstrip("\n"))
+    say(export_csv(staff, lang).rstrip("\n"))
     return 0
 
 

@@ -162,3 +162,32 @@ def test_a_file_that_is_not_text_or_too_big_files_nothing(store, data, tmp_path)
     )
     assert done.returncode == 1 and "at most. Nothing was filed." in done.stderr
     assert store.requests("cab") == []
+
+
+def test_the_staff_list_goes_by_mail_to_the_entity_once_an_hour(store, clock):
+    from datetime import timedelta as hours
+
+    from store.mailer import build_message
+
+    link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
+    mail = store.mail_staff_list(DOCTOR, "cab")
+    assert (mail.to, mail.entity_id) == ("cab@example.be", "cab")
+    assert mail.attachment.startswith("NISS;Nom;Prénom;Type d'employé;Lié jusqu'au\n")
+    assert "90.01.15-012.77;Martin;Claire;infirmier·ère;" in mail.attachment
+    assert mail.attachment_name.startswith("personnel-cab-") and mail.attachment_name.endswith(
+        ".csv"
+    )
+    # The mailer sends it as a CSV attachment with a BOM, which import reads back.
+    message = build_message(store.outbox()[-1], "Vaccinnet <no-reply@example.be>")
+    (part,) = list(message.iter_attachments())
+    assert part.get_content_type() == "text/csv"
+    data = part.get_payload(decode=True)
+    assert data.startswith(b"\xef\xbb\xbf") and len(parse_rows(data.decode("utf-8-sig"))) == 2
+    entry = store.audit_entries()[-1]
+    assert (entry.action, entry.actor, entry.detail["people"]) == ("staff_list_mailed", DOCTOR, 2)
+    refusal = refused("list_mailed_recently", store.mail_staff_list, DOCTOR, "cab")
+    assert "réessayez dans" in refusal.message("fr")
+    refused("not_authorized", store.mail_staff_list, NURSE, "cab")
+    clock.moment += hours(minutes=61)
+    assert store.mail_staff_list(DOCTOR, "cab").id != mail.id
+    assert len([m for m in store.outbox() if m.attachment]) == 2

@@ -154,6 +154,14 @@ class StaffScreen(ConsoleScreen[None]):
             "slash", "filter", N_("Filter"), id="filter", tooltip=N_("Type to filter the list")
         ),
         Binding(
+            "m",
+            "mail_list",
+            N_("Send the list by e-mail"),
+            id="mail-list",
+            show=False,
+            tooltip=N_("Send this list as a CSV to the entity's own address (once an hour)"),
+        ),
+        Binding(
             "a",
             "my_access",
             N_("My access"),
@@ -535,7 +543,7 @@ class StaffScreen(ConsoleScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "read_only":
             return self.view is not None and self.view.me is not None and not self.can_file
-        if action in ("new_request", "import_rows"):
+        if action in ("new_request", "import_rows", "mail_list"):
             return self.can_file
         if action in ("disconnect", "toggle_select"):
             return self.can_file and self.focused_list == "staff"
@@ -666,6 +674,32 @@ class StaffScreen(ConsoleScreen[None]):
         else:
             self.say(N_("Already answered in the yearly review."))
         self.reload()
+
+    @work(thread=True, exclusive=True, group="mail-list", exit_on_error=False)
+    def action_mail_list(self) -> None:
+        view = self.view
+        if view is None or view.me is None:
+            return
+        try:
+            mail = self.store.mail_staff_list(view.me.niss, view.entity.id)
+        except RuleViolation as refusal:
+            deliver(self, self.ListMailed(None, refusal))
+            return
+        deliver(self, self.ListMailed(mail.to, None))
+
+    @dataclass
+    class ListMailed(Message, bubble=False):
+        """The list went to ``to`` (the entity's address), or ``refusal`` says why not."""
+
+        to: str | None
+        refusal: RuleViolation | None
+
+    @on(ListMailed)
+    def _list_mailed(self, message: ListMailed) -> None:
+        if message.refusal is not None:
+            self.notify(message.refusal.message(language()), severity="warning", timeout=6)
+        else:
+            self.say(N_("The list goes to {email} as a CSV file."), email=message.to or "")
 
     def action_import_rows(self) -> None:
         from tui.screens.import_rows import ImportScreen

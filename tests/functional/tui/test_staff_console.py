@@ -651,3 +651,15 @@ async def test_import_paste_preview_and_file(practice):
         assert "doit être approuvée par un administrateur" in text_of(screen, "#status")
     filed = [r for r in practice.requests("cab") if r.batch]
     assert len(filed) == 40 and len({r.batch for r in filed}) == 1
+
+
+async def test_m_sends_the_list_to_the_entity_and_says_where(practice):
+    app = make_app(practice, DOCTOR)
+    toasts = Toasts()
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
+        screen = await open_cab(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: "cab@example.be" in text_of(screen, "#status"))
+        await pilot.press("m")  # again within the hour: refused, said plainly
+        await until(pilot, lambda: "moins d'une heure" in toasts.text)
+    assert len([m for m in practice.outbox() if m.attachment]) == 1
