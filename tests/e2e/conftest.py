@@ -294,6 +294,16 @@ class Terminal:
         subprocess.run([*self.SOCKET, "send-keys", "-t", self.name, "-l", text], check=True)
         time.sleep(0.2)
 
+    def paste(self, text: str) -> None:
+        """As a person pastes into a terminal: bracketed (-p), every line at once."""
+        buffer = f"paste-{self.name}"
+        subprocess.run(
+            [*self.SOCKET, "load-buffer", "-b", buffer, "-"], input=text.encode(), check=True
+        )
+        subprocess.run(
+            [*self.SOCKET, "paste-buffer", "-p", "-d", "-b", buffer, "-t", self.name], check=True
+        )
+
     def screen(self) -> str:
         return subprocess.run(
             [*self.SOCKET, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True

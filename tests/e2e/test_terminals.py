@@ -112,3 +112,20 @@ def test_a_burst_of_keys_lands_in_each_field_of_nouvelle_demande(console):
     shown = screen.screen()
     assert "60.01.01-001.72" in shown
     assert "Alpha" in shown
+
+
+def test_a_paste_of_300_lines_is_imported_whole(console, store):
+    from rules import format_niss, make_niss
+
+    screen = console("xterm-256color")
+    screen.wait_for("Mes employés")
+    screen.keys("i")
+    screen.wait_for("Collez les lignes")
+    rows = [f"{format_niss(make_niss('810101', 1 + i))};Dubois;Léa;infirmière" for i in range(300)]
+    screen.paste("NISS;Nom;Prénom;Type\n" + "\n".join(rows) + "\n")
+    screen.keys("C-s")
+    screen.wait_for("300 ligne(s) prête(s) sur 300", timeout=30)
+    screen.keys("C-s")
+    screen.wait_for("doit être approuvée", timeout=30)
+    filed = [r for r in store.requests("cab") if r.batch]
+    assert len(filed) == 300 and len({r.batch for r in filed}) == 1
