@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
-from rules import format_niss, kind_label, request_kind_label, type_label
+from rules import HOUSEKEEPING, format_niss, kind_label, request_kind_label, type_label
 from rules.niss import niss_or_none
 from rules.text import fold
 from store import AuditEntry
@@ -33,6 +33,19 @@ ACTIONS = {
     "mail_retried": N_("E-mail sent again"),
     "ssh_key_authorized": N_("SSH key authorized"),
     "ssh_key_revoked": N_("SSH key revoked"),
+    "admin_updated": N_("Administrator changed"),
+    "settings_changed": N_("Settings changed"),
+    "request_expired": N_("Request expired"),
+    "digest_queued": N_("Overdue digest queued"),
+    "link_end_warned": N_("Link's end announced"),
+    "link_ended": N_("Link ended"),
+    "link_end_held": N_("Link kept past its end"),
+    "review_opened": N_("Yearly review opened"),
+    "review_closed": N_("Yearly review closed"),
+    "staff_confirmed": N_("Confirmed in the yearly review"),
+    "review_reminded": N_("Yearly review reminder queued"),
+    "import_filed": N_("Import filed"),
+    "staff_list_mailed": N_("Staff list sent by e-mail"),
 }
 
 DETAILS = {
@@ -49,6 +62,22 @@ DETAILS = {
     "previous_error": N_("Previous error"),
     "identity": N_("Identity"),
     "fingerprint": N_("Fingerprint"),
+    "until": N_("Until"),
+    "note": N_("Note"),
+    "deadline_days": N_("Deadline (days)"),
+    "days": N_("Days before"),
+    "overdue": N_("Overdue"),
+    "admin": N_("Administrator"),
+    "review": N_("Review"),
+    "due": N_("Due date"),
+    "kinds": N_("Kinds"),
+    "batch": N_("Import"),
+    "rows": N_("Rows"),
+    "filed": N_("Filed"),
+    "people": N_("People"),
+    "rule": N_("Rule"),
+    "trainees": N_("GP trainees"),
+    "leave": N_("Leaving"),
 }
 
 
@@ -133,6 +162,8 @@ class AuditScreen(PagedListScreen):
         return data.entries if data else []
 
     def actor(self, actor: str, with_id: bool = False) -> str:
+        if actor == HOUSEKEEPING:
+            return _("the housekeeping job")
         """An administrator by name (and id), a person by name (and formatted NISS)."""
         data: AuditData | None = self.data
         if data and actor in data.admins:

@@ -657,3 +657,31 @@ async def test_an_import_is_shown_filtered_and_approved_as_one(practice):
         await until(pilot, lambda: len(dialog.results) == 6)
     approved = [practice.request(v.request.id).status for v in verdicts]
     assert approved == ["approved"] * 6
+
+
+async def test_an_expired_request_in_history_and_audit_names_the_job(practice, clock):
+    from datetime import timedelta
+
+    request = practice.requests("cab")[0]
+    clock.moment += timedelta(days=62)
+    (expired,) = practice.housekeeping().expired
+    assert expired.id == request.id
+    app = make_admin(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await until(pilot, lambda: queue.data is not None)
+        assert not queue.table.keys  # the only pending request expired
+        await pilot.press("2")
+        history = app.screen
+        await until(pilot, lambda: request.id in history.table.keys)
+        history.table.move_to(request.id)
+        await until(
+            pilot, lambda: "expirée par la tâche d'entretien" in text_of(history, "#detail")
+        )
+        assert "aucune décision dans les 60\u00a0jours" in text_of(history, "#detail")
+        await pilot.press("4")
+        audit = app.screen
+        await until(pilot, lambda: audit.data is not None)
+        rows = " ".join(" ".join(audit.table.row(k)) for k in audit.table.keys)
+        assert "Demande expirée" in rows and "la tâche d'entretien" in rows
