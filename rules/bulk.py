@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from rules.niss import format_niss, niss_or_none
-from rules.records import Link, Request
-from rules.requests import EntityState, plan_connect
+from rules.records import Admin, Link, Request
+from rules.requests import EntityState, plan_admin_link, plan_connect
 from rules.text import fold, has_unsafe_chars
 from rules.violation import RuleViolation
 from rules.vocabulary import EMPLOYEE_TYPES, type_label
@@ -88,6 +88,7 @@ class Verdict:
     status: str
     request: Request | None = None
     refusal: RuleViolation | None = None
+    link: Link | None = None  # an admin's import links directly
 
     def message(self, lang: str) -> str:
         return self.refusal.message(lang) if self.refusal is not None else ""
@@ -176,6 +177,8 @@ def plan_import(
     now: datetime,
     today: date,
     request_ids: Sequence[str],
+    admin: Admin | None = None,
+    as_admin: bool = False,
 ) -> list[Verdict]:
     """Each row's verdict, judged as the rows before it would leave the entity: a person twice
     in the file is a duplicate, not « already pending »."""
@@ -191,6 +194,9 @@ def plan_import(
             verdicts.append(Verdict(row, "duplicate", refusal=duplicate))
             continue
         current = replace(state, pending=tuple(pending)) if state is not None else None
+        if as_admin:
+            verdicts.append(_admin_verdict(current, admin, row, now, today, seen))
+            continue
         try:
             request = plan_connect(
                 current,
@@ -216,6 +222,39 @@ def plan_import(
         pending.append(request)
         verdicts.append(Verdict(row, "ready", request=request))
     return verdicts
+
+
+def _admin_verdict(
+    state: EntityState | None,
+    admin: Admin | None,
+    row: Row,
+    now: datetime,
+    today: date,
+    seen: dict[str, int],
+) -> Verdict:
+    if state is None:
+        raise RuleViolation("unknown_entity", {"value": "?"})
+    try:
+        link = plan_admin_link(
+            state,
+            admin,
+            row.niss,
+            row.last_name,
+            row.first_name,
+            type_code(row.employee_type),
+            now,
+            until=row.until,
+            today=today,
+        )
+    except RuleViolation as refusal:
+        if refusal.message_key == "not_authorized.admin":
+            raise
+        status = {"already_linked": "linked", "pending_connect_exists": "pending"}.get(
+            refusal.code, "refused"
+        )
+        return Verdict(row, status, refusal=refusal)
+    seen[link.niss] = row.line
+    return Verdict(row, "ready", link=link)
 
 
 # The export's header, per language: the names parse_rows reads back.

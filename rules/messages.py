@@ -494,6 +494,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Meanwhile {count} ready row(s) no longer are (another session acted): nothing "
         "was filed. Check the preview again.",
     },
+    "macg_needs_doctor.admin": {
+        "fr": "{person} ne peut être lié(e) à {entity} comme MACG que par la demande de son "
+        "médecin responsable, pas directement par un administrateur.",
+        "nl": "{person} kan enkel via de aanvraag van de verantwoordelijke arts als HAIO aan "
+        "{entity} gekoppeld worden, niet rechtstreeks door een beheerder.",
+        "en": "{person} can be linked to {entity} as a GP trainee only through their "
+        "supervising doctor's request, not directly by an administrator.",
+    },
     "list_mailed_recently": {
         "fr": "La liste a déjà été envoyée il y a moins d'une heure\u00a0: réessayez dans "
         "{minutes}\u00a0minute(s).",

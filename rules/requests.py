@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from rules.fields import check_employee_type, clean_name
 from rules.niss import niss_or_none, normalize_niss
-from rules.records import Entity, Link, Request, colleague_label, person_label
+from rules.records import Admin, Entity, Link, Request, colleague_label, person_label
 from rules.violation import RuleViolation
 from rules.vocabulary import fits_kind, is_manager
 
@@ -112,6 +112,35 @@ def plan_extend(
     return replace(
         about(link, "extend", actor.niss, now, request_id), until=end, note=clean_note(note)
     )
+
+
+def plan_admin_link(
+    state: EntityState,
+    admin: Admin | None,
+    niss: str,
+    last_name: str,
+    first_name: str,
+    employee_type: str,
+    now: datetime,
+    until: object = None,
+    today: date | None = None,
+) -> Link:
+    """An admin links a person directly (a new entity's first staff, imported): the same
+    rules as a request, and a MACG still only through their supervising doctor."""
+    from rules.link_ends import clean_until
+
+    if admin is None:
+        raise RuleViolation("not_authorized", message_key="not_authorized.admin")
+    niss = normalize_niss(niss)
+    last_name = clean_name(last_name, "last_name")
+    first_name = clean_name(first_name, "first_name")
+    employee_type = check_employee_type(employee_type)
+    if employee_type == "macg":
+        params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
+        raise RuleViolation("macg_needs_doctor", params, message_key="macg_needs_doctor.admin")
+    end = clean_until(until, today or now.date(), employee_type)
+    _connect(state, niss, last_name, first_name, employee_type, admin.id, now, "-")
+    return Link(state.entity.id, niss, last_name, first_name, employee_type, now, until=end)
 
 
 def _connect(

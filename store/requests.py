@@ -92,19 +92,33 @@ class Requests(Records):
                 self._save_link(link_ids, link)
         return filed
 
-    def preview_import(self, actor_niss: str, entity_id: str, rows: Sequence[Row]) -> list[Verdict]:
-        """Each row's verdict, as filing would judge it now; nothing is written."""
+    def preview_import(
+        self, actor: str, entity_id: str, rows: Sequence[Row], as_admin: bool = False
+    ) -> list[Verdict]:
+        """Each row's verdict, as filing would judge it now; nothing is written. ``actor``:
+        a manager's NISS, or with ``as_admin`` an admin's id (links made directly)."""
         with self.reading():
-            now = self._clock()
-            first = self._files.next_id("requests")
-            return plan_import(
-                self._state(str(entity_id).strip()),
-                actor_niss,
-                rows,
-                now,
-                now.astimezone(BRUSSELS).date(),
-                [codec.request_id(first + i) for i in range(len(rows))],
-            )
+            return self._judge_import(actor, entity_id, rows, as_admin)
+
+    def _judge_import(
+        self, actor: str, entity_id: str, rows: Sequence[Row], as_admin: bool
+    ) -> list[Verdict]:
+        now = self._clock()
+        first = self._files.next_id("requests")
+        state = self._state(str(entity_id).strip())
+        if state is None and as_admin:
+            # Staff get not_authorized for an unknown entity, as for one not theirs.
+            raise RuleViolation("unknown_entity", {"value": str(entity_id).strip()})
+        return plan_import(
+            state,
+            actor,
+            rows,
+            now,
+            now.astimezone(BRUSSELS).date(),
+            [codec.request_id(first + i) for i in range(len(rows))],
+            admin=self._admin(actor) if as_admin else None,
+            as_admin=as_admin,
+        )
 
     def file_import(
         self,
@@ -112,22 +126,19 @@ class Requests(Records):
         entity_id: str,
         rows: Sequence[Row],
         expected: Sequence[int] | None = None,
+        as_admin: bool = False,
     ) -> list[Verdict]:
         """The ready rows filed in one transaction: all of them or none. ``expected``: the
         lines the preview showed as ready; if another session changed that meanwhile, nothing
-        is filed (import_changed) and the person looks at the preview again."""
+        is filed (import_changed) and the person looks at the preview again. ``as_admin``:
+        ``actor_niss`` is an admin's id and the rows become links at once (a new entity's
+        first staff), audited as that admin's."""
         with self._writing():
-            now = self._clock()
             first = self._files.next_id("requests")
+            verdicts = self._judge_import(actor_niss, entity_id, rows, as_admin)
             state = self._state(str(entity_id).strip())
-            verdicts = plan_import(
-                state,
-                actor_niss,
-                rows,
-                now,
-                now.astimezone(BRUSSELS).date(),
-                [codec.request_id(first + i) for i in range(len(rows))],
-            )
+            if as_admin:
+                return self._link_import(actor_niss, state, rows, verdicts, expected)
             ready = [v for v in verdicts if v.request is not None]
             if expected is not None:
                 lines = {v.row.line for v in ready}
@@ -159,6 +170,36 @@ class Requests(Records):
             )
             by_line = {v.row.line: v for v in filed}
         return [by_line.get(v.row.line, v) for v in verdicts]
+
+    def _link_import(
+        self,
+        admin_id: str,
+        state: rules.EntityState | None,
+        rows: Sequence[Row],
+        verdicts: list[Verdict],
+        expected: Sequence[int] | None,
+    ) -> list[Verdict]:
+        ready = [v for v in verdicts if v.link is not None]
+        if expected is not None and {v.row.line for v in ready} != set(expected):
+            changed = len(set(expected) ^ {v.row.line for v in ready})
+            raise RuleViolation("import_changed", {"count": changed})
+        assert state is not None
+        for verdict in ready:
+            link = verdict.link
+            assert link is not None
+            self._insert("links", codec.link_to_doc(link))
+            more = {"until": link.until.isoformat()} if link.until else {}
+            self._audit(
+                admin_id,
+                "link_created",
+                state.entity.id,
+                link.niss,
+                employee_type=link.employee_type,
+                **more,
+            )
+        if ready:
+            self._audit(admin_id, "import_filed", state.entity.id, rows=len(rows), filed=len(ready))
+        return verdicts
 
     def file_leave(self, actor_niss: str, entity_id: str, note: object = None) -> Request:
         """A linked person asks to leave the entity (a disconnection request for themselves)."""

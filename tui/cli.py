@@ -259,8 +259,15 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help=_("file connect requests for the rows of a CSV file (each row checked first)"),
     )
-    imports.add_argument(
-        "--niss", required=True, dest="actor_niss", metavar="NISS", help=_("who files them")
+    importer = imports.add_mutually_exclusive_group(required=True)
+    importer.add_argument(
+        "--niss", dest="actor_niss", metavar="NISS", help=_("the doctor or pharmacist filing them")
+    )
+    importer.add_argument(
+        "--admin",
+        dest="import_admin",
+        metavar="ID",
+        help=_("an administrator linking them at once (a new entity's first staff)"),
     )
     imports.add_argument("--entity", required=True, metavar="ID", help=_("for which entity"))
     imports.add_argument(
@@ -1061,12 +1068,14 @@ def _import(root: Path, args: argparse.Namespace, lang: str) -> int:
 
     rows = parse_rows(_read_import(args.file))
     store = _existing_store(root)
+    as_admin = args.import_admin is not None
+    actor = args.import_admin if as_admin else args.actor_niss
     if args.dry_run:
-        verdicts = store.preview_import(args.actor_niss, args.entity, rows)
+        verdicts = store.preview_import(actor, args.entity, rows, as_admin=as_admin)
     else:
-        verdicts = store.file_import(args.actor_niss, args.entity, rows)
+        verdicts = store.file_import(actor, args.entity, rows, as_admin=as_admin)
     words = {
-        "ready": _("ready") if args.dry_run else _("filed"),
+        "ready": _("ready") if args.dry_run else _("linked") if as_admin else _("filed"),
         "refused": _("refused"),
         "duplicate": _("duplicate"),
         "linked": _("already linked"),

@@ -191,3 +191,44 @@ def test_the_staff_list_goes_by_mail_to_the_entity_once_an_hour(store, clock):
     clock.moment += hours(minutes=61)
     assert store.mail_staff_list(DOCTOR, "cab").id != mail.id
     assert len([m for m in store.outbox() if m.attachment]) == 2
+
+
+def test_an_admin_links_a_new_entitys_first_staff_directly(store, data, tmp_path):
+    source = tmp_path / "first.csv"
+    source.write_text(
+        "NISS;Nom;Prénom;Type\n"
+        f"{format_niss(ROWS[0])};Lambert;Zoé;infirmière\n"
+        f"{format_niss(ROWS[1])};Claes;Wout;HAIO\n"
+        f"{format_niss(DOCTOR)};Dupont;Jean;médecin\n",
+        encoding="utf-8",
+    )
+    done = vaccinnet(
+        "--data", data, "--lang", "en", "import", "--admin", "adm", "--entity", "cab", source
+    )
+    assert done.returncode == 1, done.stderr
+    assert "line 2: linked" in done.stdout
+    assert "line 3: refused: CLAES Wout" in done.stdout
+    assert "only through their supervising doctor's request" in done.stdout
+    assert "line 4: already linked" in done.stdout
+    reread = open_store(data)
+    assert ROWS[0] in {k.niss for k in reread.staff("cab")} and reread.requests("cab") == []
+    created = [e for e in reread.audit_entries() if e.action == "link_created"]
+    assert [(e.actor, e.niss) for e in created] == [("adm", ROWS[0])]
+    assert reread.audit_entries()[-1].action == "import_filed"
+    refused(
+        "not_authorized",
+        reread.file_import,
+        "nobody",
+        "cab",
+        parse_rows(source.read_text()),
+        None,
+        True,
+    )
+    refused(
+        "unknown_entity",
+        reread.preview_import,
+        "adm",
+        "nowhere",
+        parse_rows(source.read_text()),
+        True,
+    )
