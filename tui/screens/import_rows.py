@@ -71,6 +71,7 @@ class ImportScreen(ConsoleModal[list[Request] | None]):
         self.store, self.me, self.entity = store, me, entity
         self.rows: list[Row] = []
         self.verdicts: list[Verdict] = []
+        self.filed: list[Request] | None = None  # once filed: the result is on screen
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog import"):
@@ -120,6 +121,9 @@ class ImportScreen(ConsoleModal[list[Request] | None]):
     def action_next(self) -> None:
         if self.busy:
             return
+        if self.filed is not None:
+            self.dismiss(self.filed)
+            return
         if self.previewing:
             self.file_ready()
             return
@@ -147,7 +151,11 @@ class ImportScreen(ConsoleModal[list[Request] | None]):
     def _judged(self, message: Judged) -> None:
         self.busy = False
         self.rows, self.verdicts = message.rows, message.verdicts
+        self.show_verdicts(message.verdicts)
+
+    def show_verdicts(self, verdicts: list[Verdict], filed: bool = False) -> None:
         lang = language()
+        words = {**VERDICTS, "ready": N_("filed") if filed else N_("ready")}
         table = self.query_one("#verdicts", RecordTable)
         table.set_rows(
             [
@@ -156,27 +164,30 @@ class ImportScreen(ConsoleModal[list[Request] | None]):
                     (
                         str(v.row.line),
                         f"{v.row.last_name.upper()} {v.row.first_name}".strip(),
-                        _(VERDICTS[v.status])
+                        _(words[v.status])
+                        + (f" {v.request.id}" if filed and v.request is not None else "")
                         + (f" · {v.message(lang)}" if v.refusal is not None else ""),
                     ),
                 )
                 # What needs the person's eye first: the rows that will not be filed.
-                for v in sorted(message.verdicts, key=lambda v: v.status == "ready")
+                for v in sorted(verdicts, key=lambda v: v.status == "ready")
             ]
         )
-        table.marked = {str(v.row.line) for v in message.verdicts if v.status != "ready"}
+        table.marked = {str(v.row.line) for v in verdicts if v.status != "ready"}
         self.query_one("#paste", TextArea).add_class("hidden")
         table.remove_class("hidden")
         table.focus()
-        ready = sum(1 for v in message.verdicts if v.status == "ready")
-        text = _("{ready} of {count} rows ready.").format(ready=ready, count=len(message.verdicts))
-        if ready < len(message.verdicts):
+        ready = sum(1 for v in verdicts if v.status == "ready")
+        if filed:
+            return
+        text = _("{ready} of {count} rows ready.").format(ready=ready, count=len(verdicts))
+        if ready < len(verdicts):
             text += " " + _(
                 "Fix the others in your source and paste again (escape), or file these."
             )
         summary = self.query_one("#import-summary", Static)
         summary.update(literal(text))
-        summary.set_classes("info" if ready == len(message.verdicts) else "warning")
+        summary.set_classes("info" if ready == len(verdicts) else "warning")
         button = self.query_one("#next", Button)
         button.label = ngettext("File {count} request", "File {count} requests", ready).format(
             count=ready
@@ -214,11 +225,35 @@ class ImportScreen(ConsoleModal[list[Request] | None]):
 
     @on(Filed)
     def _filed(self, message: Filed) -> None:
+        """The result stays on screen: what was filed, under which ids, and what was not."""
         self.busy = False
-        self.dismiss([v.request for v in message.verdicts if v.request is not None])
+        requests = [v.request for v in message.verdicts if v.request is not None]
+        self.filed = requests
+        self.show_verdicts(message.verdicts, filed=True)
+        ids = f"{requests[0].id}–{requests[-1].id}" if len(requests) > 1 else requests[0].id
+        text = ngettext(
+            "{count} request filed ({ids}); an administrator must approve it.",
+            "{count} requests filed ({ids}); an administrator must approve them.",
+            len(requests),
+        ).format(count=len(requests), ids=ids)
+        left = len(message.verdicts) - len(requests)
+        if left:
+            text += " " + ngettext(
+                "{count} row not filed (listed first).",
+                "{count} rows not filed (listed first).",
+                left,
+            ).format(count=left)
+        summary = self.query_one("#import-summary", Static)
+        summary.update(literal(text))
+        summary.set_classes("ok")
+        self.query_one("#next", Button).label = _("Close")
+        self.query_one("#back", Button).display = False
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
+        if self.filed is not None:
+            self.dismiss(self.filed)
+            return
         if self.previewing:
             # Back to the paste, kept as it was, to fix it and look again.
             self.query_one("#verdicts", RecordTable).add_class("hidden")

@@ -647,6 +647,11 @@ async def test_import_paste_preview_and_file(practice):
         assert "Ligne 42" in text_of(dialog, "#import-detail")
         assert practice.requests("cab") and len(practice.requests("cab")) == 1  # nothing yet
         await pilot.press("ctrl+s")
+        # The result stays: the ids filed, and the rows that were not, listed first.
+        await until(pilot, lambda: "40 demandes introduites" in text_of(dialog, "#import-summary"))
+        assert "2 lignes non introduites" in text_of(dialog, "#import-summary")
+        assert table.row("2")[2].startswith("introduite R0000")
+        await pilot.press("ctrl+s")  # « Fermer »
         await until(pilot, lambda: app.screen is screen)
         assert "doit être approuvée par un administrateur" in text_of(screen, "#status")
     filed = [r for r in practice.requests("cab") if r.batch]
