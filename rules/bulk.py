@@ -111,6 +111,15 @@ def type_code(raw: str) -> str:
     return _TYPE_NAMES.get(fold(raw), raw.strip())
 
 
+def _looks_binary(text: str) -> bool:
+    """NUL, or control characters in more than one line in twenty: not a spreadsheet. A few
+    in a cell are that cell's problem: its row is refused by the rule a form field meets."""
+    if "\x00" in text:
+        return True
+    controls = sum(1 for ch in text if ch not in "\t\r\n" and has_unsafe_chars(ch))
+    return controls > max(1, text.count("\n") + 1) // 20 and controls > 2
+
+
 def _is_header(cells: Sequence[str]) -> bool:
     names = {fold(c) for c in cells}
     return any(names & HEADERS[col] for col in ("niss", "last_name", "first_name"))
@@ -120,8 +129,11 @@ def parse_rows(text: str) -> list[Row]:
     """The rows of a paste or a file: `;` or `,` separated (sniffed), quoted fields allowed,
     an optional header row in fr, nl or en naming the columns in any order; without one,
     NISS, last name, first name, type and, optionally, the end date."""
+    if len(text) > MAX_BYTES:
+        # A paste is bounded as a file is: a 50 MB paste is not read as rows.
+        raise RuleViolation("import_too_big", {"size": len(text.encode()), "limit": MAX_BYTES})
     body = text.lstrip("\ufeff")
-    if has_unsafe_chars(body.replace("\t", " ").replace("\r", " ").replace("\n", " ")):
+    if _looks_binary(body):
         raise RuleViolation("import_not_text")
     numbered = [(n, line) for n, line in enumerate(body.splitlines(), start=1) if line.strip()]
     if not numbered:

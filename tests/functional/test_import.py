@@ -232,3 +232,18 @@ def test_an_admin_links_a_new_entitys_first_staff_directly(store, data, tmp_path
         parse_rows(source.read_text()),
         True,
     )
+
+
+def test_a_hostile_cell_is_refused_as_the_form_refuses_it(store):
+    text = (
+        f"{format_niss(ROWS[0])};Mar\x1b[31mtin;Claire;infirmier\n"
+        f"{format_niss(ROWS[1])};[@click=app.quit];Zoé;infirmier\n"
+        f"{format_niss(ROWS[2])};Lambert;Zoé;infirmier\n"
+    )
+    verdicts = store.preview_import(DOCTOR, "cab", parse_rows(text))
+    assert [v.refusal.code if v.refusal else v.status for v in verdicts] == [
+        "control_characters",
+        "invalid_name",
+        "ready",
+    ]
+    assert "\x1b" not in verdicts[0].message("fr")  # shown inert, as the form shows it

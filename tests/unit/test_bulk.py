@@ -78,3 +78,10 @@ def test_what_cannot_be_imported_says_why():
         "90011501277;Martin;Claire;infirmier\n90011501277;Martin\nx;y;z;t;u;v;w\n",
     )
     assert "lignes 2, 3" in refusal.message("fr")
+
+
+def test_a_hostile_cell_is_its_rows_problem_and_a_huge_paste_is_refused():
+    text = "90011501277;Mar\x1b[31mtin;Claire;infirmier\n91052008894;Lambert;Zoé;infirmier\n"
+    rows = parse_rows(text)  # the rows are read; the rules refuse the first one alone
+    assert [r.last_name for r in rows] == ["Mar\x1b[31mtin", "Lambert"]
+    _refused("import_too_big", parse_rows, "90011501277;N;P;nurse\n" * 60_000)
