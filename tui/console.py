@@ -196,6 +196,13 @@ class ConsoleApp(App[None]):
         await self.action_quit()
 
     def action_help_quit(self) -> None:
+        from tui.screens.too_small import TooSmallScreen
+
+        if isinstance(self.screen, TooSmallScreen):
+            # Its message says ctrl+c quits; a key that comes before the screen's own
+            # binding is in place (just after a resize) lands here, and must quit too.
+            self.exit()
+            return
         # ctrl+c out of habit: Textual's own hint is English and written in markup, which
         # every notification here shows literally.
         self.notify(_("Press q to quit (ctrl+q while typing)."), title=_("Do you want to quit?"))

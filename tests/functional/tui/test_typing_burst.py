@@ -63,5 +63,16 @@ async def test_the_too_small_message_quits_with_q_and_ctrl_c(practice, key):
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=(60, 20)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        # The message on screen, as a person reads it before pressing: the screen pushed a
+        # moment ago may not have taken the keys yet (its own binding), and q would then go
+        # to the field that had the focus.
+        await until(
+            pilot,
+            lambda: (
+                "too small" in str(app.screen.query_one("#too-small").render()).lower()
+                or "trop petite" in str(app.screen.query_one("#too-small").render())
+            ),
+        )
+        await settle(pilot)
         await pilot.press(key)
         await until(pilot, lambda: not app.is_running)
