@@ -457,10 +457,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import_not_text": {
         "fr": "Ce n'est pas du texte (des caractères de contrôle ou des données binaires)\u00a0: "
-        "collez les lignes d'un tableur ou d'un fichier CSV. Rien n'a été introduit.",
-        "nl": "Dit is geen tekst (stuurtekens of binaire gegevens): plak de regels van een "
+        "donnez les lignes d'un tableur ou d'un fichier CSV. Rien n'a été introduit.",
+        "nl": "Dit is geen tekst (stuurtekens of binaire gegevens): geef de regels van een "
         "rekenblad of een CSV-bestand. Er werd niets ingediend.",
-        "en": "This is not text (control characters or binary data): paste the rows of a "
+        "en": "This is not text (control characters or binary data): give the rows of a "
         "spreadsheet or a CSV file. Nothing was filed.",
     },
     "import_empty": {

@@ -1081,13 +1081,16 @@ def _import(root: Path, args: argparse.Namespace, lang: str) -> int:
         "linked": _("already linked"),
         "pending": _("already pending"),
     }
+    # For scripts: what happened to each row, never a word that means two things.
+    done = "ready" if args.dry_run else "linked" if as_admin else "filed"
+    codes = {"ready": done, "linked": "already_linked", "pending": "already_pending"}
     for v in verdicts:
         if args.json:
             say(
                 json.dumps(
                     {
                         "line": v.row.line,
-                        "status": v.status,
+                        "status": codes.get(v.status, v.status),
                         "request": v.request.id if v.request and not args.dry_run else None,
                         "message": v.message(lang) or None,
                     },
@@ -1095,19 +1098,19 @@ def _import(root: Path, args: argparse.Namespace, lang: str) -> int:
                 )
             )
             continue
-        request = f" {v.request.id}" if v.request is not None and not args.dry_run else ""
-        detail = f": {v.message(lang)}" if v.refusal is not None else ""
-        say(
-            _("line {line}: {status}{request}{detail}").format(
-                line=v.row.line, status=words[v.status], request=request, detail=detail
-            )
-        )
+        status = words[v.status]
+        if v.request is not None and not args.dry_run:
+            status += f" {v.request.id}"
+        if v.refusal is not None:
+            status = _("{status}: {reason}").format(status=status, reason=v.message(lang))
+        say(_("line {line}: {status}").format(line=v.row.line, status=status))
     ready = sum(1 for v in verdicts if v.status == "ready")
-    summary = (
-        _("{ready} of {count} rows ready; nothing filed (--dry-run).")
-        if args.dry_run
-        else _("{ready} of {count} rows filed in one transaction.")
-    )
+    if args.dry_run:
+        summary = _("{ready} of {count} rows ready; nothing filed (--dry-run).")
+    elif as_admin:
+        summary = _("{ready} of {count} rows linked in one transaction.")
+    else:
+        summary = _("{ready} of {count} rows filed in one transaction.")
     say(summary.format(ready=ready, count=len(verdicts)), file=sys.stderr)
     return 0 if ready == len(verdicts) else 1
 

@@ -6,6 +6,9 @@ from rules import Request, decision_reason, status_label
 from tui.i18n import N_, _
 
 REGISTERED = N_("The request is now registered and must be approved by an administrator.")
+REGISTERED_MANY = N_(
+    "The {count} requests are now registered and must be approved by an administrator."
+)
 REGISTERED_MORE = N_(
     "Only once an administrator has approved the request will you see the result here. This "
     "may take some time."

@@ -376,17 +376,19 @@ class QueueScreen(AdminListScreen):
         if self.batch_filter:
             batch = [r for r in data.pending if r.batch == self.batch_filter]
             entity = data.entities.get(batch[0].entity_id) if batch else None
-            filters.append(
-                _(
-                    "import {first}–{last}, {count} pending, {entity}: a approves or r "
-                    "rejects all of it"
-                ).format(
-                    first=batch[0].id if batch else self.batch_filter,
-                    last=batch[-1].id if batch else self.batch_filter,
-                    count=len(batch),
-                    entity=entity.name if entity else "–",
+            if not batch:
+                filters.append(
+                    _("import {batch}: nothing left pending; b shows every request").format(
+                        batch=self.batch_filter
+                    )
                 )
-            )
+            else:
+                ids = batch[0].id if len(batch) == 1 else f"{batch[0].id}–{batch[-1].id}"
+                filters.append(
+                    _(
+                        "import {ids}, {count} pending, {entity}: a approves or r rejects all of it"
+                    ).format(ids=ids, count=len(batch), entity=entity.name if entity else "–")
+                )
         if self.kind or self.entity_filter or self.filter_text or self.batch_filter:
             filters.append(_("{shown} shown").format(shown=len(self.table.keys)))
         if self.kind:
@@ -500,6 +502,9 @@ class QueueScreen(AdminListScreen):
             self.batch_filter = None
         elif self.review is not None and self.review.request.batch:
             self.batch_filter = self.review.request.batch
+        elif self.review is not None:
+            self.notify(_("This request was not filed by an import."), timeout=4)
+            return
         self.redraw()
 
     def action_entity_filter(self) -> None:

@@ -181,7 +181,9 @@ class ImportScreen(ConsoleModal[list[Request] | None]):
         if filed:
             return
         text = _("{ready} of {count} rows ready.").format(ready=ready, count=len(verdicts))
-        if ready < len(verdicts):
+        if not ready:
+            text += " " + _("Fix the rows in your source and paste again (escape).")
+        elif ready < len(verdicts):
             text += " " + _(
                 "Fix the others in your source and paste again (escape), or file these."
             )

@@ -38,7 +38,7 @@ from tui.screens.base import CLEAR_BINDING, ConsoleScreen
 from tui.view import EntityView, load_entity_view
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.record_table import Column, RecordTable
-from tui.wording import KIND_SHORT, REGISTERED, REGISTERED_MORE, decision_text
+from tui.wording import KIND_SHORT, REGISTERED, REGISTERED_MANY, REGISTERED_MORE, decision_text
 
 # How long a status line stays once its news is no longer news (toasts stay 5 s at most).
 STATUS_SECONDS = 20.0
@@ -761,7 +761,10 @@ class StaffScreen(ConsoleScreen[None]):
             return
         requests = filed if isinstance(filed, list) else [filed]
         self.query_one("#staff", RecordTable).clear_selection()
-        self.say(REGISTERED)
+        if len(requests) > 1:
+            self.say(REGISTERED_MANY, count=str(len(requests)))
+        else:
+            self.say(REGISTERED)
         self._news = {r.id for r in requests}
         self._reveal = [r.id for r in requests]
         self.notify(_(REGISTERED_MORE), title=_(REGISTERED), timeout=TOAST_SECONDS)

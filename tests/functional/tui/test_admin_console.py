@@ -655,6 +655,11 @@ async def test_an_import_is_shown_filtered_and_approved_as_one(practice):
         dialog = app.screen
         assert isinstance(dialog, BulkScreen)
         await until(pilot, lambda: len(dialog.results) == 6)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and not table.keys)
+        await until(pilot, lambda: "plus rien en attente" in text_of(screen, "#summary"))
+        await pilot.press("b")  # every request again
+        await until(pilot, lambda: "import" not in text_of(screen, "#summary"))
     approved = [practice.request(v.request.id).status for v in verdicts]
     assert approved == ["approved"] * 6
 
