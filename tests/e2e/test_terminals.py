@@ -126,6 +126,8 @@ def test_a_paste_of_300_lines_is_imported_whole(console, store):
     screen.keys("C-s")
     screen.wait_for("300 ligne(s) prête(s) sur 300", timeout=30)
     screen.keys("C-s")
-    screen.wait_for("doit être approuvée", timeout=30)
+    screen.wait_for("300 demandes introduites", timeout=30)
+    screen.keys("C-s")  # « Fermer »
+    screen.wait_for("Les 300 demandes sont maintenant enregistrées", timeout=30)
     filed = [r for r in store.requests("cab") if r.batch]
     assert len(filed) == 300 and len({r.batch for r in filed}) == 1
