@@ -37,6 +37,16 @@ def check_manager(state: EntityState | None, actor_niss: str) -> Link:
     return link
 
 
+def _person(niss: str, last_name: str, first_name: str, employee_type: str) -> tuple[str, ...]:
+    """A person as typed, checked field by field as the form checks them."""
+    return (
+        normalize_niss(niss),
+        clean_name(last_name, "last_name"),
+        clean_name(first_name, "first_name"),
+        check_employee_type(employee_type),
+    )
+
+
 def plan_connect(
     state: EntityState | None,
     actor_niss: str,
@@ -59,10 +69,7 @@ def plan_connect(
 
     actor = check_manager(state, actor_niss)
     assert state is not None
-    niss = normalize_niss(niss)
-    last_name = clean_name(last_name, "last_name")
-    first_name = clean_name(first_name, "first_name")
-    employee_type = check_employee_type(employee_type)
+    niss, last_name, first_name, employee_type = _person(niss, last_name, first_name, employee_type)
     if employee_type == "macg" and actor.employee_type != "medecin":
         params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
         raise RuleViolation("macg_needs_doctor", params)
@@ -131,10 +138,7 @@ def plan_admin_link(
 
     if admin is None:
         raise RuleViolation("not_authorized", message_key="not_authorized.admin")
-    niss = normalize_niss(niss)
-    last_name = clean_name(last_name, "last_name")
-    first_name = clean_name(first_name, "first_name")
-    employee_type = check_employee_type(employee_type)
+    niss, last_name, first_name, employee_type = _person(niss, last_name, first_name, employee_type)
     if employee_type == "macg":
         params = {"person": person_label(first_name, last_name, niss), "entity": state.entity.name}
         raise RuleViolation("macg_needs_doctor", params, message_key="macg_needs_doctor.admin")
