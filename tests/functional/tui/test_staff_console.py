@@ -653,7 +653,7 @@ async def test_import_paste_preview_and_file(practice):
         assert table.row("2")[2].startswith("introduite R0000")
         await pilot.press("ctrl+s")  # « Fermer »
         await until(pilot, lambda: app.screen is screen)
-        assert "doit être approuvée par un administrateur" in text_of(screen, "#status")
+        assert "Les 40 demandes sont maintenant enregistrées" in text_of(screen, "#status")
     filed = [r for r in practice.requests("cab") if r.batch]
     assert len(filed) == 40 and len({r.batch for r in filed}) == 1
 
