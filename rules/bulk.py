@@ -54,18 +54,21 @@ HEADERS = {
 }
 COLUMNS = ("niss", "last_name", "first_name", "employee_type", "until")
 
-# A type as its code or as its label in any language: « infirmière » is a nurse too.
-_TYPE_NAMES = {fold(code): code for code in EMPLOYEE_TYPES}
-for _code, _labels in EMPLOYEE_TYPES.items():
-    for _label in _labels.values():
-        _TYPE_NAMES[fold(_label)] = _code
-        # « infirmier·ère »: each gendered form alone names the type as well.
-        if "·" in _label:
-            stem, ending = _label.split("·", 1)
-            _TYPE_NAMES[fold(stem)] = _code
-            _TYPE_NAMES[fold(stem[: len(stem) - len(ending)] + ending)] = _code
-_TYPE_NAMES[fold("infirmière")] = "infirmier"
-_TYPE_NAMES[fold("pharmacienne")] = "pharmacien"
+# A type as its code, its label in any language, or the form a spreadsheet writes for a
+# woman (the labels write « infirmier·ère », the cells « infirmière »).
+_TYPE_NAMES = {fold(code): code for code in EMPLOYEE_TYPES} | {
+    fold(label): code for code, labels in EMPLOYEE_TYPES.items() for label in labels.values()
+}
+_TYPE_NAMES |= {
+    fold(name): code
+    for name, code in (
+        ("infirmier", "infirmier"),
+        ("infirmière", "infirmier"),
+        ("pharmacienne", "pharmacien"),
+        ("assistante pharmaceutico-technique", "assistant_pharma"),
+        ("collaboratrice administrative", "administratif"),
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,5 +167,11 @@ def reminder_due(campaign: Campaign, today: date, sent: Sequence[int]) -> int | 
     return None if any(s <= nearest for s in sent) else nearest
 
 
-def is_overdue_review(campaign: Campaign, today: date, done: Progress) -> bool:
-    return campaign.is_open and today > campaign.due and done.state != "done"
+def is_past_due(campaign: Campaign | None, today: date) -> bool:
+    """The review is open and its due date is over (``today``: the Brussels day)."""
+    return campaign is not None and campaign.is_open and today > campaign.due
+
+
+def is_overdue_review(campaign: Campaign | None, today: date, done: Progress) -> bool:
+    """An entity late with its answer: past the due date and not done."""
+    return is_past_due(campaign, today) and done.state != "done"

@@ -1152,9 +1152,11 @@ def _review(root: Path, args: argparse.Namespace) -> int:
     if campaign is None or not campaign.is_open:
         say(_("No review is open."))
         return 0
-    labels = {"done": _("done"), "partial": _("partly done"), "not_started": _("not started")}
+    from rules.recertification import is_overdue_review, is_past_due
+    from tui.wording import REVIEW_STATES
+
     today = local(store.now()).date()
-    late = today > campaign.due
+    late = is_past_due(campaign, today)
     say(
         _("Review {id}, due {due}{late}.").format(
             id=campaign.id,
@@ -1164,11 +1166,11 @@ def _review(root: Path, args: argparse.Namespace) -> int:
     )
     for review in store.review_overview():
         done = review.progress
-        mark = "!" if late and done.state != "done" else " "
+        mark = "!" if is_overdue_review(campaign, today, done) else " "
         say(
             printable(
                 f"{mark} {review.entity.id:<24} {done.done:>5}/{done.total:<5} "
-                f"{labels[done.state]:<14} {review.entity.name}"
+                f"{_(REVIEW_STATES[done.state]):<14} {review.entity.name}"
             )
         )
     return 0

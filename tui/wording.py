@@ -6,6 +6,12 @@ from rules import Request, decision_reason, status_label
 from tui.i18n import N_, _
 
 REGISTERED = N_("The request is now registered and must be approved by an administrator.")
+# A yearly review's progress at one entity (rules.recertification.Progress.state).
+REVIEW_STATES = {
+    "done": N_("done"),
+    "partial": N_("partly done"),
+    "not_started": N_("not started"),
+}
 REGISTERED_MANY = N_(
     "The {count} requests are now registered and must be approved by an administrator."
 )

@@ -23,7 +23,7 @@ from rules import (
     type_label,
 )
 from rules.dates import belgian_date
-from rules.recertification import Campaign, Progress
+from rules.recertification import Campaign, Progress, is_overdue_review, is_past_due
 from rules.text import fold
 from store import EntitySummary, Store
 from tui.console import deliver
@@ -35,6 +35,7 @@ from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 from tui.widgets.niss_field import NissField
 from tui.widgets.record_table import Column
+from tui.wording import REVIEW_STATES
 
 
 class EntitiesScreen(AdminListScreen):
@@ -111,17 +112,24 @@ class EntitiesScreen(AdminListScreen):
         return rows
 
     def review_late(self) -> bool:
-        campaign = self.campaign
-        return bool(campaign and campaign.is_open and local(self.store.now()).date() > campaign.due)
+        return is_past_due(self.campaign, local(self.store.now()).date())
+
+    def progress(self, item: EntitySummary) -> Progress | None:
+        """The entity's answer to the open review; None when none covers it."""
+        if item.reviewed is None:
+            return None
+        return Progress(item.staff, min(item.reviewed, item.staff))
 
     def review_cell(self, item: EntitySummary) -> str:
         """« 3/8 », « ✓ 8/8 » once done, « ! 3/8 » past the due date; empty when no open
         review covers the entity."""
-        if item.reviewed is None:
+        done = self.progress(item)
+        if done is None:
             return ""
-        done = min(item.reviewed, item.staff)
-        mark = "✓ " if done >= item.staff else "! " if self.review_late() else ""
-        return f"{mark}{done}/{item.staff}"
+        today = local(self.store.now()).date()
+        late = is_overdue_review(self.campaign, today, done)
+        mark = "✓ " if done.state == "done" else "! " if late else ""
+        return f"{mark}{done.done}/{done.total}"
 
     def refresh_summary(self) -> None:
         text = _("{count} entities. n creates one, m changes the one under the cursor.").format(
@@ -129,11 +137,7 @@ class EntitiesScreen(AdminListScreen):
         )
         campaign = self.campaign
         if campaign is not None and campaign.is_open:
-            states = [
-                Progress(i.staff, i.reviewed).state
-                for i in self.data or []
-                if i.reviewed is not None
-            ]
+            states = [p.state for i in self.data or [] if (p := self.progress(i)) is not None]
             text += " " + _(
                 "Yearly review, due {due}{late}: done {done}, partly done {partial}, not "
                 "started {none}; y closes it."
@@ -148,34 +152,29 @@ class EntitiesScreen(AdminListScreen):
 
     def show_detail(self, key: str | None) -> None:
         item = next((i for i in self.data or [] if i.entity.id == key), None)
-        text = (
-            ""
-            if item is None
-            else (
-                f"{item.entity.name} ({item.entity.id}) · "
-                f"{kind_label(item.entity.kind, language())} · {item.entity.email} · "
-                f"{item.entity.language}"
-            )
-        )
-        if item is not None and item.reviewed is not None:
-            text += "\n" + self.review_text(item)
-            if item.reviewed < item.staff:
-                self.fetch_review_left(item.entity.id)
+        text = self.detail_text(item) if item is not None else ""
+        done = self.progress(item) if item is not None else None
+        if item is not None and done is not None and done.state != "done":
+            self.fetch_review_left(item.entity.id)
         self.query_one("#detail", Static).update(literal(text))
 
-    def review_text(self, item: EntitySummary) -> str:
-        campaign = self.campaign
-        due = belgian_date(campaign.due) if campaign else ""
-        state = {
-            "done": _("done"),
-            "partial": _("partly done"),
-            "not_started": _("not started"),
-        }[Progress(item.staff, item.reviewed or 0).state]
-        text = _("Yearly review (due {due}): {state}, {done} of {total} confirmed.").format(
-            due=due, state=state, done=min(item.reviewed or 0, item.staff), total=item.staff
+    def detail_text(self, item: EntitySummary, not_yet: str = "") -> str:
+        """The entity, and its answer to the open review (``not_yet``: who is left)."""
+        e = item.entity
+        text = f"{e.name} ({e.id}) · {kind_label(e.kind, language())} · {e.email} · {e.language}"
+        done, campaign = self.progress(item), self.campaign
+        if done is None or campaign is None:
+            return text
+        text += "\n" + _("Yearly review (due {due}): {state}, {done} of {total} confirmed.").format(
+            due=belgian_date(campaign.due),
+            state=_(REVIEW_STATES[done.state]),
+            done=done.done,
+            total=done.total,
         )
-        if self.review_late() and item.reviewed is not None and item.reviewed < item.staff:
+        if is_overdue_review(campaign, local(self.store.now()).date(), done):
             text += " " + _("Past the due date: nothing is removed; remind the entity.")
+        if not_yet:
+            text += " " + _("Not yet confirmed: {names}.").format(names=not_yet)
         return text
 
     @work(thread=True, exclusive=True, group="review-left", exit_on_error=False)
@@ -191,19 +190,16 @@ class EntitiesScreen(AdminListScreen):
         item = next((i for i in self.data or [] if i.entity.id == message.entity_id), None)
         if item is None:
             return
-        text = (
-            f"{item.entity.name} ({item.entity.id}) · "
-            f"{kind_label(item.entity.kind, language())} · {item.entity.email} · "
-            f"{item.entity.language}\n{self.review_text(item)} "
-            + _("Not yet confirmed: {names}.").format(names=", ".join(message.names))
-        )
+        text = self.detail_text(item, ", ".join(message.names))
         self.query_one("#detail", Static).update(literal(text))
 
     def action_yearly_review(self) -> None:
         from tui.screens.admin_review import OpenReviewScreen
         from tui.screens.confirm import ConfirmScreen
 
-        campaign = self.store.campaign()
+        # The review as the section last read it (a worker); the store refuses an open or a
+        # close that another admin made moot meanwhile, and the section shows that.
+        campaign = self.campaign
         if campaign is None or not campaign.is_open:
             self.app.push_screen(OpenReviewScreen(self.store, self.admin_id), self._reviewed)
             return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -13,9 +12,10 @@ from rules.dates import belgian_date
 from rules.link_ends import clean_until
 from rules.violation import RuleViolation
 from store import Store
-from tui.i18n import N_, _, language, local
+from tui.i18n import _, language, local
 from tui.literal import literal
 from tui.screens.form import FieldError, FormDialog
+from tui.screens.new_request import FILING_BINDINGS
 from tui.widgets.button_row import ButtonRow
 from tui.widgets.footer import TranslatedFooter
 
@@ -23,16 +23,7 @@ from tui.widgets.footer import TranslatedFooter
 class ExtendScreen(FormDialog[str, Request]):
     """One date, checked as typed against the rules' range; the store files the request."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the request")),
-        Binding(
-            "escape",
-            "cancel",
-            N_("Back"),
-            id="cancel",
-            tooltip=N_("Back to the list without filing"),
-        ),
-    ]
+    BINDINGS = list(FILING_BINDINGS)
 
     def __init__(self, store: Store, me: Link, entity: Entity, link: Link) -> None:
         super().__init__()

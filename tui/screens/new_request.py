@@ -41,19 +41,23 @@ class PersonForm:
     note: str = ""
 
 
+# The keys of a dialog that files a request (« Nouvelle demande », « Prolonger »).
+FILING_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the request")),
+    Binding(
+        "escape",
+        "cancel",
+        N_("Back"),
+        id="cancel",
+        tooltip=N_("Back to the list without filing"),
+    ),
+]
+
+
 class NewRequestScreen(FormDialog[PersonForm, Request]):
     """Files the connect request itself, so that a refusal leaves everything typed in place."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", N_("Save"), id="save", tooltip=N_("File the request")),
-        Binding(
-            "escape",
-            "cancel",
-            N_("Back"),
-            id="cancel",
-            tooltip=N_("Back to the list without filing"),
-        ),
-    ]
+    BINDINGS = list(FILING_BINDINGS)
 
     def __init__(self, store: Store, me: Link, entity: Entity) -> None:
         super().__init__()

@@ -421,15 +421,12 @@ class StaffScreen(ConsoleScreen[None]):
                         _(KIND_SHORT[request.kind]),
                         request.full_name,
                         f"{view.short_name_of(request.filed_by)} · {fmt_date(request.filed_at)}",
-                        self._status(request, lang),
+                        decision_text(request, lang),
                     ),
                 )
                 for request in (*view.pending, *view.recent)
             ]
         )
-
-    def _status(self, request: Request, lang: str) -> str:
-        return decision_text(request, lang)
 
     # ----- the detail line follows the cursor -----------------------------------------------
 
@@ -509,7 +506,7 @@ class StaffScreen(ConsoleScreen[None]):
                 type=type_label(request.employee_type, lang),
                 by=view.name_of(request.filed_by),
                 on=fmt_datetime(request.filed_at),
-                status=self._status(request, lang),
+                status=decision_text(request, lang),
             )
             if request.decided_at:
                 text += " (" + fmt_datetime(request.decided_at) + ")"
