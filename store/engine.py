@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
-import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -18,11 +16,13 @@ from tinydb.table import Document
 from rules.notices import NOTICES_VERSION
 from rules.phrase import N_, Phrase
 from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
-from store.errors import StoreError, os_problem
+from store.backend import Backend
+from store.changes import ChangeSource
+from store.errors import StoreError
+from store.file_backend import FileBackend
 from store.indexes import Index
 from store.layout import PEOPLE, REVIEWED, STORE_LAYOUT
-from store.lock import DirectoryLock, ReadersLock
-from store.segments import Doc, SegmentFiles
+from store.segments import Doc
 from store.tables import SegmentDB, SegmentTable
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -63,20 +63,20 @@ class Engine:
 
     def __init__(
         self,
-        root: Path,
+        backend: Backend | Path,
         clock: Clock | None = None,
         lock_timeout: float = 30.0,
         audit_key: bytes | None = None,
     ) -> None:
-        self.root = root
+        if isinstance(backend, Path):
+            backend = FileBackend(backend, scopes_of, STORE_LAYOUT, lock_timeout)
+        self._backend: Backend = backend
+        # A directory for the file store; None for a server (store/pg/).
+        self.root: Path | None = backend.root if isinstance(backend, FileBackend) else None
+        self.location = backend.location
         # Held in memory only: the key never goes into the store.
         self._audit_key = audit_key
         self._clock = clock or _utc_now
-        self._mutex = threading.RLock()
-        self._lock = DirectoryLock(root, lock_timeout)
-        self._readers = ReadersLock(root, lock_timeout)
-        self._reads = 0  # depth of the read blocks under way in this process
-        self._swept = False
         self._with_changes = False
         self._review_failed = False  # store/reviews.py: a review of everything failed here
         # Decoded records of the listings consoles read again and again (store/queries.py).
@@ -99,27 +99,32 @@ class Engine:
         self._reviewed_counts = (None, {}, {})
         self.interrupted: Callable[[], bool] | None = None
         self.waiting: Callable[[str], None] | None = None
-        self._files = SegmentFiles(root, scopes_of, STORE_LAYOUT)
+        self._files = backend.documents
         self._db = SegmentDB(self._files)
         self._tables = {name: self._segment_table(name) for name in TABLES}
 
+    @property
+    def backend_kind(self) -> str:
+        return self._backend.kind
+
+    def change_source(self) -> ChangeSource:
+        """What a console asks, every poll interval, whether the store changed."""
+        return self._backend.change_source()
+
+    @property
+    def incident_dir(self) -> Path | None:
+        """Where a console's incident log goes first (the data directory of a file store)."""
+        return self._backend.incident_dir
+
+    def close(self) -> None:
+        """Give back what the backend holds between calls (a server's connections)."""
+        self._backend.close()
+
     # ----- locking and transactions --------------------------------------------------------
 
-    @contextmanager
-    def _held(self) -> Iterator[None]:
-        with self._mutex:
-            self._lock.acquire(self.interrupted, self.waiting)
-            try:
-                yield
-            finally:
-                self._lock.release()
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        with self._held():
-            if self._files.refresh():
-                self._forget_queries()
-            yield
+    def forget(self) -> None:
+        """Another process committed: what this process cached of the store is stale."""
+        self._forget_queries()
 
     def _segment_table(self, name: str) -> SegmentTable:
         table = self._db.table(name)
@@ -131,113 +136,30 @@ class Engine:
             table.forget()
 
     @contextmanager
-    def reading(self) -> Iterator[None]:
-        """A consistent view: the block reads one committed generation of the store.
+    def _held(self) -> Iterator[None]:
+        with self._backend.held(self):
+            yield
 
-        Without the writers' lock: the manifest is read once, at the start, and the files it
-        names stay on disk while the block runs (ReadersLock), however many commits other
-        processes make meanwhile. A block inside a write, or inside another read, reads what
-        the outer block read.
-        """
-        with self._mutex:
-            if self._reads or self._lock.still_held():
-                self._reads += 1
-                try:
-                    yield
-                finally:
-                    self._reads -= 1
-                return
-            with self._readers.shared(self._files.mode, self.interrupted, self.waiting) as shared:
-                if not shared:
-                    # No lock file to share (a read-only directory): hold the writers back.
-                    with self._locked():
-                        yield
-                    return
-                self._reads = 1
-                try:
-                    if self._files.refresh():
-                        self._forget_queries()
-                    yield
-                finally:
-                    self._reads = 0
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """A consistent view: the block reads one committed state of the store, however many
+        commits other processes make meanwhile. A block inside a write, or inside another
+        read, reads what the outer block read."""
+        with self._backend.reading(self):
+            yield
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        with self._locked():
-            if self._files.in_transaction():
-                raise RuntimeError("nested write transactions are not supported")
-            if not self._swept:
-                # What a killed writer left, judged against the generation it did not commit;
-                # once per process is enough (after our own commit a new segment it wrote
-                # would share the committed generation and look like data).
-                self._swept = self._sweep()
-            self._files.begin()
-            try:
-                yield
-                self._before_commit()
-                self._files.commit()
-            except BaseException:
-                self._files.abort()
-                self._forget_queries()
-                raise
-            self._sweep(retired_only=True)
+        with self._backend.writing(self, self._before_commit):
+            yield
         self._after_commit()
 
-    def _sweep(self, retired_only: bool = False) -> bool:
-        """Remove superseded files and what a killed writer left, unless a reader may still
-        open them: then a later commit removes them. True when it could.
-
-        ``retired_only``: after this process's own commit, once the directory was swept, only
-        the files the manifest lists as retired can be new garbage; listing a directory of
-        2,000 files at every commit cost a filing 7 ms at Flanders scale."""
-        with self._readers.alone(self._files.mode) as alone:
-            if alone:
-                if retired_only and self._swept:
-                    self._files.sweep_retired()
-                else:
-                    self._files.sweep()
-            return alone
-
     def open_or_create(self) -> None:
-        """Read the manifest, or write the first one; never removes or rewrites a file."""
-        with self._held():
-            if not self._files.exists():
-                try:
-                    stray = [p.name for p in self.root.iterdir() if p.suffix == ".json"]
-                except OSError as exc:
-                    raise os_problem(self.root, exc, "listed") from None
-                if stray:
-                    # Never start afresh over data that lost its manifest.
-                    raise StoreError(
-                        self._files.manifest_path,
-                        Phrase(
-                            N_(
-                                "is missing but data files are present ({count}); restore it "
-                                "from a backup"
-                            ),
-                            count=len(stray),
-                        ),
-                    )
-                # Empty, so its queue's warnings are complete: each commit keeps them.
-                self._files.create(meta={REVIEWED: NOTICES_VERSION})
-            self._files.refresh()
-            if self._files.needs_relayout() and os.access(self.root, os.W_OK):
-                # A store of the old layout is converted once, by the first program that
-                # opens it and may write; one that may not reads it as it is.
-                self._relayout()
-        if os.access(self.root, os.W_OK):
+        """Read the store, or make an empty one; never removes or rewrites data."""
+        # Empty, so its queue's warnings are complete: each commit keeps them.
+        self._backend.open_or_create(self, {REVIEWED: NOTICES_VERSION})
+        if self._backend.writable:
             self._build_reviews()
-
-    def _relayout(self, rebuild: bool = False) -> None:
-        """Rewrite the placed tables in one commit (``SegmentFiles.relayout``); the caller
-        holds the writers' lock. What a killed writer left goes first, judged against the
-        generation it did not commit; the files the conversion replaced go after it."""
-        self._swept = self._sweep()
-        try:
-            self._files.relayout(rebuild)
-        finally:
-            self._forget_queries()
-        self._sweep(retired_only=True)
 
     def now(self) -> datetime:
         return self._clock()

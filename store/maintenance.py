@@ -54,10 +54,7 @@ class Maintenance(Engine):
         index of people, the mirrors, the log of decisions) made anew from the documents:
         what `check` asks for when they are out of step (a file edited or restored by hand).
         The documents themselves are unchanged."""
-        with self._held():
-            self._files.refresh()
-            self._files.forget_cache()
-            self._relayout(rebuild=True)
+        self._backend.reindex(self)
         self._build_reviews(again=True)
 
     def backup(self, dest: Path) -> list[str]:
@@ -68,6 +65,11 @@ class Maintenance(Engine):
         file is complete and durable: a failed backup leaves no ``dest`` at all.
         """
         dest = Path(dest)
+        if self.root is None:
+            raise StoreError(
+                self.location,
+                Phrase(N_("is a database: back it up with pg_dump, or with copy to a directory")),
+            )
         if dest.resolve().is_relative_to(self.root.resolve()):
             raise StoreError(
                 dest, Phrase(N_("is inside the data directory; back up somewhere else"))

@@ -28,7 +28,7 @@ from textual.worker import NoActiveWorker, get_current_worker
 
 from rules import RuleViolation, printable
 from store import Store, StoreError
-from store.changes import ChangeSource, ManifestChanges
+from store.changes import ChangeSource
 from tui.i18n import LANGUAGES, N_, _, language, next_language, said, set_language
 from tui.incidents import record_incident
 from tui.screens.palette import Palette
@@ -125,7 +125,7 @@ class ConsoleApp(App[None]):
         self.store = store
         store.interrupted = _worker_cancelled
         self.poll_interval = poll_interval
-        self.changes = changes or ManifestChanges(store.root)
+        self.changes = changes or store.change_source()
         # Taken before any screen reads: a commit after it is seen by the watcher, one
         # before it by the screens' first read.
         self._store_token = self.changes.token()
@@ -273,7 +273,7 @@ class ConsoleApp(App[None]):
         """
         from tui.screens.store_problem import stop_for_store_problem
 
-        if stop_for_store_problem(self, problem, str(self.store.root)):
+        if stop_for_store_problem(self, problem, self.store.location):
             return
         text: str | None = None
         if isinstance(problem, RuleViolation):
@@ -290,7 +290,8 @@ class ConsoleApp(App[None]):
         self._last_error = (key, now)
         if text is None:
             # The exception's text may hold data: it goes to the private log, not to the screen.
-            incident, _log = record_incident(problem or RuntimeError("no error"), self.store.root)
+            error = problem or RuntimeError("no error")
+            incident, _log = record_incident(error, self.store.incident_dir)
             text = _(INCIDENT).format(id=incident)
         self.notify(text, severity="error", timeout=10)
 
@@ -321,7 +322,7 @@ class ConsoleApp(App[None]):
         if os.environ.get("VACCINNET_DEBUG"):  # developers, on their own data
             super()._handle_exception(error)
             return
-        incident, _log = record_incident(error, self.store.root)
+        incident, _log = record_incident(error, self.store.incident_dir)
         self._return_code = 70
         if not self._incident_line:
             self._incident_line = "vaccinnet: " + _(INCIDENT).format(id=incident)

@@ -212,7 +212,7 @@ def test_a_store_without_kept_warnings_gets_them_once_from_the_first_writer(
     manifest_path.write_text(json.dumps(manifest))
     with monkeypatch.context() as patch:
         # A program that may not write (root may write anywhere: permissions cannot say it).
-        patch.setattr("store.engine.os.access", lambda path, mode: False)
+        patch.setattr("store.file_backend.os.access", lambda path, mode: False)
         reader = open_store(data)  # reviews everything when asked
         assert said(reader.pending_notices()) == expected
     assert "reviews" not in json.loads(manifest_path.read_text())["tables"]
@@ -229,7 +229,7 @@ def test_a_store_without_kept_warnings_gets_them_once_from_the_first_writer(
         doc["person"] = [{"code": "linked_elsewhere", "params": {}, "key": None}]
     stale.write_bytes(orjson.dumps(raw))
     with monkeypatch.context() as patch:
-        patch.setattr("store.engine.os.access", lambda path, mode: False)
+        patch.setattr("store.file_backend.os.access", lambda path, mode: False)
         reader = open_store(data)  # what an older program kept is neither shown nor damage
         assert said(reader.pending_notices()) == expected
         assert not [p for p in reader.verify() if "reviews" in p]
