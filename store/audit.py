@@ -63,12 +63,13 @@ def mac(entry: dict[str, Any], key: bytes) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def load_key(path: Path, data_dir: Path) -> bytes:
-    """The audit key from its file, refused where the data's writers could read or replace it."""
+def load_key(path: Path, data_dir: Path | None) -> bytes:
+    """The audit key from its file, refused where the data's writers could read or replace it
+    (``data_dir``: the file store's directory; None for a database)."""
     try:
         # A symlink inside the data directory could be replaced by the data's writers too.
         named, resolved = path.expanduser().absolute(), path.expanduser().resolve()
-        homes = (data_dir.absolute(), data_dir.resolve())
+        homes = (data_dir.absolute(), data_dir.resolve()) if data_dir is not None else ()
         inside = any(p.is_relative_to(home) for p in (named, resolved) for home in homes)
     except OSError as exc:
         problem = Phrase(N_("audit key file cannot be resolved ({problem})"), problem=exc)
@@ -119,7 +120,7 @@ def load_key(path: Path, data_dir: Path) -> bytes:
     return key
 
 
-def key_from_env(data_dir: Path) -> bytes | None:
+def key_from_env(data_dir: Path | None) -> bytes | None:
     """The key named by $VACCINNET_AUDIT_KEY_FILE, or None when it is not set."""
     name = os.environ.get(KEY_FILE_ENV, "").strip()
     return load_key(Path(name), data_dir) if name else None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+import random
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
@@ -18,7 +21,7 @@ from rules.phrase import N_, Phrase
 from store.audit import GENESIS, KEY_FILE_ENV, mac, seal
 from store.backend import Backend
 from store.changes import ChangeSource
-from store.errors import StoreError
+from store.errors import StoreConflict, StoreError
 from store.file_backend import FileBackend
 from store.indexes import Index
 from store.layout import PEOPLE, REVIEWED, STORE_LAYOUT
@@ -31,6 +34,32 @@ TABLES = ("admins", "entities", "links", "requests", "outbox", "audit")
 Clock = Callable[[], datetime]
 # (entity, whether managers, how many): what one links file counts (store/queries.py).
 Counted = tuple[str, bool, int]
+
+
+# Attempts at a write the database refused to serialise with another (store/pg/backend.py).
+ATTEMPTS = 8
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def retried(method: F) -> F:
+    """Run a write again when the database refused to serialise it with another writer's
+    (StoreConflict): it is planned afresh from what is committed then. Only while none of
+    the call's own transactions committed: a call is never half done twice."""
+
+    @functools.wraps(method)
+    def run(self: Engine, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(ATTEMPTS):
+            commits = self.commits
+            try:
+                return method(self, *args, **kwargs)
+            except StoreConflict:
+                if self.commits != commits or attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    return cast(F, run)
 
 
 def _utc_now() -> datetime:
@@ -78,6 +107,7 @@ class Engine:
         self._audit_key = audit_key
         self._clock = clock or _utc_now
         self._with_changes = False
+        self.commits = 0  # transactions this process committed
         self._review_failed = False  # store/reviews.py: a review of everything failed here
         # Decoded records of the listings consoles read again and again (store/queries.py).
         self._listings: dict[str, tuple[Any, dict[int, tuple[Doc, Any]], list[Any]]] = {}
@@ -152,6 +182,7 @@ class Engine:
     def _writing(self) -> Iterator[None]:
         with self._backend.writing(self, self._before_commit):
             yield
+        self.commits += 1
         self._after_commit()
 
     def open_or_create(self) -> None:

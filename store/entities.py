@@ -8,7 +8,7 @@ import rules
 from rules import Admin, Entity, Mail
 from rules.list_mail import plan_list_mail
 from store import codec
-from store.engine import BRUSSELS
+from store.engine import BRUSSELS, retried
 from store.indexes import ADMIN_BY_ID
 from store.outbox import queue_mail
 from store.records import Records
@@ -18,6 +18,7 @@ LIST_MAILED = "list_mailed_at"
 
 
 class Entities(Records):
+    @retried
     def add_admin(
         self,
         admin_id: str,
@@ -42,6 +43,7 @@ class Entities(Records):
             )
         return admin
 
+    @retried
     def mail_staff_list(self, actor_niss: str, entity_id: str) -> Mail:
         """The entity's list, as a CSV, to the entity's own address and nowhere else."""
         with self._writing():
@@ -69,6 +71,7 @@ class Entities(Records):
             )
         return mail
 
+    @retried
     def set_admin_email(self, actor_id: str, admin_id: str, email: str | None) -> Admin:
         """Where an admin's daily digest goes; None or blank: no digest for them."""
         with self._writing():
@@ -84,6 +87,7 @@ class Entities(Records):
                 )
         return admin
 
+    @retried
     def create_entity(self, admin_id: str, new: rules.NewEntity) -> Entity:
         with self._writing():
             now = self._clock()
@@ -106,6 +110,7 @@ class Entities(Records):
             )
         return entity
 
+    @retried
     def update_entity(
         self, admin_id: str, entity_id: str, email: str | None = None, language: str | None = None
     ) -> Entity:

@@ -45,3 +45,11 @@ def os_problem(path: Path | str, exc: OSError, doing: str) -> StoreError:
     """A failure of the machine (full disk, no permission, read-only) as a StoreError."""
     where = exc.filename if exc.filename is not None else path
     return StoreError(where, Phrase(_CANNOT_BE[doing], problem=exc))
+
+
+class StoreUnreachable(StoreBusy):
+    """The database cannot be reached (stopped, failing over, the network): transient."""
+
+
+class StoreConflict(StoreBusy):
+    """The database refused to serialise a transaction with another one; it may be run again."""

@@ -14,7 +14,7 @@ from rules.link_ends import LinkEnd, has_ended, plan_link_ends, warning_due
 from rules.link_mail import compose_link_mail
 from rules.recertification import Progress
 from store import codec
-from store.engine import BRUSSELS
+from store.engine import BRUSSELS, retried
 from store.indexes import LINKS_BY_ENTITY, LINKS_WITH_END, REQUESTS_BY_STATUS
 from store.outbox import queue_decision_mail, queue_mail
 from store.recertification import Recertification
@@ -73,6 +73,7 @@ class Housekeeping(Requests, Recertification):
         with self.reading():
             return self._settings()
 
+    @retried
     def change_settings(self, admin_id: str, changes: dict[str, object]) -> Settings:
         """An admin changes deadlines; audited with each value before and after."""
         with self._writing():
@@ -103,6 +104,7 @@ class Housekeeping(Requests, Recertification):
 
     # ----- the job ----------------------------------------------------------------------------
 
+    @retried
     def housekeeping(self) -> HousekeepingReport:
         """One round: read without the lock, and write only when there is something to do,
         judged again under the lock (another host may have done it meanwhile)."""

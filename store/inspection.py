@@ -10,6 +10,7 @@ from typing import Any
 from rules import is_manager
 from rules.phrase import N_, Phrase
 from store.audit import Anchor, Findings, verify_chain
+from store.backend import Documents
 from store.errors import StoreError
 from store.layout_check import layout_problems
 from store.segments import SEGMENT_SIZE, Doc, SegmentFiles, bucket, read_segment
@@ -215,11 +216,40 @@ def read_tables(
     return problems, tables, present
 
 
+def read_documents(
+    files: Documents,
+) -> tuple[list[Problem], dict[str, list[tuple[int, Doc]]]]:
+    """As ``read_tables``, for a backend whose tables are not files (a database): every
+    well-formed document of every table, and a problem for each malformed one."""
+    problems: list[Problem] = []
+    tables: dict[str, list[tuple[int, Doc]]] = {}
+    for table in SHAPES:
+        docs = tables.setdefault(table, [])
+        for doc_id, doc in files.items(table):
+            wrong = document_problems(table, doc)
+            problems.extend(
+                Problem(
+                    N_("{file}: document {id}: {problem}"),
+                    damage=True,
+                    file=table,
+                    id=doc_id,
+                    problem=text,
+                )
+                for text in wrong
+            )
+            if not wrong:
+                docs.append((doc_id, doc))
+    return problems, tables
+
+
 def inspect(
-    files: SegmentFiles, audit_key: bytes | None = None, anchors: Sequence[Anchor] = ()
+    files: Documents, audit_key: bytes | None = None, anchors: Sequence[Anchor] = ()
 ) -> Findings:
     """Everything wrong with the store: damaged files, a broken audit chain, broken rules."""
-    problems, tables, _present = read_tables(files)
+    if isinstance(files, SegmentFiles):
+        problems, tables, _present = read_tables(files)
+    else:
+        problems, tables = read_documents(files)
     audit = tables.get("audit", [])
     chain = verify_chain(audit, files.meta.get("audit_head"), audit_key, anchors).findings
     problems += [_problem(p) for p in chain]

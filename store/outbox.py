@@ -9,7 +9,7 @@ from typing import Any
 from rules import Entity, Mail, MailDraft, Request, RuleViolation, compose_decision_mail
 from rules.outbox import check_retry
 from store import codec
-from store.engine import BRUSSELS, Engine
+from store.engine import BRUSSELS, Engine, retried
 from store.indexes import MAILS_BY_STATUS
 from store.records import Records
 
@@ -119,6 +119,7 @@ class Outbox(Records):
                         break
             return due
 
+    @retried
     def _attempted(self, mail_id: str, **changes: Any) -> Mail:
         """One delivery attempt recorded: every outcome counts the attempt."""
         with self._writing():
@@ -138,6 +139,7 @@ class Outbox(Records):
         """The server refused for good (5xx): kept, shown to admins, retried only on request."""
         return self._attempted(mail_id, status="failed", last_error=error, next_attempt_at=None)
 
+    @retried
     def retry_mail(self, admin_id: str, mail_id: str) -> Mail:
         """A failed mail goes back in the queue, to the entity's address of now: a mail that
         failed on its address is retried after the admin corrected the entity's."""

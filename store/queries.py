@@ -29,7 +29,7 @@ from store.indexes import (
 )
 from store.layout import DECISIONS, PENDING
 from store.reviews import Reviews
-from store.segments import Doc
+from store.segments import Doc, SegmentFiles
 
 R = TypeVar("R")
 
@@ -147,6 +147,15 @@ class Queries(Reviews):
         """People per entity that the yearly review ``review`` confirmed, counted per links
         file and recounted only for the files a commit rewrote (as ``_staff_counts``)."""
         files, index = self._files, LINKS_BY_ENTITY_REVIEWED
+        if not isinstance(files, SegmentFiles):
+            # A database counts in one query, by its own indexes.
+            counted = files.count_by(index.table, ("entity_id", "reviewed"), index.key)
+            confirmed: dict[str, int] = {}
+            for key, count in counted.items():
+                entity_id, confirmed_by = cast(tuple[str, str], key)
+                if confirmed_by == review:
+                    confirmed[entity_id] = confirmed.get(entity_id, 0) + count
+            return confirmed
         names = files.manifest["tables"].get(index.table, {}).get("segments", {})
         kept_review, before_files, totals = self._reviewed_counts
         if kept_review != review:
@@ -178,6 +187,11 @@ class Queries(Reviews):
         the links files it rewrote counted before and count now, not by all 70,000 links.
         (Plain dicts: a Counter's missing keys go through Python code.)"""
         files, role = self._files, LINKS_BY_ENTITY_ROLE
+        if not isinstance(files, SegmentFiles):
+            counted = files.count_by(role.table, ("entity_id", "employee_type"), role.key)
+            totals: tuple[dict[str, int], dict[str, int]] = ({}, {})
+            _add(*totals, [(*cast(tuple[str, bool], k), n) for k, n in counted.items()], 1)
+            return totals
         names = files.manifest["tables"].get(role.table, {}).get("segments", {})
         before_files, staff, managers = self._counts
         staff, managers = dict(staff), dict(managers)

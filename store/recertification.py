@@ -21,7 +21,7 @@ from rules.recertification import (
 )
 from rules.review_mail import compose_review_reminder
 from store import codec
-from store.engine import BRUSSELS
+from store.engine import BRUSSELS, retried
 from store.indexes import LINKS_BY_ENTITY, REQUESTS_BY_STATUS
 from store.outbox import queue_mail
 from store.records import RECERTIFICATION, Records
@@ -44,6 +44,7 @@ class Recertification(Records):
         with self.reading():
             return self._campaign()
 
+    @retried
     def open_review(self, admin_id: str, due: object, kinds: Sequence[str] = ()) -> Campaign:
         with self._writing():
             now = self._clock()
@@ -78,6 +79,7 @@ class Recertification(Records):
             )
         return campaign
 
+    @retried
     def close_review(self, admin_id: str) -> Campaign:
         with self._writing():
             campaign = plan_close_review(self._admin(admin_id), self._campaign(), self._clock())
@@ -85,6 +87,7 @@ class Recertification(Records):
             self._audit(admin_id, "review_closed", review=campaign.id)
         return campaign
 
+    @retried
     def confirm_staff(self, actor_niss: str, entity_id: str, nisses: Sequence[str]) -> list[Link]:
         """A manager confirms that these people still work at the entity (one key each, or
         every one left at once)."""

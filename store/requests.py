@@ -10,7 +10,7 @@ import rules
 from rules import Link, Request, RuleViolation
 from rules.bulk import Row, Verdict, plan_import
 from store import codec
-from store.engine import BRUSSELS
+from store.engine import BRUSSELS, retried
 from store.indexes import LINKS_BY_ENTITY
 from store.outbox import queue_decision_mail
 from store.records import Records
@@ -19,6 +19,7 @@ from store.records import Records
 class Requests(Records):
     # ----- filing --------------------------------------------------------------------------
 
+    @retried
     def file_connect(
         self,
         actor_niss: str,
@@ -52,6 +53,7 @@ class Requests(Records):
             self._audit_filed(request)
         return request
 
+    @retried
     def file_extend(
         self, actor_niss: str, entity_id: str, niss: str, until: object, note: object = None
     ) -> Request:
@@ -73,6 +75,7 @@ class Requests(Records):
             self._audit_filed(request)
         return request
 
+    @retried
     def file_disconnect(
         self, actor_niss: str, entity_id: str, nisses: Sequence[str]
     ) -> list[Request]:
@@ -120,6 +123,7 @@ class Requests(Records):
             as_admin=as_admin,
         )
 
+    @retried
     def file_import(
         self,
         actor_niss: str,
@@ -201,6 +205,7 @@ class Requests(Records):
             self._audit(admin_id, "import_filed", state.entity.id, rows=len(rows), filed=len(ready))
         return verdicts
 
+    @retried
     def file_leave(self, actor_niss: str, entity_id: str, note: object = None) -> Request:
         """A linked person asks to leave the entity (a disconnection request for themselves)."""
         with self._writing():
@@ -226,6 +231,7 @@ class Requests(Records):
                 return refusal
         return None
 
+    @retried
     def file_access_request(
         self,
         actor_niss: str,
@@ -331,6 +337,7 @@ class Requests(Records):
             doc_ids=[doc_id],
         )
 
+    @retried
     def approve(self, admin_id: str, request_id: str, note: object = None) -> Request:
         """``note``: the admin's, sent with the approval mail (optional, 500 characters)."""
         with self._writing():
@@ -359,6 +366,7 @@ class Requests(Records):
             self._audit_decision(decided, "request_approved", kind=decided.kind, **noted)
         return decided
 
+    @retried
     def reject(self, admin_id: str, request_id: str, reason: str) -> Request:
         with self._writing():
             doc_id, request = self._pending_request(request_id)
@@ -372,6 +380,7 @@ class Requests(Records):
             )
         return decided
 
+    @retried
     def delete(self, admin_id: str, request_id: str) -> None:
         with self._writing():
             doc_id, request = self._pending_request(request_id)
@@ -379,6 +388,7 @@ class Requests(Records):
             self._save_decision(doc_id, decided)
             self._audit_decision(decided, "request_deleted", kind=decided.kind)
 
+    @retried
     def withdraw(self, actor_niss: str, request_id: str) -> Request:
         """The filer takes back a pending request: no admin decides it, and no mail is sent
         (the filer is the one who would read it)."""

@@ -7,7 +7,7 @@ from collections.abc import Collection
 import rules
 from rules import EntityState, Request
 from store import codec
-from store.engine import PERSON, scopes_of
+from store.engine import PERSON, retried, scopes_of
 from store.errors import StoreError
 from store.indexes import LINKS_BY_NISS, REQUESTS_BY_NISS, REQUESTS_BY_STATUS
 from store.layout import REVIEWED, REVIEWS
@@ -144,6 +144,7 @@ class Reviews(Records):
         entity = rules.entity_notices(state, request) if state is not None else []
         return entity, person_notices(request, links, requests)
 
+    @retried
     def _build_reviews(self, again: bool = False) -> None:
         """Write every pending request's review, once for a store that has none yet (made
         before the commit kept them), or ``again`` (`check --reindex`)."""

@@ -7,15 +7,15 @@ import heapq
 import os
 import re
 import zlib
-from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import orjson
 
 from rules.phrase import N_, Phrase, joined
+from store.documents import Doc, Transactional
 from store.errors import StoreError, os_problem
 
 # 2: links, requests and entities sit in their entity's bucket, found through locators and
@@ -29,7 +29,6 @@ _SEGMENT_FILE = re.compile(r"(?P<table>[a-z_]+)\.(?P<seg>\d{5})\.(?P<gen>\d+)\.j
 _TABLE_NAME = re.compile(r"[a-z_]+", re.ASCII)
 _DELETED = None
 
-Doc = dict[str, Any]
 KeyFn = Callable[[Doc], Hashable | None]
 ScopeFn = Callable[[str, Doc], Collection[str]]
 # How many commits the manifest remembers the scopes of (entities, for the store): a console
@@ -334,7 +333,7 @@ def empty_manifest() -> dict[str, Any]:
     return {"format": "vaccinnet-store", "schema": SCHEMA_VERSION, "generation": 0, "tables": {}}
 
 
-class SegmentFiles:
+class SegmentFiles(Transactional):
     """The committed files of one data directory, cached per process, plus one open transaction.
 
     The caller holds the cross-process lock around ``refresh``, reads and ``commit``.
@@ -356,8 +355,7 @@ class SegmentFiles:
         self.manifest: dict[str, Any] = empty_manifest()
         self._stamp: tuple[int, int, int] | None = None
         self._segments: dict[tuple[str, int], Segment] = {}
-        self._tx: dict[str, dict[int, Doc | None]] | None = None
-        self._meta: dict[str, Any] = {}
+        super().__init__()
         self.mode = 0o600
 
     # ----- reading the committed state -------------------------------------------------
@@ -495,11 +493,6 @@ class SegmentFiles:
         segment = self.segment(table, seg) if seg is not None else None
         return segment.docs.get(doc_id) if segment else None
 
-    def get(self, table: str, doc_id: int) -> Doc | None:
-        if self._tx is not None and doc_id in self._tx.get(table, {}):
-            return self._tx[table][doc_id]
-        return self._committed(table, doc_id)
-
     def _committed_items(self, table: str) -> Iterator[tuple[int, Doc]]:
         if self.placement(table) is None:
             for segment in self.segments(table):
@@ -508,23 +501,6 @@ class SegmentFiles:
         # Each bucket is in id order; merged, the table is too.
         buckets = [iter(segment.docs.items()) for segment in self.segments(table)]
         yield from heapq.merge(*buckets, key=lambda item: item[0])
-
-    def items(self, table: str) -> Iterator[tuple[int, Doc]]:
-        """Every document in id order, this transaction's changes included."""
-        changes = self._tx.get(table, {}) if self._tx is not None else {}
-        seen: set[int] = set()
-        for doc_id, committed in self._committed_items(table):
-            if doc_id not in changes:
-                yield doc_id, committed
-                continue
-            seen.add(doc_id)
-            changed = changes[doc_id]
-            if changed is not None:  # None: removed in this transaction
-                yield doc_id, changed
-        for doc_id in sorted(set(changes) - seen):
-            added = changes[doc_id]
-            if added is not None:
-                yield doc_id, added
 
     def newest_first(self, table: str) -> Iterator[tuple[int, Doc]]:
         """Committed documents, highest id first, loading segments only as far as read."""
@@ -588,11 +564,8 @@ class SegmentFiles:
     def count(self, table: str) -> int:
         return sum(len(segment.docs) for segment in self.segments(table))
 
-    def next_id(self, table: str) -> int:
-        info = self.manifest["tables"].get(table, {})
-        committed = int(info.get("next_id", 1))
-        pending = self._tx.get(table, {}) if self._tx is not None else {}
-        return max([committed, *(doc_id + 1 for doc_id in pending)])
+    def _committed_next_id(self, table: str) -> int:
+        return int(self.manifest["tables"].get(table, {}).get("next_id", 1))
 
     def touched_since(self, generation: int, scope: str) -> bool | None:
         """Whether a commit after ``generation`` touched ``scope``; None when the manifest
@@ -637,49 +610,10 @@ class SegmentFiles:
             return None  # a hand-edited list, or one from before the tables were listed
         return after
 
-    @property
-    def meta(self) -> dict[str, Any]:
-        return {**self.manifest.get("meta", {}), **self._meta}
+    def _committed_meta(self) -> dict[str, Any]:
+        return dict(self.manifest.get("meta", {}))
 
     # ----- one transaction -----------------------------------------------------------------
-
-    def begin(self) -> None:
-        if self._tx is not None:
-            raise RuntimeError("a transaction is already open")
-        self._tx = {}
-        self._meta = {}
-
-    def in_transaction(self) -> bool:
-        return self._tx is not None
-
-    def written(self, table: str) -> bool:
-        """Whether this transaction changed ``table``."""
-        return bool(self._tx and self._tx.get(table))
-
-    def changes(self, table: str) -> Mapping[int, Doc | None]:
-        """What this transaction wrote to ``table``, by id (None: removed)."""
-        return MappingProxyType(self._tx.get(table, {}) if self._tx is not None else {})
-
-    def committed(self, table: str, doc_id: int) -> Doc | None:
-        """A document as committed, whatever this transaction wrote."""
-        return self._committed(table, doc_id)
-
-    def put(self, table: str, doc_id: int, doc: Doc | None) -> None:
-        if self._tx is None:
-            raise RuntimeError("write outside a transaction")
-        self._tx.setdefault(table, {})[doc_id] = doc
-
-    def delete(self, table: str, doc_id: int) -> None:
-        self.put(table, doc_id, _DELETED)
-
-    def set_meta(self, key: str, value: Any) -> None:
-        if self._tx is None:
-            raise RuntimeError("write outside a transaction")
-        self._meta[key] = value
-
-    def abort(self) -> None:
-        self._tx = None
-        self._meta = {}
 
     def commit(self, replaced: list[str] | None = None) -> None:
         """Write changed segments, then switch to them with one atomic manifest replace.
@@ -691,11 +625,9 @@ class SegmentFiles:
         these are: it is committed even when the store is empty, and it keeps no log of what
         it rewrites (it writes the logs itself, in the order things were closed).
         """
-        tx, meta = self._tx, self._meta
-        self._tx, self._meta = None, {}
+        tx, meta = self._take()
         if not tx and not meta and replaced is None:
             return
-        assert tx is not None
         # The mode is read now, not cached: an operator's chmod changes no stamp field.
         try:
             self.mode = os.stat(self.manifest_path).st_mode & 0o7777

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from store import codec
 from store.audit import AuditEntry
-from store.engine import BRUSSELS, Engine
+from store.engine import BRUSSELS, Engine, retried
 from store.segments import Doc
 
 DAY_COUNTS = {
@@ -118,6 +118,7 @@ class Trail(Engine):
             self._activity = ((first, days), head["count"], head["hash"], filed, decided)
         return Activity(first, tuple(filed), tuple(decided))
 
+    @retried
     def note_ssh_key(self, operator: str, action: str, identity: str, fingerprint: str) -> None:
         """Key changes live in authorized_keys; the trail says who changed which, and when."""
         kind, _, value = identity.partition(":")

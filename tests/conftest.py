@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -52,14 +53,78 @@ def data(tmp_path):
     return tmp_path / "data"
 
 
+TEMPLATE = "vaccinnet_template"
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL server of the test run's own, and a template database holding an empty
+    store, which each test copies (skipped, with the reason, where none can be started)."""
+    from tests.pg_cluster import Cluster, unavailable
+
+    reason = unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    cluster = Cluster()
+    try:
+        cluster.start()
+        cluster.sql(f"CREATE DATABASE {TEMPLATE}")
+        open_store(cluster.url(TEMPLATE)).close()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+BACKENDS = ("files", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    # Every test that opens a store runs on both backends, but for those marked files_only:
+    # what they test is the file store's own (its files, locks, manifest, disk faults).
+    if "location" in metafunc.fixturenames:
+        # The consoles' tests read the same store API through screens: run once, on files
+        # (tests/functional/test_pg_consoles.py drives a console on PostgreSQL).
+        consoles = (
+            "tui" in metafunc.definition.path.parts or "e2e" in metafunc.definition.path.parts
+        )
+        only = consoles or metafunc.definition.get_closest_marker("files_only")
+        if not only:
+            metafunc.parametrize("location", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def store(data, clock) -> Store:
+def location(request, data):
+    """Where a store lives, once per backend: the data directory, or a fresh database of
+    the test's own. A test written with it proves both."""
+    if getattr(request, "param", "files") == "files":
+        yield data
+        return
+    yield from _database(request.getfixturevalue("pg_cluster"))
+
+
+@pytest.fixture
+def database(pg_cluster):
+    """A fresh database holding an empty store: for what only PostgreSQL has."""
+    yield from _database(pg_cluster)
+
+
+def _database(cluster):
+    name = f"test_{next(_databases)}"
+    cluster.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
+    yield cluster.url(name)
+    cluster.sql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store(location, clock):
     """A store with one admin and a GP practice run by DOCTOR."""
-    s = open_store(data, clock=clock)
+    s = open_store(location, clock=clock)
     s.add_admin("adm", "Anne Admin", ADMIN_NISS)
     s.add_admin("adm2", "Koen Peeters")
     add_practice(s)
-    return s
+    yield s
+    s.close()
 
 
 def add_practice(s: Store, admin: str = "adm"):

@@ -15,6 +15,8 @@ from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, format_
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
+from store.paths import Location, mail_home
+from store.pg import has_password, redacted
 from tui.argparse_i18n import argparse_in_current_language
 from tui.i18n import _, fmt_datetime, local, ngettext, said, set_language
 
@@ -172,6 +174,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("demo", parents=[common], help=_("fill an empty store with demo data"))
+    commands.add_parser(
+        "migrate-schema",
+        parents=[common],
+        help=_("bring a database's schema up to this program's version"),
+    )
 
     admin = commands.add_parser(
         "admin", parents=[common], help=_("open the administrators' console")
@@ -432,6 +439,19 @@ def run(argv: Sequence[str]) -> int:
     lang = getattr(args, "lang", None) or _default_lang()
     set_language(lang)
     root = data_dir(getattr(args, "data", None))
+    if getattr(args, "data", None) and isinstance(root, str) and has_password(root):
+        # Any user of the machine reads a command line (ps); the environment, a service
+        # file and a password file stay the account's own.
+        say(
+            "vaccinnet: "
+            + _(
+                "--data: give no password on the command line, where ps shows it to every "
+                "user; put it in ~/.pgpass (PGPASSFILE), a service file (PGSERVICEFILE) or "
+                "VACCINNET_DATA"
+            ),
+            file=sys.stderr,
+        )
+        return 2
     try:
         if args.command is None:
             if args.niss:
@@ -445,6 +465,8 @@ def run(argv: Sequence[str]) -> int:
             return _entity_add(root, args)
         if args.command == "demo":
             return _demo(root)
+        if args.command == "migrate-schema":
+            return _migrate_schema(root)
         if args.command == "check":
             return _check(root, _anchors(args), reindex=args.reindex)
         if args.command == "admin":
@@ -514,11 +536,11 @@ def _reader_gone() -> int:
     return 141  # 128 + SIGPIPE, as a program killed by the broken pipe would report
 
 
-def _incident(error: BaseException, root: Path | None, lang: str) -> int:
+def _incident(error: BaseException, root: Location | None, lang: str) -> int:
     """One line in the person's language; the trace goes to a log only the service can read."""
     from tui.incidents import record_incident
 
-    incident, log = record_incident(error, root)
+    incident, log = record_incident(error, root if isinstance(root, Path) else None)
     set_language(lang)
     if log is None:
         text = _("unexpected error (incident {id}); no log could be written.").format(id=incident)
@@ -530,7 +552,7 @@ def _incident(error: BaseException, root: Path | None, lang: str) -> int:
     return 70
 
 
-def _staff_console(root: Path, niss: str, lang: str | None) -> int:
+def _staff_console(root: Location, niss: str, lang: str | None) -> int:
     from rules import normalize_niss
     from tui.staff_app import StaffApp
 
@@ -591,7 +613,7 @@ def _operator() -> str:
         return str(uid)
 
 
-def _ssh(root: Path, args: argparse.Namespace) -> int:
+def _ssh(root: Location, args: argparse.Namespace) -> int:
     from rules import normalize_niss
     from rules.fields import clean_admin_id
     from tui import ssh_keys
@@ -649,7 +671,7 @@ def _ssh(root: Path, args: argparse.Namespace) -> int:
             if store.admin(admin_id) is None:
                 raise CommandError(_("‘{admin}’ is not an administrator").format(admin=admin_id))
             identity = f"admin:{admin_id}"
-        data = root.resolve()
+        data = root.resolve() if isinstance(root, Path) else root
         added, damaged = ssh_keys.authorize(keys, _program(args.program), data, identity, key)
         if added:
             store.note_ssh_key(operator, "ssh_key_authorized", identity, key.fingerprint)
@@ -676,34 +698,63 @@ def _warn_damaged(keys: Path, damaged: Sequence[object]) -> None:
         say(f"vaccinnet: {warning}", file=sys.stderr)
 
 
-def _admin_console(root: Path, admin_id: str, lang: str | None) -> int:
+def _admin_console(root: Location, admin_id: str, lang: str | None) -> int:
     from tui.admin_app import AdminApp
 
     store = _existing_store(root)
     admin = store.admin(admin_id)
     if admin is None:
         raise CommandError(
-            _("‘{admin}’ is not an administrator of {data}").format(admin=admin_id, data=root)
+            _("‘{admin}’ is not an administrator of {data}").format(
+                admin=admin_id, data=shown(root)
+            )
         )
     return _run_console(AdminApp(store, admin_id, lang, admin_name=admin.name))
 
 
-def _init(root: Path, args: argparse.Namespace) -> int:
+def _migrate_schema(root: Location) -> int:
+    """A database's migrations, applied on purpose (a file store converts itself on opening)."""
+    if isinstance(root, Path):
+        _existing_store(root)
+        say(
+            _("{data}: a file store is converted when it is opened; nothing to do.").format(
+                data=shown(root)
+            )
+        )
+        return 0
+    from store.store import postgresql
+
+    pg = postgresql(root)
+    before, applied = pg.migrate_database(root)
+    if not applied:
+        say(_("{data}: schema {schema}, up to date.").format(data=shown(root), schema=before))
+    else:
+        say(
+            _("{data}: schema {before} → {after}.").format(
+                data=shown(root), before=before, after=applied[-1]
+            )
+        )
+    return 0
+
+
+def _init(root: Location, args: argparse.Namespace) -> int:
     store = _open(root)
     if store.admins():
-        raise CommandError(_("{data} already holds a store with administrators").format(data=root))
+        raise CommandError(
+            _("{data} already holds a store with administrators").format(data=shown(root))
+        )
     admin = store.add_admin(args.admin, args.admin_name, args.admin_niss, args.admin_email)
     say(
         printable(
             _("Store created in {data} with administrator {admin} ({name}).").format(
-                data=root, admin=admin.id, name=admin.name
+                data=shown(root), admin=admin.id, name=admin.name
             )
         )
     )
     return 0
 
 
-def _entity_add(root: Path, args: argparse.Namespace) -> int:
+def _entity_add(root: Location, args: argparse.Namespace) -> int:
     store = _open(root)
     new = NewEntity(
         entity_id=args.entity_id,
@@ -721,7 +772,7 @@ def _entity_add(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(root: Path) -> int:
+def _demo(root: Location) -> int:
     from store.demo import DEMO_ADMINS, build_demo
     from tui.demo_people import demo_logins
 
@@ -729,7 +780,7 @@ def _demo(root: Path) -> int:
         store = build_demo(root, datetime.now(UTC))
     except ValueError:  # the one refusal of build_demo: a store that holds something
         raise CommandError(
-            _("{data} already holds a store; choose an empty directory").format(data=root)
+            _("{data} already holds a store; choose an empty directory").format(data=shown(root))
         ) from None
     counts = store.counts()
     say(
@@ -737,7 +788,7 @@ def _demo(root: Path) -> int:
             "Demo store written to {data}: {entities} entities, {links} links, "
             "{pending} pending requests."
         ).format(
-            data=root,
+            data=shown(root),
             entities=counts["entities"],
             links=counts["links"],
             pending=len(store.requests()),
@@ -798,11 +849,11 @@ def _anchors(args: argparse.Namespace) -> list[Anchor]:
     return list(dict.fromkeys(anchors))  # a head mailed twice is one head
 
 
-def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
+def _check(root: Location, anchors: list[Anchor], reindex: bool = False) -> int:
     store = _existing_store(root)
     if reindex:
         store.reindex()
-        say("OK " + _("{data}: indexes rebuilt.").format(data=root))
+        say("OK " + _("{data}: indexes rebuilt.").format(data=shown(root)))
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
         say(f"NOTE {said(note)}")
@@ -824,7 +875,7 @@ def _check(root: Path, anchors: list[Anchor], reindex: bool = False) -> int:
             "{data}: {entities} entities, {links} links, {requests} requests, {mails} mails, "
             "audit trail of {audit} entries intact."
         ).format(
-            data=root,
+            data=shown(root),
             entities=counts["entities"],
             links=counts["links"],
             requests=counts["requests"],
@@ -866,16 +917,23 @@ def _note_housekeeping(store: Store) -> None:
     )
 
 
-def _existing_store(root: Path) -> Store:
+def shown(root: Location) -> str:
+    """Where the store is, as messages say it: a URL without its password."""
+    return redacted(root) if isinstance(root, str) else str(root)
+
+
+def _existing_store(root: Location) -> Store:
     """Commands other than init and demo never create a store where none is."""
-    if not (root / "manifest.json").exists():
+    if isinstance(root, Path) and not (root / "manifest.json").exists():
         raise CommandError(
-            _("{data} holds no store (no manifest.json); run ‘vaccinnet init’").format(data=root)
+            _("{data} holds no store (no manifest.json); run ‘vaccinnet init’").format(
+                data=shown(root)
+            )
         )
-    return _open(root)
+    return _open(root, create=False)
 
 
-def _open(root: Path) -> Store:
+def _open(root: Location, create: bool = True) -> Store:
     """The store, waiting for its lock as long as $VACCINNET_LOCK_TIMEOUT says (30 s)."""
     text = os.environ.get("VACCINNET_LOCK_TIMEOUT", "30")
     try:
@@ -891,21 +949,22 @@ def _open(root: Path) -> Store:
         say(
             "vaccinnet: "
             + _("waiting for the store's lock on {data}, held by {holder}…").format(
-                data=root, holder=said(holder)
+                data=shown(root), holder=said(holder)
             ),
             file=sys.stderr,
             flush=True,
         )
 
-    return open_store(root, lock_timeout=timeout, waiting=waiting)
+    return open_store(root, lock_timeout=timeout, waiting=waiting, create=create)
 
 
-def _notify(root: Path, args: argparse.Namespace) -> int:
+def _notify(root: Location, args: argparse.Namespace) -> int:
     from store.mailer import ConfigError, deliver_due, reason_text, sender_for, transport_for
 
     store = _existing_store(root)
     try:
-        transport, sender = transport_for(root), sender_for(root)
+        home = mail_home(root)
+        transport, sender = transport_for(home), sender_for(home)
     except ConfigError as exc:
         raise CommandError(said(exc.args[0])) from None
 
@@ -928,7 +987,7 @@ def _notify(root: Path, args: argparse.Namespace) -> int:
     return _service("notify", deliver, args)
 
 
-def _housekeeping(root: Path, args: argparse.Namespace) -> int:
+def _housekeeping(root: Location, args: argparse.Namespace) -> int:
     store = _existing_store(root)
 
     def tidy() -> None:
@@ -1007,7 +1066,7 @@ def _service(name: str, one_round: Callable[[], None], args: argparse.Namespace)
         signal.signal(signal.SIGTERM, previous)
 
 
-def _settings(root: Path, args: argparse.Namespace) -> int:
+def _settings(root: Location, args: argparse.Namespace) -> int:
     store = _existing_store(root)
     if args.settings_command == "set":
         changes: dict[str, object] = {}
@@ -1061,7 +1120,7 @@ def _read_import(name: str) -> str:
     return decode(data)
 
 
-def _import(root: Path, args: argparse.Namespace, lang: str) -> int:
+def _import(root: Location, args: argparse.Namespace, lang: str) -> int:
     import json
 
     from rules.bulk import parse_rows
@@ -1115,7 +1174,7 @@ def _import(root: Path, args: argparse.Namespace, lang: str) -> int:
     return 0 if ready == len(verdicts) else 1
 
 
-def _export(root: Path, args: argparse.Namespace, lang: str) -> int:
+def _export(root: Location, args: argparse.Namespace, lang: str) -> int:
     import json
 
     from rules.bulk import COLUMNS, export_csv, export_rows
@@ -1134,7 +1193,7 @@ def _export(root: Path, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-def _review(root: Path, args: argparse.Namespace) -> int:
+def _review(root: Location, args: argparse.Namespace) -> int:
     store = _existing_store(root)
     if args.review_command == "open":
         opened = store.open_review(args.admin, args.due, args.kind)
@@ -1176,7 +1235,7 @@ def _review(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def _admins(root: Path, args: argparse.Namespace) -> int:
+def _admins(root: Location, args: argparse.Namespace) -> int:
     store = _existing_store(root)
     if args.admins_command == "add":
         admin = store.add_admin(
@@ -1213,7 +1272,7 @@ def _parse_day(text: str) -> date:
     )
 
 
-def _audit(root: Path, args: argparse.Namespace) -> int:
+def _audit(root: Location, args: argparse.Namespace) -> int:
     import json
 
     from rules import normalize_niss

@@ -120,14 +120,14 @@ def fingerprint_of(key_line: str) -> str:
     return result.stdout.split()[1]
 
 
-def forced_command(program: str, data: Path, identity: str) -> str:
+def forced_command(program: str, data: Path | str, identity: str) -> str:
     kind, _colon, value = identity.partition(":")
     args = [program, "--data", str(data)]
     args += ["--niss", value] if kind == "niss" else ["admin", "--admin", value]
     return shlex.join(args)
 
 
-def grant_line(program: str, data: Path, identity: str, key: PublicKey) -> str:
+def grant_line(program: str, data: Path | str, identity: str, key: PublicKey) -> str:
     command = forced_command(program, data, identity).replace('"', '\\"')
     comment = f"vaccinnet:{identity}" + (f" {key.comment}" if key.comment else "")
     return f'restrict,pty,command="{command}" {key.kind} {key.blob} {comment}'
@@ -265,7 +265,7 @@ def write_lines(path: Path, lines: list[str]) -> None:
 
 
 def authorize(
-    path: Path, program: str, data: Path, identity: str, key: PublicKey
+    path: Path, program: str, data: Path | str, identity: str, key: PublicKey
 ) -> tuple[bool, list[Damage]]:
     """Add the line; False when this key already serves this identity.
 

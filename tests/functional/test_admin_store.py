@@ -147,10 +147,12 @@ def test_the_queue_s_warnings_are_those_of_each_review(store):
         assert len(expected) >= 4  # the situations above do warn
 
 
-def test_each_commit_keeps_the_warnings_of_what_it_touched_and_misses_nothing(store, data, clock):
+def test_each_commit_keeps_the_warnings_of_what_it_touched_and_misses_nothing(
+    store, location, clock
+):
     add_nursing_home(store)
     add_pharmacy(store)
-    other = open_store(data, clock=clock)  # another session writes
+    other = open_store(location, clock=clock)  # another session writes
 
     def pending_at(entity):
         return other.requests(entity, status="pending")[0].id
@@ -194,6 +196,7 @@ def test_each_commit_keeps_the_warnings_of_what_it_touched_and_misses_nothing(st
     assert "supervises_macg" in codes[8] and "supervises_macg" not in codes[9]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_store_without_kept_warnings_gets_them_once_from_the_first_writer(
     store, data, monkeypatch
 ):
@@ -248,6 +251,7 @@ def test_a_disconnection_does_not_warn_that_the_person_stays_linked_elsewhere(st
     assert [n.code for n in store.pending_notices()[joining.id]] == ["linked_elsewhere"]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_check_names_kept_warnings_out_of_step_and_reindex_makes_them_again(store, data):
     link(store, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
     add_pharmacy(store)
@@ -265,6 +269,7 @@ def test_check_names_kept_warnings_out_of_step_and_reindex_makes_them_again(stor
     assert store.verify() == [] and said(store.pending_notices()) == expected
 
 
+@pytest.mark.files_only("its files or directory")
 def test_the_history_is_the_log_of_decisions_kept_by_each_commit(store, data):
     first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     second = store.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "Lotte", "infirmier")
@@ -286,7 +291,7 @@ def test_the_history_is_the_log_of_decisions_kept_by_each_commit(store, data):
 
 
 def test_the_lists_read_after_every_commit_decode_only_what_changed_and_stay_true(
-    store, data, clock
+    store, location, clock
 ):
     # The queue, the entities, their counts and the activity are read again by each admin
     # console after every commit: what did not change is kept, and the result is always
@@ -295,7 +300,7 @@ def test_the_lists_read_after_every_commit_decode_only_what_changed_and_stay_tru
     add_nursing_home(store)
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     store.file_connect(PHARMACIST, "ph", NURSE_2, "Peeters", "Lotte", "assistant_pharma")
-    other = open_store(data, clock=clock)
+    other = open_store(location, clock=clock)
 
     def reads(s):
         return s.requests(), s.entities(), s.entity_summaries(), s.activity(30)
@@ -310,7 +315,7 @@ def test_the_lists_read_after_every_commit_decode_only_what_changed_and_stay_tru
     for step in steps:
         step()
         now = reads(store)
-        assert now == reads(open_store(data, clock=clock))
+        assert now == reads(open_store(location, clock=clock))
         # A record whose document no commit touched is the one read before, not a copy.
         kept = {r.id: r for r in before[0]}
         assert all(r is kept[r.id] for r in now[0] if r.entity_id == "wzc" and r.id in kept)
@@ -321,6 +326,7 @@ def test_the_lists_read_after_every_commit_decode_only_what_changed_and_stay_tru
     assert sum(store.activity(30).decided) == 2
 
 
+@pytest.mark.files_only("its files or directory")
 def test_the_activity_counts_a_replaced_trail_afresh(store, data, tmp_path, clock):
     first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     backup = tmp_path / "backup"
@@ -340,10 +346,10 @@ def test_the_activity_counts_a_replaced_trail_afresh(store, data, tmp_path, cloc
 
 
 def test_names_are_read_at_the_entity_given_and_kept_until_a_commit_touches_the_person(
-    store, data, clock, monkeypatch
+    store, location, clock, monkeypatch
 ):
     add_nursing_home(store)
-    other = open_store(data, clock=clock)
+    other = open_store(location, clock=clock)
     assert store.names_of([NURSE]) == {}  # never named: a NISS only
     filed = other.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     assert store.names_of([NURSE]) == {NURSE: "MARTIN Claire"}  # from the request
@@ -366,9 +372,10 @@ def test_names_are_read_at_the_entity_given_and_kept_until_a_commit_touches_the_
     other.file_disconnect(DOCTOR_2, "wzc", [NURSE])
     other.approve("adm", other.requests("wzc", status="pending")[-1].id)
     assert store.names_of([NURSE]) == {NURSE: "MARTIN Claire"} and read == [(NURSE, None)]
-    assert store.names_of([NURSE]) == open_store(data, clock=clock).names_of([NURSE])
+    assert store.names_of([NURSE]) == open_store(location, clock=clock).names_of([NURSE])
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_damaged_document_elsewhere_neither_stops_a_write_nor_hides_a_warning(store, data):
     add_nursing_home(store)
     elsewhere = store.file_connect(DOCTOR_2, "wzc", NURSE, "Martijn", "Klara", "infirmier")

@@ -20,6 +20,7 @@ def _nothing_left_beside(dest) -> None:
         assert not [p.name for p in dest.parent.iterdir() if dest.name in p.name]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_backup_is_complete_and_checks_ok(store, data, tmp_path, capsys):
     dest = tmp_path / "backups" / "today"
     code, _out, err = cli(capsys, "backup", dest, "--data", data)
@@ -31,6 +32,7 @@ def test_a_backup_is_complete_and_checks_ok(store, data, tmp_path, capsys):
     assert open_store(dest).staff("cab") == store.staff("cab")
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_missing_segment_leaves_no_backup(store, data, tmp_path, capsys):
     (segment,) = data.glob("links.*.json")
     segment.unlink()
@@ -43,6 +45,7 @@ def test_a_missing_segment_leaves_no_backup(store, data, tmp_path, capsys):
     assert fingerprint(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_full_disk_leaves_no_backup(store, data, tmp_path, capsys, monkeypatch):
     dest = tmp_path / "today"
     real_write = os.write
@@ -60,6 +63,7 @@ def test_a_full_disk_leaves_no_backup(store, data, tmp_path, capsys, monkeypatch
     assert fingerprint(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_file_as_destination_is_refused_and_kept(store, data, tmp_path, capsys):
     dest = tmp_path / "a-file"
     dest.write_text("keep me")
@@ -69,6 +73,7 @@ def test_a_file_as_destination_is_refused_and_kept(store, data, tmp_path, capsys
     assert [p.name for p in tmp_path.iterdir() if "a-file" in p.name] == ["a-file"]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_destination_inside_the_store_is_refused(store, data, capsys):
     before = fingerprint(data)
     code, _out, err = cli(capsys, "backup", data / "copy", "--data", data)
@@ -76,6 +81,7 @@ def test_a_destination_inside_the_store_is_refused(store, data, capsys):
     assert fingerprint(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o277])
 def test_created_directories_are_private_whatever_the_umask(store, data, tmp_path, capsys, umask):
     dest = tmp_path / "new" / "deeper" / "today"

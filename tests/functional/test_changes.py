@@ -6,12 +6,15 @@ import fcntl
 import os
 import time
 
+import pytest
+
 from store.changes import ChangeSource, ManifestChanges
 from tests.conftest import DOCTOR, NURSE
 
 
-def test_the_token_changes_with_every_commit_and_only_then(store, data):
-    changes: ChangeSource = ManifestChanges(data)
+@pytest.mark.files_only("its files or directory")
+def test_the_token_changes_with_every_commit_and_only_then(store, location):
+    changes: ChangeSource = ManifestChanges(location)
     first = changes.token()
     assert changes.token() == first
     store.staff("cab")  # a read commits nothing
@@ -25,17 +28,19 @@ def test_the_token_changes_with_every_commit_and_only_then(store, data):
     assert len(tokens) == 11
 
 
-def test_the_token_is_read_while_another_process_holds_the_lock(store, data):
-    held = os.open(data, os.O_RDONLY)
+@pytest.mark.files_only("its files or directory")
+def test_the_token_is_read_while_another_process_holds_the_lock(store, location):
+    held = os.open(location, os.O_RDONLY)
     fcntl.flock(held, fcntl.LOCK_EX)
     try:
         start = time.monotonic()
-        ManifestChanges(data).token()
+        ManifestChanges(location).token()
         assert time.monotonic() - start < 0.5
     finally:
         os.close(held)
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_missing_manifest_is_a_change_too(store, data):
     changes = ManifestChanges(data)
     before = changes.token()

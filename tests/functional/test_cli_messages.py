@@ -467,6 +467,7 @@ def _plain(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize(("make", "code", "stream", "lang", "words"), CASES)
 def test_each_message_in_each_language(
     store, data, tmp_path, capsys, make, code, stream, lang, words
@@ -478,24 +479,26 @@ def test_each_message_in_each_language(
     assert "Traceback" not in err
 
 
-def test_without_lang_the_messages_are_french(store, data, capsys, monkeypatch):
+def test_without_lang_the_messages_are_french(store, location, capsys, monkeypatch):
     monkeypatch.delenv("VACCINNET_LANG")
-    status, _out, err = cli(capsys, "admin", "--admin", "ghost", "--data", data)
+    status, _out, err = cli(capsys, "admin", "--admin", "ghost", "--data", location)
     assert status == 1 and "n'est pas un administrateur" in err
     monkeypatch.setenv("VACCINNET_LANG", "nl")
-    status, _out, err = cli(capsys, "admin", "--admin", "ghost", "--data", data)
+    status, _out, err = cli(capsys, "admin", "--admin", "ghost", "--data", location)
     assert status == 1 and "is geen beheerder" in err
 
 
-def test_the_lang_of_entity_add_is_the_messages_and_entity_lang_the_entitys(store, data, capsys):
+def test_the_lang_of_entity_add_is_the_messages_and_entity_lang_the_entitys(
+    store, location, capsys
+):
     # --lang nl used to set the entity's language silently.
     without = [a for a in CONNECT if a not in ("--entity-lang", "fr")]
-    status, _out, err = cli(capsys, "--lang", "nl", *without, "--data", data)
+    status, _out, err = cli(capsys, "--lang", "nl", *without, "--data", location)
     assert status == 1 and "--entity-lang" in err
-    assert open_store(data).entity("ph") is None
-    status, out, _err = cli(capsys, *CONNECT[:2], "--lang", "nl", *CONNECT[2:], "--data", data)
+    assert open_store(location).entity("ph") is None
+    status, out, _err = cli(capsys, *CONNECT[:2], "--lang", "nl", *CONNECT[2:], "--data", location)
     assert status == 0 and "Entiteit ph (Pharmacie) aangemaakt." in out
-    entity = open_store(data).entity("ph")
+    entity = open_store(location).entity("ph")
     assert entity is not None and entity.language == "fr"
 
 
@@ -617,6 +620,7 @@ def test_argparse_follows_vaccinnet_lang_and_is_put_back_after(data, capsys, mon
     assert argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_failed_mail_is_told_in_the_language_and_stored_in_english(store, data, tmp_path, capsys):
     status, _out, err = cli(capsys, "--lang", "nl", *_mail_to_an_old_address(data, tmp_path))
     assert status == 0 and "mislukt M000001: ongeldig adres: Het e-mailadres" in err

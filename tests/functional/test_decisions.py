@@ -101,12 +101,12 @@ def test_admin_may_not_decide_about_themselves(store):
     assert ADMIN_NISS in [lk.niss for lk in store.staff("cab")]
 
 
-def test_concurrent_decisions_see_each_other(store, data, clock):
+def test_concurrent_decisions_see_each_other(store, location, clock):
     # A second session (another admin) decides first; this one must see it at once.
     from store import open_store
 
     request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
-    other = open_store(data, clock=clock)
+    other = open_store(location, clock=clock)
     other.reject("adm2", request.id, "doublon")
     _refused("not_pending", store.approve, "adm", request.id)
     assert store.request(request.id).status == "rejected"

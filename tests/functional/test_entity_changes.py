@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rules import make_niss
 from store.segments import CHANGES_KEPT
 from tests.conftest import DOCTOR, NURSE, PHARMACIST, add_pharmacy, link
@@ -46,6 +48,7 @@ def test_a_commit_says_which_tables_it_wrote(store):
     assert store.tables_changed(("outbox",), seen) == (now, True)
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_commit_touching_many_entities_says_all_and_keeps_the_manifest_small(store, data):
     import orjson
 

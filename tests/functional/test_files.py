@@ -32,6 +32,7 @@ def test_a_new_store_is_private(data):
     assert stat.S_IMODE(os.stat(data / MANIFEST).st_mode) == 0o600
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_commit_keeps_the_files_mode(store, data):
     os.chmod(data / MANIFEST, 0o640)
     before = {p.name for p in data.glob("*.json")}
@@ -50,6 +51,7 @@ def test_a_commit_keeps_the_files_mode(store, data):
         assert stat.S_IMODE(os.stat(data / name).st_mode) == 0o640, name
 
 
+@pytest.mark.files_only("its files or directory")
 def test_superseded_segments_are_removed_and_files_are_tinydb_json(store, data):
     before = {p.name for p in data.glob("requests.*.json")}
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
@@ -60,6 +62,7 @@ def test_superseded_segments_are_removed_and_files_are_tinydb_json(store, data):
     assert list(raw) == ["requests"] and raw["requests"]["1"]["niss"] == NURSE
 
 
+@pytest.mark.files_only("its files or directory")
 def test_many_documents_spread_over_segments(store, data):
     admin_docs = store.counts()["admins"]
     for i in range(SEGMENT_SIZE + 5 - admin_docs):
@@ -90,6 +93,7 @@ def _killed_writer_leftovers(data):
     return leftovers
 
 
+@pytest.mark.files_only("its files or directory")
 def test_leftovers_of_a_killed_writer_are_left_to_the_next_writer(store, data):
     leftovers = _killed_writer_leftovers(data)
     before = _snapshot(data)
@@ -102,6 +106,7 @@ def test_leftovers_of_a_killed_writer_are_left_to_the_next_writer(store, data):
     assert reopened.verify() == []
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize(
     ("damage", "needle"),
     [
@@ -152,6 +157,7 @@ def test_damaged_manifest_stops_with_exit_2_and_is_left_alone(store, data, damag
     assert _snapshot(data) == before  # byte for byte
 
 
+@pytest.mark.files_only("its files or directory")
 def test_damaged_segment_is_named(store, data):
     (segment,) = data.glob("links.*.json")
     segment.write_bytes(segment.read_bytes()[:10])
@@ -164,6 +170,7 @@ def test_damaged_segment_is_named(store, data):
     assert _snapshot(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_missing_manifest_with_data_is_not_reset(store, data):
     (data / MANIFEST).unlink()
     before = _snapshot(data)
@@ -173,6 +180,7 @@ def test_missing_manifest_with_data_is_not_reset(store, data):
     assert _snapshot(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_unreadable_manifest(store, data):
     # A directory in the manifest's place cannot be read, even by root (CI runs as root).
     (data / MANIFEST).unlink()
@@ -182,17 +190,18 @@ def test_unreadable_manifest(store, data):
     assert "cannot be read" in str(caught.value)
 
 
-def test_a_second_process_sees_a_commit(store, data):
+def test_a_second_process_sees_a_commit(store, location):
     store.staff("cab")  # warm this process's cache
     code = (
         "import sys; from store import open_store; "
-        f"s = open_store({str(data)!r}); "
+        f"s = open_store({str(location)!r}); "
         f"s.file_connect({DOCTOR!r}, 'cab', {NURSE!r}, 'Martin', 'Claire', 'infirmier')"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
     assert [r.niss for r in store.requests("cab")] == [NURSE]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_backup_is_consistent_while_another_process_writes(store, data, tmp_path):
     script = (
         "from store import open_store; from rules import make_niss\n"
@@ -222,6 +231,7 @@ def test_backup_is_consistent_while_another_process_writes(store, data, tmp_path
     assert len(sizes) > 1 or max(sizes) > 0  # the writer was really writing meanwhile
 
 
+@pytest.mark.files_only("its files or directory")
 def test_backup_refuses_a_non_empty_destination(store, data, tmp_path):
     dest = tmp_path / "full"
     dest.mkdir()
@@ -231,6 +241,7 @@ def test_backup_refuses_a_non_empty_destination(store, data, tmp_path):
     assert (dest / "something").read_text() == "x"
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_leftover_outlives_other_commits_and_is_still_recognised(store, data):
     store.add_admin("early", "Early Admin")
     manifest = orjson.loads((data / MANIFEST).read_bytes())

@@ -27,19 +27,19 @@ def _no_raw_controls(text: str) -> bool:
     return not has_unsafe_chars(text.replace("\n", ""))
 
 
-def test_audit_text_output_shows_control_characters_inert(store, data, capsys):
+def test_audit_text_output_shows_control_characters_inert(store, location, capsys):
     # The operator's name of key operations came from $LOGNAME: old trails may hold anything.
     store.note_ssh_key(f"ops{TITLE_REWRITE}", "ssh_key_revoked", f"niss:{DOCTOR}", "SHA256:x\u202e")
-    assert run(["--data", str(data), "audit"]) == 0
+    assert run(["--data", str(location), "audit"]) == 0
     out = capsys.readouterr().out
     assert "ops\\x1b]0;P\\x1b\\" in out and "SHA256:x\\u202e" in out
     assert _no_raw_controls(out)
 
 
-def test_audit_json_output_escapes_every_control_character(store, data, capsys):
+def test_audit_json_output_escapes_every_control_character(store, location, capsys):
     operator = f"ops{TITLE_REWRITE}\x9b2J\u202eé"
     store.note_ssh_key(operator, "ssh_key_revoked", f"niss:{DOCTOR}", "SHA256:x")
-    assert run(["--data", str(data), "audit", "--json"]) == 0
+    assert run(["--data", str(location), "audit", "--json"]) == 0
     out = capsys.readouterr().out
     assert "ops\\u001b]0;P\\u001b\\\\\\u009b2J\\u202eé" in out and _no_raw_controls(out)
     entries = [json.loads(line) for line in out.splitlines()]
@@ -62,6 +62,7 @@ def _key_with_comment(tmp_path, comment: str):
     return pub
 
 
+@pytest.mark.files_only("its files or directory")
 @needs_ssh_keygen
 def test_ssh_list_shows_key_comments_inert(store, data, tmp_path):
     keys = tmp_path / "authorized_keys"
@@ -85,6 +86,7 @@ def test_ssh_list_shows_key_comments_inert(store, data, tmp_path):
     assert _no_raw_controls(listed.stdout) and _no_raw_controls(authorized.stdout)
 
 
+@pytest.mark.files_only("its files or directory")
 @needs_ssh_keygen
 def test_key_operations_are_audited_under_the_real_user(store, data, tmp_path):
     keys = tmp_path / "authorized_keys"
@@ -129,6 +131,7 @@ def _mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.files_only("its files or directory")
 def test_an_unexpected_error_is_one_line_with_an_incident_id(
     store, data, platform_log, monkeypatch, capsys
 ):
@@ -164,6 +167,7 @@ def test_the_log_goes_to_the_platform_dir_without_a_data_dir(
     assert _mode(platform_log) == 0o600
 
 
+@pytest.mark.files_only("its files or directory")
 def test_an_existing_log_is_made_private_and_appended_to(
     store, data, platform_log, monkeypatch, capsys
 ):

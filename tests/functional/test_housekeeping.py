@@ -33,6 +33,7 @@ def _file(store, niss=NURSE, last="Martin"):
     return store.file_connect(DOCTOR, "cab", niss, last, "Claire", "infirmier")
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_request_expires_the_day_after_its_last_day(store, clock):
     at_brussels(clock, 2026, 10, 1, 23, 30)  # 21:30 UTC: the Brussels day is 1 October
     request = _file(store)
@@ -208,7 +209,7 @@ def _hosts_at_once(data, moment: datetime, count: int) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_two_hosts_at_once_expire_and_digest_once(store, clock, data):
+def test_two_hosts_at_once_expire_and_digest_once(store, clock, location):
     _with_addresses(store)
     at_brussels(clock, 2026, 9, 1, 10, 0)
     requests = [
@@ -218,26 +219,26 @@ def test_two_hosts_at_once_expire_and_digest_once(store, clock, data):
             DOCTOR, "cab", TRAINEE, "Wouters", "Lise", "macg", until=a_year_on(store)
         ),
     ]
-    done = _hosts_at_once(data, datetime(2026, 11, 3, 8, 0, tzinfo=BRUSSELS), 2)  # a Tuesday
+    done = _hosts_at_once(location, datetime(2026, 11, 3, 8, 0, tzinfo=BRUSSELS), 2)  # a Tuesday
     expired = sorted(i for d in done for i in d["expired"])
     assert expired == sorted(r.id for r in requests)
     # Expired requests are overdue no more: that day's digest had nothing left to count...
     assert [m for d in done for m in d["digests"]] == []
-    reread = open_store(data)
+    reread = open_store(location)
     assert len(reread.outbox()) == 3  # one mail per expired request, not two
     assert [e.action for e in reread.audit_entries()].count("request_expired") == 3
     assert reread.verify() == []
 
 
 @pytest.mark.slow
-def test_two_hosts_at_once_send_one_digest(store, clock, data):
+def test_two_hosts_at_once_send_one_digest(store, clock, location):
     _with_addresses(store)
     at_brussels(clock, 2026, 10, 1, 10, 0)
     _file(store)
-    done = _hosts_at_once(data, datetime(2026, 10, 20, 7, 30, tzinfo=BRUSSELS), 3)
+    done = _hosts_at_once(location, datetime(2026, 10, 20, 7, 30, tzinfo=BRUSSELS), 3)
     sent = [to for d in done for to in d["digests"]]
     assert sorted(sent) == ["anne@example.be", "koen@example.be"]
-    assert len(open_store(data).outbox()) == 2
+    assert len(open_store(location).outbox()) == 2
 
 
 def test_a_whole_year_of_rounds(store, clock):
@@ -302,38 +303,40 @@ def test_a_whole_year_of_rounds(store, clock):
     assert store.verify() == []
 
 
-def test_the_command_line(data, store, clock):
-    done = vaccinnet("--data", data, "settings", "show")
+def test_the_command_line(location, store, clock):
+    done = vaccinnet("--data", location, "settings", "show")
     assert done.returncode == 0, done.stderr
     assert "expire_after_days = 60" in done.stdout
     assert "last housekeeping round: never" in done.stdout
     done = vaccinnet(
-        "--data", data, "settings", "set", "--admin", "adm", "remind_after_working_days=3"
+        "--data", location, "settings", "set", "--admin", "adm", "remind_after_working_days=3"
     )
     assert done.returncode == 0 and "remind_after_working_days = 3" in done.stdout
-    done = vaccinnet("--data", data, "--lang", "nl", "settings", "set", "--admin", "adm", "x=3")
+    done = vaccinnet("--data", location, "--lang", "nl", "settings", "set", "--admin", "adm", "x=3")
     assert done.returncode == 1 and "De instelling ‘x’ bestaat niet." in done.stderr
-    done = vaccinnet("--data", data, "settings", "set", "--admin", "adm", "expire_after_days")
+    done = vaccinnet("--data", location, "settings", "set", "--admin", "adm", "expire_after_days")
     assert done.returncode == 1 and "give NAME=VALUE" in done.stderr
     at_brussels(clock, 2026, 1, 5, 10, 0)
     _file(store)  # filed "in January": the command's own clock is today's
-    done = vaccinnet("--data", data, "settings", "set", "--admin", "adm", "expire_after_days=30")
+    done = vaccinnet(
+        "--data", location, "settings", "set", "--admin", "adm", "expire_after_days=30"
+    )
     assert done.returncode == 0
     assert "1 pending request is past this deadline" in done.stderr
-    done = vaccinnet("--data", data, "check")
+    done = vaccinnet("--data", location, "check")
     assert done.returncode == 0 and done.stdout.startswith("OK")
     assert "NOTE housekeeping has never run on this store" in done.stdout
-    done = vaccinnet("--data", data, "housekeeping", "--once")
+    done = vaccinnet("--data", location, "housekeeping", "--once")
     assert done.returncode == 0, done.stderr
     assert (
         "expired R000001 (cab)" in done.stdout
         and "expired 1, digests 0, end warnings 0" in done.stdout
     )
     _file(store)  # pending again: still no note, housekeeping ran today
-    assert "NOTE" not in vaccinnet("--data", data, "check").stdout
+    assert "NOTE" not in vaccinnet("--data", location, "check").stdout
     done = vaccinnet(
         "--data",
-        data,
+        location,
         "admins",
         "add",
         "--admin",
@@ -346,8 +349,8 @@ def test_the_command_line(data, store, clock):
         "lea@example.be",
     )
     assert done.returncode == 0, done.stderr
-    listed = vaccinnet("--data", data, "admins", "list").stdout
+    listed = vaccinnet("--data", location, "admins", "list").stdout
     assert "lea@example.be" in listed and "Léa Lenoir" in listed
-    done = vaccinnet("--data", data, "admins", "email", "--admin", "adm", "--id", "lea", "")
+    done = vaccinnet("--data", location, "admins", "email", "--admin", "adm", "--id", "lea", "")
     assert done.returncode == 0 and "lea gets no digest." in done.stdout
-    assert open_store(data).admin("lea").email is None
+    assert open_store(location).admin("lea").email is None

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from rules import NewEntity, format_niss, make_niss
 from rules.bulk import parse_rows
 from store import open_store
@@ -52,10 +54,10 @@ def test_the_ready_rows_are_filed_together_with_one_audit_entry_each(store):
     assert store.verify() == []
 
 
-def test_a_preview_overtaken_by_another_session_files_nothing(store, data):
+def test_a_preview_overtaken_by_another_session_files_nothing(store, location):
     rows = parse_rows(_text(ROWS))
     expected = [v.row.line for v in store.preview_import(DOCTOR, "cab", rows)]
-    other = open_store(data)
+    other = open_store(location)
     other.file_connect(DOCTOR, "cab", ROWS[2], "Nom Ac", "Prénom", "infirmier")
     refusal = refused("import_changed", store.file_import, DOCTOR, "cab", rows, expected)
     assert "1 ligne(s)" in refusal.message("fr")
@@ -74,10 +76,10 @@ for i in range(60):
 """
 
 
-def test_filing_under_a_concurrent_writer_is_all_or_nothing(store, data):
+def test_filing_under_a_concurrent_writer_is_all_or_nothing(store, location):
     rows = parse_rows(_text([make_niss("710101", 100 + i) for i in range(200)]))
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(data), DOCTOR], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", WRITER, str(location), DOCTOR], stdout=subprocess.PIPE, text=True
     )
     try:
         assert writer.stdout.readline().strip() == "ready"
@@ -95,6 +97,7 @@ def test_filing_under_a_concurrent_writer_is_all_or_nothing(store, data):
     assert store.verify() == []
 
 
+@pytest.mark.files_only("its files or directory")
 def test_the_command_line_and_an_export_that_imports_back(store, data, tmp_path):
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     # An end date the command's real clock also accepts, whenever the test runs.
@@ -200,6 +203,7 @@ def test_the_staff_list_goes_by_mail_to_the_entity_once_an_hour(store, clock):
     assert len([m for m in store.outbox() if m.attachment]) == 2
 
 
+@pytest.mark.files_only("its files or directory")
 def test_an_admin_links_a_new_entitys_first_staff_directly(store, data, tmp_path):
     source = tmp_path / "first.csv"
     source.write_text(

@@ -23,6 +23,7 @@ def _files(data) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(data.iterdir()) if p.is_file()}
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_20_mb_reason_is_refused_and_nothing_is_written(store, data):
     request = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     before, audit_before, version = _files(data), len(store.audit_entries()), store.version()
@@ -35,6 +36,7 @@ def test_a_20_mb_reason_is_refused_and_nothing_is_written(store, data):
     assert _files(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize(
     "rid",
     ["R" + "1" * 5000, "R١٢", "R١", "R²", "R0", "R-1", "R 1", "R1.0", "R", "", "1", "\x00"],
@@ -61,6 +63,7 @@ def test_the_unicode_digit_lookalike_of_a_real_id_does_not_find_it(store):
     assert store.request(request.id.lower()).id == request.id  # case was always forgiven
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize(
     "mid", ["M" + "1" * 5000, "M١", "M999999", "garbage", "", "M0"], ids=_short
 )
@@ -80,6 +83,7 @@ def test_full_width_names_are_filed_in_ordinary_letters(store):
     assert store.review("adm", request.id).notices == ()
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_name_mixing_scripts_is_refused_and_nothing_is_filed(store, data):
     before = _files(data)
     refusal = _refused(
@@ -105,6 +109,7 @@ def test_a_cyrillic_name_is_filed_and_flagged_in_the_review(store):
     assert "Le prénom « Мария »" in texts[1]
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("admin_id", ["Anne", "anne lambert", 'a"b', "a;rm -rf", "é", "a" * 33])
 def test_admin_ids_outside_the_safe_alphabet_are_refused(store, data, admin_id):
     before = _files(data)

@@ -96,6 +96,7 @@ DOCUMENTS = {
 }
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("damage", DOCUMENTS.values(), ids=DOCUMENTS.keys())
 def test_check_names_the_file_the_document_and_the_field(store, data, capsys, damage):
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
@@ -109,6 +110,7 @@ def test_check_names_the_file_the_document_and_the_field(store, data, capsys, da
     assert fingerprint(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_check_reports_every_problem_not_only_the_first(store, data, capsys):
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     _edit_segment(data, "links", lambda docs: docs["1"].pop("niss"))
@@ -121,6 +123,7 @@ def test_check_reports_every_problem_not_only_the_first(store, data, capsys):
     assert f"{entities}: is not valid store data" in out
 
 
+@pytest.mark.files_only("its files or directory")
 def test_check_names_a_second_pending_request_by_its_kind(store, data, capsys):
     # Two pending connections for one person, as a hand-edited file could hold.
     first = store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
@@ -139,6 +142,7 @@ def test_check_names_a_second_pending_request_by_its_kind(store, data, capsys):
     assert "reconstruit" not in out.split("\n", 1)[1]
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("damage", DOCUMENTS.values(), ids=DOCUMENTS.keys())
 def test_other_commands_on_a_damaged_document_are_exit_2_or_go_on(store, data, capsys, damage):
     # Reading past one damaged document: a message naming the document (exit 2), or the
@@ -167,6 +171,7 @@ def test_other_commands_on_a_damaged_document_are_exit_2_or_go_on(store, data, c
     assert fingerprint(data) == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_damaged_link_hides_no_other_person(store, data):
     store.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     store.approve("adm", "R000001")
@@ -177,6 +182,7 @@ def test_a_damaged_link_hides_no_other_person(store, data):
     assert reopened.entities_of(NURSE)[0].id == "cab"
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize(
     "damage",
     [lambda docs: docs["1"].pop("entity_id"), lambda docs: docs["1"].update(entity_id=["cab"])],
@@ -194,6 +200,7 @@ def test_a_damaged_link_hides_no_entity_from_the_admins_list(store, data, damage
     ]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_an_audit_entry_with_a_field_of_a_newer_version_is_listed(store, data, capsys):
     _edit_segment(data, "audit", lambda docs: docs["1"].update(origin="ssh"))
     code, out, err = cli(capsys, "audit", "--data", data)
@@ -227,6 +234,7 @@ MANIFESTS = {
 }
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("damage", MANIFESTS.values(), ids=MANIFESTS.keys())
 @pytest.mark.parametrize("command", [["check"], ["audit"], CONNECT])
 def test_a_manifest_of_the_wrong_structure_is_exit_2_and_named(
@@ -277,6 +285,7 @@ MACHINE = {
 }
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("failure", MACHINE.values(), ids=MACHINE.keys())
 def test_a_write_that_the_machine_refuses_is_exit_2_and_named(store, data, capsys, fault, failure):
     code_, on, text = failure
@@ -290,15 +299,16 @@ def test_a_write_that_the_machine_refuses_is_exit_2_and_named(store, data, capsy
     assert open_store(data).entity("ph") is None
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("failure", MACHINE.values(), ids=MACHINE.keys())
-def test_reading_commands_need_no_write(store, data, capsys, fault, failure):
+def test_reading_commands_need_no_write(store, location, capsys, fault, failure):
     code_, on, _text = failure
-    before = fingerprint(data)
+    before = fingerprint(location)
     fault(code_, on)
     for command in (["check"], ["audit"]):
-        code, _out, err = cli(capsys, *command, "--data", data)
+        code, _out, err = cli(capsys, *command, "--data", location)
         assert code == 0, err
-    assert fingerprint(data) == before
+    assert fingerprint(location) == before
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
@@ -314,18 +324,20 @@ def test_a_read_only_data_directory_for_real(store, data, capsys):
     assert fingerprint(data) == before
 
 
-def test_a_lock_that_cannot_be_taken_is_named(store, data, capsys, monkeypatch):
+@pytest.mark.files_only("its files or directory")
+def test_a_lock_that_cannot_be_taken_is_named(store, location, capsys, monkeypatch):
     def no_locks(fd, operation):
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
     monkeypatch.setattr(fcntl, "flock", no_locks)
-    before = fingerprint(data)
-    code, _out, err = cli(capsys, "check", "--data", data)
+    before = fingerprint(location)
+    code, _out, err = cli(capsys, "check", "--data", location)
     assert code == 2
-    assert f"vaccinnet: {data}: cannot be locked" in _one_line(err)
-    assert fingerprint(data) == before
+    assert f"vaccinnet: {location}: cannot be locked" in _one_line(err)
+    assert fingerprint(location) == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_an_old_lock_path_that_is_a_directory_is_harmless(store, data, capsys):
     # Earlier versions locked DATA/.lock; the lock is now the directory itself.
     (data / ".lock").mkdir()
@@ -363,31 +375,35 @@ def _vaccinnet(data, *args, timeout="1"):
     )
 
 
-def test_a_stuck_lock_names_the_lock_and_its_holder(store, data):
-    before = fingerprint(data)
-    holder = _hold_lock(data, 60)
+@pytest.mark.files_only("its files or directory")
+def test_a_stuck_lock_names_the_lock_and_its_holder(store, location):
+    before = fingerprint(location)
+    holder = _hold_lock(location, 60)
     try:
         start = time.monotonic()
-        result = _vaccinnet(data, "check", timeout="1")
+        result = _vaccinnet(location, "check", timeout="1")
         waited = time.monotonic() - start
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode == 2
     line = _one_line(result.stderr)
-    assert f"vaccinnet: {data}: " in line and f"process {holder.pid} (python" in line
+    assert f"vaccinnet: {location}: " in line and f"process {holder.pid} (python" in line
     assert "for 1 s" in line and waited < 10
-    assert fingerprint(data) == before
+    assert fingerprint(location) == before
 
 
-def test_a_wait_for_the_lock_is_told_then_goes_on(store, data):
-    holder = _hold_lock(data, 2.0)
+@pytest.mark.files_only("its files or directory")
+def test_a_wait_for_the_lock_is_told_then_goes_on(store, location):
+    holder = _hold_lock(location, 2.0)
     try:
-        result = _vaccinnet(data, "check", timeout="30")
+        result = _vaccinnet(location, "check", timeout="30")
     finally:
         holder.wait()
     assert result.returncode == 0, result.stderr
-    assert f"waiting for the store's lock on {data}, held by process {holder.pid}" in result.stderr
+    assert (
+        f"waiting for the store's lock on {location}, held by process {holder.pid}" in result.stderr
+    )
 
 
 SLOW_WRITER = """
@@ -406,6 +422,7 @@ print(s.file_connect(sys.argv[2], "cab", sys.argv[3], "Martin", "Claire", "infir
 """
 
 
+@pytest.mark.files_only("its files or directory")
 def test_removing_a_lock_file_during_a_write_loses_nothing(store, data):
     (data / ".lock").write_text("")  # what earlier versions locked
     writer = subprocess.Popen(

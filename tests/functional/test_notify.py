@@ -163,6 +163,7 @@ def test_permanent_refusal_is_kept_as_failed_until_an_admin_retries(decided, smt
     assert len(handler.received) == 2
 
 
+@pytest.mark.files_only("its files or directory")
 def test_maildir_is_the_default(decided, data):
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "notify", "--once", "--data", str(data)],
@@ -200,6 +201,7 @@ def test_config_file_and_password_from_the_environment(data, monkeypatch):
     assert "s3cret" not in repr(config)
 
 
+@pytest.mark.files_only("its files or directory")
 def test_message_is_a_proper_email(decided):
     (mail,) = decided.outbox()[:1]
     message = build_message(mail, SENDER)
@@ -247,13 +249,16 @@ def smtp_config(data, port):
     )
 
 
-def test_notify_once_delivers_the_others_when_one_mail_cannot_be_built(three, data, smtp, capsys):
+@pytest.mark.files_only("its files or directory")
+def test_notify_once_delivers_the_others_when_one_mail_cannot_be_built(
+    three, location, smtp, capsys
+):
     store_, (first, middle, last) = three
     port, start = smtp
     handler = Recorder()
     start(handler)
-    smtp_config(data, port)
-    assert run(["notify", "--once", "--data", str(data)]) == 0
+    smtp_config(location, port)
+    assert run(["notify", "--once", "--data", str(location)]) == 0
     out, err = capsys.readouterr()
     assert "sent 2, deferred 0, failed 1" in out
     assert f"failed {middle}: invalid address: The e-mail address '{UNBUILDABLE}'" in err
@@ -263,7 +268,7 @@ def test_notify_once_delivers_the_others_when_one_mail_cannot_be_built(three, da
     (failed,) = store_.outbox("failed")
     assert failed.id == middle and failed.last_error.startswith("invalid address:")
     assert {m.id for m in store_.outbox(None) if m.status == "sent"} == {first, last}
-    assert run(["notify", "--once", "--data", str(data)]) == 0  # nothing left, nothing resent
+    assert run(["notify", "--once", "--data", str(location)]) == 0  # nothing left, nothing resent
     assert len(handler.received) == 2
 
 
@@ -310,6 +315,7 @@ def test_a_recipient_refused_by_the_server_fails_alone(three, smtp):
     assert store_.outbox()[0].last_error.startswith("450")
 
 
+@pytest.mark.files_only("its files or directory")
 def test_an_unexpected_fault_with_one_mail_fails_that_mail_only(three):
     store_, (first, middle, last) = three
     held_by_an_old_store(store_, middle, "odd@example.be")
@@ -356,6 +362,7 @@ def test_a_sender_that_is_not_one_address_stops_the_start(data):
         load_config(data)
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_maildir_that_cannot_be_written_stops_the_round_and_fails_no_mail(decided, data):
     (data / "maildir").write_text("not a directory")
     report = deliver_due(decided, MaildirTransport(data / "maildir"), SENDER)
@@ -363,6 +370,7 @@ def test_a_maildir_that_cannot_be_written_stops_the_round_and_fails_no_mail(deci
     assert "maildir" in decided.outbox()[0].last_error
 
 
+@pytest.mark.files_only("its files or directory")
 def test_the_watcher_survives_a_busy_store_and_an_unexpected_error(
     decided, data, monkeypatch, capsys
 ):
@@ -391,7 +399,7 @@ def test_the_watcher_survives_a_busy_store_and_an_unexpected_error(
     assert rounds[2] - rounds[0] >= 1.9  # it waited the interval, it did not spin
 
 
-def test_the_watcher_keeps_going_past_a_mail_that_cannot_be_built(three, data):
+def test_the_watcher_keeps_going_past_a_mail_that_cannot_be_built(three, location):
     store_, (_, middle, _) = three
     command = [
         sys.executable,
@@ -402,7 +410,7 @@ def test_the_watcher_keeps_going_past_a_mail_that_cannot_be_built(three, data):
         "--interval",
         "1",
         "--data",
-        str(data),
+        str(location),
     ]
     watcher = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -456,6 +464,7 @@ def test_only_a_failed_mail_can_be_retried(decided):
     assert decided.outbox(None) == before and len(decided.audit_entries()) == trail
 
 
+@pytest.mark.files_only("its files or directory")
 def test_maildir_files_are_private_whatever_the_umask(decided, data):
     box = data / "maildir"
     old = os.umask(0o022)

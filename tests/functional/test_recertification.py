@@ -108,24 +108,24 @@ def test_reminders_a_week_before_and_on_the_day_to_unfinished_entities_only(staf
     assert [r.entity.id for r in store.review_overview() if r.progress.state != "done"] == ["cab"]
 
 
-def test_the_command_line_opens_follows_and_closes_a_review(staffed, data):
+def test_the_command_line_opens_follows_and_closes_a_review(staffed, location):
     from tests.functional.test_cli import vaccinnet
 
-    done = vaccinnet("--data", data, "review", "status")
+    done = vaccinnet("--data", location, "review", "status")
     assert done.returncode == 0 and "No review is open." in done.stdout
     due = (datetime.now(UTC) + timedelta(days=30)).strftime("%d/%m/%Y")
-    done = vaccinnet("--data", data, "review", "open", "--admin", "adm", "--due", due)
+    done = vaccinnet("--data", location, "review", "open", "--admin", "adm", "--due", due)
     assert done.returncode == 0, done.stderr
     assert f"due {due}: every entity" in done.stdout
     again = vaccinnet(
-        "--data", data, "--lang", "nl", "review", "open", "--admin", "adm", "--due", due
+        "--data", location, "--lang", "nl", "review", "open", "--admin", "adm", "--due", due
     )
     assert again.returncode == 1 and "Er loopt al een jaarlijkse controle" in again.stderr
     staffed.confirm_staff(DOCTOR, "cab", [DOCTOR])
-    status = vaccinnet("--data", data, "review", "status").stdout.splitlines()
+    status = vaccinnet("--data", location, "review", "status").stdout.splitlines()
     assert status[1].split()[:3] == ["ph", "0/1", "not"]  # the least done first
     assert status[2].split()[:3] == ["cab", "1/3", "partly"]
-    done = vaccinnet("--data", data, "review", "close", "--admin", "adm")
+    done = vaccinnet("--data", location, "review", "close", "--admin", "adm")
     assert done.returncode == 0 and "closed" in done.stdout
     assert not staffed.campaign().is_open
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import orjson
+import pytest
 
 from store import open_store
 from store.segments import MANIFEST
@@ -15,9 +16,9 @@ def _retired(data) -> list[str]:
     return orjson.loads((data / MANIFEST).read_bytes()).get("retired", [])
 
 
-def test_a_writer_commits_while_another_session_reads(store, data):
+def test_a_writer_commits_while_another_session_reads(store, location):
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
-    reader, writer = open_store(data), open_store(data)
+    reader, writer = open_store(location), open_store(location)
     filed = threading.Event()
 
     def write() -> None:
@@ -53,6 +54,7 @@ def test_superseded_files_stay_while_a_reader_may_open_them(store, data):
     assert store.verify() == []
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_backup_copies_one_generation_while_a_writer_commits(store, data, tmp_path, monkeypatch):
     from store import maintenance
 

@@ -68,6 +68,7 @@ def keys(tmp_path):
     return path
 
 
+@pytest.mark.files_only("its files or directory")
 def test_authorize_writes_a_forced_command_line_and_keeps_the_rest(store, data, keys, tmp_path):
     pub = _key(tmp_path, "doctor").with_suffix(".pub")
     result = ssh(data, keys, "authorize", "--niss", format_niss(DOCTOR), "--key-file", str(pub))
@@ -90,6 +91,7 @@ def test_authorize_writes_a_forced_command_line_and_keeps_the_rest(store, data, 
     assert len(keys.read_text().splitlines()) == 3
 
 
+@pytest.mark.files_only("its files or directory")
 def test_one_key_is_one_identity(store, data, keys, tmp_path):
     pub = _key(tmp_path, "shared").with_suffix(".pub")
     assert ssh(data, keys, "authorize", "--niss", DOCTOR, "--key-file", str(pub)).returncode == 0
@@ -115,6 +117,7 @@ def test_only_one_valid_public_key_is_accepted(store, data, keys, tmp_path, bad)
     assert keys.read_text() == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_unknown_people_need_applicant(store, data, keys, tmp_path):
     pub = _key(tmp_path, "nurse").with_suffix(".pub")
     refused = ssh(data, keys, "authorize", "--niss", NURSE, "--key-file", str(pub))
@@ -137,6 +140,7 @@ def test_unknown_people_need_applicant(store, data, keys, tmp_path):
     assert nobody.returncode == 1 and "not an administrator" in nobody.stderr
 
 
+@pytest.mark.files_only("its files or directory")
 def test_revoke_by_fingerprint_or_key_file(store, data, keys, tmp_path):
     first = _key(tmp_path, "a").with_suffix(".pub")
     second = _key(tmp_path, "b").with_suffix(".pub")
@@ -158,6 +162,7 @@ def _authorized(data, keys, tmp_path, name, *who):
     return pub
 
 
+@pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("admin_id", ["Anne", 'a"b', "a;id", "../x", "adm in"])
 def test_admin_keys_need_an_id_in_the_safe_alphabet(store, data, keys, tmp_path, admin_id):
     before = keys.read_bytes()
@@ -190,6 +195,7 @@ def _damaged_lines(good: str) -> list[tuple[str, str]]:
     ]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_list_and_revoke_report_damaged_lines_by_number_and_go_on(store, data, keys, tmp_path):
     first = _authorized(data, keys, tmp_path, "first", "--niss", DOCTOR)
     second = _authorized(data, keys, tmp_path, "second", "--admin", "adm")
@@ -221,6 +227,7 @@ def test_list_and_revoke_report_damaged_lines_by_number_and_go_on(store, data, k
     assert keys.read_text().splitlines() == [*lines[:2], *(line for line, _ in damaged)]
 
 
+@pytest.mark.files_only("its files or directory")
 def test_bytes_that_are_not_utf8_are_named_by_line_kept_and_never_printed(
     store, data, keys, tmp_path
 ):
@@ -237,6 +244,7 @@ def test_bytes_that_are_not_utf8_are_named_by_line_kept_and_never_printed(
     assert keys.read_bytes().endswith(odd) and b"vaccinnet:" not in keys.read_bytes()
 
 
+@pytest.mark.files_only("its files or directory")
 def test_a_key_on_a_line_vaccinnet_does_not_manage_is_refused(store, data, keys, tmp_path):
     pub = _key(tmp_path, "ops").with_suffix(".pub")
     keys.write_text(keys.read_text() + pub.read_text())  # the operator's own, with a shell
@@ -246,6 +254,7 @@ def test_a_key_on_a_line_vaccinnet_does_not_manage_is_refused(store, data, keys,
     assert keys.read_bytes() == before
 
 
+@pytest.mark.files_only("its files or directory")
 def test_the_same_key_cannot_slip_in_through_a_damaged_line(store, data, keys, tmp_path):
     pub = _authorized(data, keys, tmp_path, "doctor", "--niss", DOCTOR)
     grant = keys.read_text().splitlines()[2]
@@ -255,6 +264,7 @@ def test_the_same_key_cannot_slip_in_through_a_damaged_line(store, data, keys, t
     assert "admin:adm" not in keys.read_text()
 
 
+@pytest.mark.files_only("its files or directory")
 def test_changes_to_the_file_wait_for_each_other(store, data, keys, tmp_path):
     import fcntl
     import time

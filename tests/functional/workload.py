@@ -100,6 +100,70 @@ def crash_writer(data: str, seed: int) -> None:
             print(f"approved {r.id}", flush=True)
 
 
+# Entities each run by two doctors, who try at two hosts to disconnect each other.
+PAIRS = 40
+
+
+def pair(k: int) -> tuple[str, str]:
+    return make_niss("650315", 2 * k + 1), make_niss("650315", 2 * k + 2)
+
+
+def setup_pairs(data: str) -> None:
+    store = open_store(data)
+    store.add_admin("adm", "Admin")
+    for k in range(PAIRS):
+        first, second = pair(k)
+        store.create_entity(
+            "adm",
+            NewEntity(
+                entity_id=f"p{k}",
+                name=f"Practice {k}",
+                kind="cabinet_medical",
+                email=f"p{k}@x.be",
+                language="fr",
+                manager_niss=first,
+                manager_last_name="First",
+                manager_first_name="Doctor",
+                manager_type="medecin",
+            ),
+        )
+        request = store.file_connect(first, f"p{k}", second, "Second", "Doctor", "medecin")
+        store.approve("adm", request.id)
+
+
+def open_host(data: str, lock: bool):
+    """One host's store; ``lock`` False leaves out the writers' lock (PostgreSQL only), so
+    that the database's SERIALIZABLE isolation alone must keep the rules."""
+    if lock:
+        return open_store(data)
+    from store.engine import scopes_of
+    from store.layout import STORE_LAYOUT
+    from store.pg.backend import PgBackend
+    from store.store import Store
+
+    store = Store(PgBackend(data, scopes_of, STORE_LAYOUT, take_lock=False))
+    store.open_or_create()
+    return store
+
+
+def disconnect_race(data: str, side: int, start_at: float, out: str, lock: bool) -> None:
+    """At every entity, disconnect the other doctor and approve it at once; side 0 is the
+    first doctor of each pair, side 1 the second. What each step did is written to ``out``."""
+    store = open_host(data, lock)
+    time.sleep(max(0.0, start_at - time.time()))
+    done = []
+    for k in range(PAIRS):
+        me, other = pair(k)[side], pair(k)[1 - side]
+        try:
+            (request,) = store.file_disconnect(me, f"p{k}", [other])
+            store.approve("adm", request.id)
+            done.append([k, "approved"])
+        except RuleViolation as refusal:
+            done.append([k, refusal.code])
+    with open(out, "w") as fh:
+        json.dump({"done": done, "commits": store.commits}, fh)
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "setup":
@@ -108,3 +172,7 @@ if __name__ == "__main__":
         concurrency(args[0], int(args[1]), float(args[2]), args[3])
     elif command == "crash":
         crash_writer(args[0], int(args[1]))
+    elif command == "setup-pairs":
+        setup_pairs(args[0])
+    elif command == "disconnect-race":
+        disconnect_race(args[0], int(args[1]), float(args[2]), args[3], args[4] == "lock")

@@ -167,7 +167,7 @@ async def test_the_queue_reads_once_after_a_bulk_decision_not_after_each_approva
 
 async def test_a_section_reads_one_moment_under_one_lock(practice, monkeypatch):
     # The queue's rows, their ⚠ marks and the version they belong to: one snapshot, not five.
-    lock = practice._readers
+    lock = practice._backend._readers
     taken: list[int] = []
     acquire = lock.shared
 

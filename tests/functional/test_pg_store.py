@@ -1,0 +1,208 @@
+"""What only the PostgreSQL backend has: its schema's constraints, versions and connections."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+from rules.notices import NOTICES_VERSION
+from store import StoreError, open_store
+from store.pg.schema import SCHEMA_VERSION
+from tests.conftest import DOCTOR, NURSE, NURSE_2, add_practice, link
+
+
+def _sql(url: str, statement: str, *params: object) -> list[tuple]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        cur = conn.execute(statement, params or None)
+        return cur.fetchall() if cur.description else []
+
+
+def _vaccinnet(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+@pytest.fixture
+def practice(database, clock):
+    s = open_store(database, clock=clock)
+    s.add_admin("adm", "Anne Admin")
+    s.add_admin("adm2", "Koen Peeters")
+    add_practice(s)
+    yield s
+    s.close()
+
+
+def test_a_new_database_gets_the_schema_and_an_empty_store(database):
+    assert _sql(database, "SELECT max(version) FROM schema_migrations") == [(SCHEMA_VERSION,)]
+    store = open_store(database)
+    assert store.entities() == [] and store.audit_entries() == []
+    assert store.verify() == []
+    (meta,) = _sql(database, "SELECT meta FROM store_state")[0]
+    assert meta == {"reviewed": NOTICES_VERSION}
+    store.close()
+
+
+def test_two_pending_requests_of_a_kind_are_impossible_even_past_the_rules(practice, database):
+    request = practice.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    (doc,) = _sql(database, "SELECT doc FROM requests WHERE request_id = %s", request.id)[0]
+    twin = {**doc, "id": "R000999"}
+    with pytest.raises(psycopg.errors.UniqueViolation, match="one_pending_request"):
+        _sql(
+            database,
+            "INSERT INTO requests (id, doc) VALUES (999, %s)",
+            psycopg.types.json.Jsonb(twin),
+        )
+    # Once decided, the same person may be asked for again.
+    practice.reject("adm", request.id, "no")
+    again = practice.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    assert again.status == "pending"
+
+
+def test_the_database_refuses_unknown_kinds_statuses_types_and_entities(practice, database):
+    link(practice, "cab", NURSE, "Martin", "Claire", "infirmier")
+    (doc,) = _sql(database, "SELECT doc FROM links WHERE niss = %s", NURSE)[0]
+    Jsonb = psycopg.types.json.Jsonb
+    with pytest.raises(psycopg.errors.CheckViolation):
+        _sql(
+            database,
+            "UPDATE links SET doc = %s WHERE niss = %s",
+            Jsonb({**doc, "employee_type": "chef"}),
+            NURSE,
+        )
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        _sql(
+            database,
+            "INSERT INTO links (id, doc) VALUES (900, %s)",
+            Jsonb({**doc, "entity_id": "nowhere", "niss": NURSE_2}),
+        )
+    request = practice.file_connect(DOCTOR, "cab", NURSE_2, "Peeters", "An", "infirmier")
+    with pytest.raises(psycopg.errors.CheckViolation):
+        _sql(
+            database,
+            'UPDATE requests SET doc = doc || \'{"status": "maybe"}\' WHERE request_id = %s',
+            request.id,
+        )
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        _sql(database, "INSERT INTO links (id, doc) VALUES (901, %s)", Jsonb(doc))
+    # Nothing of it reached the store.
+    assert {lk.niss for lk in practice.staff("cab")} == {DOCTOR, NURSE}
+    assert practice.verify() == []
+
+
+def test_the_audit_trail_is_append_only_in_the_database(practice, database):
+    with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+        _sql(database, 'UPDATE audit SET doc = doc || \'{"actor": "x"}\' WHERE id = 1')
+    with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+        _sql(database, "DELETE FROM audit WHERE id = 1")
+    assert practice.verify_audit().findings == []
+
+
+def test_check_finds_an_audit_entry_edited_behind_the_trigger(practice, database):
+    # A superuser can still disable the trigger: the hash chain is what proves the trail.
+    link(practice, "cab", NURSE, "Martin", "Claire", "infirmier")
+    _sql(
+        database,
+        "ALTER TABLE audit DISABLE TRIGGER audit_append_only; "
+        "UPDATE audit SET doc = jsonb_set(doc, '{actor}', '\"mallory\"') WHERE id = 2; "
+        "ALTER TABLE audit ENABLE TRIGGER audit_append_only",
+    )
+    done = _vaccinnet("check", "--data", database)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "entry 2" in done.stdout
+
+
+def test_a_schema_newer_than_the_program_is_exit_2_and_said(database):
+    _sql(database, "INSERT INTO schema_migrations (version) VALUES (%s)", SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="newer version"):
+        open_store(database)
+    done = _vaccinnet("--lang", "en", "admins", "list", "--data", database)
+    assert done.returncode == 2
+    assert f"schema {SCHEMA_VERSION + 1}" in done.stderr and "upgrade the program" in done.stderr
+
+
+def test_a_command_never_creates_a_store_in_an_empty_database(pg_cluster):
+    pg_cluster.sql("CREATE DATABASE empty_one")
+    url = pg_cluster.url("empty_one")
+    done = _vaccinnet("--lang", "en", "admins", "list", "--data", url)
+    assert done.returncode == 2 and "run ‘vaccinnet init’" in done.stderr
+    assert pg_cluster.sql("SELECT to_regclass('schema_migrations')", "empty_one") == ""
+    done = _vaccinnet("init", "--data", url, "--admin", "adm", "--admin-name", "Anne Admin")
+    assert done.returncode == 0, done.stderr
+    assert open_store(url).admin("adm").name == "Anne Admin"
+    pg_cluster.sql("DROP DATABASE empty_one WITH (FORCE)")
+
+
+def test_a_password_on_the_command_line_is_refused_before_connecting(database):
+    with_password = database.replace("vaccinnet@", "vaccinnet:s3cret@")
+    done = _vaccinnet("--lang", "en", "admins", "list", "--data", with_password)
+    assert done.returncode == 2
+    assert "~/.pgpass" in done.stderr and "s3cret" not in done.stderr + done.stdout
+
+
+def test_messages_never_show_the_password_of_the_url(pg_cluster, monkeypatch):
+    url = pg_cluster.url("nowhere").replace("vaccinnet@", "vaccinnet:s3cret@")
+    monkeypatch.setenv("VACCINNET_DATA", url)
+    done = _vaccinnet("--lang", "en", "admins", "list", env={**__import__("os").environ})
+    assert done.returncode == 2
+    assert "s3cret" not in done.stderr and "***" in done.stderr
+
+
+def test_the_embedded_store_needs_no_driver(tmp_path):
+    # The file store and its commands import nothing of PostgreSQL's; a URL without the
+    # driver says how to install it.
+    script = (
+        "import sys; sys.modules['psycopg'] = None; sys.modules['psycopg_pool'] = None\n"
+        "from tui.cli import run\n"
+        f"assert run(['--data', {str(tmp_path / 'd')!r}, 'demo']) == 0\n"
+        f"assert run(['--data', {str(tmp_path / 'd')!r}, 'check']) == 0\n"
+        "assert not [m for m in sys.modules if m.startswith('store.pg.')], sys.modules.keys()\n"
+        "from store import open_store, StoreError\n"
+        "try:\n"
+        "    open_store('postgresql://localhost/x')\n"
+        "except StoreError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pip install 'vaccinnet-staff[postgresql]'" in done.stdout
+
+
+def test_an_older_schema_waits_for_migrate_schema_which_applies_it_once(
+    database, monkeypatch, capsys
+):
+    from store.pg import schema
+    from tui.cli import run
+
+    store = open_store(database)
+    store.add_admin("adm", "Anne Admin")
+    store.close()
+    later = (*schema.MIGRATIONS, (2, "CREATE INDEX links_by_type ON links (employee_type)"))
+    monkeypatch.setattr(schema, "MIGRATIONS", later)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr("store.pg.backend.SCHEMA_VERSION", 2)
+    with pytest.raises(StoreError, match="run ‘vaccinnet migrate-schema’"):
+        open_store(database)
+    assert run(["--lang", "en", "migrate-schema", "--data", database]) == 0
+    assert "schema 1 → 2" in capsys.readouterr().out
+    assert run(["--lang", "en", "migrate-schema", "--data", database]) == 0
+    assert "schema 2, up to date" in capsys.readouterr().out
+    assert _sql(database, "SELECT version FROM schema_migrations ORDER BY version") == [(1,), (2,)]
+    assert open_store(database).admin("adm").name == "Anne Admin"
+
+
+def test_migrate_schema_on_a_file_store_has_nothing_to_do(tmp_path, capsys):
+    from tui.cli import run
+
+    open_store(tmp_path / "d")
+    assert run(["--lang", "en", "migrate-schema", "--data", str(tmp_path / "d")]) == 0
+    assert "converted when it is opened" in capsys.readouterr().out
