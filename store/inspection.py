@@ -70,6 +70,8 @@ SHAPES: dict[str, dict[str, str]] = {
         "sent_at": OPTIONAL + DATE,
         "attachment_name": OPTIONAL + TEXT,
         "attachment": OPTIONAL + TEXT,
+        "claimed_by": OPTIONAL + TEXT,
+        "claimed_until": OPTIONAL + DATE,
     },
     "audit": {
         "seq": NUMBER,

@@ -332,13 +332,16 @@ def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sende
     fault of the server, the connection or the disk (Unreachable) ends the round.
     """
     report = Report()
-    for mail in store.due_mails():
+    notifier = notifier_name()
+    claimed = store.claim_due_mails(notifier)
+    for done, mail in enumerate(claimed):
         try:
             transport.send(prepared(mail, sender))
         except Deferred as exc:
             store.mark_deferred(mail.id, reason_text(_why(exc)), backoff(mail.attempts + 1))
             report.deferred.append(mail.id)
             if isinstance(exc, Unreachable):
+                store.release_mails(notifier, [m.id for m in claimed[done + 1 :]])
                 break
         except Rejected as exc:
             _fail(store, report, mail, _why(exc))
@@ -348,6 +351,11 @@ def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sende
             store.mark_sent(mail.id)
             report.sent.append(mail.id)
     return report
+
+
+def notifier_name() -> str:
+    """Who holds the mails a round claimed: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _fail(store: Store, report: Report, mail: Mail, reason: str) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rules import Entity, Mail, MailDraft, Request, RuleViolation, compose_decision_mail
@@ -12,6 +13,7 @@ from store import codec
 from store.engine import BRUSSELS, Engine, retried
 from store.indexes import MAILS_BY_STATUS
 from store.records import Records
+from store.segments import Doc
 
 
 def queue_decision_mail(engine: Engine, entity: Entity, request: Request) -> None:
@@ -66,6 +68,26 @@ def queue_mail(
     return mail
 
 
+_NEVER = datetime.min.replace(tzinfo=UTC)
+# How long a notifier holds the mails it claimed: well past a whole round's SMTP timeouts.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def _held_until(doc: Doc) -> datetime:
+    """Until when a notifier holds a mail (store/outbox.py claim_due_mails); long ago if none."""
+    text = doc.get("claimed_until")
+    try:
+        held = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        held = None  # a damaged claim holds nothing: the mail is sent rather than stuck
+    return held if held is not None and held.tzinfo is not None else _NEVER
+
+
+def _let_go(doc: MutableMapping[str, Any]) -> None:
+    doc.pop("claimed_by", None)
+    doc.pop("claimed_until", None)
+
+
 class Outbox(Records):
     def _mail(self, mail_id: str) -> tuple[int, Mail]:
         doc_id = codec.mail_doc_id(mail_id)
@@ -107,24 +129,70 @@ class Outbox(Records):
         return [*unsent, *newest], total - len(unsent)
 
     def due_mails(self, limit: int = 100) -> list[Mail]:
-        """Pending mails whose next attempt is due now, oldest first."""
-        now = self._clock()
+        """Pending mails whose next attempt is due now and that no notifier holds, oldest
+        first."""
         with self.reading():
-            due = []
-            for _, doc in self._docs(MAILS_BY_STATUS, "pending"):
-                mail = codec.mail_from_doc(doc)
-                if mail.next_attempt_at is None or mail.next_attempt_at <= now:
-                    due.append(mail)
-                    if len(due) >= limit:
-                        break
-            return due
+            return [mail for _, _, mail in self._due(self._clock(), limit)]
+
+    def _due(self, now: datetime, limit: int) -> list[tuple[int, Doc, Mail]]:
+        due = []
+        for doc_id, doc in self._docs(MAILS_BY_STATUS, "pending"):
+            mail = codec.mail_from_doc(doc)
+            if mail.next_attempt_at is not None and mail.next_attempt_at > now:
+                continue
+            if _held_until(doc) > now:
+                continue
+            due.append((doc_id, doc, mail))
+            if len(due) >= limit:
+                break
+        return due
+
+    @retried
+    def claim_due_mails(
+        self, notifier: str, lease: timedelta = CLAIM_LEASE, limit: int = 100
+    ) -> list[Mail]:
+        """The mails due now that no other notifier holds, held now by ``notifier`` for
+        ``lease``: several notifiers, on several hosts, never send one mail twice. Recording
+        the outcome (mark_sent…) lets go; a notifier that died holds its mails until the lease
+        ends, then another sends them, under the same Message-ID.
+
+        The claim is a lease written by one commit rather than a row lock held while a mail
+        server is talked to: every write takes the store's one writers' lock, so a row lock
+        held through a slow SMTP dialogue would stall every writer behind it."""
+        now = self._clock()
+        if not self.due_mails(limit):
+            return []  # an idle notifier reads, and writes nothing
+        with self._writing():
+            claimed = self._due(now, limit)
+            until = (now + lease).isoformat()
+            for doc_id, doc, _mail in claimed:
+                self._files.put(
+                    "outbox", doc_id, {**doc, "claimed_by": notifier, "claimed_until": until}
+                )
+        return [mail for _, _, mail in claimed]
+
+    @retried
+    def release_mails(self, notifier: str, mail_ids: list[str]) -> None:
+        """Let go of claimed mails a round did not get to (it stopped at an unreachable
+        server): they are due again at once, for this notifier or another."""
+        if not mail_ids:
+            return
+        with self._writing():
+            for mail_id in mail_ids:
+                doc_id = codec.mail_doc_id(mail_id)
+                doc = self._files.get("outbox", doc_id) if doc_id else None
+                if doc_id and doc is not None and doc.get("claimed_by") == notifier:
+                    self._tables["outbox"].update(_let_go, doc_ids=[doc_id])
 
     @retried
     def _attempted(self, mail_id: str, **changes: Any) -> Mail:
         """One delivery attempt recorded: every outcome counts the attempt."""
         with self._writing():
             doc_id, mail = self._mail(mail_id)
-            return self._save_mail(doc_id, replace(mail, attempts=mail.attempts + 1, **changes))
+            saved = self._save_mail(doc_id, replace(mail, attempts=mail.attempts + 1, **changes))
+            # Recorded: the notifier lets go (a deferred mail is due again at its next attempt).
+            self._tables["outbox"].update(_let_go, doc_ids=[doc_id])
+            return saved
 
     def mark_sent(self, mail_id: str) -> Mail:
         return self._attempted(

@@ -489,3 +489,56 @@ def test_maildir_files_are_private_whatever_the_umask(decided, data):
     mails = list((box / "new").iterdir())
     assert len(mails) == 3 and list((box / "tmp").iterdir()) == []
     assert {stat.S_IMODE(p.stat().st_mode) for p in mails} == {0o600}
+
+
+class Slow(Recorder):
+    """Accepts every mail after a pause, so that several notifiers' rounds overlap."""
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        await asyncio.sleep(0.02)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.slow
+def test_several_notifiers_send_each_mail_exactly_once(
+    store, location, smtp, tmp_path, monkeypatch
+):
+    # Three notifiers (three hosts' services) watch one store while 40 decisions queue 40
+    # mails: each mail reaches the server once, and is recorded sent with one attempt.
+    from store.paths import mail_home
+
+    monkeypatch.setenv("VACCINNET_MAIL_DIR", str(tmp_path / "mail"))
+    port, start = smtp
+    handler = Slow()
+    start(handler)
+    smtp_config(mail_home(location), port)
+    where = ["--data", str(location)]
+    notifiers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "notify", "--watch", "--interval", "1", *where],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        for k in range(40):
+            person = make_niss("900101", 300 + k)
+            request = store.file_connect(DOCTOR, "cab", person, "Person", "Anne", "infirmier")
+            store.approve("adm", request.id)
+        deadline = time.monotonic() + 60
+        while store.outbox() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        for notifier in notifiers:
+            notifier.send_signal(signal.SIGTERM)
+        outputs = [notifier.communicate(timeout=30) for notifier in notifiers]
+    assert store.outbox() == [], outputs
+    ids = [message["Message-ID"] for message in handler.received]
+    assert len(ids) == 40 and len(set(ids)) == 40, outputs
+    mails = store.outbox(None)
+    assert {m.status for m in mails} == {"sent"} and {m.attempts for m in mails} == {1}
+    assert sorted(ids) == sorted(m.message_id for m in mails)
