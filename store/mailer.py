@@ -20,6 +20,7 @@ from pathlib import Path
 from rules import Mail, RuleViolation, printable
 from rules.fields import clean_email
 from rules.phrase import N_, Phrase
+from store.errors import StoreError
 from store.store import Store
 
 CONFIG_FILE = "mail.toml"
@@ -324,14 +325,27 @@ class Report:
     reasons: dict[str, str] = field(default_factory=dict)
 
 
-def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sender: str) -> Report:
+def deliver_due(
+    store: Store,
+    transport: SmtpTransport | MaildirTransport,
+    sender: str,
+    unrecorded: list[str] | None = None,
+) -> Report:
     """Send every mail that is due. The store is not locked while a server is talked to;
     a mail is marked sent only once the server accepted it.
+
+    ``unrecorded``: kept by a service from one round to the next, the mails a server accepted
+    while the store could not record it (a database failing over). They are recorded first,
+    before anything else is sent; meanwhile this notifier's claim keeps others from them.
 
     A mail that fails for a reason of its own is marked failed and the others go on; only a
     fault of the server, the connection or the disk (Unreachable) ends the round.
     """
     report = Report()
+    unrecorded = unrecorded if unrecorded is not None else []
+    while unrecorded:
+        store.mark_sent(unrecorded[0])
+        report.sent.append(unrecorded.pop(0))
     notifier = notifier_name()
     claimed = store.claim_due_mails(notifier)
     for done, mail in enumerate(claimed):
@@ -348,7 +362,11 @@ def deliver_due(store: Store, transport: SmtpTransport | MaildirTransport, sende
         except Exception as exc:  # a fault in this mail's path must not hold up the others
             _fail(store, report, mail, Phrase(N_("unexpected error: {error}"), error=_error(exc)))
         else:
-            store.mark_sent(mail.id)
+            try:
+                store.mark_sent(mail.id)
+            except StoreError:
+                unrecorded.append(mail.id)  # sent: never again, whatever the store says now
+                raise
             report.sent.append(mail.id)
     return report
 

@@ -76,6 +76,22 @@ def pg_cluster():
         cluster.destroy()
 
 
+@pytest.fixture
+def own_cluster():
+    """A PostgreSQL server of the test's own, to stop and start in the middle (a failover)."""
+    from tests.pg_cluster import Cluster, unavailable
+
+    reason = unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    cluster = Cluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
 BACKENDS = ("files", "postgresql")
 
 

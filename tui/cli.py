@@ -968,8 +968,10 @@ def _notify(root: Location, args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise CommandError(said(exc.args[0])) from None
 
+    unrecorded: list[str] = []  # accepted by the server while the store was out of reach
+
     def deliver() -> None:
-        report = deliver_due(store, transport, sender)
+        report = deliver_due(store, transport, sender, unrecorded)
         for mail_id, reason in report.reasons.items():
             say(
                 _("failed {mail}: {reason}").format(mail=mail_id, reason=reason_text(said(reason))),

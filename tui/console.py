@@ -27,7 +27,7 @@ from textual.widgets import Input
 from textual.worker import NoActiveWorker, get_current_worker
 
 from rules import RuleViolation, printable
-from store import Store, StoreError
+from store import Store, StoreBusy, StoreError
 from store.changes import ChangeSource
 from tui.i18n import LANGUAGES, N_, _, language, next_language, said, set_language
 from tui.incidents import record_incident
@@ -278,6 +278,13 @@ class ConsoleApp(App[None]):
         text: str | None = None
         if isinstance(problem, RuleViolation):
             key = text = problem.message(language())
+        elif isinstance(problem, StoreBusy):
+            # Busy, or a database out of reach (failing over): it passes, and the console
+            # reads again by itself.
+            text = _("The store cannot be reached for now: {problem}. Trying again…").format(
+                problem=said(problem)
+            )
+            key = type(problem).__name__  # once a minute, whatever each attempt's reason
         elif isinstance(problem, StoreError):
             key = text = _("The store cannot be used: {problem}").format(problem=said(problem))
         else:
@@ -374,6 +381,8 @@ class StoreFollower:
         self.reading = False  # a read is under way
         self._again = False
         self._held = False
+        # A read failed and none has succeeded since; whether the last read failed.
+        self._failing = self._failed = False
 
     def hold(self) -> None:
         """Stop following while this console writes many times in a row (a bulk decision):
@@ -398,6 +407,11 @@ class StoreFollower:
     def read_ended(self) -> None:
         """The screen's read finished, with data, without, or failed."""
         self.reading = False
+        if self._failing and not self._failed:
+            # The store answers again (a database back after a failover): say so once.
+            self._failing = False
+            console(self.screen).notify(_("The store can be reached again."), timeout=5)
+        self._failed = False
         if self._again:
             self._again = False
             self.read()
@@ -422,6 +436,7 @@ class StoreFollower:
     def failed(self) -> None:
         """The reload failed (the store busy, damaged, unreadable): try again one poll interval
         later, and so on while it fails, even though the store did not change meanwhile."""
+        self._failing = self._failed = True
         self.seen = -1  # a hidden screen reads again when shown
         app = console(self.screen)
         self.screen.set_timer(app.poll_interval, lambda: self.changed(app.store_changes))

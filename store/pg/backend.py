@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +32,11 @@ from store.pg.changes import NotifiedChanges
 from store.pg.documents import PgDocuments
 from store.pg.schema import SCHEMA_VERSION, WRITERS_LOCK, migrate, schema_version
 from store.segments import Layout, ScopeFn
+
+# The pool logs each failed attempt to connect; a console's terminal is no place for that
+# (the store's own errors say it), and a service's log gets the store's one message instead.
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
+logging.getLogger("psycopg.pool").propagate = False
 
 # How long to wait for a connection (the pool's, then one of our own) before saying why not.
 _CONNECT_WAIT = 5
@@ -285,6 +291,10 @@ class PgBackend:
     def _lock_writers(self, conn: psycopg.Connection[Any], hooks: Hooks) -> None:
         """The writers' advisory lock, waited for in slices: a closing console stops
         waiting, a long wait is told, and past the timeout the store is busy."""
+        with _said(self.location):
+            self._wait_for_writers_lock(conn, hooks)
+
+    def _wait_for_writers_lock(self, conn: psycopg.Connection[Any], hooks: Hooks) -> None:
         started = time.monotonic()
         told = False
         conn.execute(f"SET lock_timeout = {_LOCK_SLICE_MS}")

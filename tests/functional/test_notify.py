@@ -7,7 +7,6 @@ import email.policy
 import mailbox
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 import store.mailer
@@ -33,56 +31,10 @@ from store.mailer import (
     prepared,
 )
 from tests.conftest import DOCTOR, NURSE, NURSE_2
+from tests.functional.smtp_server import Recorder, Slow
 from tui.cli import run
 
 SENDER = "Vaccinnet <no-reply@example.be>"
-
-
-class Recorder:
-    """An SMTP handler that answers from a script, then accepts; ``refuse`` maps a recipient
-    to the answer its RCPT gets."""
-
-    def __init__(self, answers=(), refuse=None):
-        self.answers = list(answers)
-        self.refuse = dict(refuse or {})
-        self.received = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.answers:
-            return self.answers.pop(0)
-        self.received.append(
-            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    """Start a server on demand, on a port chosen now (so it can be "down" first)."""
-    port = free_port()
-    controllers = []
-
-    def start(handler, **options):
-        controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
-        controller.start()
-        controllers.append(controller)
-        return controller
-
-    yield port, start
-    for controller in controllers:
-        controller.stop()
 
 
 @pytest.fixture
@@ -377,7 +329,7 @@ def test_the_watcher_survives_a_busy_store_and_an_unexpected_error(
     real = store.mailer.deliver_due
     rounds = []
 
-    def flaky(store_, transport_, sender):
+    def flaky(store_, transport_, sender, unrecorded=None):
         rounds.append(time.monotonic())
         if len(rounds) == 1:
             raise StoreBusy(data / ".lock", "the store stayed locked by another session for 30 s")
@@ -489,16 +441,6 @@ def test_maildir_files_are_private_whatever_the_umask(decided, data):
     mails = list((box / "new").iterdir())
     assert len(mails) == 3 and list((box / "tmp").iterdir()) == []
     assert {stat.S_IMODE(p.stat().st_mode) for p in mails} == {0o600}
-
-
-class Slow(Recorder):
-    """Accepts every mail after a pause, so that several notifiers' rounds overlap."""
-
-    async def handle_DATA(self, server, session, envelope):
-        import asyncio
-
-        await asyncio.sleep(0.02)
-        return await super().handle_DATA(server, session, envelope)
 
 
 @pytest.mark.slow

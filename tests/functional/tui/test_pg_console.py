@@ -1,0 +1,54 @@
+"""A console on PostgreSQL: it learns of other hosts' commits by notification, and rides out
+the database going away and coming back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from rules import make_niss
+from store import open_store
+from store.pg.changes import NotifiedChanges
+from tests.conftest import NURSE_2, PHARMACIST, add_pharmacy, add_practice
+from tests.functional.tui.conftest import SIZE, Toasts, until
+from tests.functional.tui.test_admin_console import make_admin
+from tui.widgets.record_table import RecordTable
+
+ANNA = make_niss("890303", 77)
+
+
+def _file_elsewhere(url: str, niss: str, last: str, first: str) -> None:
+    """Another host files a request: a process of its own, with its own connections."""
+    code = (
+        f"from store import open_store; open_store({url!r}).file_connect("
+        f"{PHARMACIST!r}, 'ph', {niss!r}, {last!r}, {first!r}, 'administratif')"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+async def test_the_queue_follows_another_host_and_rides_out_a_failover(own_cluster, clock):
+    url = own_cluster.url()
+    store = open_store(url, clock=clock)
+    store.add_admin("adm", "Anne Admin")
+    add_practice(store)
+    add_pharmacy(store)
+    toasts = Toasts()
+    app = make_admin(store, "en")
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
+        await until(pilot, lambda: getattr(app.screen, "data", None) is not None)
+        queue = app.screen
+        table = queue.query_one("#records", RecordTable)
+        assert isinstance(app.changes, NotifiedChanges) and app.changes.listening
+        assert table.keys == []
+        _file_elsewhere(url, ANNA, "Roux", "Anna")
+        await until(pilot, lambda: len(table.keys) == 1, timeout=3)
+
+        own_cluster.stop()
+        await until(pilot, lambda: "cannot be reached" in toasts.text, timeout=10)
+        assert len(table.keys) == 1  # what was shown stays shown
+        assert len(toasts.shown) == 1  # said once, not at every attempt
+        own_cluster.start()
+        await until(pilot, lambda: "reached again" in toasts.text, timeout=20)
+        _file_elsewhere(url, NURSE_2, "Peeters", "Lotte")
+        await until(pilot, lambda: len(table.keys) == 2, timeout=5)
+    store.close()
