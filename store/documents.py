@@ -19,6 +19,9 @@ class Transactional:
     def __init__(self) -> None:
         self._tx: dict[str, dict[int, Doc | None]] | None = None
         self._meta: dict[str, Any] = {}
+        # Whether a commit appends what it closed to the logs (the History); a copy of a
+        # whole store writes the logs it copies instead.
+        self.keep_logs = True
 
     def _committed(self, table: str, doc_id: int) -> Doc | None:
         raise NotImplementedError

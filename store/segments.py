@@ -643,7 +643,7 @@ class SegmentFiles(Transactional):
         try:
             self._derive(tx)
             self._mirror(tx)
-            if replaced is None:
+            if replaced is None and self.keep_logs:
                 self._log(tx)
             moves = self._place(tx)
             self._write_segments(tx, moves, manifest, generation, new_segments, superseded, touched)

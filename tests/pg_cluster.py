@@ -68,7 +68,9 @@ def free_port() -> int:
 class Cluster:
     """One server of our own: ``start``, ``stop`` (in the middle of a test, too) and ``url``."""
 
-    def __init__(self, base: Path | None = None, max_connections: int = 300) -> None:
+    def __init__(
+        self, base: Path | None = None, max_connections: int = 300, durable: bool = False
+    ) -> None:
         bindir = _bindir()
         assert bindir is not None, "call unavailable() first"
         self.bindir = bindir
@@ -76,6 +78,7 @@ class Cluster:
         self.data = self.base / "data"
         self.port = free_port()
         self.max_connections = max_connections
+        self.durable = durable
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self._as:
             # The server's account must reach its directory; nothing else lives there.
@@ -112,11 +115,12 @@ class Cluster:
     def start(self) -> None:
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.base} "
-            f"-c max_connections={self.max_connections} "
+            f"-c max_connections={self.max_connections}"
+        )
+        if not self.durable:
             # A test cluster: durability against a power cut is not what is tested here
             # (a stop in the middle of a session is, and survives these settings).
-            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-        )
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from rules import ENTITY_KINDS, MANAGER_TYPES, NewEntity, RuleViolation, format_niss, printable
+from rules.phrase import N_
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
@@ -95,9 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     # SUPPRESS lets "--data" sit before or after the command without one hiding the other.
     common.add_argument(
         "--data",
-        metavar=_("DIR"),
+        metavar=_("DIR_OR_URL"),
         default=argparse.SUPPRESS,
-        help=_("data directory (default: $VACCINNET_DATA, else the user data dir)"),
+        help=_(
+            "data directory, or postgresql:// URL (default: $VACCINNET_DATA, else the user "
+            "data dir)"
+        ),
     )
     common.add_argument(
         "--lang",
@@ -335,6 +339,26 @@ def _parser() -> argparse.ArgumentParser:
         "dest", metavar=_("DEST_DIR"), help=_("a new or empty directory, off the store")
     )
 
+    copy = commands.add_parser(
+        "copy",
+        parents=[common],
+        help=_("copy a whole store to another place: a directory or a PostgreSQL database"),
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar=_("DIR_OR_URL"),
+        help=_("the store to copy"),
+    )
+    copy.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar=_("DIR_OR_URL"),
+        help=_("an empty directory or database"),
+    )
+
     ssh = commands.add_parser("ssh", parents=[common], help=_("manage the SSH keys of the service"))
     ssh_commands = ssh.add_subparsers(
         dest="ssh_command", metavar=_("ACTION"), required=True, help=_("what to do")
@@ -432,6 +456,12 @@ def _service_options(
     )
 
 
+_PASSWORD_REFUSED = N_(
+    "give no password on the command line, where ps shows it to every user; put it in "
+    "~/.pgpass (PGPASSFILE), a service file (PGSERVICEFILE) or VACCINNET_DATA"
+)
+
+
 def run(argv: Sequence[str]) -> int:
     set_language(_lang_before_parsing(argv))
     with argparse_in_current_language():
@@ -442,15 +472,7 @@ def run(argv: Sequence[str]) -> int:
     if getattr(args, "data", None) and isinstance(root, str) and has_password(root):
         # Any user of the machine reads a command line (ps); the environment, a service
         # file and a password file stay the account's own.
-        say(
-            "vaccinnet: "
-            + _(
-                "--data: give no password on the command line, where ps shows it to every "
-                "user; put it in ~/.pgpass (PGPASSFILE), a service file (PGSERVICEFILE) or "
-                "VACCINNET_DATA"
-            ),
-            file=sys.stderr,
-        )
+        say("vaccinnet: --data: " + _(_PASSWORD_REFUSED), file=sys.stderr)
         return 2
     try:
         if args.command is None:
@@ -473,6 +495,8 @@ def run(argv: Sequence[str]) -> int:
             return _admin_console(root, args.admin_id, getattr(args, "lang", None))
         if args.command == "ssh":
             return _ssh(root, args)
+        if args.command == "copy":
+            return _copy(args)
         if args.command == "backup":
             names = _existing_store(root).backup(Path(args.dest))
             count = len(names) + 1
@@ -712,6 +736,27 @@ def _admin_console(root: Location, admin_id: str, lang: str | None) -> int:
     return _run_console(AdminApp(store, admin_id, lang, admin_name=admin.name))
 
 
+def _copy(args: argparse.Namespace) -> int:
+    """Copy a store between backends, then say what proves the copy."""
+    from store.copying import copy_store
+
+    source, target = data_dir(args.source), data_dir(args.target)
+    for where in (source, target):
+        if isinstance(where, str) and has_password(where):
+            raise CommandError(_(_PASSWORD_REFUSED))
+    if shown(source) == shown(target):
+        raise CommandError(_("--from and --to name the same store"))
+    report = copy_store(_existing_store(source), _open(target))
+    for table, count in report.counts.items():
+        say(f"{table:<10} {count:>8}  sha256 {report.digests[table][:16]}")
+    say(
+        _("Copied to {target}: {entries} audit entries, the chain verified up to {head}.").format(
+            target=shown(target), entries=report.audit_entries, head=(report.audit_head or "")[:16]
+        )
+    )
+    return 0
+
+
 def _migrate_schema(root: Location) -> int:
     """A database's migrations, applied on purpose (a file store converts itself on opening)."""
     if isinstance(root, Path):
@@ -799,10 +844,10 @@ def _demo(root: Location) -> int:
     program = _shown_program()
     say(_("Open a console as:"))
     for label, niss in demo_logins():
-        say(f"  {program} --data {root} --niss {format_niss(niss)}   # {label}")
+        say(f"  {program} --data {shown(root)} --niss {format_niss(niss)}   # {label}")
     for admin_id, name in DEMO_ADMINS:
         role = _("{name}, administrator").format(name=name)
-        say(f"  {program} --data {root} admin --admin {admin_id}   # {role}")
+        say(f"  {program} --data {shown(root)} admin --admin {admin_id}   # {role}")
     return 0
 
 

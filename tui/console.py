@@ -265,7 +265,7 @@ class ConsoleApp(App[None]):
                     lambda node=node, action=binding.action: self.run_action(action, node),
                 )
 
-    def show_error(self, problem: BaseException | None) -> None:
+    def show_error(self, problem: BaseException | None, reading: bool = True) -> None:
         """The one place where an unexpected failure becomes a message, never a traceback.
 
         A store that fails before anything of it was shown gets a screen of its own instead
@@ -281,10 +281,17 @@ class ConsoleApp(App[None]):
         elif isinstance(problem, StoreBusy):
             # Busy, or a database out of reach (failing over): it passes, and the console
             # reads again by itself.
-            text = _("The store cannot be reached for now: {problem}. Trying again…").format(
-                problem=said(problem)
-            )
-            key = type(problem).__name__  # once a minute, whatever each attempt's reason
+            if reading:
+                text = _("The store cannot be reached for now: {problem}. Trying again…")
+            else:
+                # The connection may have dropped after the commit was sent: say to look.
+                text = _(
+                    "The store cannot be reached for now: {problem}. Once it is back, check "
+                    "the list before saving again."
+                )
+            text = text.format(problem=said(problem))
+            # A failing read: once a minute, whatever each attempt's reason.
+            key = type(problem).__name__ if reading else text
         elif isinstance(problem, StoreError):
             key = text = _("The store cannot be used: {problem}").format(problem=said(problem))
         else:

@@ -121,6 +121,7 @@ class PgBackend:
         self._depth = 0
         self._writer = False
         self._changes: NotifiedChanges | None = None
+        self._own: set[int] = set()  # connections made outside the pool (``_take``)
 
     # ----- what the store asks of any backend ----------------------------------------------
 
@@ -177,15 +178,12 @@ class PgBackend:
             pass
         except psycopg.Error as exc:
             raise translated(self.location, exc) or exc from exc
-        # The pool keeps trying in the background and says only that it timed out: one
-        # connection of our own tells why (the server down, failing over, refusing us).
-        try:
-            psycopg.connect(self.url, connect_timeout=_CONNECT_WAIT).close()
-        except psycopg.Error as exc:
-            raise translated(self.location, exc) or exc from exc
-        raise StoreBusy(
-            self.location, Phrase(N_("every connection to the database is busy; try again"))
-        )
+        # The pool says only that it timed out, and after a failover it may still be backing
+        # off between its attempts: a connection of our own either says why the database
+        # cannot be reached, or serves this block (closed after it, not pooled).
+        conn = self._direct()
+        self._own.add(id(conn))
+        return conn
 
     def _direct(self) -> psycopg.Connection[Any]:
         """A connection of its own, failing at once with the server's reason."""
@@ -195,6 +193,10 @@ class PgBackend:
             raise translated(self.location, exc) or exc from exc
 
     def _give_back(self, conn: psycopg.Connection[Any]) -> None:
+        if id(conn) in self._own:
+            self._own.discard(id(conn))
+            conn.close()
+            return
         try:
             if (
                 not conn.closed

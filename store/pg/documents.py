@@ -290,7 +290,8 @@ class PgDocuments(Transactional):
         if unknown:
             raise RuntimeError(f"no such table: {sorted(unknown)}")
         before = self._before(tx)
-        self._log(tx, before)
+        if self.keep_logs:
+            self._log(tx, before)
         generation = int(self.manifest["generation"]) + 1
         touched: set[str] = set()
         next_ids = dict(self._next_ids)

@@ -40,16 +40,16 @@ def _check(data):
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_edited_entry_is_found(trail, location):
+def test_edited_entry_is_found(trail, data):
     _rewrite(trail, lambda docs: docs["5"]["detail"].update(kind="disconnect"))
-    problems = open_store(location).verify()
+    problems = open_store(data).verify()
     assert problems == ["audit entry 5 does not match its hash (edited)"]
-    result = _check(location)
+    result = _check(data)
     assert result.returncode == 1 and "audit entry 5" in result.stdout
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_edited_entry_with_recomputed_hash_breaks_the_next_link(trail, location):
+def test_edited_entry_with_recomputed_hash_breaks_the_next_link(trail, data):
     from store.audit import seal
 
     def forge(docs):
@@ -57,38 +57,38 @@ def test_edited_entry_with_recomputed_hash_breaks_the_next_link(trail, location)
         docs["4"]["hash"] = seal(docs["4"])
 
     _rewrite(trail, forge)
-    problems = open_store(location).verify()
+    problems = open_store(data).verify()
     assert any("audit entry 5 does not follow entry 4" in p for p in problems)
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_removed_entry_is_found(trail, location):
+def test_removed_entry_is_found(trail, data):
     _rewrite(trail, lambda docs: docs.pop("3"))
-    problems = open_store(location).verify()
+    problems = open_store(data).verify()
     assert "audit entry 3 is missing (removed)" in problems
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_removed_last_entry_is_found(trail, location):
+def test_removed_last_entry_is_found(trail, data):
     _rewrite(trail, lambda docs: docs.pop("7"))
-    problems = open_store(location).verify()
+    problems = open_store(data).verify()
     assert any("the trail ends at entry 6 but its head says 7" in p for p in problems)
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_reordered_entries_are_found(trail, location):
+def test_reordered_entries_are_found(trail, data):
     def swap(docs):
         docs["4"], docs["5"] = docs["5"], docs["4"]
 
     _rewrite(trail, swap)
-    problems = open_store(location).verify()
+    problems = open_store(data).verify()
     assert any("audit entry 4" in p for p in problems)
-    assert _check(location).returncode == 1
+    assert _check(data).returncode == 1
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_intact_trail_checks_ok(trail, location):
-    result = _check(location)
+def test_intact_trail_checks_ok(trail, data):
+    result = _check(data)
     assert result.returncode == 0 and "OK" in result.stdout and "7 entries" in result.stdout
 
 
@@ -102,23 +102,23 @@ def _audit(data, *args):
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_audit_command_filters_and_json(trail, location, store):
+def test_audit_command_filters_and_json(trail, data, store):
     import json
 
     from rules import format_niss
 
     add_pharmacy(store, name="Pharmacie", manager="82.09.25-244.15")
-    everything = _audit(location)
+    everything = _audit(data)
     assert everything.returncode == 0 and len(everything.stdout.splitlines()) == 8
-    cab = _audit(location, "--entity", "cab", "--json")
+    cab = _audit(data, "--entity", "cab", "--json")
     entries = [json.loads(line) for line in cab.stdout.splitlines()]
     assert {e["entity_id"] for e in entries} == {"cab"} and len(entries) == 5
     assert all(len(e["hash"]) == 64 for e in entries)
-    nurse = _audit(location, "--niss", format_niss(NURSE), "--json")
+    nurse = _audit(data, "--niss", format_niss(NURSE), "--json")
     assert {json.loads(line)["request_id"] for line in nurse.stdout.splitlines()} == {"R000001"}
-    assert _audit(location, "--since", "2030-01-01").stdout == ""
-    assert len(_audit(location, "--since", "01/03/2026").stdout.splitlines()) == 8
-    wrong = _audit(location, "--since", "yesterday")
+    assert _audit(data, "--since", "2030-01-01").stdout == ""
+    assert len(_audit(data, "--since", "01/03/2026").stdout.splitlines()) == 8
+    wrong = _audit(data, "--since", "yesterday")
     assert wrong.returncode == 1 and "YYYY-MM-DD" in wrong.stderr
 
 
@@ -215,21 +215,21 @@ def keyed_trail(audit_key, data, clock):
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_audit_head_prints_the_head_and_the_listing_still_works(trail, location, capsys, store):
+def test_audit_head_prints_the_head_and_the_listing_still_works(trail, data, capsys, store):
     last = store.audit_entries()[-1]
-    status, out, _ = _cli(capsys, location, "audit", "head")
+    status, out, _ = _cli(capsys, data, "audit", "head")
     assert status == 0 and out == f"7:{last.hash}\n"
-    status, out, _ = _cli(capsys, location, "audit", "head", "--json")
+    status, out, _ = _cli(capsys, data, "audit", "head", "--json")
     head = orjson.loads(out)
     assert head == {"seq": 7, "hash": last.hash, "at": last.at, "keyed": False}
-    status, out, _ = _cli(capsys, location, "audit", "--entity", "cab")
+    status, out, _ = _cli(capsys, data, "audit", "--entity", "cab")
     assert status == 0 and len(out.splitlines()) == 5
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_audit_head_refuses_to_vouch_for_a_broken_trail(trail, location, capsys):
+def test_audit_head_refuses_to_vouch_for_a_broken_trail(trail, data, capsys):
     _rewrite(trail, lambda docs: docs["5"]["detail"].update(kind="disconnect"))
-    status, out, err = _cli(capsys, location, "audit", "head")
+    status, out, err = _cli(capsys, data, "audit", "head")
     assert status == 1 and "FAIL audit entry 5 does not match its hash" in out
     assert "no head printed" in err and ":" not in out.split("FAIL")[0]
 
@@ -257,7 +257,7 @@ def test_check_against_kept_heads(trail, data, capsys, store, tmp_path):
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_truncation_with_a_rewritten_head_is_caught_by_an_anchor(trail, location, capsys, store):
+def test_truncation_with_a_rewritten_head_is_caught_by_an_anchor(trail, data, capsys, store):
     entries = store.audit_entries()
     anchor = f"7:{entries[6].hash}"
 
@@ -265,21 +265,21 @@ def test_truncation_with_a_rewritten_head_is_caught_by_an_anchor(trail, location
         docs.pop("6"), docs.pop("7")
 
     _rewrite(trail, truncate)
-    _set_head(location, 5, entries[4].hash)
-    status, out, _ = _cli(capsys, location, "check")
+    _set_head(data, 5, entries[4].hash)
+    status, out, _ = _cli(capsys, data, "check")
     assert status == 0 and "5 entries intact" in out  # the plain chain cannot tell
-    status, out, _ = _cli(capsys, location, "check", "--audit-head", anchor)
+    status, out, _ = _cli(capsys, data, "check", "--audit-head", anchor)
     assert status == 1
     assert f"FAIL audit anchor 7:{entries[6].hash[:12]}…: the trail now ends at entry 5" in out
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_an_anchored_entry_that_is_gone_is_named(trail, location, capsys, store):
+def test_an_anchored_entry_that_is_gone_is_named(trail, data, capsys, store):
     entries = store.audit_entries()
     _rewrite(trail, lambda docs: docs.pop("3"))
     status, out, _ = _cli(
         capsys,
-        location,
+        data,
         "check",
         "--audit-head",
         f"3:{entries[2].hash}",
@@ -370,15 +370,15 @@ def test_a_forged_appended_entry_is_caught_by_the_mac(keyed_trail, data, capsys,
 
 
 @pytest.mark.files_only("edits the trail's segment file")
-def test_entries_before_the_key_are_noted_not_failed(trail, location, capsys, audit_key, clock):
-    status, out, _ = _cli(capsys, location, "check")
+def test_entries_before_the_key_are_noted_not_failed(trail, data, capsys, audit_key, clock):
+    status, out, _ = _cli(capsys, data, "check")
     assert status == 0 and "NOTE no MAC on audit entries 1–7 (none was written" in out
-    open_store(location, clock=clock).add_admin("adm3", "Eva Claes")
-    status, out, _ = _cli(capsys, location, "check")
+    open_store(data, clock=clock).add_admin("adm3", "Eva Claes")
+    status, out, _ = _cli(capsys, data, "check")
     assert status == 0
     assert "NOTE no MAC on audit entries 1–7 (written before the audit key" in out
     assert "NOTE MACs checked with the audit key: audit entry 8\n" in out
-    status, out, _ = _cli(capsys, location, "audit", "head", "--json")
+    status, out, _ = _cli(capsys, data, "audit", "head", "--json")
     assert orjson.loads(out)["keyed"] is True
 
 

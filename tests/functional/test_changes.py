@@ -13,8 +13,8 @@ from tests.conftest import DOCTOR, NURSE
 
 
 @pytest.mark.files_only("its files or directory")
-def test_the_token_changes_with_every_commit_and_only_then(store, location):
-    changes: ChangeSource = ManifestChanges(location)
+def test_the_token_changes_with_every_commit_and_only_then(store, data):
+    changes: ChangeSource = ManifestChanges(data)
     first = changes.token()
     assert changes.token() == first
     store.staff("cab")  # a read commits nothing
@@ -29,12 +29,12 @@ def test_the_token_changes_with_every_commit_and_only_then(store, location):
 
 
 @pytest.mark.files_only("its files or directory")
-def test_the_token_is_read_while_another_process_holds_the_lock(store, location):
-    held = os.open(location, os.O_RDONLY)
+def test_the_token_is_read_while_another_process_holds_the_lock(store, data):
+    held = os.open(data, os.O_RDONLY)
     fcntl.flock(held, fcntl.LOCK_EX)
     try:
         start = time.monotonic()
-        ManifestChanges(location).token()
+        ManifestChanges(data).token()
         assert time.monotonic() - start < 0.5
     finally:
         os.close(held)

@@ -314,19 +314,19 @@ TABLE = [
         "out",
         {
             "fr": (
-                "utilisation : vaccinnet ssh [-h] [--data RÉPERTOIRE]",
+                "utilisation : vaccinnet ssh [-h] [--data RÉP_OU_URL]",
                 "\narguments positionnels :\n",
                 "\noptions :\n  -h, --help         afficher ce message d'aide et quitter\n",
                 "permettre à une clé de se connecter en tant qu'une",
             ),
             "nl": (
-                "gebruik: vaccinnet ssh [-h] [--data MAP]",
+                "gebruik: vaccinnet ssh [-h] [--data MAP_OF_URL]",
                 "\npositionele argumenten:\n",
                 "\nopties:\n  -h, --help         deze hulptekst tonen en afsluiten\n",
                 "een sleutel laten inloggen als één persoon of beheerder",
             ),
             "en": (
-                "usage: vaccinnet ssh [-h] [--data DIR]",
+                "usage: vaccinnet ssh [-h] [--data DIR_OR_URL]",
                 "\npositional arguments:\n",
                 "\noptions:\n  -h, --help         show this help message and exit\n",
                 "let a key log in as one person or administrator",

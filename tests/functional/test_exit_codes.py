@@ -108,8 +108,8 @@ def test_the_readme_lists_exactly_the_codes_tested_here():
 
 @pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("code", sorted(SCENARIOS))
-def test_each_exit_code_of_the_readme(store, location, capsys, monkeypatch, code):
-    runs = list(SCENARIOS[code](store, location, capsys, monkeypatch))
+def test_each_exit_code_of_the_readme(store, data, capsys, monkeypatch, code):
+    runs = list(SCENARIOS[code](store, data, capsys, monkeypatch))
     assert runs
     for status, out, err in runs:
         assert status == code, (readme_codes()[code], out, err)

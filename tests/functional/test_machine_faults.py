@@ -301,14 +301,14 @@ def test_a_write_that_the_machine_refuses_is_exit_2_and_named(store, data, capsy
 
 @pytest.mark.files_only("its files or directory")
 @pytest.mark.parametrize("failure", MACHINE.values(), ids=MACHINE.keys())
-def test_reading_commands_need_no_write(store, location, capsys, fault, failure):
+def test_reading_commands_need_no_write(store, data, capsys, fault, failure):
     code_, on, _text = failure
-    before = fingerprint(location)
+    before = fingerprint(data)
     fault(code_, on)
     for command in (["check"], ["audit"]):
-        code, _out, err = cli(capsys, *command, "--data", location)
+        code, _out, err = cli(capsys, *command, "--data", data)
         assert code == 0, err
-    assert fingerprint(location) == before
+    assert fingerprint(data) == before
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
@@ -325,16 +325,16 @@ def test_a_read_only_data_directory_for_real(store, data, capsys):
 
 
 @pytest.mark.files_only("its files or directory")
-def test_a_lock_that_cannot_be_taken_is_named(store, location, capsys, monkeypatch):
+def test_a_lock_that_cannot_be_taken_is_named(store, data, capsys, monkeypatch):
     def no_locks(fd, operation):
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
     monkeypatch.setattr(fcntl, "flock", no_locks)
-    before = fingerprint(location)
-    code, _out, err = cli(capsys, "check", "--data", location)
+    before = fingerprint(data)
+    code, _out, err = cli(capsys, "check", "--data", data)
     assert code == 2
-    assert f"vaccinnet: {location}: cannot be locked" in _one_line(err)
-    assert fingerprint(location) == before
+    assert f"vaccinnet: {data}: cannot be locked" in _one_line(err)
+    assert fingerprint(data) == before
 
 
 @pytest.mark.files_only("its files or directory")
@@ -376,34 +376,32 @@ def _vaccinnet(data, *args, timeout="1"):
 
 
 @pytest.mark.files_only("its files or directory")
-def test_a_stuck_lock_names_the_lock_and_its_holder(store, location):
-    before = fingerprint(location)
-    holder = _hold_lock(location, 60)
+def test_a_stuck_lock_names_the_lock_and_its_holder(store, data):
+    before = fingerprint(data)
+    holder = _hold_lock(data, 60)
     try:
         start = time.monotonic()
-        result = _vaccinnet(location, "check", timeout="1")
+        result = _vaccinnet(data, "check", timeout="1")
         waited = time.monotonic() - start
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode == 2
     line = _one_line(result.stderr)
-    assert f"vaccinnet: {location}: " in line and f"process {holder.pid} (python" in line
+    assert f"vaccinnet: {data}: " in line and f"process {holder.pid} (python" in line
     assert "for 1 s" in line and waited < 10
-    assert fingerprint(location) == before
+    assert fingerprint(data) == before
 
 
 @pytest.mark.files_only("its files or directory")
-def test_a_wait_for_the_lock_is_told_then_goes_on(store, location):
-    holder = _hold_lock(location, 2.0)
+def test_a_wait_for_the_lock_is_told_then_goes_on(store, data):
+    holder = _hold_lock(data, 2.0)
     try:
-        result = _vaccinnet(location, "check", timeout="30")
+        result = _vaccinnet(data, "check", timeout="30")
     finally:
         holder.wait()
     assert result.returncode == 0, result.stderr
-    assert (
-        f"waiting for the store's lock on {location}, held by process {holder.pid}" in result.stderr
-    )
+    assert f"waiting for the store's lock on {data}, held by process {holder.pid}" in result.stderr
 
 
 SLOW_WRITER = """

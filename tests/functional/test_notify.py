@@ -202,15 +202,13 @@ def smtp_config(data, port):
 
 
 @pytest.mark.files_only("its files or directory")
-def test_notify_once_delivers_the_others_when_one_mail_cannot_be_built(
-    three, location, smtp, capsys
-):
+def test_notify_once_delivers_the_others_when_one_mail_cannot_be_built(three, data, smtp, capsys):
     store_, (first, middle, last) = three
     port, start = smtp
     handler = Recorder()
     start(handler)
-    smtp_config(location, port)
-    assert run(["notify", "--once", "--data", str(location)]) == 0
+    smtp_config(data, port)
+    assert run(["notify", "--once", "--data", str(data)]) == 0
     out, err = capsys.readouterr()
     assert "sent 2, deferred 0, failed 1" in out
     assert f"failed {middle}: invalid address: The e-mail address '{UNBUILDABLE}'" in err
@@ -220,7 +218,7 @@ def test_notify_once_delivers_the_others_when_one_mail_cannot_be_built(
     (failed,) = store_.outbox("failed")
     assert failed.id == middle and failed.last_error.startswith("invalid address:")
     assert {m.id for m in store_.outbox(None) if m.status == "sent"} == {first, last}
-    assert run(["notify", "--once", "--data", str(location)]) == 0  # nothing left, nothing resent
+    assert run(["notify", "--once", "--data", str(data)]) == 0  # nothing left, nothing resent
     assert len(handler.received) == 2
 
 

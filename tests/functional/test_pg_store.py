@@ -206,3 +206,44 @@ def test_migrate_schema_on_a_file_store_has_nothing_to_do(tmp_path, capsys):
     open_store(tmp_path / "d")
     assert run(["--lang", "en", "migrate-schema", "--data", str(tmp_path / "d")]) == 0
     assert "converted when it is opened" in capsys.readouterr().out
+
+
+def test_consoles_learn_of_commits_by_notification_and_cost_nothing_idle(database, pg_cluster):
+    import time
+
+    from tests.conftest import PHARMACIST, add_pharmacy
+
+    store = open_store(database)
+    store.add_admin("adm", "Anne Admin")
+    add_pharmacy(store)
+    listeners = [open_store(database) for _ in range(20)]
+    sources = [s.change_source() for s in listeners]
+    tokens = [source.token() for source in sources]
+    name = database.rsplit("/", 1)[1]
+    count = f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{name}'"
+    before = int(pg_cluster.sql(count))
+    for _ in range(30):  # 3 s of consoles asking every 100 ms whether anything changed
+        assert [source.token() for source in sources] == tokens
+        time.sleep(0.1)
+    # Nothing but this test's own two statements ran on the database meanwhile.
+    assert int(pg_cluster.sql(count)) - before <= 2
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from store import open_store; open_store({database!r})"
+            f".file_connect({PHARMACIST!r}, 'ph', {NURSE!r}, 'Martin', 'Claire', 'administratif')",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    deadline = time.monotonic() + 1.0  # within a second, every console knows
+    while time.monotonic() < deadline and any(
+        source.token() == token for source, token in zip(sources, tokens, strict=True)
+    ):
+        time.sleep(0.02)
+    assert all(source.token() != token for source, token in zip(sources, tokens, strict=True))
+    for s in [store, *listeners]:
+        s.close()

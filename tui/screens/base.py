@@ -36,7 +36,7 @@ class ConsoleScreen(Screen[ResultT]):
     @on(Worker.StateChanged)
     def _worker_ended(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            console(self).show_error(event.worker.error)
+            console(self).show_error(event.worker.error, reading=event.worker.group == "load")
             self.work_failed(event.worker.group, event.worker.error)
 
     def work_failed(self, group: str, error: BaseException | None) -> None:
