@@ -164,8 +164,7 @@ def main() -> None:
     if reason:
         sys.exit(reason)
     work = Path(tempfile.mkdtemp(prefix="vaccinnet-pgbench-"))
-    (work / "pg").mkdir()
-    cluster = Cluster(work / "pg", max_connections=args.sessions * 2 + 120, durable=True)
+    cluster = Cluster(max_connections=args.sessions * 2 + 120, durable=True)
     try:
         cluster.start()
         cluster.sql("CREATE DATABASE bench")
@@ -197,6 +196,8 @@ def main() -> None:
         print(f"  files       {concurrent(str(work / 'files'), managers, args.seconds)}")
         print(f"  postgresql  {concurrent(url, managers, args.seconds)}")
         print(f"\n{args.sessions} idle sessions, transactions per second on the server:")
+        quiet, held = idle_cost(cluster, url, 0, False, args.seconds)
+        print(f"  no session (the server's own)  {quiet:8.2f} /s  ({held} backends)")
         listen, held = idle_cost(cluster, url, args.sessions, False, args.seconds)
         print(f"  consoles (LISTEN/NOTIFY)      {listen:8.2f} /s  ({held} backends)")
         polled, held = idle_cost(cluster, url, args.sessions, True, args.seconds)

@@ -55,7 +55,11 @@ class Documents(Protocol):
         value: Hashable,
         home: object = None,
         committed: bool = False,
+        limit: int | None = None,
     ) -> list[tuple[int, Doc]]: ...
+
+    def preload(self, tables: Collection[str]) -> None:
+        """About to read most of ``tables`` (a review of everything): read them whole."""
 
     def derived_ids(self, table: str, name: str, value: str) -> list[int] | None: ...
 

@@ -242,7 +242,9 @@ class Engine:
             listed = files.derived_ids(PEOPLE, index.person, value)
         if listed is None:
             home = index.home(value) if index.home is not None else None
-            return files.find(table, index.name, index.key, value, home, committed=True)[:limit]
+            return files.find(
+                table, index.name, index.key, value, home, committed=True, limit=limit
+            )[:limit]
         read = read or {}
         found = ((doc_id, read.get(doc_id) or files.get(table, doc_id)) for doc_id in listed)
         # The document itself decides: an entry the index still lists is not taken on trust.

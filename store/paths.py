@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 # A data directory, or a PostgreSQL URL (store/pg/).
@@ -21,10 +22,33 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Location:
     return Path(user_data_dir("vaccinnet-staff", appauthor=False))
 
 
+# What looks like a connection string rather than a directory: another or a mistyped scheme
+# (``pg://``, ``Postgresql:/``), or libpq's key=value form. Taken for a directory, it would
+# become one, named after the password it may hold.
+_NOT_A_DIRECTORY = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.-]*:/|(^|\s)(host|hostaddr|port|dbname|user|password|service)=",
+    re.IGNORECASE,
+)
+
+
+class LocationError(ValueError):
+    """``--data`` is neither a directory nor a ``postgresql://`` URL (args: what was given,
+    already without its password)."""
+
+
 def _location(text: str | os.PathLike[str]) -> Location:
-    if isinstance(text, str) and text.startswith(("postgresql://", "postgres://")):
-        return text
+    if isinstance(text, str):
+        scheme, sep, rest = text.partition("://")
+        if sep and scheme.lower() in ("postgresql", "postgres"):
+            return "postgresql://" + rest
+        if _NOT_A_DIRECTORY.search(text):
+            raise LocationError(_without_password(text))
     return Path(text).expanduser()
+
+
+def _without_password(text: str) -> str:
+    text = re.sub(r"(^|[/\s])([^:/@?#\s]*):[^@/?#\s]*@", r"\1\2:***@", text)
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.IGNORECASE)
 
 
 def mail_home(location: Location) -> Path:

@@ -112,6 +112,8 @@ class Reviews(Records):
     def _all_reviews(self) -> dict[int, Doc]:
         """Every pending request's review, from the committed state: each entity's state is
         built once, and each person's other requests are taken from the queue when pending."""
+        # Most entities, their people and their requests are read: whole, at once.
+        self._files.preload(("entities", "links", "requests"))
         pending = self._docs(REQUESTS_BY_STATUS, "pending")
         read = dict(pending)
         by_entity: dict[str, list[tuple[int, Request]]] = {}
@@ -152,6 +154,8 @@ class Reviews(Records):
             return
         try:
             with self._writing():
+                if self._reviews_kept() and not again:
+                    return  # another program built them while this one waited its turn
                 fresh = self._all_reviews()
                 stale = [i for i, _ in self._files.items(REVIEWS) if i not in fresh]
                 for doc_id in stale:

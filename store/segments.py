@@ -443,6 +443,9 @@ class SegmentFiles(Transactional):
         """Read every segment from disk again (a verification must see what is on disk)."""
         self._segments.clear()
 
+    def preload(self, tables: Collection[str]) -> None:
+        """Segments are read whole and indexed as they are: nothing to do ahead."""
+
     def _segment_names(self, table: str) -> dict[int, str]:
         info = self.manifest["tables"].get(table)
         if not info:
@@ -520,8 +523,10 @@ class SegmentFiles(Transactional):
         value: Hashable,
         home: object = None,
         committed: bool = False,
+        limit: int | None = None,
     ) -> list[tuple[int, Doc]]:
-        """Committed documents whose ``key(doc) == value``, in id order.
+        """Committed documents whose ``key(doc) == value``, in id order (``limit``: the
+        caller keeps that many; a segment's index gives them all at no cost).
 
         ``home``: the value of the placing field every such document has (the entity of
         an index by entity): in a placed table, only that bucket is read. ``committed``:

@@ -16,7 +16,7 @@ from rules.phrase import N_
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
-from store.paths import Location, mail_home
+from store.paths import Location, LocationError, mail_home
 from store.pg import has_password, redacted
 from tui.argparse_i18n import argparse_in_current_language
 from tui.i18n import _, fmt_datetime, local, ngettext, said, set_language
@@ -28,7 +28,12 @@ LANGS = LANGUAGES
 
 
 class CommandError(Exception):
-    """A mistake on the command line, told in one line."""
+    """A mistake on the command line, told in one line; ``status`` 2 when it names a store
+    that cannot be used as given (a password on the command line, not a store at all)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class _Parser(argparse.ArgumentParser):
@@ -456,6 +461,7 @@ def _service_options(
     )
 
 
+_NOT_A_STORE = N_("{value}: neither a data directory nor a postgresql:// URL")
 _PASSWORD_REFUSED = N_(
     "give no password on the command line, where ps shows it to every user; put it in "
     "~/.pgpass (PGPASSFILE), a service file (PGSERVICEFILE) or VACCINNET_DATA"
@@ -468,7 +474,11 @@ def run(argv: Sequence[str]) -> int:
         args = _parser().parse_args(list(argv))
     lang = getattr(args, "lang", None) or _default_lang()
     set_language(lang)
-    root = data_dir(getattr(args, "data", None))
+    try:
+        root = data_dir(getattr(args, "data", None))
+    except LocationError as exc:
+        say("vaccinnet: " + _(_NOT_A_STORE).format(value=printable(exc.args[0])), file=sys.stderr)
+        return 2
     if getattr(args, "data", None) and isinstance(root, str) and has_password(root):
         # Any user of the machine reads a command line (ps); the environment, a service
         # file and a password file stay the account's own.
@@ -532,7 +542,7 @@ def run(argv: Sequence[str]) -> int:
         return exc.exit_status
     except CommandError as exc:
         say(f"vaccinnet: {printable(exc)}", file=sys.stderr)
-        return 1
+        return exc.status
     except BrokenPipeError:
         # The reader left (`vaccinnet audit | head`): nothing is wrong and nobody is listening.
         return _reader_gone()
@@ -740,10 +750,13 @@ def _copy(args: argparse.Namespace) -> int:
     """Copy a store between backends, then say what proves the copy."""
     from store.copying import copy_store
 
-    source, target = data_dir(args.source), data_dir(args.target)
-    for where in (source, target):
+    try:
+        source, target = data_dir(args.source), data_dir(args.target)
+    except LocationError as exc:
+        raise CommandError(_(_NOT_A_STORE).format(value=printable(exc.args[0])), 2) from None
+    for option, where in (("--from", source), ("--to", target)):
         if isinstance(where, str) and has_password(where):
-            raise CommandError(_(_PASSWORD_REFUSED))
+            raise CommandError(f"{option}: " + _(_PASSWORD_REFUSED), 2)
     if shown(source) == shown(target):
         raise CommandError(_("--from and --to name the same store"))
     report = copy_store(_existing_store(source), _open(target))

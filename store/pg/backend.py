@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -10,8 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import psycopg
 from psycopg import errors
+from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from rules.notices import NOTICES_VERSION
@@ -47,6 +50,13 @@ _LOCK_SLICE_MS = 200
 
 # Connection exceptions, and the server shutting down or not accepting connections yet.
 _LOST = ("08", "57P01", "57P02", "57P03")
+# A wrong password or role, a database that does not exist; libpq gives no code for a
+# connection the server refused, only its words (a failing-over server says other ones).
+_REFUSED = ("28", "3D")
+_SAID_NO = re.compile(
+    r"FATAL:\s+(database \S+ does not exist|role \S+ does not exist|password authentication "
+    r"failed|no pg_hba\.conf entry|permission denied)"
+)
 # Serialization failure and deadlock: the transaction may simply be run again.
 _CONFLICT = ("40001", "40P01")
 
@@ -54,6 +64,11 @@ _CONFLICT = ("40001", "40P01")
 def translated(location: str, exc: psycopg.Error) -> StoreError | None:
     """A database error the store knows how to say: the server lost, a conflict; else None."""
     state = exc.sqlstate or ""
+    if state.startswith(_REFUSED) or (not state and _SAID_NO.search(str(exc))):
+        # The server answered, and said no: no retry will change that.
+        return StoreError(
+            location, Phrase(N_("the database refused the connection ({problem})"), problem=exc)
+        )
     if isinstance(exc, psycopg.OperationalError) and (not state or state.startswith(_LOST)):
         problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return StoreUnreachable(
@@ -76,6 +91,12 @@ def _said(location: str) -> Iterator[None]:
         if known is None:
             raise
         raise known from exc
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    """Documents in and out of jsonb with orjson, as the file store reads and writes them."""
+    set_json_loads(orjson.loads, conn)
+    set_json_dumps(orjson.dumps, conn)
 
 
 class PgBackend:
@@ -112,6 +133,7 @@ class PgBackend:
             # An idle console gives its connection back: hundreds of sessions, few backends.
             max_idle=60.0,
             kwargs={"autocommit": True},
+            configure=_configure,
             open=False,
             name="vaccinnet",
         )
@@ -171,6 +193,12 @@ class PgBackend:
             return rows
 
     def _take(self) -> psycopg.Connection[Any]:
+        if self._changes is not None and not self._changes.listening:
+            # The listening connection is down: the database is away or failing over. One
+            # connection of our own says so at once rather than after the pool's wait.
+            conn = self._direct()
+            self._own.add(id(conn))
+            return conn
         try:
             self._pool.open(wait=False)
             return self._pool.getconn(timeout=min(self._lock_timeout, _CONNECT_WAIT))
@@ -188,9 +216,11 @@ class PgBackend:
     def _direct(self) -> psycopg.Connection[Any]:
         """A connection of its own, failing at once with the server's reason."""
         try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=_CONNECT_WAIT)
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=_CONNECT_WAIT)
         except psycopg.Error as exc:
             raise translated(self.location, exc) or exc from exc
+        _configure(conn)
+        return conn
 
     def _give_back(self, conn: psycopg.Connection[Any]) -> None:
         if id(conn) in self._own:

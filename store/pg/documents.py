@@ -81,6 +81,9 @@ class PgDocuments(Transactional):
         self._state_meta: dict[str, Any] = {}
         self._next_ids: dict[str, int] = {}
         self._cache: dict[tuple[str, int], Doc | None] = {}
+        # Tables read whole in this generation (``preload``), and their indexes built so far.
+        self._whole: dict[str, tuple[list[tuple[int, Doc]], dict[str, dict[Hashable, list]]]]
+        self._whole = {}
         # What a commit wrote, adopted once the database said COMMIT.
         self._committing: tuple[dict[str, Any], dict[tuple[str, int], Doc | None]] | None = None
 
@@ -101,14 +104,16 @@ class PgDocuments(Transactional):
         self._state_meta = dict(meta)
         self._next_ids = {str(k): int(v) for k, v in next_ids.items()}
         self._cache.clear()
+        self._whole.clear()
         return True
 
     def forget_cache(self) -> None:
         self._cache.clear()
+        self._whole.clear()
 
     def forget(self) -> None:
         """Whatever was read may be stale (a transaction rolled back, a connection lost)."""
-        self._cache.clear()
+        self.forget_cache()
         self.manifest = {"generation": -1, "tables": {}}
 
     def _committed_meta(self) -> dict[str, Any]:
@@ -170,13 +175,16 @@ class PgDocuments(Transactional):
         value: Hashable,
         home: object = None,
         committed: bool = False,
+        limit: int | None = None,
     ) -> list[tuple[int, Doc]]:
-        """Committed documents whose ``key(doc) == value``, in id order (``home`` is for
-        the file store's buckets; the database's indexes need no hint)."""
+        """Committed documents whose ``key(doc) == value``, in id order, at most ``limit``
+        (``home`` is for the file store's buckets; the database's indexes need no hint)."""
         if self.written(table) and not committed:
             raise RuntimeError(f"index read on {table} after writing it in this transaction")
         if table not in TABLES:
             return []
+        if table in self._whole:
+            return self._indexed(table, index, key, value)[:limit]
         finder = FINDERS.get((table, index))
         if finder is None:
             rows = self._kept(table, self._rows(f"SELECT id, doc FROM {table} ORDER BY id"))
@@ -185,8 +193,32 @@ class PgDocuments(Transactional):
             if where is None:
                 return []
             sql = f"SELECT id, doc FROM {table} WHERE {where[0]} ORDER BY id"
-            rows = self._kept(table, self._rows(sql, where[1]))
-        return [(doc_id, doc) for doc_id, doc in rows if key(doc) == value]
+            params = list(where[1])
+            if limit is not None:
+                sql += " LIMIT %s"
+                params.append(limit)
+            rows = self._kept(table, self._rows(sql, params))
+        return [(doc_id, doc) for doc_id, doc in rows if key(doc) == value][:limit]
+
+    def preload(self, tables: Collection[str]) -> None:
+        """Read ``tables`` whole, once in this generation, and answer lookups from memory
+        (a review of every pending request reads most of them: one query, not thousands)."""
+        for table in tables:
+            if table in TABLES and table not in self._whole:
+                rows = self._kept(table, self._rows(f"SELECT id, doc FROM {table} ORDER BY id"))
+                self._whole[table] = (rows, {})
+
+    def _indexed(
+        self, table: str, index: str, key: KeyFn, value: Hashable
+    ) -> list[tuple[int, Doc]]:
+        rows, indexes = self._whole[table]
+        found = indexes.get(index)
+        if found is None:
+            found = indexes[index] = {}
+            for doc_id, doc in rows:
+                if (k := key(doc)) is not None:
+                    found.setdefault(k, []).append((doc_id, doc))
+        return list(found.get(value, ()))
 
     def derived_ids(self, table: str, name: str, value: str) -> list[int] | None:
         return None  # the database's indexes answer a lookup by person directly
@@ -352,6 +384,7 @@ class PgDocuments(Transactional):
         self._state_meta = state["meta"]
         self._next_ids = state["next_ids"]
         self._cache.update(written)
+        self._whole.clear()
 
     def abort(self) -> None:
         super().abort()

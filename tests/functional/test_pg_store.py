@@ -247,3 +247,41 @@ def test_consoles_learn_of_commits_by_notification_and_cost_nothing_idle(databas
     assert all(source.token() != token for source, token in zip(sources, tokens, strict=True))
     for s in [store, *listeners]:
         s.close()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "Postgresql:/vaccinnet:s3cret@127.0.0.1/x",
+        "pg://vaccinnet:s3cret@127.0.0.1/x",
+        "host=127.0.0.1 dbname=x password=s3cret",
+    ],
+)
+def test_what_looks_like_a_connection_string_is_never_taken_for_a_directory(given, tmp_path):
+    # Taken for a directory, a mistyped URL became one, named after its password.
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--lang", "en", "--data", given, "demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "neither a data directory nor a postgresql:// URL" in done.stderr
+    assert "s3cret" not in done.stderr + done.stdout and "***" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_that_refuses_is_said_so_not_called_unreachable(pg_cluster):
+    done = _vaccinnet("--lang", "en", "check", "--data", pg_cluster.url("no_such_database"))
+    assert done.returncode == 2
+    assert "the database refused the connection" in done.stderr
+    assert 'database "no_such_database" does not exist' in done.stderr
+
+
+def test_copy_refuses_a_password_and_names_the_option(tmp_path):
+    done = _vaccinnet(
+        "--lang", "en", "copy", "--from", "postgresql://u:s3cret@127.0.0.1/x", "--to", str(tmp_path)
+    )
+    assert done.returncode == 2 and done.stderr.startswith("vaccinnet: --from: give no password")
+    assert "s3cret" not in done.stderr
