@@ -138,7 +138,8 @@ def idle_cost(
     ]
     for p in procs:
         assert p.stdout is not None and p.stdout.readline().strip() == "ready"
-    time.sleep(2.0)
+    # Backends report their counts when idle for 10 s: the sessions opening must not count.
+    time.sleep(15.0)
     query = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'bench'"
     before = int(cluster.sql(query))
     time.sleep(seconds)
