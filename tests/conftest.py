@@ -57,10 +57,9 @@ TEMPLATE = "vaccinnet_template"
 _databases = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """A PostgreSQL server of the test run's own, and a template database holding an empty
-    store, which each test copies (skipped, with the reason, where none can be started)."""
+def _started_cluster():
+    """A PostgreSQL server started for tests, destroyed after (skipped, with the reason,
+    where none can be started)."""
     from tests.pg_cluster import Cluster, unavailable
 
     reason = unavailable()
@@ -69,27 +68,25 @@ def pg_cluster():
     cluster = Cluster()
     try:
         cluster.start()
-        cluster.sql(f"CREATE DATABASE {TEMPLATE}")
-        open_store(cluster.url(TEMPLATE)).close()
         yield cluster
     finally:
         cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """The test run's PostgreSQL server, and a template database holding an empty store,
+    which each test copies."""
+    for cluster in _started_cluster():
+        cluster.sql(f"CREATE DATABASE {TEMPLATE}")
+        open_store(cluster.url(TEMPLATE)).close()
+        yield cluster
 
 
 @pytest.fixture
 def own_cluster():
     """A PostgreSQL server of the test's own, to stop and start in the middle (a failover)."""
-    from tests.pg_cluster import Cluster, unavailable
-
-    reason = unavailable()
-    if reason is not None:
-        pytest.skip(reason)
-    cluster = Cluster()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.destroy()
+    yield from _started_cluster()
 
 
 BACKENDS = ("files", "postgresql")
