@@ -911,7 +911,10 @@ def _check(root: Location, anchors: list[Anchor], reindex: bool = False) -> int:
     store = _existing_store(root)
     if reindex:
         store.reindex()
-        say("OK " + _("{data}: indexes rebuilt.").format(data=shown(root)))
+        if isinstance(root, Path):
+            say("OK " + _("{data}: indexes rebuilt.").format(data=shown(root)))
+        else:  # the database keeps its own indexes: only the queue's warnings were made anew
+            say("OK " + _("{data}: the queue's warnings rebuilt.").format(data=shown(root)))
     problems = store.verify(anchors)
     for note in getattr(problems, "notes", ()):
         say(f"NOTE {said(note)}")

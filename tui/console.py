@@ -134,6 +134,8 @@ class ConsoleApp(App[None]):
         # The language is app-wide state that screens observe, as Textual's theme is.
         self.language_changed: Signal[str] = Signal(self, "language-changed")
         self._last_error: tuple[str, float] = ("", 0.0)
+        # A read failed because the store is busy or out of reach, and none has succeeded.
+        self.out_of_reach = False
         self._incident_line = ""
         self._terminal_size: Size | None = None
         self.typeahead = Typeahead(self, super().on_event)
@@ -290,8 +292,15 @@ class ConsoleApp(App[None]):
                     "the list before saving again."
                 )
             text = text.format(problem=said(problem))
-            # A failing read: once a minute, whatever each attempt's reason.
-            key = type(problem).__name__ if reading else text
+            if reading:
+                # Shown until the store answers again (StoreFollower.read_ended takes it
+                # away): what is on screen may be stale meanwhile, whatever each attempt's
+                # reason. Said once.
+                if not self.out_of_reach:
+                    self.out_of_reach = True
+                    self.notify(text, severity="error", timeout=_UNTIL_BACK)
+                return
+            key = text
         elif isinstance(problem, StoreError):
             key = text = _("The store cannot be used: {problem}").format(problem=said(problem))
         else:
@@ -369,6 +378,9 @@ def console(node: DOMNode) -> ConsoleApp:
     return app
 
 
+# How long the notice that the store cannot be reached stays: until it can be, in practice.
+_UNTIL_BACK = 24 * 3600
+
 # The hangup status a shell would report (128 + SIGHUP): the session ended without a goodbye.
 TERMINAL_GONE = 129
 
@@ -417,7 +429,11 @@ class StoreFollower:
         if self._failing and not self._failed:
             # The store answers again (a database back after a failover): say so once.
             self._failing = False
-            console(self.screen).notify(_("The store can be reached again."), timeout=5)
+            app = console(self.screen)
+            if app.out_of_reach:
+                app.out_of_reach = False
+                app.clear_notifications()  # the notice that it could not be reached
+            app.notify(_("The store can be reached again."), timeout=5)
         self._failed = False
         if self._again:
             self._again = False

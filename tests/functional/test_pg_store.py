@@ -285,3 +285,13 @@ def test_copy_refuses_a_password_and_names_the_option(tmp_path):
     )
     assert done.returncode == 2 and done.stderr.startswith("vaccinnet: --from: give no password")
     assert "s3cret" not in done.stderr
+
+
+def test_reindex_on_a_database_rebuilds_the_queues_warnings_only(practice, database):
+    practice.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
+    _sql(database, "DELETE FROM reviews")
+    _sql(database, "UPDATE store_state SET meta = meta || '{\"reviewed\": false}'")
+    done = _vaccinnet("--lang", "en", "check", "--reindex", "--data", database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "the queue's warnings rebuilt" in done.stdout
+    assert _sql(database, "SELECT meta -> 'reviewed' FROM store_state") == [(NOTICES_VERSION,)]

@@ -47,8 +47,11 @@ async def test_the_queue_follows_another_host_and_rides_out_a_failover(own_clust
         await until(pilot, lambda: "cannot be reached" in toasts.text, timeout=10)
         assert len(table.keys) == 1  # what was shown stays shown
         assert len(toasts.shown) == 1  # said once, not at every attempt
+        assert app.out_of_reach  # and it stays on screen while the store is away
         own_cluster.start()
         await until(pilot, lambda: "reached again" in toasts.text, timeout=20)
+        showing = [note.message for note in app._notifications]
+        assert not any("cannot be reached" in text for text in showing), showing
         _file_elsewhere(url, NURSE_2, "Peeters", "Lotte")
         await until(pilot, lambda: len(table.keys) == 2, timeout=5)
     store.close()
