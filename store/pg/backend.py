@@ -55,7 +55,7 @@ _LOST = ("08", "57P01", "57P02", "57P03")
 _REFUSED = ("28", "3D")
 _SAID_NO = re.compile(
     r"FATAL:\s+(database \S+ does not exist|role \S+ does not exist|password authentication "
-    r"failed|no pg_hba\.conf entry|permission denied)"
+    r"failed|no pg_hba\.conf entry|permission denied)|fe_sendauth: no password supplied"
 )
 # Serialization failure and deadlock: the transaction may simply be run again.
 _CONFLICT = ("40001", "40P01")
@@ -140,6 +140,7 @@ class PgBackend:
         self.documents = PgDocuments(self, scope, layout)
         self._mutex = threading.RLock()
         self._conn: psycopg.Connection[Any] | None = None
+        self._owner: int | None = None  # the thread whose block holds ``_conn``
         self._depth = 0
         self._writer = False
         self._changes: NotifiedChanges | None = None
@@ -184,8 +185,9 @@ class PgBackend:
         return self._conn
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Rows of one query in the open block, or in a snapshot of its own outside one."""
-        if self._conn is None:
+        """Rows of one query in the open block, or in a snapshot of its own outside one
+        (another thread's block is not this thread's: it waits for it to end)."""
+        if self._conn is None or self._owner != threading.get_ident():
             with self.reading(None):
                 return self.fetch(sql, params)
         with _said(self.location):
@@ -268,7 +270,7 @@ class PgBackend:
                     self._depth -= 1
                 return
             conn = self._take()
-            self._conn, self._depth = conn, 1
+            self._conn, self._depth, self._owner = conn, 1, threading.get_ident()
             try:
                 with _said(self.location):
                     conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -287,7 +289,7 @@ class PgBackend:
                 raise RuntimeError("nested write transactions are not supported")
             conn = self._take()
             locked = False
-            self._conn, self._depth = conn, 1
+            self._conn, self._depth, self._owner = conn, 1, threading.get_ident()
             try:
                 if self._take_lock:
                     self._lock_writers(conn, hooks)

@@ -295,3 +295,34 @@ def test_reindex_on_a_database_rebuilds_the_queues_warnings_only(practice, datab
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the queue's warnings rebuilt" in done.stdout
     assert _sql(database, "SELECT meta -> 'reviewed' FROM store_state") == [(NOTICES_VERSION,)]
+
+
+def test_the_password_comes_from_a_password_file_or_the_environment(pg_cluster, database, tmp_path):
+    # A role that must give a password (the run's server trusts its own user only).
+    name = database.rsplit("/", 1)[1]
+    role = f"secured_{name}"
+    pg_cluster.sql(f"CREATE ROLE {role} LOGIN PASSWORD 'S3cret-pw' IN ROLE vaccinnet")
+    hba = pg_cluster.data / "pg_hba.conf"
+    hba.write_text(f"host all {role} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+    pg_cluster.sql("SELECT pg_reload_conf()")
+    url = f"postgresql://{role}@127.0.0.1:{pg_cluster.port}/{name}"
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PG")}
+    env["HOME"] = str(tmp_path)  # no ~/.pgpass of the machine's
+    done = _vaccinnet("--lang", "en", "admins", "list", "--data", url, env=env)
+    assert done.returncode == 2 and "the database refused the connection" in done.stderr
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"127.0.0.1:{pg_cluster.port}:{name}:{role}:S3cret-pw\n")
+    passfile.chmod(0o600)
+    done = _vaccinnet(
+        "--lang", "en", "admins", "list", "--data", url, env={**env, "PGPASSFILE": str(passfile)}
+    )
+    assert done.returncode == 0, done.stderr
+    with_password = url.replace(f"{role}@", f"{role}:S3cret-pw@")
+    done = _vaccinnet(
+        "--lang", "en", "admins", "list", env={**env, "VACCINNET_DATA": with_password}
+    )
+    assert done.returncode == 0, done.stderr
+    wrong = url.replace(f"{role}@", f"{role}:Wr0ng-pw@")
+    done = _vaccinnet("--lang", "en", "admins", "list", env={**env, "VACCINNET_DATA": wrong})
+    assert done.returncode == 2 and "password authentication failed" in done.stderr
+    assert "Wr0ng" not in done.stderr and "***" in done.stderr
