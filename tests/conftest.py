@@ -97,7 +97,7 @@ def pytest_generate_tests(metafunc):
     # what they test is the file store's own (its files, locks, manifest, disk faults).
     if "location" in metafunc.fixturenames:
         # The consoles' tests read the same store API through screens: run once, on files
-        # (tests/functional/test_pg_consoles.py drives a console on PostgreSQL).
+        # (tests/functional/tui/test_pg_console.py drives a console on PostgreSQL).
         consoles = (
             "tui" in metafunc.definition.path.parts or "e2e" in metafunc.definition.path.parts
         )
