@@ -133,10 +133,6 @@ class Engine:
         self._db = SegmentDB(self._files)
         self._tables = {name: self._segment_table(name) for name in TABLES}
 
-    @property
-    def backend_kind(self) -> str:
-        return self._backend.kind
-
     def change_source(self) -> ChangeSource:
         """What a console asks, every poll interval, whether the store changed."""
         return self._backend.change_source()
@@ -164,11 +160,6 @@ class Engine:
     def _forget_queries(self) -> None:
         for table in self._tables.values():
             table.forget()
-
-    @contextmanager
-    def _held(self) -> Iterator[None]:
-        with self._backend.held(self):
-            yield
 
     @contextmanager
     def reading(self) -> Iterator[None]:

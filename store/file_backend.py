@@ -182,6 +182,3 @@ class FileBackend:
             self.documents.refresh()
             self.documents.forget_cache()
             self.relayout(hooks, rebuild=True)
-
-    def still_held(self) -> bool:
-        return self._lock.still_held()

@@ -142,7 +142,6 @@ class PgBackend:
         self._conn: psycopg.Connection[Any] | None = None
         self._owner: int | None = None  # the thread whose block holds ``_conn``
         self._depth = 0
-        self._writer = False
         self._changes: NotifiedChanges | None = None
         self._own: set[int] = set()  # connections made outside the pool (``_take``)
 
@@ -166,16 +165,8 @@ class PgBackend:
             self._changes.close()
         self._pool.close()
 
-    def still_held(self) -> bool:
-        return self._writer
-
     def reindex(self, hooks: Hooks) -> None:
         """The database keeps its own indexes: nothing to write again."""
-
-    @contextmanager
-    def held(self, hooks: Hooks) -> Iterator[None]:
-        with self.writing(hooks, lambda: None):
-            yield
 
     # ----- connections ----------------------------------------------------------------------
 
@@ -294,7 +285,6 @@ class PgBackend:
                 if self._take_lock:
                     self._lock_writers(conn, hooks)
                     locked = True
-                self._writer = True
                 with _said(self.location):
                     conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
                     if files.refresh():
@@ -313,7 +303,6 @@ class PgBackend:
                     raise
                 files.adopt()
             finally:
-                self._writer = False
                 self._conn, self._depth = None, 0
                 if locked:
                     try:
