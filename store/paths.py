@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+from store.pg import redacted
+
 # A data directory, or a PostgreSQL URL (store/pg/).
 Location = Path | str
 
@@ -42,13 +44,8 @@ def _location(text: str | os.PathLike[str]) -> Location:
         if sep and scheme.lower() in ("postgresql", "postgres"):
             return "postgresql://" + rest
         if _NOT_A_DIRECTORY.search(text):
-            raise LocationError(_without_password(text))
+            raise LocationError(redacted(text))
     return Path(text).expanduser()
-
-
-def _without_password(text: str) -> str:
-    text = re.sub(r"(^|[/\s])([^:/@?#\s]*):[^@/?#\s]*@", r"\1\2:***@", text)
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text, flags=re.IGNORECASE)
 
 
 def mail_home(location: Location) -> Path:

@@ -477,7 +477,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         root = data_dir(getattr(args, "data", None))
     except LocationError as exc:
-        say("vaccinnet: " + _(_NOT_A_STORE).format(value=printable(exc.args[0])), file=sys.stderr)
+        say("vaccinnet: " + _(_NOT_A_STORE).format(value=exc.args[0]), file=sys.stderr)
         return 2
     if getattr(args, "data", None) and isinstance(root, str) and has_password(root):
         # Any user of the machine reads a command line (ps); the environment, a service
@@ -753,7 +753,7 @@ def _copy(args: argparse.Namespace) -> int:
     try:
         source, target = data_dir(args.source), data_dir(args.target)
     except LocationError as exc:
-        raise CommandError(_(_NOT_A_STORE).format(value=printable(exc.args[0])), 2) from None
+        raise CommandError(_(_NOT_A_STORE).format(value=exc.args[0]), 2) from None
     for option, where in (("--from", source), ("--to", target)):
         if isinstance(where, str) and has_password(where):
             raise CommandError(f"{option}: " + _(_PASSWORD_REFUSED), 2)

@@ -122,7 +122,6 @@ class PgBackend:
     ) -> None:
         self.url = url
         self.location = redacted(url)
-        self.root: Path | None = None
         self._lock_timeout = lock_timeout
         self._take_lock = take_lock
         self._create = create
@@ -189,9 +188,7 @@ class PgBackend:
         if self._changes is not None and not self._changes.listening:
             # The listening connection is down: the database is away or failing over. One
             # connection of our own says so at once rather than after the pool's wait.
-            conn = self._direct()
-            self._own.add(id(conn))
-            return conn
+            return self._own_connection()
         try:
             self._pool.open(wait=False)
             return self._pool.getconn(timeout=min(self._lock_timeout, _CONNECT_WAIT))
@@ -202,6 +199,9 @@ class PgBackend:
         # The pool says only that it timed out, and after a failover it may still be backing
         # off between its attempts: a connection of our own either says why the database
         # cannot be reached, or serves this block (closed after it, not pooled).
+        return self._own_connection()
+
+    def _own_connection(self) -> psycopg.Connection[Any]:
         conn = self._direct()
         self._own.add(id(conn))
         return conn

@@ -12,22 +12,13 @@ from rules.notices import NOTICES_VERSION
 from store import StoreError, open_store
 from store.pg.schema import SCHEMA_VERSION
 from tests.conftest import DOCTOR, NURSE, NURSE_2, add_practice, link
+from tests.functional.test_cli import vaccinnet
 
 
 def _sql(url: str, statement: str, *params: object) -> list[tuple]:
     with psycopg.connect(url, autocommit=True) as conn:
         cur = conn.execute(statement, params or None)
         return cur.fetchall() if cur.description else []
-
-
-def _vaccinnet(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
 
 
 @pytest.fixture
@@ -114,7 +105,7 @@ def test_check_finds_an_audit_entry_edited_behind_the_trigger(practice, database
         "UPDATE audit SET doc = jsonb_set(doc, '{actor}', '\"mallory\"') WHERE id = 2; "
         "ALTER TABLE audit ENABLE TRIGGER audit_append_only",
     )
-    done = _vaccinnet("check", "--data", database)
+    done = vaccinnet("check", "--data", database)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "entry 2" in done.stdout
 
@@ -123,7 +114,7 @@ def test_a_schema_newer_than_the_program_is_exit_2_and_said(database):
     _sql(database, "INSERT INTO schema_migrations (version) VALUES (%s)", SCHEMA_VERSION + 1)
     with pytest.raises(StoreError, match="newer version"):
         open_store(database)
-    done = _vaccinnet("--lang", "en", "admins", "list", "--data", database)
+    done = vaccinnet("--lang", "en", "admins", "list", "--data", database)
     assert done.returncode == 2
     assert f"schema {SCHEMA_VERSION + 1}" in done.stderr and "upgrade the program" in done.stderr
 
@@ -131,10 +122,10 @@ def test_a_schema_newer_than_the_program_is_exit_2_and_said(database):
 def test_a_command_never_creates_a_store_in_an_empty_database(pg_cluster):
     pg_cluster.sql("CREATE DATABASE empty_one")
     url = pg_cluster.url("empty_one")
-    done = _vaccinnet("--lang", "en", "admins", "list", "--data", url)
+    done = vaccinnet("--lang", "en", "admins", "list", "--data", url)
     assert done.returncode == 2 and "run ‘vaccinnet init’" in done.stderr
     assert pg_cluster.sql("SELECT to_regclass('schema_migrations')", "empty_one") == ""
-    done = _vaccinnet("init", "--data", url, "--admin", "adm", "--admin-name", "Anne Admin")
+    done = vaccinnet("init", "--data", url, "--admin", "adm", "--admin-name", "Anne Admin")
     assert done.returncode == 0, done.stderr
     assert open_store(url).admin("adm").name == "Anne Admin"
     pg_cluster.sql("DROP DATABASE empty_one WITH (FORCE)")
@@ -142,7 +133,7 @@ def test_a_command_never_creates_a_store_in_an_empty_database(pg_cluster):
 
 def test_a_password_on_the_command_line_is_refused_before_connecting(database):
     with_password = database.replace("vaccinnet@", "vaccinnet:s3cret@")
-    done = _vaccinnet("--lang", "en", "admins", "list", "--data", with_password)
+    done = vaccinnet("--lang", "en", "admins", "list", "--data", with_password)
     assert done.returncode == 2
     assert "~/.pgpass" in done.stderr and "s3cret" not in done.stderr + done.stdout
 
@@ -150,7 +141,7 @@ def test_a_password_on_the_command_line_is_refused_before_connecting(database):
 def test_messages_never_show_the_password_of_the_url(pg_cluster, monkeypatch):
     url = pg_cluster.url("nowhere").replace("vaccinnet@", "vaccinnet:s3cret@")
     monkeypatch.setenv("VACCINNET_DATA", url)
-    done = _vaccinnet("--lang", "en", "admins", "list", env={**__import__("os").environ})
+    done = vaccinnet("--lang", "en", "admins", "list", env={**__import__("os").environ})
     assert done.returncode == 2
     assert "s3cret" not in done.stderr and "***" in done.stderr
 
@@ -273,14 +264,14 @@ def test_what_looks_like_a_connection_string_is_never_taken_for_a_directory(give
 
 
 def test_a_database_that_refuses_is_said_so_not_called_unreachable(pg_cluster):
-    done = _vaccinnet("--lang", "en", "check", "--data", pg_cluster.url("no_such_database"))
+    done = vaccinnet("--lang", "en", "check", "--data", pg_cluster.url("no_such_database"))
     assert done.returncode == 2
     assert "the database refused the connection" in done.stderr
     assert 'database "no_such_database" does not exist' in done.stderr
 
 
 def test_copy_refuses_a_password_and_names_the_option(tmp_path):
-    done = _vaccinnet(
+    done = vaccinnet(
         "--lang", "en", "copy", "--from", "postgresql://u:s3cret@127.0.0.1/x", "--to", str(tmp_path)
     )
     assert done.returncode == 2 and done.stderr.startswith("vaccinnet: --from: give no password")
@@ -291,7 +282,7 @@ def test_reindex_on_a_database_rebuilds_the_queues_warnings_only(practice, datab
     practice.file_connect(DOCTOR, "cab", NURSE, "Martin", "Claire", "infirmier")
     _sql(database, "DELETE FROM reviews")
     _sql(database, "UPDATE store_state SET meta = meta || '{\"reviewed\": false}'")
-    done = _vaccinnet("--lang", "en", "check", "--reindex", "--data", database)
+    done = vaccinnet("--lang", "en", "check", "--reindex", "--data", database)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the queue's warnings rebuilt" in done.stdout
     assert _sql(database, "SELECT meta -> 'reviewed' FROM store_state") == [(NOTICES_VERSION,)]
@@ -308,21 +299,19 @@ def test_the_password_comes_from_a_password_file_or_the_environment(pg_cluster, 
     url = f"postgresql://{role}@127.0.0.1:{pg_cluster.port}/{name}"
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PG")}
     env["HOME"] = str(tmp_path)  # no ~/.pgpass of the machine's
-    done = _vaccinnet("--lang", "en", "admins", "list", "--data", url, env=env)
+    done = vaccinnet("--lang", "en", "admins", "list", "--data", url, env=env)
     assert done.returncode == 2 and "the database refused the connection" in done.stderr
     passfile = tmp_path / "pgpass"
     passfile.write_text(f"127.0.0.1:{pg_cluster.port}:{name}:{role}:S3cret-pw\n")
     passfile.chmod(0o600)
-    done = _vaccinnet(
+    done = vaccinnet(
         "--lang", "en", "admins", "list", "--data", url, env={**env, "PGPASSFILE": str(passfile)}
     )
     assert done.returncode == 0, done.stderr
     with_password = url.replace(f"{role}@", f"{role}:S3cret-pw@")
-    done = _vaccinnet(
-        "--lang", "en", "admins", "list", env={**env, "VACCINNET_DATA": with_password}
-    )
+    done = vaccinnet("--lang", "en", "admins", "list", env={**env, "VACCINNET_DATA": with_password})
     assert done.returncode == 0, done.stderr
     wrong = url.replace(f"{role}@", f"{role}:Wr0ng-pw@")
-    done = _vaccinnet("--lang", "en", "admins", "list", env={**env, "VACCINNET_DATA": wrong})
+    done = vaccinnet("--lang", "en", "admins", "list", env={**env, "VACCINNET_DATA": wrong})
     assert done.returncode == 2 and "password authentication failed" in done.stderr
     assert "Wr0ng" not in done.stderr and "***" in done.stderr

@@ -16,26 +16,31 @@ POOL = [make_niss(f"8{k % 10}0{k % 9 + 1}15", 100 + k) for k in range(24)]
 TYPES = ("infirmier", "administratif", "medecin", "sage_femme")
 
 
+def _entity(store, entity: str, kind: str, manager: str, second: str) -> None:
+    """An entity run by ``manager``, with a second doctor linked."""
+    store.create_entity(
+        "adm",
+        NewEntity(
+            entity_id=entity,
+            name=f"Entity {entity}",
+            kind=kind,
+            email=f"{entity}@x.be",
+            language="fr",
+            manager_niss=manager,
+            manager_last_name="First",
+            manager_first_name="Doctor",
+            manager_type="medecin",
+        ),
+    )
+    request = store.file_connect(manager, entity, second, "Second", "Doctor", "medecin")
+    store.approve("adm", request.id)
+
+
 def setup(data: str) -> None:
     store = open_store(data)
     store.add_admin("adm", "Admin")
     for entity, (first, second) in MANAGERS.items():
-        store.create_entity(
-            "adm",
-            NewEntity(
-                entity_id=entity,
-                name=f"Entity {entity}",
-                kind="hopital",
-                email=f"{entity}@x.be",
-                language="fr",
-                manager_niss=first,
-                manager_last_name="Boss",
-                manager_first_name="First",
-                manager_type="medecin",
-            ),
-        )
-        request = store.file_connect(first, entity, second, "Boss", "Second", "medecin")
-        store.approve("adm", request.id)
+        _entity(store, entity, "hopital", first, second)
 
 
 def concurrency(data: str, seed: int, seconds: float, out: str) -> None:
@@ -112,23 +117,7 @@ def setup_pairs(data: str) -> None:
     store = open_store(data)
     store.add_admin("adm", "Admin")
     for k in range(PAIRS):
-        first, second = pair(k)
-        store.create_entity(
-            "adm",
-            NewEntity(
-                entity_id=f"p{k}",
-                name=f"Practice {k}",
-                kind="cabinet_medical",
-                email=f"p{k}@x.be",
-                language="fr",
-                manager_niss=first,
-                manager_last_name="First",
-                manager_first_name="Doctor",
-                manager_type="medecin",
-            ),
-        )
-        request = store.file_connect(first, f"p{k}", second, "Second", "Doctor", "medecin")
-        store.approve("adm", request.id)
+        _entity(store, f"p{k}", "cabinet_medical", *pair(k))
 
 
 def open_host(data: str, lock: bool):
