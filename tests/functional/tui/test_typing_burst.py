@@ -66,13 +66,16 @@ async def test_the_too_small_message_quits_with_q_and_ctrl_c(practice, key):
         # The message on screen, as a person reads it before pressing: the screen pushed a
         # moment ago may not have taken the keys yet (its own binding), and q would then go
         # to the field that had the focus.
-        await until(
-            pilot,
-            lambda: (
-                "too small" in str(app.screen.query_one("#too-small").render()).lower()
-                or "trop petite" in str(app.screen.query_one("#too-small").render())
-            ),
-        )
+        await until(pilot, lambda: _says_too_small(app.screen))
         await settle(pilot)
         await pilot.press(key)
         await until(pilot, lambda: not app.is_running)
+
+
+def _says_too_small(screen) -> bool:
+    # The screen is current before it has composed its message: no match yet is "not yet".
+    found = screen.query("#too-small")
+    if not found:
+        return False
+    text = str(found.first().render())
+    return "too small" in text.lower() or "trop petite" in text
