@@ -29,6 +29,7 @@ from textual.worker import NoActiveWorker, get_current_worker
 from rules import RuleViolation, printable
 from store import Store, StoreBusy, StoreError
 from store.changes import ChangeSource
+from store.errors import StoreUnreachable
 from tui.i18n import LANGUAGES, N_, _, language, next_language, said, set_language
 from tui.incidents import record_incident
 from tui.screens.palette import Palette
@@ -283,6 +284,12 @@ class ConsoleApp(App[None]):
         elif isinstance(problem, StoreBusy):
             # Busy, or a database out of reach (failing over): it passes, and the console
             # reads again by itself.
+            if isinstance(problem, StoreUnreachable):
+                # The database's address and its server's own (English) words are for the
+                # operators, who have its log: staff are told what it means for them.
+                problem_said = _("the database does not answer")
+            else:
+                problem_said = said(problem)
             if reading:
                 text = _("The store cannot be reached for now: {problem}. Trying again…")
             else:
@@ -291,7 +298,7 @@ class ConsoleApp(App[None]):
                     "The store cannot be reached for now: {problem}. Once it is back, check "
                     "the list before saving again."
                 )
-            text = text.format(problem=said(problem))
+            text = text.format(problem=problem_said)
             if reading:
                 # Shown until the store answers again (StoreFollower.read_ended takes it
                 # away): what is on screen may be stale meanwhile, whatever each attempt's

@@ -133,6 +133,9 @@ class PgBackend:
             max_idle=60.0,
             kwargs={"autocommit": True},
             configure=_configure,
+            # After a failover every pooled connection is dead: an empty query on lending one
+            # finds that out, so the first save once the database is back does not fail.
+            check=ConnectionPool.check_connection,
             open=False,
             name="vaccinnet",
         )

@@ -79,3 +79,17 @@ def test_writes_and_mails_survive_the_database_going_away(own_cluster, smtp, tmp
     assert sorted(ids) == sorted(m.message_id for m in mails), err
     assert len(ids) == len(set(ids)) >= len(acked)
     store.close()
+
+
+def test_the_first_save_after_the_database_is_back_succeeds(own_cluster):
+    # Every connection a long-lived process had pooled died with the server: the pool must
+    # not lend one of them to the first save once the database is back.
+    store = open_store(own_cluster.url())
+    store.add_admin("adm", "Anne Admin")
+    add_practice(store)
+    assert store.requests() == []  # a connection now waits in the pool
+    own_cluster.stop()
+    own_cluster.start()
+    request = store.file_connect(DOCTOR, "cab", make_niss("900101", 1), "Roux", "Anna", "infirmier")
+    assert [r.id for r in store.requests()] == [request.id]
+    store.close()

@@ -24,6 +24,13 @@ CLEAR_BINDING = Binding(
 
 ResultT = TypeVar("ResultT")
 
+# The worker groups that only read: their failure passes, and the screen reads again by
+# itself. Any other group wrote, or may have: its failure says to check before saving again
+# (the connection may have dropped after the commit was sent), never « trying again ».
+READING_GROUPS = frozenset(
+    {"load", "review", "search", "mine", "preview", "mail-list", "choices", "verify", "review-left"}
+)
+
 
 class ConsoleScreen(Screen[ResultT]):
     """A screen whose workers post their results as typed messages (``tui.console.deliver``).
@@ -36,7 +43,9 @@ class ConsoleScreen(Screen[ResultT]):
     @on(Worker.StateChanged)
     def _worker_ended(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            console(self).show_error(event.worker.error, reading=event.worker.group == "load")
+            console(self).show_error(
+                event.worker.error, reading=event.worker.group in READING_GROUPS
+            )
             self.work_failed(event.worker.group, event.worker.error)
 
     def work_failed(self, group: str, error: BaseException | None) -> None:

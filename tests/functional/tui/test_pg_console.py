@@ -6,12 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from textual.widgets import Input
+
 from rules import make_niss
 from store import open_store
 from store.pg.changes import NotifiedChanges
-from tests.conftest import NURSE_2, PHARMACIST, add_pharmacy, add_practice
-from tests.functional.tui.conftest import SIZE, Toasts, until
+from tests.conftest import DOCTOR, NURSE_2, PHARMACIST, add_pharmacy, add_practice
+from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
 from tests.functional.tui.test_admin_console import make_admin
+from tests.functional.tui.test_staff_console import fill_request
+from tui.screens.new_request import NewRequestScreen
 from tui.widgets.record_table import RecordTable
 
 ANNA = make_niss("890303", 77)
@@ -48,10 +52,47 @@ async def test_the_queue_follows_another_host_and_rides_out_a_failover(own_clust
         assert len(table.keys) == 1  # what was shown stays shown
         assert len(toasts.shown) == 1  # said once, not at every attempt
         assert app.out_of_reach  # and it stays on screen while the store is away
+        # Said in the reader's words: neither the database's address nor the server's own.
+        assert "the database does not answer" in toasts.text
+        assert "127.0.0.1" not in toasts.text and "postgresql" not in toasts.text.lower()
+        assert "connection" not in toasts.text.lower()
         own_cluster.start()
         await until(pilot, lambda: "reached again" in toasts.text, timeout=20)
         showing = [note.message for note in app._notifications]
         assert not any("cannot be reached" in text for text in showing), showing
         _file_elsewhere(url, NURSE_2, "Peeters", "Lotte")
         await until(pilot, lambda: len(table.keys) == 2, timeout=5)
+    store.close()
+
+
+async def test_a_request_saved_during_an_outage_stays_on_screen_and_saves_once_back(
+    own_cluster, clock
+):
+    url = own_cluster.url()
+    store = open_store(url, clock=clock)
+    store.add_admin("adm", "Anne Admin")
+    add_practice(store)
+    toasts = Toasts()
+    app = make_app(store, DOCTOR, "fr")
+    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewRequestScreen)
+        await fill_request(pilot, ANNA, "Roux", "Anna", 3)
+
+        own_cluster.stop()
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "avant d'enregistrer à nouveau" in toasts.text, timeout=20)
+        assert app.screen is form  # what was typed is still there, to save again
+        assert form.query_one("#last-name", Input).value == "Roux"
+        assert "ne répond pas" in toasts.text and "127.0.0.1" not in toasts.text
+
+        own_cluster.start()
+        await until(pilot, lambda: "à nouveau accessibles" in toasts.text, timeout=20)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await until(pilot, lambda: app.screen is not form)
+    assert [(r.niss, r.status) for r in store.requests(entity_id="cab")] == [(ANNA, "pending")]
     store.close()
