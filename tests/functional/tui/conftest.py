@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 
 import pytest
+from textual.css.query import NoMatches
 from textual.notifications import Notify
 from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -68,11 +69,20 @@ def _screen_ready(screen) -> bool:
     return view is False or (view is not None and view.complete)
 
 
+def _holds(condition) -> bool:
+    try:
+        return bool(condition())
+    except NoMatches:
+        # A screen is current before it has composed its widgets: not there yet is "not yet"
+        # (and a widget that never comes still fails, at the deadline).
+        return False
+
+
 async def until(pilot, condition, timeout: float = 10.0) -> None:
     """Wait for what a person would wait for; fail loudly rather than hang."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():
+    while not _holds(condition):
         if loop.time() > deadline:
             raise AssertionError(f"still waiting after {timeout} s")
         if pilot.app.return_code is not None:

@@ -52,7 +52,10 @@ async def test_the_command_palette_speaks_the_console_s_language(practice):
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        # Current before it has composed: wait for its field, as a person waits to see it.
+        await until(
+            pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.query(Input)
+        )
         palette = app.screen
         assert palette.query_one(Input).placeholder == "Chercher une commande…"
         await type_text(pilot, "zzz")
