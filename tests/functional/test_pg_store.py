@@ -308,6 +308,19 @@ def test_the_password_comes_from_a_password_file_or_the_environment(pg_cluster, 
         "--lang", "en", "admins", "list", "--data", url, env={**env, "PGPASSFILE": str(passfile)}
     )
     assert done.returncode == 0, done.stderr
+    # A service file names the server, the database, the role and its password: the URL
+    # then says only which service.
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        f"[vaccinnet]\nhost=127.0.0.1\nport={pg_cluster.port}\ndbname={name}\nuser={role}\n"
+        "password=S3cret-pw\n"
+    )
+    services.chmod(0o600)
+    done = vaccinnet(
+        "--lang", "en", "admins", "list", "--data", "postgresql:///?service=vaccinnet",
+        env={**env, "PGSERVICEFILE": str(services)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     with_password = url.replace(f"{role}@", f"{role}:S3cret-pw@")
     done = vaccinnet("--lang", "en", "admins", "list", env={**env, "VACCINNET_DATA": with_password})
     assert done.returncode == 0, done.stderr
