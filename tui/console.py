@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -23,6 +23,7 @@ from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import NoActiveWorker, get_current_worker
 
@@ -135,8 +136,13 @@ class ConsoleApp(App[None]):
         # The language is app-wide state that screens observe, as Textual's theme is.
         self.language_changed: Signal[str] = Signal(self, "language-changed")
         self._last_error: tuple[str, float] = ("", 0.0)
-        # A read failed because the store is busy or out of reach, and none has succeeded.
+        # A read failed because the store is busy or out of reach, and none has succeeded:
+        # the notice that says so is on screen (out_of_reach), and a probe asks the store
+        # each poll interval until it answers (a dialog's failed check has no follower).
         self.out_of_reach = False
+        self.read_failing = False
+        self._probe: Timer | None = None
+        self._probing = False
         self._incident_line = ""
         self._terminal_size: Size | None = None
         self.typeahead = Typeahead(self, super().on_event)
@@ -279,6 +285,8 @@ class ConsoleApp(App[None]):
         if stop_for_store_problem(self, problem, self.store.location):
             return
         text: str | None = None
+        if reading and isinstance(problem, StoreError):
+            self.reads_fail()
         if isinstance(problem, RuleViolation):
             key = text = problem.message(language())
         elif isinstance(problem, StoreBusy):
@@ -296,7 +304,7 @@ class ConsoleApp(App[None]):
                 # The connection may have dropped after the commit was sent: say to look.
                 text = _(
                     "The store cannot be reached for now: {problem}. Once it is back, check "
-                    "the list before saving again."
+                    "the list before doing it again."
                 )
             text = text.format(problem=problem_said)
             if reading:
@@ -324,6 +332,46 @@ class ConsoleApp(App[None]):
             incident, _log = record_incident(error, self.store.incident_dir)
             text = _(INCIDENT).format(id=incident)
         self.notify(text, severity="error", timeout=10)
+
+    def reads_fail(self) -> None:
+        """A read failed on the store: ask it again each poll interval until it answers."""
+        self.read_failing = True
+        if self._probe is None:
+            self._probe = self.set_interval(self.poll_interval, self._ask_store)
+
+    def _ask_store(self) -> None:
+        if not self._probing:
+            self._probing = True
+            self.probe_store()
+
+    @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
+    def probe_store(self) -> None:
+        try:
+            self.store.version()
+        except StoreError:
+            return  # still away: said already, asked again at the next interval
+        finally:
+            self.call_from_thread(setattr, self, "_probing", False)
+        self.call_from_thread(self.store_answered)
+
+    def store_answered(self) -> None:
+        """A read succeeded. After reads failed: say once that the store is back, take the
+        notice away, and let every screen redo what failed meanwhile (a dialog's check of
+        the rules, a request's details)."""
+        if not self.read_failing:
+            return
+        self.read_failing = False
+        if self._probe is not None:
+            self._probe.stop()
+            self._probe = None
+        if self.out_of_reach:
+            self.out_of_reach = False
+            self.clear_notifications()  # the notice that it could not be reached
+        self.notify(_("The store can be reached again."), timeout=5)
+        for screen in self.screen_stack:
+            store_back = getattr(screen, "store_back", None)
+            if store_back is not None:
+                store_back()
 
     def notify(
         self,
@@ -434,13 +482,8 @@ class StoreFollower:
         """The screen's read finished, with data, without, or failed."""
         self.reading = False
         if self._failing and not self._failed:
-            # The store answers again (a database back after a failover): say so once.
             self._failing = False
-            app = console(self.screen)
-            if app.out_of_reach:
-                app.out_of_reach = False
-                app.clear_notifications()  # the notice that it could not be reached
-            app.notify(_("The store can be reached again."), timeout=5)
+            console(self.screen).store_answered()  # says once that the store is back
         self._failed = False
         if self._again:
             self._again = False

@@ -8,8 +8,11 @@ from pathlib import Path
 from tui.screens.base import READING_GROUPS
 
 # The groups whose work writes (or may have written) when it fails: saving, deciding,
-# filing, retrying a mail. Their failure must not say « trying again ».
-WRITING_GROUPS = {"save", "confirm", "decide", "bulk", "review-close", "retry", "import"}
+# filing, retrying a mail, mailing the staff list (a mail in the outbox). Their failure must
+# not say « trying again ».
+WRITING_GROUPS = {
+    "save", "confirm", "decide", "bulk", "review-close", "retry", "import", "mail-list"
+}  # fmt: skip
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
 

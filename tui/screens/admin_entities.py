@@ -177,6 +177,10 @@ class EntitiesScreen(AdminListScreen):
             text += " " + _("Not yet confirmed: {names}.").format(names=not_yet)
         return text
 
+    def read_again(self, group: str) -> None:
+        if group == "review-left":
+            self.show_detail(self.table.cursor_key)
+
     @work(thread=True, exclusive=True, group="review-left", exit_on_error=False)
     def fetch_review_left(self, entity_id: str) -> None:
         review = self.store.review_of(entity_id)

@@ -450,8 +450,15 @@ class QueueScreen(AdminListScreen):
 
     @on(Reviewed)
     def _reviewed(self, message: Reviewed) -> None:
+        review = message.review
+        if review is not None and review.request.id != self.table.cursor_key:
+            return  # the cursor moved on meanwhile: its own review follows
         self.review = message.review
         self.draw_review()
+
+    def shown_review(self, key: str | None) -> bool:
+        """Whether the detail shows the review of ``key`` (not another's, nor none yet)."""
+        return self.review is not None and key is not None and self.review.request.id == key
 
     def draw_review(self) -> None:
         detail = self.query_one("#detail", Static)
@@ -460,7 +467,7 @@ class QueueScreen(AdminListScreen):
     def action_read_review(self) -> None:
         from tui.screens.admin_dialogs import ReadScreen
 
-        if self.review is not None:
+        if self.review is not None and self.shown_review(self.table.cursor_key):
             lines = review_lines(self.review, language())
             self.app.push_screen(ReadScreen(self.review.request.id, "\n".join(lines)))
 
@@ -533,6 +540,17 @@ class QueueScreen(AdminListScreen):
         data: QueueData | None = self.data
         targets = self.targets()
         if not targets or data is None:
+            return
+        if not self.table.selected and not self.shown_review(targets[0]):
+            # One key approves the request under the cursor: only once the admin has its
+            # details and warnings in front of them (not those of the row before it).
+            self.notify(
+                _("The details of {id} are not shown yet: approve it once they are.").format(
+                    id=targets[0]
+                ),
+                severity="warning",
+                timeout=6,
+            )
             return
         warned = [(self.describe(key), data.notices[key]) for key in targets if key in data.notices]
 
@@ -648,8 +666,24 @@ class QueueScreen(AdminListScreen):
         self.follower.hold()
         self.app.push_screen(BulkScreen(self.store, self.admin_id, verb, targets, reason), finished)
 
+    def read_again(self, group: str) -> None:
+        if group == "review":
+            self.show_detail(self.table.cursor_key)
+
     def work_failed(self, group: str, error: BaseException | None) -> None:
         super().work_failed(group, error)
+        if group == "review":
+            # Never the details of the row before: none, and why, until they can be read.
+            self.review = None
+            key = self.table.cursor_key
+            self.query_one("#detail", Static).update(
+                literal(
+                    _(
+                        "The details of {id} cannot be read for now; they are read again as "
+                        "soon as the data can be reached."
+                    ).format(id=key or "–")
+                )
+            )
         if group == "decide":
             self.writing = False
             # Another admin may have decided first: show the queue as it is now.

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from store import StoreError
 from tui.console import console
 from tui.i18n import N_
 
@@ -28,7 +29,7 @@ ResultT = TypeVar("ResultT")
 # itself. Any other group wrote, or may have: its failure says to check before saving again
 # (the connection may have dropped after the commit was sent), never « trying again ».
 READING_GROUPS = frozenset(
-    {"load", "review", "search", "mine", "preview", "mail-list", "choices", "verify", "review-left"}
+    {"load", "review", "search", "mine", "preview", "choices", "verify", "review-left", "probe"}
 )
 
 
@@ -40,16 +41,31 @@ class ConsoleScreen(Screen[ResultT]):
     screen's ``work_failed`` puts its own state right (a flag, a retry).
     """
 
+    # The reads (other than the follower's loads) that failed on the store: redone once it
+    # answers again. A frozenset, replaced rather than changed: no instance shares it.
+    failed_reads: frozenset[str] = frozenset()
+
     @on(Worker.StateChanged)
     def _worker_ended(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            console(self).show_error(
-                event.worker.error, reading=event.worker.group in READING_GROUPS
-            )
-            self.work_failed(event.worker.group, event.worker.error)
+            group, error = event.worker.group, event.worker.error
+            reading = group in READING_GROUPS
+            if reading and group != "load" and isinstance(error, StoreError):
+                self.failed_reads = self.failed_reads | {group}
+            console(self).show_error(error, reading=reading)
+            self.work_failed(group, error)
 
     def work_failed(self, group: str, error: BaseException | None) -> None:
         """A worker of ``group`` failed and the person was told: the screen recovers."""
+
+    def store_back(self) -> None:
+        """The store answers again after reads failed: redo those of this screen."""
+        failed, self.failed_reads = self.failed_reads, frozenset()
+        for group in sorted(failed):
+            self.read_again(group)
+
+    def read_again(self, group: str) -> None:
+        """Redo the read of ``group`` that failed on the store (screens that have one)."""
 
 
 # ModalScreen comes first so that its style (the screen beneath shows through) wins over

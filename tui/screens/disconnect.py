@@ -22,7 +22,7 @@ from rules import (
     mask_niss,
     type_label,
 )
-from store import Store
+from store import Store, StoreError
 from tui.console import deliver
 from tui.i18n import N_, _, fmt_date, language
 from tui.literal import literal
@@ -111,6 +111,27 @@ class DisconnectScreen(FormDialog[list[str], list[Request]]):
         box.set_classes("warning" if message.notices else "ok")
         self.allowed = True
         self.query_one("#agree", Button).focus()
+
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        super().work_failed(group, error)
+        if group == "preview":
+            # « Accord » stays off: nothing is filed that the rules were not asked about.
+            if isinstance(error, StoreError):
+                text = _(
+                    "The rules cannot be checked for now; they are checked again as soon as "
+                    "the data can be reached."
+                )
+            else:
+                text = _("The rules could not be checked: go back, then try again.")
+            self.show_problem(text)
+            self.query_one("#cancel", Button).focus()
+
+    def read_again(self, group: str) -> None:
+        if group == "preview":
+            box = self.query_one("#preview", Static)
+            box.update(literal(_("Checking the rules…")))
+            box.set_classes("info")
+            self.preview()
 
     def can_save(self) -> bool:
         return self.allowed and not self.saving

@@ -264,6 +264,10 @@ class NoAccessScreen(SavingForm[AccessForm, Request]):
         self._show_chosen()
         self.query_one("#entity-search", Input).focus()
 
+    def read_again(self, group: str) -> None:
+        if group == "search":
+            self.search(self.query_one("#entity-search", Input).value)
+
     def work_failed(self, group: str, error: BaseException | None) -> None:
         super().work_failed(group, error)
         if group == "mine":
