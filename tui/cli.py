@@ -6,6 +6,7 @@ import argparse
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from rules.phrase import N_
 from rules.vocabulary import LANGUAGES
 from store import Store, StoreError, data_dir, open_store
 from store.audit import Anchor, anchors_in, parse_anchor
+from store.errors import StoreUnreachable
 from store.paths import Location, LocationError, mail_home
 from store.pg import has_password, redacted
 from tui.argparse_i18n import argparse_in_current_language
@@ -591,7 +593,41 @@ def _staff_console(root: Location, niss: str, lang: str | None) -> int:
     from tui.staff_app import StaffApp
 
     niss = normalize_niss(niss)
-    return _run_console(StaffApp(_existing_store(root), niss, lang))
+    return _run_console(StaffApp(_console_store(root), niss, lang))
+
+
+def _console_store(root: Location) -> Store:
+    """The store for a console, over a failover: a database that does not answer is asked
+    again for as long as $VACCINNET_LOCK_TIMEOUT says (30 s), then the person is told in
+    their own words. The database's address and its server's words are for the operators
+    (``vaccinnet check`` prints them), not for the doctor at the other end of an SSH link."""
+    deadline: float | None = None
+    while True:
+        try:
+            return _existing_store(root)
+        except StoreUnreachable:
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + _lock_timeout()
+                say(
+                    "vaccinnet: "
+                    + _("The store cannot be reached for now: {problem}. Trying again…").format(
+                        problem=_("the database does not answer")
+                    )
+                    + " "
+                    + _("(ctrl+c to stop)"),
+                    file=sys.stderr,
+                    flush=True,
+                )
+            if now >= deadline:
+                raise CommandError(
+                    _(
+                        "the data cannot be reached: the database does not answer. Try again "
+                        "in a few minutes; if it lasts, tell the help desk."
+                    ),
+                    status=StoreError.exit_status,
+                ) from None
+            time.sleep(min(2.0, max(0.1, deadline - now)))
 
 
 def _run_console(app: App[None]) -> int:
@@ -735,7 +771,7 @@ def _warn_damaged(keys: Path, damaged: Sequence[object]) -> None:
 def _admin_console(root: Location, admin_id: str, lang: str | None) -> int:
     from tui.admin_app import AdminApp
 
-    store = _existing_store(root)
+    store = _console_store(root)
     admin = store.admin(admin_id)
     if admin is None:
         raise CommandError(
@@ -994,8 +1030,8 @@ def _existing_store(root: Location) -> Store:
     return _open(root, create=False)
 
 
-def _open(root: Location, create: bool = True) -> Store:
-    """The store, waiting for its lock as long as $VACCINNET_LOCK_TIMEOUT says (30 s)."""
+def _lock_timeout() -> float:
+    """How long to wait for the store: $VACCINNET_LOCK_TIMEOUT seconds (30)."""
     text = os.environ.get("VACCINNET_LOCK_TIMEOUT", "30")
     try:
         timeout = float(text)
@@ -1005,6 +1041,12 @@ def _open(root: Location, create: bool = True) -> Store:
         raise CommandError(
             _("VACCINNET_LOCK_TIMEOUT={value}: give seconds, 0 to 86399").format(value=repr(text))
         )
+    return timeout
+
+
+def _open(root: Location, create: bool = True) -> Store:
+    """The store, waiting for its lock as long as $VACCINNET_LOCK_TIMEOUT says (30 s)."""
+    timeout = _lock_timeout()
 
     def waiting(holder: str) -> None:
         say(

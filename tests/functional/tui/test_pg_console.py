@@ -3,8 +3,12 @@ the database going away and coming back."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
 import subprocess
 import sys
+import time
 
 from textual.widgets import Button, Input
 
@@ -13,6 +17,7 @@ from store import open_store
 from store.pg.changes import NotifiedChanges
 from tests.conftest import DOCTOR, NURSE, NURSE_2, PHARMACIST, add_pharmacy, add_practice, link
 from tests.functional.tui.conftest import SIZE, Toasts, make_app, settle, until
+from tests.functional.tui.pty_console import console_in_pty
 from tests.functional.tui.test_admin_console import make_admin, queue_of, text_of
 from tests.functional.tui.test_staff_console import fill_request
 from tui.screens.disconnect import DisconnectScreen
@@ -164,3 +169,42 @@ async def test_the_admin_never_sees_the_details_of_another_row_after_an_outage(o
     assert [r.id for r in store.requests(status="approved")] == [second.id]
     assert [r.id for r in store.requests()] == [first.id]
     store.close()
+
+
+def _seen_until(leader: int, console: subprocess.Popen, wanted: bytes, seconds: float) -> bytes:
+    """What the terminal was sent, up to ``wanted`` (or the console's end, or the deadline)."""
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while wanted not in seen and time.monotonic() < deadline:
+        if console.poll() is not None and not select.select([leader], [], [], 0)[0]:
+            break
+        if select.select([leader], [], [], 0.2)[0]:
+            with contextlib.suppress(OSError):  # the console ended: nothing more to read
+                seen += os.read(leader, 65536)
+    return seen
+
+
+def test_a_console_started_during_an_outage_waits_for_the_database(own_cluster, monkeypatch):
+    url = own_cluster.url()
+    store = open_store(url)
+    store.add_admin("adm", "Anne Admin")
+    add_practice(store)
+    store.close()
+    own_cluster.stop()
+
+    # Past the wait: told in the person's words, exit 2, nothing of the database's address.
+    monkeypatch.setenv("VACCINNET_LOCK_TIMEOUT", "1")
+    with console_in_pty(url, DOCTOR) as (leader, console):
+        seen = _seen_until(leader, console, b"help desk", 30)
+        assert console.wait(30) == 2
+    text = seen.decode(errors="replace")
+    assert "the database does not answer. Trying again" in text and "help desk" in text
+    assert "127.0.0.1" not in text and "postgresql" not in text and "Connection" not in text
+
+    # Within the wait: the console opens once the database is back (a failover's few seconds).
+    monkeypatch.setenv("VACCINNET_LOCK_TIMEOUT", "60")
+    with console_in_pty(url, DOCTOR) as (leader, console):
+        assert b"Trying again" in _seen_until(leader, console, b"Trying again", 30)
+        own_cluster.start()
+        assert b"Cabinet Dupont" in _seen_until(leader, console, b"Cabinet Dupont", 60)
+        assert console.poll() is None
