@@ -45,6 +45,25 @@ STATUS_SECONDS = 20.0
 TOAST_SECONDS = 5.0
 
 
+def request_haystack(request: Request, filer: str, lang: str) -> str:
+    """What the filter searches in a request: the person as in the staff list, its kind,
+    who filed it and its state."""
+    return fold(
+        " ".join(
+            (
+                request.first_name,
+                request.last_name,
+                mask_niss(request.niss),
+                type_label(request.employee_type, lang),
+                request.employee_type,
+                _(KIND_SHORT[request.kind]),
+                filer,
+                decision_text(request, lang),
+            )
+        )
+    )
+
+
 def haystack(link: Link, lang: str) -> str:
     """What the filter searches: what the row shows (name, birth date, type)."""
     return fold(
@@ -341,6 +360,8 @@ class StaffScreen(ConsoleScreen[None]):
             )
         else:
             heading = _("No pending request and no decision yet.")
+        if self.filter_text and view.complete and (view.pending or view.recent):
+            heading += " · " + _("{shown} shown").format(shown=len(self.shown_requests()))
         self.query_one("#requests-title", Static).update(literal(heading))
         # A msgid, translated when drawn: the line follows a language switch.
         self.query_one("#status", Static).update(
@@ -412,21 +433,29 @@ class StaffScreen(ConsoleScreen[None]):
         view = self.view
         if view is None:
             return
-        lang = language()
-        self.query_one("#requests", RecordTable).set_rows(
-            [
-                (
-                    request.id,
-                    (
-                        _(KIND_SHORT[request.kind]),
-                        request.full_name,
-                        f"{view.short_name_of(request.filed_by)} · {fmt_date(request.filed_at)}",
-                        decision_text(request, lang),
-                    ),
-                )
-                for request in (*view.pending, *view.recent)
-            ]
-        )
+        self.query_one("#requests", RecordTable).set_rows(self.shown_requests())
+
+    def shown_requests(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The requests' rows that the filter keeps (all of them without one)."""
+        view, lang = self.view, language()
+        if view is None:
+            return []
+        words = fold(self.filter_text).split()
+        rows = []
+        for request in (*view.pending, *view.recent):
+            filer = view.short_name_of(request.filed_by)
+            if words:
+                hay = request_haystack(request, filer, lang)
+                if not all(w in hay for w in words):
+                    continue
+            cells = (
+                _(KIND_SHORT[request.kind]),
+                request.full_name,
+                f"{filer} · {fmt_date(request.filed_at)}",
+                decision_text(request, lang),
+            )
+            rows.append((request.id, cells))
+        return rows
 
     # ----- the detail line follows the cursor -----------------------------------------------
 
@@ -437,7 +466,9 @@ class StaffScreen(ConsoleScreen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Tab to the other list: its row under the cursor is the one to detail. The filter
-        # box belongs to the staff list.
+        # box filters both lists, and gives the focus back to the one it came from.
+        if event.widget.id == "filter":
+            return
         self.focused_list = "requests" if event.widget.id == "requests" else "staff"
         if isinstance(event.widget, RecordTable):
             self.show_detail(event.widget, event.widget.cursor_key)
@@ -603,18 +634,19 @@ class StaffScreen(ConsoleScreen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
         self.fill_staff()
+        self.fill_requests()
         self.refresh_texts()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one("#staff", RecordTable).focus()
+        self.query_one(f"#{self.focused_list}", RecordTable).focus()
 
     def action_clear(self) -> None:
         box = self.query_one("#filter", Input)
         if box.value or box.has_focus:
             box.value = ""
             box.add_class("hidden")
-            self.query_one("#staff", RecordTable).focus()
+            self.query_one(f"#{self.focused_list}", RecordTable).focus()
         else:
             self.query_one("#staff", RecordTable).clear_selection()
 

@@ -439,6 +439,29 @@ async def test_filter(practice):
         assert len(screen.query_one("#staff", RecordTable).keys) == 3
 
 
+async def test_the_filter_finds_a_pending_request_from_the_requests_list(practice):
+    filed = practice.file_connect(DOCTOR, "cab", NEWCOMER, "Abel", "Anna", "administratif")
+    app = make_app(practice, DOCTOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cab(pilot)
+        requests = screen.query_one("#requests", RecordTable)
+        assert len(requests.keys) > 1
+        await pilot.press("tab", "slash")
+        await type_text(pilot, "abel")
+        await settle(pilot)
+        # Both lists are filtered: nobody linked is called Abel; her request is found.
+        assert requests.keys == [filed.id]
+        assert screen.query_one("#staff", RecordTable).keys == []
+        assert "1 affichée" in text_of(screen, "#requests-title")
+        await pilot.press("enter")  # back to the list it came from, to act on the request
+        await settle(pilot)
+        assert app.focused is requests and screen.focused_list == "requests"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(requests.keys) > 1 and app.focused is requests
+        assert "affichée" not in text_of(screen, "#requests-title")
+
+
 async def test_live_refresh_after_another_process_approves(practice, data):
     app = make_app(practice, DOCTOR)
     async with app.run_test(size=SIZE) as pilot:
