@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from rules import FieldProblems, RuleViolation
+from store import StoreError
 from tui.console import deliver
 from tui.i18n import _, language
 from tui.literal import literal
@@ -193,6 +194,17 @@ class SavingForm(ConsoleScreen[Any], Generic[FormT, SavedT]):
     def work_failed(self, group: str, error: BaseException | None) -> None:
         if group == "save":
             self.saving = False
+            # The toast goes after a while: the form keeps saying so. "May": a commit sent
+            # as the connection dropped may have landed.
+            if isinstance(error, StoreError):
+                self.show_problem(
+                    _(
+                        "This may not have been saved: the data could not be reached. Once it "
+                        "is back, check the list before saving again."
+                    )
+                )
+            else:
+                self.show_problem(_("This may not have been saved: check the list first."))
 
 
 # ModalScreen first: see ConsoleModal.
