@@ -286,7 +286,12 @@ class ConsoleApp(App[None]):
             return
         text: str | None = None
         if reading and isinstance(problem, StoreError):
-            self.reads_fail()
+            self.read_failing = True
+            if isinstance(problem, StoreBusy):
+                # Busy or out of reach: it passes. (A damaged file does not: only its
+                # screen's own retries find it mended, or the probe would say « back » at
+                # every interval while the file stays damaged.)
+                self.ask_until_answered()
         if isinstance(problem, RuleViolation):
             key = text = problem.message(language())
         elif isinstance(problem, StoreBusy):
@@ -333,9 +338,8 @@ class ConsoleApp(App[None]):
             text = _(INCIDENT).format(id=incident)
         self.notify(text, severity="error", timeout=10)
 
-    def reads_fail(self) -> None:
-        """A read failed on the store: ask it again each poll interval until it answers."""
-        self.read_failing = True
+    def ask_until_answered(self) -> None:
+        """The store is out of reach: ask it each poll interval until it answers."""
         if self._probe is None:
             self._probe = self.set_interval(self.poll_interval, self._ask_store)
 

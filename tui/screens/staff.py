@@ -441,7 +441,7 @@ class StaffScreen(ConsoleScreen[None]):
         if view is None:
             return []
         words = fold(self.filter_text).split()
-        rows = []
+        rows: list[tuple[str, tuple[str, ...]]] = []
         for request in (*view.pending, *view.recent):
             filer = view.short_name_of(request.filed_by)
             if words:
