@@ -313,9 +313,9 @@ class ConsoleApp(App[None]):
                 )
             text = text.format(problem=problem_said)
             if reading:
-                # Shown until the store answers again (StoreFollower.read_ended takes it
-                # away): what is on screen may be stale meanwhile, whatever each attempt's
-                # reason. Said once.
+                # Shown until the store answers again (store_answered takes it away): what
+                # is on screen may be stale meanwhile, whatever each attempt's reason.
+                # Said once.
                 if not self.out_of_reach:
                     self.out_of_reach = True
                     self.notify(text, severity="error", timeout=_UNTIL_BACK)
@@ -355,7 +355,7 @@ class ConsoleApp(App[None]):
         except StoreError:
             return  # still away: said already, asked again at the next interval
         finally:
-            self.call_from_thread(setattr, self, "_probing", False)
+            self._probing = False  # read on the UI thread only: one bool, set once
         self.call_from_thread(self.store_answered)
 
     def store_answered(self) -> None:

@@ -26,7 +26,7 @@ from rules import (
 )
 from rules.dates import belgian_date
 from rules.text import fold
-from store import Store
+from store import Store, StoreError
 from store.store import Activity, Review
 from tui.console import deliver
 from tui.i18n import N_, _, fmt_datetime, language, local, ngettext
@@ -675,15 +675,15 @@ class QueueScreen(AdminListScreen):
         if group == "review":
             # Never the details of the row before: none, and why, until they can be read.
             self.review = None
-            key = self.table.cursor_key
-            self.query_one("#detail", Static).update(
-                literal(
-                    _(
-                        "The details of {id} cannot be read for now; they are read again as "
-                        "soon as the data can be reached."
-                    ).format(id=key or "–")
+            if isinstance(error, StoreError):
+                text = _(
+                    "The details of {id} cannot be read for now; they are read again as soon "
+                    "as the data can be reached."
                 )
-            )
+            else:
+                text = _("The details of {id} could not be read.")
+            key = self.table.cursor_key
+            self.query_one("#detail", Static).update(literal(text.format(id=key or "–")))
         if group == "decide":
             self.writing = False
             # Another admin may have decided first: show the queue as it is now.
