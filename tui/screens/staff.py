@@ -45,35 +45,18 @@ STATUS_SECONDS = 20.0
 TOAST_SECONDS = 5.0
 
 
-def request_haystack(request: Request, filer: str, lang: str) -> str:
-    """What the filter searches in a request: the person as in the staff list, its kind,
-    who filed it and its state."""
+def haystack(person: Link | Request, lang: str, *more: str) -> str:
+    """What the filter searches: what the row shows (name, birth date, type), and ``more``
+    (a request's kind, who filed it, its state)."""
     return fold(
         " ".join(
             (
-                request.first_name,
-                request.last_name,
-                mask_niss(request.niss),
-                type_label(request.employee_type, lang),
-                request.employee_type,
-                _(KIND_SHORT[request.kind]),
-                filer,
-                decision_text(request, lang),
-            )
-        )
-    )
-
-
-def haystack(link: Link, lang: str) -> str:
-    """What the filter searches: what the row shows (name, birth date, type)."""
-    return fold(
-        " ".join(
-            (
-                link.first_name,
-                link.last_name,
-                mask_niss(link.niss),
-                type_label(link.employee_type, lang),
-                link.employee_type,
+                person.first_name,
+                person.last_name,
+                mask_niss(person.niss),
+                type_label(person.employee_type, lang),
+                person.employee_type,
+                *more,
             )
         )
     )
@@ -445,7 +428,9 @@ class StaffScreen(ConsoleScreen[None]):
         for request in (*view.pending, *view.recent):
             filer = view.short_name_of(request.filed_by)
             if words:
-                hay = request_haystack(request, filer, lang)
+                hay = haystack(
+                    request, lang, _(KIND_SHORT[request.kind]), filer, decision_text(request, lang)
+                )
                 if not all(w in hay for w in words):
                     continue
             cells = (
