@@ -377,6 +377,13 @@ class ConsoleApp(App[None]):
             if store_back is not None:
                 store_back()
 
+    def clear_notifications(self) -> None:
+        super().clear_notifications()
+        # Textual takes the toasts off the current screen only, and a dialog lets the screen
+        # beneath show through, with the notice it had (« inaccessibles » over « back »).
+        for screen in self.screen_stack[:-1]:
+            screen.query("ToastHolder").remove()
+
     def notify(
         self,
         message: str,

@@ -28,7 +28,7 @@ from rules.dates import belgian_date
 from rules.text import fold
 from store import Store, StoreError
 from store.store import Activity, Review
-from tui.console import deliver
+from tui.console import console, deliver
 from tui.i18n import N_, _, fmt_datetime, language, local, ngettext
 from tui.literal import literal
 from tui.screens.admin_base import AdminListScreen, Listed
@@ -525,7 +525,7 @@ class QueueScreen(AdminListScreen):
         from tui.screens.admin_dialogs import NoteScreen
 
         targets = self.targets()
-        if not targets:
+        if not targets or self.store_away():
             return
 
         def noted(note: str | None) -> None:
@@ -587,11 +587,23 @@ class QueueScreen(AdminListScreen):
         kind = _(KIND_SHORT[request.kind])
         return f"{request.id} · {kind} · {request.full_name} · {request.entity_id}"
 
+    def store_away(self) -> bool:
+        """The store cannot be reached: say so rather than ask for a reason or a note that
+        the decision's failure would then throw away."""
+        if not console(self).out_of_reach:
+            return False
+        self.notify(
+            _("The data cannot be reached for now: decide once it is back."),
+            severity="warning",
+            timeout=6,
+        )
+        return True
+
     def action_reject(self) -> None:
         from tui.screens.admin_dialogs import ReasonScreen
 
         targets = self.targets()
-        if not targets:
+        if not targets or self.store_away():
             return
 
         def rejected(reason: str | None) -> None:
@@ -610,7 +622,7 @@ class QueueScreen(AdminListScreen):
         from tui.screens.admin_dialogs import ConfirmScreen
 
         key = self.table.cursor_key
-        if key is None:
+        if key is None or self.store_away():
             return
         question = _(
             "Delete request {id}? Nothing changes and no e-mail is sent; the entity "

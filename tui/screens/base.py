@@ -41,8 +41,9 @@ class ConsoleScreen(Screen[ResultT]):
     screen's ``work_failed`` puts its own state right (a flag, a retry).
     """
 
-    # The reads (other than the follower's loads) that failed on the store: redone once it
-    # answers again. A frozenset, replaced rather than changed: no instance shares it.
+    # The reads that failed on the store: redone once it answers again (a screen with a
+    # StoreFollower lets it read again by itself). A frozenset, replaced rather than
+    # changed: no instance shares it.
     failed_reads: frozenset[str] = frozenset()
 
     @on(Worker.StateChanged)
@@ -50,7 +51,7 @@ class ConsoleScreen(Screen[ResultT]):
         if event.state == WorkerState.ERROR:
             group, error = event.worker.group, event.worker.error
             reading = group in READING_GROUPS
-            if reading and group != "load" and isinstance(error, StoreError):
+            if reading and isinstance(error, StoreError):
                 self.failed_reads = self.failed_reads | {group}
             console(self).show_error(error, reading=reading)
             self.work_failed(group, error)

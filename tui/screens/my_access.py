@@ -15,7 +15,7 @@ from textual.widgets import Header, Static
 
 from rules import Link, Request, may_withdraw, type_label
 from rules.dates import belgian_date
-from store import Store
+from store import Store, StoreError
 from store.queries import Access
 from tui.console import deliver, follow_language
 from tui.i18n import N_, _, fmt_date, fmt_datetime, language
@@ -78,6 +78,21 @@ class MyAccessScreen(ConsoleScreen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         deliver(self, self.Loaded(self.store.my_access(self.niss)))
+
+    def read_again(self, group: str) -> None:
+        if group == "load":
+            self.load()
+
+    def work_failed(self, group: str, error: BaseException | None) -> None:
+        if group == "load" and self.access is None and isinstance(error, StoreError):
+            self.query_one("#links-title", Static).update(
+                literal(
+                    _(
+                        "Your links cannot be read for now; they are read again as soon as the "
+                        "data can be reached."
+                    )
+                )
+            )
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -21,6 +21,7 @@ from tests.functional.tui.pty_console import console_in_pty
 from tests.functional.tui.test_admin_console import make_admin, queue_of, text_of
 from tests.functional.tui.test_staff_console import fill_request
 from tui.screens.disconnect import DisconnectScreen
+from tui.screens.my_access import MyAccessScreen
 from tui.screens.new_request import NewRequestScreen
 from tui.widgets.record_table import RecordTable
 
@@ -118,11 +119,20 @@ async def test_a_disconnection_checked_during_an_outage_is_checked_again_once_ba
     link(store, "cab", NURSE, "Martin", "Claire", "infirmier")
     toasts = Toasts()
     app = make_app(store, DOCTOR, "fr")
-    async with app.run_test(size=SIZE, message_hook=toasts) as pilot:
+    async with app.run_test(size=SIZE, message_hook=toasts, notifications=True) as pilot:
         await settle(pilot)
         screen = app.screen
         screen.query_one("#staff", RecordTable).move_to(NURSE)
         own_cluster.stop()
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DisconnectScreen))
+        await until(
+            pilot, lambda: "ne peuvent pas être vérifiées" in text_of(app.screen, "#preview")
+        )
+        # Back to the list, which now shows the notice too, and again: the notice is on the
+        # list beneath the dialog, which shows through it.
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and screen.query("Toast"))
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DisconnectScreen))
         dialog = app.screen
@@ -134,6 +144,9 @@ async def test_a_disconnection_checked_during_an_outage_is_checked_again_once_ba
         await until(pilot, lambda: "peut être introduite" in text_of(dialog, "#preview"), 20)
         assert "à nouveau accessibles" in toasts.text
         assert not app.out_of_reach
+        # The staff list shows through the dialog: the notice must go from it too.
+        beneath = " ".join(str(t.render()) for t in screen.query("Toast"))
+        assert "inaccessibles" not in beneath, beneath
         await pilot.click("#agree")
         await settle(pilot)
         assert app.screen is screen
@@ -162,6 +175,9 @@ async def test_the_admin_never_sees_the_details_of_another_row_after_an_outage(o
         assert table.cursor_key == second.id and "ROUX" not in text_of(queue, "#detail")
         await pilot.press("a")  # not approved on the strength of nothing shown
         await until(pilot, lambda: "are not shown yet" in toasts.text)
+        await pilot.press("r")  # no reason asked for, that the failing decision would lose
+        await until(pilot, lambda: "decide once it is back" in toasts.text)
+        assert app.screen is queue
 
         own_cluster.start()
         await until(pilot, lambda: queue.shown_review(second.id), timeout=20)
@@ -210,3 +226,21 @@ def test_a_console_started_during_an_outage_waits_for_the_database(own_cluster, 
         own_cluster.start()
         assert b"Cabinet Dupont" in _seen_until(leader, console, b"Cabinet Dupont", 60)
         assert console.poll() is None
+
+
+async def test_my_access_opened_during_an_outage_fills_in_once_back(own_cluster, clock):
+    store = open_store(own_cluster.url(), clock=clock)
+    store.add_admin("adm", "Anne Admin")
+    add_practice(store)
+    app = make_app(store, DOCTOR, "fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        own_cluster.stop()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, MyAccessScreen))
+        mine = app.screen
+        await until(pilot, lambda: "ne peuvent pas être lus" in text_of(mine, "#links-title"))
+        own_cluster.start()
+        await until(pilot, lambda: mine.access is not None, timeout=20)
+        assert "Mes liens\u00a0: 1" in text_of(mine, "#links-title")
+    store.close()
