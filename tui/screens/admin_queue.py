@@ -467,9 +467,16 @@ class QueueScreen(AdminListScreen):
     def action_read_review(self) -> None:
         from tui.screens.admin_dialogs import ReadScreen
 
-        if self.review is not None and self.shown_review(self.table.cursor_key):
+        key = self.table.cursor_key
+        if self.review is not None and self.shown_review(key):
             lines = review_lines(self.review, language())
             self.app.push_screen(ReadScreen(self.review.request.id, "\n".join(lines)))
+        elif key is not None:
+            self.notify(
+                _("The details of {id} are not shown yet.").format(id=key),
+                severity="warning",
+                timeout=4,
+            )
 
     # ----- actions ----------------------------------------------------------------------------
 

@@ -175,6 +175,9 @@ async def test_the_admin_never_sees_the_details_of_another_row_after_an_outage(o
         assert table.cursor_key == second.id and "ROUX" not in text_of(queue, "#detail")
         await pilot.press("a")  # not approved on the strength of nothing shown
         await until(pilot, lambda: "are not shown yet" in toasts.text)
+        await pilot.press("enter")  # nor another request's details opened
+        await until(pilot, lambda: "are not shown yet." in toasts.text)
+        assert app.screen is queue
         await pilot.press("r")  # no reason asked for, that the failing decision would lose
         await until(pilot, lambda: "decide once it is back" in toasts.text)
         assert app.screen is queue
