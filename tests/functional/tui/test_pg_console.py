@@ -127,7 +127,7 @@ async def test_a_disconnection_checked_during_an_outage_is_checked_again_once_ba
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DisconnectScreen))
         await until(
-            pilot, lambda: "ne peuvent pas être vérifiées" in text_of(app.screen, "#preview")
+            pilot, lambda: "ne peuvent pas être vérifiées" in text_of(app.screen, "#preview"), 20
         )
         # Back to the list, which now shows the notice too, and again: the notice is on the
         # list beneath the dialog, which shows through it.
@@ -136,7 +136,9 @@ async def test_a_disconnection_checked_during_an_outage_is_checked_again_once_ba
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DisconnectScreen))
         dialog = app.screen
-        await until(pilot, lambda: "ne peuvent pas être vérifiées" in text_of(dialog, "#preview"))
+        await until(
+            pilot, lambda: "ne peuvent pas être vérifiées" in text_of(dialog, "#preview"), 20
+        )
         assert dialog.query_one("#agree", Button).disabled  # nothing filed unchecked
 
         own_cluster.start()
@@ -171,7 +173,7 @@ async def test_the_admin_never_sees_the_details_of_another_row_after_an_outage(o
 
         own_cluster.stop()
         await pilot.press("down")  # the cursor on the second; its details cannot be read
-        await until(pilot, lambda: "cannot be read for now" in text_of(queue, "#detail"))
+        await until(pilot, lambda: "cannot be read for now" in text_of(queue, "#detail"), 20)
         assert table.cursor_key == second.id and "ROUX" not in text_of(queue, "#detail")
         await pilot.press("a")  # not approved on the strength of nothing shown
         await until(pilot, lambda: "are not shown yet" in toasts.text)
@@ -242,7 +244,7 @@ async def test_my_access_opened_during_an_outage_fills_in_once_back(own_cluster,
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, MyAccessScreen))
         mine = app.screen
-        await until(pilot, lambda: "ne peuvent pas être lus" in text_of(mine, "#links-title"))
+        await until(pilot, lambda: "ne peuvent pas être lus" in text_of(mine, "#links-title"), 20)
         own_cluster.start()
         await until(pilot, lambda: mine.access is not None, timeout=20)
         assert "Mes liens\u00a0: 1" in text_of(mine, "#links-title")
