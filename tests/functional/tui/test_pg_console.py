@@ -142,7 +142,8 @@ async def test_a_disconnection_checked_during_an_outage_is_checked_again_once_ba
         assert dialog.query_one("#agree", Button).disabled  # nothing filed unchecked
 
         own_cluster.start()
-        # Nothing beneath the dialog reads: the console's own probe finds the store back.
+        # Nothing is pressed: the console finds the store back by itself, and the dialog
+        # checks again.
         await until(pilot, lambda: "peut être introduite" in text_of(dialog, "#preview"), 20)
         assert "à nouveau accessibles" in toasts.text
         assert not app.out_of_reach
