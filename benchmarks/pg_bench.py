@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import statistics
 import subprocess
@@ -25,7 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.store_bench import SCALES, _niss, build_ours, generate, measure, pct
+from benchmarks.store_bench import SCALES, build_ours, generate, measure_core, pct
 from store import open_store
 
 FILERS_PER_HOST = 25
@@ -51,26 +52,11 @@ def _fresh(location: str, code: str, runs: int) -> tuple[list[float], list[float
 def single(location: str, tables, managers, repeat: int, label: str) -> dict[str, list[float]]:
     store = open_store(location)
     entity_ids = [e["id"] for e in tables["entities"]]
-    import random
-
     rng = random.Random(5)
     store.staff(entity_ids[0])
     store.requests(limit=100)
-    out: dict[str, list[float]] = {}
-    out["staff list of one entity"] = measure(lambda i: store.staff(rng.choice(entity_ids)), repeat)
-    out["100 oldest pending requests"] = measure(lambda i: store.requests(limit=100), repeat)
     fresh = iter(range(30_000_000 + hash(label) % 1000 * 10_000, 40_000_000))
-    filed: list[str] = []
-
-    def file_one(i: int) -> None:
-        entity = rng.choice(entity_ids)
-        request = store.file_connect(
-            managers[entity], entity, _niss(next(fresh)), "Nom", "Prénom", "infirmier"
-        )
-        filed.append(request.id)
-
-    out["file a connect request"] = measure(file_one, repeat)
-    out["approve a request"] = measure(lambda i: store.approve("adm", filed[i]), repeat)
+    out = measure_core(store, entity_ids, managers, rng, fresh, repeat)
     times, rss = _fresh(location, f"store.staff({entity_ids[1]!r})", 5)
     out["fresh process: open + staff list"] = times
     out["fresh process: peak RSS (MiB, as ms)"] = [r / 1e3 for r in rss]

@@ -31,7 +31,7 @@ from tinydb.storages import JSONStorage
 from tinydb.table import Document
 
 from rules import Entity, Link, Request, make_niss
-from store import codec, open_store
+from store import Store, codec, open_store
 from store.audit import GENESIS, seal
 
 SCALES = {
@@ -166,6 +166,34 @@ def build_plain(path: Path, tables) -> None:
     db.close()
 
 
+def measure_core(
+    store: Store,
+    entity_ids: list[str],
+    managers: dict[str, str],
+    rng: random.Random,
+    fresh: Iterator[int],
+    repeat: int,
+) -> dict[str, list[float]]:
+    """The four figures every store is compared on, warm: two reads, a filing, an approval
+    (of what was filed). ``fresh`` gives numbers for new national register numbers."""
+    out = {
+        "staff list of one entity": measure(lambda i: store.staff(rng.choice(entity_ids)), repeat),
+        "100 oldest pending requests": measure(lambda i: store.requests(limit=100), repeat),
+    }
+    filed: list[str] = []
+
+    def file_one(i: int) -> None:
+        entity = rng.choice(entity_ids)
+        request = store.file_connect(
+            managers[entity], entity, _niss(next(fresh)), "Nom", "Prénom", "infirmier"
+        )
+        filed.append(request.id)
+
+    out["file a connect request"] = measure(file_one, repeat)
+    out["approve a request"] = measure(lambda i: store.approve("adm", filed[i]), repeat)
+    return out
+
+
 def measure(fn: Callable[[int], object], repeat: int) -> list[float]:
     times = []
     for i in range(repeat):
@@ -249,22 +277,7 @@ def main() -> None:
     ours[COLD] = measure(
         lambda i: open_store(ours_dir).staff(rng.choice(entity_ids)), max(5, args.repeat // 20)
     )
-    ours["staff list of one entity"] = measure(
-        lambda i: store.staff(rng.choice(entity_ids)), args.repeat
-    )
-    ours["100 oldest pending requests"] = measure(lambda i: store.requests(limit=100), args.repeat)
-
-    filed: list[str] = []
-
-    def file_one(i: int) -> None:
-        entity = rng.choice(entity_ids)
-        r = store.file_connect(
-            managers[entity], entity, _niss(next(fresh)), "Nom", "Prénom", "infirmier"
-        )
-        filed.append(r.id)
-
-    ours["file a connect request"] = measure(file_one, args.repeat)
-    ours["approve a request"] = measure(lambda i: store.approve("adm", filed[i]), args.repeat)
+    ours.update(measure_core(store, entity_ids, managers, rng, fresh, args.repeat))
     other = open_store(ours_dir)
     other.staff(entity_ids[0])
 
